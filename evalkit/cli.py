@@ -1,0 +1,154 @@
+"""The ``evalkit`` command line: parses options, calls the library, renders. Nothing else lives here.
+
+Exit codes: 0 success, 1 invalid data (or a failed verification), 2 usage error. No command prints a
+traceback: unexpected failures are reported in one line.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from evalkit.io import CsvOptions, InputError, MappingError, read_export
+from evalkit.io.cpr import mask_cpr
+
+app = typer.Typer(
+    name="evalkit",
+    help="Evaluation tables and significance tests for Danish youth substance-use programme exports.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+
+
+class TextOrJson(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def _err(message: str) -> None:
+    typer.echo(mask_cpr(message), err=True)
+
+
+def _csv_options(encoding: Optional[str], delimiter: Optional[str], decimal: Optional[str],
+                 thousands: Optional[str]) -> CsvOptions:
+    if delimiter == "\\t" or (delimiter or "").lower() == "tab":
+        delimiter = "\t"
+    return CsvOptions(encoding=encoding, delimiter=delimiter, decimal=decimal, thousands=thousands)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from evalkit import __version__
+
+        typer.echo(f"evalkit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
+) -> None:
+    """Evaluation tables and significance tests for Danish youth substance-use programme exports."""
+
+
+SourceArg = typer.Argument(..., help="A folder of CSV/XLSX/Parquet files, one XLSX workbook, or one file.",
+                           show_default=False)
+MappingOpt = typer.Option(None, "--mapping", "-m", help="Mapping file (YAML) from `evalkit init` or written by hand.")
+EncodingOpt = typer.Option(None, "--encoding", help="CSV encoding (default: detected; utf-8 or cp1252).")
+DelimiterOpt = typer.Option(None, "--delimiter", help="CSV delimiter (default: detected among ; , tab |).")
+DecimalOpt = typer.Option(None, "--decimal", help="Decimal mark in CSV text (default ',' for ;-files, else '.').")
+ThousandsOpt = typer.Option(None, "--thousands", help="Thousands separator in CSV text (default '.' with decimal ',').")
+ExcludeOpt = typer.Option(False, "--exclude-invalid",
+                          help="Exclude invalid rows (counted in the ledger with their reason) instead of stopping.")
+KeyFileOpt = typer.Option(None, "--pseudonym-key-file",
+                          help="Key for the pseudonyms that replace CPR numbers (else $EVALKIT_PSEUDONYM_KEY, "
+                               "else a random key for this run).")
+
+
+@app.command()
+def validate(
+    source: Path = SourceArg,
+    mapping: Optional[Path] = MappingOpt,
+    output_format: TextOrJson = typer.Option(TextOrJson.text, "--format", "-f", help="Output format."),
+    encoding: Optional[str] = EncodingOpt,
+    delimiter: Optional[str] = DelimiterOpt,
+    decimal: Optional[str] = DecimalOpt,
+    thousands: Optional[str] = ThousandsOpt,
+    exclude_invalid: bool = ExcludeOpt,
+    pseudonym_key_file: Optional[Path] = KeyFileOpt,
+) -> None:
+    """Check an export against the data dictionary and print the row ledger.
+
+    Exit code 0 when the export is valid, 1 when it holds invalid data, 2 on a usage error.
+
+    Examples:
+
+      evalkit validate data/samples/udgaaende
+
+      evalkit validate export.xlsx --mapping mapping.yaml --format json
+    """
+    options = _csv_options(encoding, delimiter, decimal, thousands)
+    try:
+        export = read_export(source, mapping, csv_options=options,
+                             on_invalid="exclude" if exclude_invalid else "error",
+                             pseudonym_key_file=pseudonym_key_file)
+    except InputError as exc:
+        if output_format is TextOrJson.json:
+            typer.echo(json.dumps({"valid": False, "source": mask_cpr(str(source)),
+                                   "ledger": exc.ledger.to_dict() if exc.ledger else None,
+                                   "problems": exc.problems.to_list()}, ensure_ascii=False, indent=2))
+        else:
+            _err(f"{source}: the export is not valid ({exc.problems.count('error')} error(s)):")
+            for line in exc.problems.summary_lines():
+                _err("  " + line)
+        raise typer.Exit(EXIT_INVALID)
+    if output_format is TextOrJson.json:
+        typer.echo(json.dumps({"valid": True, "source": mask_cpr(str(source)), "dataset": export.dataset,
+                               "ledger": export.ledger.to_dict(), "problems": export.problems.to_list()},
+                              ensure_ascii=False, indent=2))
+        return
+    typer.echo(f"{mask_cpr(str(source))}: valid export of dataset '{export.dataset}'")
+    for line in export.ledger.lines():
+        typer.echo("  " + line)
+    for line in export.problems.summary_lines():
+        typer.echo("  " + line)
+
+
+def main() -> None:
+    """Console entry point: run the app, turning any unexpected exception into a one-line error."""
+    try:
+        code = app(standalone_mode=False)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except MappingError as exc:
+        _err(f"evalkit: {exc}")
+        sys.exit(EXIT_USAGE)
+    except InputError as exc:
+        for line in exc.problems.summary_lines():
+            _err(line)
+        sys.exit(EXIT_INVALID)
+    except Exception as exc:  # noqa: BLE001 - the analyst must never see a traceback
+        if type(exc).__name__ == "Abort":
+            _err("Aborted.")
+            sys.exit(EXIT_INVALID)
+        if hasattr(exc, "show") and isinstance(getattr(exc, "exit_code", None), int):
+            exc.show()  # a usage error from the option parser (exit code 2)
+            sys.exit(exc.exit_code)
+        _err(f"evalkit: internal error ({type(exc).__name__}): {exc}")
+        _err("Please report this with the command you ran (no data needed).")
+        sys.exit(EXIT_INVALID)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

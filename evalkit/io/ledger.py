@@ -1,0 +1,87 @@
+"""The row ledger: every row read is either kept or excluded with a reason.
+
+``read = kept + excluded`` holds for every table at every stage; :meth:`Ledger.check` asserts it.
+Reports add their own stages (cohort rules such as "age under 15 excluded", seed 004 A19), so
+the printed ledger shows the whole path from file to table.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+
+@dataclass
+class TableLedger:
+    table: str
+    file: str | None
+    read: int
+    excluded: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def kept(self) -> int:
+        return self.read - sum(self.excluded.values())
+
+    def exclude(self, reason: str, n: int) -> None:
+        if n < 0:
+            raise ValueError("cannot exclude a negative number of rows")
+        if n:
+            self.excluded[reason] += n
+        if self.kept < 0:
+            raise ValueError(f"ledger for {self.table}: more rows excluded than read")
+
+
+@dataclass
+class Ledger:
+    """Per-table counts of rows read, kept and excluded (by reason)."""
+
+    tables: dict[str, TableLedger] = field(default_factory=dict)
+
+    def start(self, table: str, file: str | None, read: int) -> TableLedger:
+        entry = TableLedger(table=table, file=file, read=read)
+        self.tables[table] = entry
+        return entry
+
+    def exclude(self, table: str, reason: str, n: int) -> None:
+        self.tables[table].exclude(reason, n)
+
+    def kept(self, table: str) -> int:
+        return self.tables[table].kept
+
+    def check(self, frames: dict[str, pd.DataFrame] | None = None) -> None:
+        """Raise ``AssertionError`` unless every table balances (and matches ``frames`` if given)."""
+        for name, entry in self.tables.items():
+            assert entry.read == entry.kept + sum(entry.excluded.values()), name
+            assert entry.kept >= 0, name
+            if frames is not None and name in frames:
+                assert len(frames[name]) == entry.kept, (name, len(frames[name]), entry.kept)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per (table, reason); reason ``""`` is the kept row of the table."""
+        rows = []
+        for name, e in self.tables.items():
+            rows.append({"table": name, "file": e.file, "read": e.read, "kept": e.kept,
+                         "excluded": sum(e.excluded.values()), "reason": "", "n": e.kept})
+            for reason, n in sorted(e.excluded.items()):
+                rows.append({"table": name, "file": e.file, "read": e.read, "kept": e.kept,
+                             "excluded": sum(e.excluded.values()), "reason": reason, "n": n})
+        return pd.DataFrame(rows)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            name: {"file": e.file, "read": e.read, "kept": e.kept,
+                   "excluded": dict(sorted(e.excluded.items()))}
+            for name, e in self.tables.items()
+        }
+
+    def lines(self) -> list[str]:
+        out = []
+        for name, e in self.tables.items():
+            n_ex = sum(e.excluded.values())
+            out.append(f"{name}: read {e.read}, kept {e.kept}, excluded {n_ex}")
+            for reason, n in sorted(e.excluded.items()):
+                out.append(f"    excluded {n}: {reason}")
+        return out
