@@ -1,0 +1,352 @@
+"""TEM (Trivsels- og EffektMonitorering) measures of seed 004, one value per TEM form.
+
+TEM items as evidenced in seed 004 (spec seed004_figures.md 3.5): three well-being items 0-10
+(personlig trivsel, nære relationer, social trivsel) and their overall "samlet trivsel";
+koncentration and planlægning 0-10; days with cannabis and with other drugs in the last week;
+alcohol units per week; drug-free last week. Forms with a 30-day recall (TEM 30, fn 9) are flagged
+by ``recall_window_days``; how their day counts enter a weekly measure is an explicit policy.
+LOCF to the 12th registration is not done here (that is a trajectory step, fn 23).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from evalkit.measures._common import as_bool, as_float, bool_series, check_range, float_series, resolve_columns
+from evalkit.measures._ledger import Ledger, record
+from evalkit.rules import load_rule, rule_id
+
+__all__ = [
+    "samlet_trivsel",
+    "tem_scale_item",
+    "tem_drug_days_week",
+    "alcohol_units_week",
+    "drug_free_last_week",
+    "tem_measures",
+]
+
+Tem30Policy = Literal["exclude", "scale", "as_is"]
+
+
+def _column(tem: pd.DataFrame, name: str) -> np.ndarray:
+    col = resolve_columns(tem, [name], what="TEM")[0]
+    return as_float(tem[col], name)
+
+
+def samlet_trivsel(
+    tem: pd.DataFrame,
+    *,
+    method: Literal["mean_of_three", "own_item"] = "mean_of_three",
+    missing: Literal["complete", "available"] = "complete",
+    ledger: Ledger | None = None,
+) -> pd.Series:
+    """Samlet trivsel (overall well-being, 0-10) per TEM form.
+
+    Parameters
+    ----------
+    tem
+        TEM forms with ``personlig_trivsel``, ``naere_relationer``, ``social_trivsel`` (0-10), or
+        ``samlet_trivsel_item`` for ``method="own_item"``.
+    method
+        ``"mean_of_three"`` (default): the mean of the three items. The report writes "personlig
+        trivsel + nære relationer + social trivsel" but prints a 0-10 scale, so it is the mean (A22).
+        ``"own_item"``: the separately asked overall item, if the export has one.
+    missing
+        ``"complete"`` (default): all three items needed. ``"available"``: mean of the answered items
+        (at least one). Ignored for ``"own_item"``.
+    ledger
+        Optional ledger; receives ``scored``, ``partial`` (with ``"available"``) and ``missing_items``.
+
+    Returns
+    -------
+    pandas.Series
+        float64, NaN where no score.
+
+    Notes
+    -----
+    .. math:: \\text{samlet} = (\\text{personlig} + \\text{nære} + \\text{social}) / 3
+
+    Source: 004-F6.26 ("samlede trivsel (personlig trivsel + nære relationer + social trivsel)",
+    L3044-3045, L3363; scale 0-10, L2972-2973); rule file ``tem.yaml``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tem = pd.DataFrame({"personlig_trivsel": [6, 5, None], "naere_relationer": [7, 5, 8],
+    ...                     "social_trivsel": [5, 6, 6]})
+    >>> samlet_trivsel(tem).round(4).tolist()
+    [6.0, 5.3333, nan]
+    >>> samlet_trivsel(tem, missing="available").round(4).tolist()
+    [6.0, 5.3333, 7.0]
+    """
+    rule = load_rule("tem")
+    lo, hi = rule["scale"]["min"], rule["scale"]["max"]
+    if method not in rule["samlet_trivsel"]["methods"]:
+        raise ValueError(f"`method` must be one of {', '.join(map(repr, rule['samlet_trivsel']['methods']))}, got {method!r}")
+    if missing not in rule["samlet_trivsel"]["missing_policies"]:
+        raise ValueError(f"`missing` must be one of {', '.join(map(repr, rule['samlet_trivsel']['missing_policies']))}, got {missing!r}")
+    if method == "own_item":
+        v = _column(tem, "samlet_trivsel_item")
+        check_range(v, lo, hi, "samlet_trivsel_item")
+        nan = np.isnan(v)
+        record(ledger, "samlet_trivsel", {"scored": int((~nan).sum()), "missing_items": int(nan.sum())},
+               policy="method=own_item", rule=rule_id(rule))
+        return float_series(v, tem.index, "samlet_trivsel")
+    total = np.zeros(len(tem))
+    answered = np.zeros(len(tem), dtype="int64")
+    items = list(rule["wellbeing_items"])
+    for name in items:
+        v = _column(tem, name)
+        check_range(v, lo, hi, name)
+        ok = ~np.isnan(v)
+        answered += ok
+        total += np.where(ok, v, 0.0)
+    k = len(items)
+    need = k if missing == "complete" else 1
+    with np.errstate(invalid="ignore", divide="ignore"):
+        score = np.where(answered >= need, total / answered, np.nan)
+    counts = {"scored": int((answered == k).sum())}
+    if missing == "available":
+        counts["partial"] = int(((answered >= 1) & (answered < k)).sum())
+    counts["missing_items"] = int((answered < need).sum())
+    record(ledger, "samlet_trivsel", counts, policy=f"method={method}, missing={missing}", rule=rule_id(rule))
+    return float_series(score, tem.index, "samlet_trivsel")
+
+
+def tem_scale_item(tem: pd.DataFrame, item: Literal["koncentration", "planlaegning"], *, ledger: Ledger | None = None) -> pd.Series:
+    """A 0-10 TEM item (koncentration or planlægning), validated, as float64.
+
+    Source: 004-F6.27 ("koncentration ... evne til planlægning ... på en skala fra 0-10, hvor 10 er
+    bedst", L3059-3064).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tem_scale_item(pd.DataFrame({"koncentration": [4, None, 10]}), "koncentration").tolist()
+    [4.0, nan, 10.0]
+    """
+    rule = load_rule("tem")
+    if item not in rule["scale_items"]:
+        raise ValueError(f"`item` must be one of {', '.join(map(repr, rule['scale_items']))}, got {item!r}")
+    v = _column(tem, item)
+    check_range(v, rule["scale"]["min"], rule["scale"]["max"], item)
+    nan = np.isnan(v)
+    record(ledger, item, {"scored": int((~nan).sum()), "missing_items": int(nan.sum())}, policy="", rule=rule_id(rule))
+    return float_series(v, tem.index, item)
+
+
+def _recall(tem: pd.DataFrame) -> np.ndarray | None:
+    rule = load_rule("tem")
+    col = rule["recall"]["column"]
+    if col not in tem.columns:
+        return None
+    r = as_float(tem[col], col)
+    bad = ~np.isnan(r) & (r != 7) & (r != 30)
+    if bad.any():
+        raise ValueError(f"column `{col}` must be 7 or 30; {int(bad.sum())} other value(s)")
+    return r
+
+
+def tem_drug_days_week(
+    tem: pd.DataFrame,
+    item: Literal["cannabis_days", "other_drug_days"],
+    *,
+    tem30: Tem30Policy = "exclude",
+    ledger: Ledger | None = None,
+) -> pd.Series:
+    """Days with cannabis (or other drugs) in the last 7 days, per TEM form.
+
+    Parameters
+    ----------
+    tem
+        TEM forms with the item column and optionally ``recall_window_days`` (7 or 30; a form without
+        it is taken as TEM 7). On a TEM 7 form the count must be 0-7, on a TEM 30 form 0-30.
+    item
+        ``"cannabis_days"`` or ``"other_drug_days"``.
+    tem30
+        How a TEM 30 form (30-day recall, fn 9) enters: ``"exclude"`` (default, NaN), ``"scale"``
+        (days x 7/30, assuming even use over the month) or ``"as_is"`` (the 30-day count unchanged).
+    ledger
+        Optional ledger; receives ``tem7``, ``tem30_excluded`` / ``tem30_scaled`` / ``tem30_as_is`` and
+        ``missing_item``.
+
+    Returns
+    -------
+    pandas.Series
+        float64 days per week (0-7 except under ``"as_is"``), NaN where missing or excluded.
+
+    Notes
+    -----
+    Source: 004-P6.5c ("Fra 2,4 dage på en uge til 2,1 dag på en uge", L3066-3067); TEM 7 vs TEM 30
+    in seed 004 fn 9 and L2198; rule file ``tem.yaml``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tem = pd.DataFrame({"cannabis_days": [3, 0, 15], "recall_window_days": [7, 7, 30]})
+    >>> tem_drug_days_week(tem, "cannabis_days").tolist()
+    [3.0, 0.0, nan]
+    >>> tem_drug_days_week(tem, "cannabis_days", tem30="scale").tolist()
+    [3.0, 0.0, 3.5]
+    """
+    rule = load_rule("tem")
+    if item not in rule["drug_day_items"]:
+        raise ValueError(f"`item` must be one of {', '.join(map(repr, rule['drug_day_items']))}, got {item!r}")
+    if tem30 not in rule["recall"]["tem30_policies"]:
+        raise ValueError(f"`tem30` must be one of {', '.join(map(repr, rule['recall']['tem30_policies']))}, got {tem30!r}")
+    week = rule["recall"]["week_days"]
+    v = _column(tem, rule["drug_day_items"][item]["column"])
+    recall = _recall(tem)
+    is30 = np.zeros(len(v), dtype=bool) if recall is None else (recall == 30)
+    check_range(np.where(is30, np.nan, v), 0, week, item)
+    check_range(np.where(is30, v, np.nan), 0, 30, f"{item} (TEM 30 forms)")
+    nan = np.isnan(v)
+    out = v.copy()
+    if tem30 == "exclude":
+        out[is30] = np.nan
+    elif tem30 == "scale":
+        out[is30] = v[is30] * week / 30
+    counts = {"tem7": int((~is30 & ~nan).sum()), f"tem30_{'excluded' if tem30 == 'exclude' else tem30 if tem30 == 'as_is' else 'scaled'}": int((is30 & ~nan).sum()), "missing_item": int(nan.sum())}
+    record(ledger, f"tem_drug_days_week[{item}]", counts, policy=f"tem30={tem30}", rule=rule_id(rule))
+    return float_series(out, tem.index, f"{item}_week")
+
+
+def alcohol_units_week(tem: pd.DataFrame, *, ledger: Ledger | None = None) -> pd.Series:
+    """Alcohol units (genstande) per week, per TEM form, validated non-negative.
+
+    Source: 004-P6.5c ("genstande pr. uge", L3100-3103).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> alcohol_units_week(pd.DataFrame({"alcohol_units_week": [8.5, None]})).tolist()
+    [8.5, nan]
+    """
+    rule = load_rule("tem")
+    col = rule["alcohol"]["column"]
+    v = _column(tem, col)
+    check_range(v, rule["alcohol"]["min"], np.inf, col, integer=False)
+    nan = np.isnan(v)
+    record(ledger, "alcohol_units_week", {"scored": int((~nan).sum()), "missing_item": int(nan.sum())}, policy="", rule=rule_id(rule))
+    return float_series(v, tem.index, col)
+
+
+def drug_free_last_week(
+    tem: pd.DataFrame,
+    *,
+    method: Literal["item", "derived", "item_else_derived"] = "item_else_derived",
+    tem30: Tem30Policy = "exclude",
+    ledger: Ledger | None = None,
+) -> pd.Series:
+    """Drug-free in the last week ("stoffri den seneste uge"), per TEM form.
+
+    Parameters
+    ----------
+    tem
+        TEM forms with ``drug_free_last_week`` and/or ``cannabis_days`` and ``other_drug_days``.
+    method
+        ``"item"``: the drug-free item. ``"derived"``: cannabis days = 0 and other-drug days = 0 (weekly
+        counts from :func:`tem_drug_days_week` under ``tem30``). ``"item_else_derived"`` (default): the
+        item where answered, else derived. Seed 004 does not say which the report used.
+    tem30
+        Passed to :func:`tem_drug_days_week` for the derived value.
+    ledger
+        Optional ledger; receives ``from_item``, ``derived`` and ``missing``.
+
+    Returns
+    -------
+    pandas.Series
+        Nullable boolean.
+
+    Notes
+    -----
+    Derived: :math:`\\text{free} = (c = 0) \\wedge (o = 0)`; missing if either count is missing, unless
+    the other is positive (then not drug-free). Source: 004-F6.28 (L3075-3096); rule file ``tem.yaml``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tem = pd.DataFrame({"drug_free_last_week": [True, None, None],
+    ...                     "cannabis_days": [0, 0, 2], "other_drug_days": [0, 0, None]})
+    >>> drug_free_last_week(tem).tolist()
+    [True, True, False]
+    """
+    rule = load_rule("tem")
+    methods = rule["drug_free"]["methods"]
+    if method not in methods:
+        raise ValueError(f"`method` must be one of {', '.join(map(repr, methods))}, got {method!r}")
+    n = len(tem)
+    item_val = np.zeros(n, dtype=bool)
+    item_nan = np.ones(n, dtype=bool)
+    if method in ("item", "item_else_derived"):
+        col = rule["drug_free"]["column"]
+        if col in tem.columns:
+            item_val, item_nan = as_bool(tem[col], col)
+        elif method == "item":
+            resolve_columns(tem, [col], what="TEM drug-free")
+    der_val = np.zeros(n, dtype=bool)
+    der_nan = np.ones(n, dtype=bool)
+    if method in ("derived", "item_else_derived") and (method == "derived" or item_nan.any()):
+        c = tem_drug_days_week(tem, "cannabis_days", tem30=tem30).to_numpy(dtype="float64", na_value=np.nan)
+        o = tem_drug_days_week(tem, "other_drug_days", tem30=tem30).to_numpy(dtype="float64", na_value=np.nan)
+        with np.errstate(invalid="ignore"):
+            used = (c > 0) | (o > 0)
+            clean = (c == 0) & (o == 0)
+        der_val = clean
+        der_nan = ~(used | clean)
+    if method == "item":
+        val, nan = item_val, item_nan
+        counts = {"from_item": int((~nan).sum()), "derived": 0}
+    elif method == "derived":
+        val, nan = der_val, der_nan
+        counts = {"from_item": 0, "derived": int((~nan).sum())}
+    else:
+        use_item = ~item_nan
+        val = np.where(use_item, item_val, der_val)
+        nan = item_nan & der_nan
+        counts = {"from_item": int(use_item.sum()), "derived": int((~use_item & ~der_nan).sum())}
+    counts["missing"] = int(nan.sum())
+    record(ledger, "drug_free_last_week", counts, policy=f"method={method}, tem30={tem30}", rule=rule_id(rule))
+    return bool_series(val & ~nan, nan, tem.index, "drug_free_last_week")
+
+
+def tem_measures(
+    tem: pd.DataFrame,
+    *,
+    samlet_method: Literal["mean_of_three", "own_item"] = "mean_of_three",
+    samlet_missing: Literal["complete", "available"] = "complete",
+    tem30: Tem30Policy = "exclude",
+    drug_free_method: Literal["item", "derived", "item_else_derived"] = "item_else_derived",
+    ledger: Ledger | None = None,
+) -> pd.DataFrame:
+    """All seven TEM measures of seed 004 for each form, as one DataFrame on the input index.
+
+    Columns: ``samlet_trivsel``, ``koncentration``, ``planlaegning``, ``cannabis_days_week``,
+    ``other_drug_days_week``, ``alcohol_units_week``, ``drug_free_last_week``. Options are passed to
+    :func:`samlet_trivsel`, :func:`tem_drug_days_week` and :func:`drug_free_last_week`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tem = pd.DataFrame({"personlig_trivsel": [6], "naere_relationer": [7], "social_trivsel": [5],
+    ...     "koncentration": [4], "planlaegning": [6], "cannabis_days": [2], "other_drug_days": [0],
+    ...     "alcohol_units_week": [10.0], "drug_free_last_week": [None]})
+    >>> tem_measures(tem).T[0].to_dict()  # doctest: +NORMALIZE_WHITESPACE
+    {'samlet_trivsel': 6.0, 'koncentration': 4.0, 'planlaegning': 6.0, 'cannabis_days_week': 2.0,
+     'other_drug_days_week': 0.0, 'alcohol_units_week': 10.0, 'drug_free_last_week': False}
+    """
+    return pd.DataFrame(
+        {
+            "samlet_trivsel": samlet_trivsel(tem, method=samlet_method, missing=samlet_missing, ledger=ledger),
+            "koncentration": tem_scale_item(tem, "koncentration", ledger=ledger),
+            "planlaegning": tem_scale_item(tem, "planlaegning", ledger=ledger),
+            "cannabis_days_week": tem_drug_days_week(tem, "cannabis_days", tem30=tem30, ledger=ledger),
+            "other_drug_days_week": tem_drug_days_week(tem, "other_drug_days", tem30=tem30, ledger=ledger),
+            "alcohol_units_week": alcohol_units_week(tem, ledger=ledger),
+            "drug_free_last_week": drug_free_last_week(tem, method=drug_free_method, tem30=tem30, ledger=ledger),
+        },
+        index=tem.index,
+    )
