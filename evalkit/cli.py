@@ -124,6 +124,26 @@ def validate(
         typer.echo("  " + line)
 
 
+@app.command()
+def dictionary(
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file instead of stdout."),
+) -> None:
+    """Print the data dictionary (every table, column, type and allowed value) as Markdown.
+
+    Example:
+
+      evalkit dictionary --out docs/data-dictionary.md
+    """
+    from evalkit.io.atomic import write_text
+    from evalkit.io.dictdoc import render_markdown
+
+    text = render_markdown()
+    if out is None:
+        typer.echo(text)
+    else:
+        write_text(out, text + "\n")
+
+
 def main() -> None:
     """Console entry point: run the app, turning any unexpected exception into a one-line error."""
     try:

@@ -9,6 +9,7 @@ rows are excluded and the reasons are carried into every report.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -351,7 +352,6 @@ def read_export(source: str | Path, mapping: str | Path | Mapping | None = None,
     dataset_name = dataset_name or user_mapping.dataset
     candidates = {t.name: t for t in dataset(dataset_name).tables} if dataset_name else all_tables()
     raws = _discover(source, csv_options, problems)
-    problems.extend(p for raw in raws for p in raw.problems)
 
     identified: dict[str, RawTable] = {}
     for raw in raws:
@@ -369,6 +369,12 @@ def read_export(source: str | Path, mapping: str | Path | Mapping | None = None,
                                  f"'{name}'", file=raw.file))
             continue
         identified[name] = raw
+    severity = "warning" if on_invalid == "exclude" else "error"
+    for raw in identified.values():
+        for p in raw.problems:
+            row_level = p.row is not None and p.severity == "error"
+            problems.add(dataclasses.replace(p, severity=severity, table=_identify(raw, user_mapping, candidates))
+                         if row_level else p)
     if problems.errors:
         raise InputError(problems)
     datasets = {candidates[name].dataset for name in identified}
@@ -386,7 +392,6 @@ def read_export(source: str | Path, mapping: str | Path | Mapping | None = None,
     if needs_key:
         key, key_source = load_key(pseudonym_key_file)
 
-    severity = "warning" if on_invalid == "exclude" else "error"
     ledger = Ledger()
     frames: dict[str, pd.DataFrame] = {}
     rows: dict[str, np.ndarray] = {}

@@ -236,6 +236,10 @@ def _drop_blank_rows(raw: RawTable) -> None:
             return
     last = np.flatnonzero(~blank)
     end = int(last[-1]) + 1 if len(last) else 0
+    # A blank row before an excluded (e.g. ragged) record is interior, not trailing.
+    later_excluded = max((max(v) for v in raw.excluded.values() if v), default=0)
+    if later_excluded:
+        end = max(end, int(np.searchsorted(raw.row_numbers, later_excluded)))
     interior = np.flatnonzero(blank[:end])
     if len(interior):
         raw.excluded.setdefault("blank row", []).extend(int(r) for r in raw.row_numbers[interior])
