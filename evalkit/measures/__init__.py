@@ -4,12 +4,12 @@ Pure, vectorised functions on pandas objects. They accept pyarrow-backed columns
 ``bool[pyarrow]``, <NA>) and plain numpy columns (float64 with NaN, object, bool) alike, and return
 scores as float64 (NaN = no score), flags as nullable ``boolean`` and classes as ``category``, on the
 input's index. Every threshold, band and rule comes from a versioned file in ``evalkit/rules``; pass a
-:class:`Ledger` to record how many rows were scored, prorated or left out, and under which policy.
+:class:`MeasureLedger` to record how many rows were scored, prorated or left out, and under which policy.
 """
 
 from __future__ import annotations
 
-from evalkit.measures._ledger import Ledger, LedgerEntry
+from evalkit.measures._ledger import LedgerEntry, MeasureLedger
 from evalkit.measures.asi import (
     asi_alcohol,
     asi_composite,
@@ -31,8 +31,8 @@ from evalkit.measures.tem import (
 from evalkit.measures.who5 import who5_band, who5_below_cutoff, who5_change, who5_percent, who5_raw
 
 __all__ = [
-    "Ledger",
     "LedgerEntry",
+    "MeasureLedger",
     "REDUCTION_CATEGORIES",
     "alcohol_units_week",
     "asi_alcohol",

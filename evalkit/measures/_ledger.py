@@ -1,7 +1,10 @@
-"""The row ledger: who was scored, who was not, and under which rule.
+"""The measure ledger: who was scored, who was not, and under which rule.
+
+It complements :class:`evalkit.io.Ledger` (rows read, kept and excluded per table): that one
+accounts for rows, this one for the values computed from the rows that were kept.
 
 Every public measure and profile function takes an optional keyword ``ledger``. When a
-:class:`Ledger` is passed, the function appends one :class:`LedgerEntry` per outcome status
+:class:`MeasureLedger` is passed, the function appends one :class:`LedgerEntry` per outcome status
 (for example ``scored`` / ``prorated`` / ``missing_items``), with the policy and the rule-file
 version actually used. The function's return value never depends on the ledger; the ledger only
 records, so a report can print the missing-data policy and the counts next to every table.
@@ -41,7 +44,7 @@ class LedgerEntry:
     rule: str
 
 
-class Ledger:
+class MeasureLedger:
     """Collects :class:`LedgerEntry` lines from the functions it is passed to.
 
     Examples
@@ -49,7 +52,7 @@ class Ledger:
     >>> import pandas as pd
     >>> from evalkit.measures import who5_percent
     >>> items = pd.DataFrame({f"who5_{i}": [3, None] for i in range(1, 6)})
-    >>> ledger = Ledger()
+    >>> ledger = MeasureLedger()
     >>> who5_percent(items, ledger=ledger).tolist()
     [60.0, nan]
     >>> ledger.to_frame()[["measure", "status", "n", "policy"]]
@@ -81,10 +84,10 @@ class Ledger:
         return len(self._entries)
 
     def __repr__(self) -> str:
-        return f"Ledger({len(self._entries)} entries)"
+        return f"MeasureLedger({len(self._entries)} entries)"
 
 
-def record(ledger: Ledger | None, measure: str, counts: dict[str, int], *, policy: str, rule: str) -> None:
+def record(ledger: MeasureLedger | None, measure: str, counts: dict[str, int], *, policy: str, rule: str) -> None:
     """Record into ``ledger`` if one was given (helper for the measure modules)."""
     if ledger is not None:
         ledger.record(measure, counts, policy=policy, rule=rule)

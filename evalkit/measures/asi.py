@@ -18,7 +18,7 @@ import pandas as pd
 
 from evalkit.io.schema import ColumnSpec, all_tables
 from evalkit.measures._common import aligned_index, as_bool, as_float, bool_series, check_range, float_series, resolve_columns
-from evalkit.measures._ledger import Ledger, record
+from evalkit.measures._ledger import MeasureLedger, record
 from evalkit.rules import load_rule, rule_id
 
 __all__ = [
@@ -65,7 +65,7 @@ def asi_composite(
     domain: Domain,
     *,
     item_columns: Mapping[str, str] | None = None,
-    ledger: Ledger | None = None,
+    ledger: MeasureLedger | None = None,
 ) -> pd.Series:
     """ASI composite score of one domain (McGahan 1986), all-or-nothing on missing items.
 
@@ -158,7 +158,7 @@ def asi_composite(
     return float_series(score, asi.index, comps[domain]["column"])
 
 
-def asi_drug(asi: pd.DataFrame, *, item_columns: Mapping[str, str] | None = None, ledger: Ledger | None = None) -> pd.Series:
+def asi_drug(asi: pd.DataFrame, *, item_columns: Mapping[str, str] | None = None, ledger: MeasureLedger | None = None) -> pd.Series:
     """ASI drug composite ("ASI stof"); see :func:`asi_composite`.
 
     Examples
@@ -171,7 +171,7 @@ def asi_drug(asi: pd.DataFrame, *, item_columns: Mapping[str, str] | None = None
     return asi_composite(asi, "drug", item_columns=item_columns, ledger=ledger)
 
 
-def asi_psychiatric(asi: pd.DataFrame, *, item_columns: Mapping[str, str] | None = None, ledger: Ledger | None = None) -> pd.Series:
+def asi_psychiatric(asi: pd.DataFrame, *, item_columns: Mapping[str, str] | None = None, ledger: MeasureLedger | None = None) -> pd.Series:
     """ASI psychiatric composite ("ASI psykisk"); see :func:`asi_composite`.
 
     Examples
@@ -185,7 +185,7 @@ def asi_psychiatric(asi: pd.DataFrame, *, item_columns: Mapping[str, str] | None
     return asi_composite(asi, "psychiatric", item_columns=item_columns, ledger=ledger)
 
 
-def asi_alcohol(asi: pd.DataFrame, *, item_columns: Mapping[str, str] | None = None, ledger: Ledger | None = None) -> pd.Series:
+def asi_alcohol(asi: pd.DataFrame, *, item_columns: Mapping[str, str] | None = None, ledger: MeasureLedger | None = None) -> pd.Series:
     """ASI alcohol composite ("ASI alkohol"); see :func:`asi_composite`.
 
     Examples
@@ -204,7 +204,7 @@ def asi_samlet_eligible(
     *,
     max_score: float | str | None = None,
     include_max: bool | None = None,
-    ledger: Ledger | None = None,
+    ledger: MeasureLedger | None = None,
 ) -> pd.Series:
     """Seed-002 inclusion rule INC-2: "en samlet ASI score på maks. 0,35".
 

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from evalkit.measures._common import aligned_index, as_float, bool_series, category_series, check_range, float_series
-from evalkit.measures._ledger import Ledger, record
+from evalkit.measures._ledger import MeasureLedger, record
 from evalkit.rules import load_rule, rule_id
 
 __all__ = ["progression_days", "cannabis_reduction", "poly_drug_users", "REDUCTION_CATEGORIES"]
@@ -26,7 +26,7 @@ REDUCTION_CATEGORIES = ("stopped", "halved", "neither")
 Measure = Literal["cannabis_days_30", "multidrug_days_30", "absence_days_14"]
 
 
-def progression_days(values: pd.Series, measure: Measure, *, ledger: Ledger | None = None) -> pd.Series:
+def progression_days(values: pd.Series, measure: Measure, *, ledger: MeasureLedger | None = None) -> pd.Series:
     """A seed-000 day count, validated against its window, as float64 (NaN = missing).
 
     Parameters
@@ -72,7 +72,7 @@ def cannabis_reduction(
     t1: pd.Series,
     *,
     eligibility: Literal["used_at_intake", "all_observed"],
-    ledger: Ledger | None = None,
+    ledger: MeasureLedger | None = None,
 ) -> pd.DataFrame:
     """Stopped / halved cannabis use between two time points (seed 000 footnote 11).
 
@@ -161,7 +161,7 @@ def cannabis_reduction(
     return out
 
 
-def poly_drug_users(*time_points: pd.Series, ledger: Ledger | None = None) -> pd.Series:
+def poly_drug_users(*time_points: pd.Series, ledger: MeasureLedger | None = None) -> pd.Series:
     """Persons with more than 0 poly-drug days at one or more time points (the seed-000 subset of 146).
 
     Parameters

@@ -16,13 +16,13 @@ import numpy as np
 import pandas as pd
 
 from evalkit.measures._common import as_float, bool_series, check_range, float_series, resolve_columns
-from evalkit.measures._ledger import Ledger, record
+from evalkit.measures._ledger import MeasureLedger, record
 from evalkit.rules import load_rule, rule_id
 
 __all__ = ["stofscore", "stofscore_total_days", "stofscore_12plus"]
 
 
-def _total_days(days: pd.DataFrame, missing: str, ledger: Ledger | None, measure: str) -> tuple[np.ndarray, np.ndarray]:
+def _total_days(days: pd.DataFrame, missing: str, ledger: MeasureLedger | None, measure: str) -> tuple[np.ndarray, np.ndarray]:
     """Total days over the five substances as int64, and a missing mask."""
     rule = load_rule("stofscore")
     if missing not in rule["missing_policies"]:
@@ -54,7 +54,7 @@ def _total_days(days: pd.DataFrame, missing: str, ledger: Ledger | None, measure
 
 
 def stofscore_total_days(
-    days: pd.DataFrame, *, missing: Literal["complete", "zero"] = "complete", ledger: Ledger | None = None
+    days: pd.DataFrame, *, missing: Literal["complete", "zero"] = "complete", ledger: MeasureLedger | None = None
 ) -> pd.Series:
     """Total days of use over the five substances of the stofscore (0-150).
 
@@ -78,7 +78,7 @@ def stofscore_total_days(
 
 
 def stofscore(
-    days: pd.DataFrame, *, missing: Literal["complete", "zero"] = "complete", ledger: Ledger | None = None
+    days: pd.DataFrame, *, missing: Literal["complete", "zero"] = "complete", ledger: MeasureLedger | None = None
 ) -> pd.Series:
     """Stofscore (0-100) from days of use in the last 30 days per substance (seed 004 fn 13).
 
@@ -132,7 +132,7 @@ def stofscore_12plus(
     threshold: float | str | None = None,
     comparison: Literal[">=", ">"] | None = None,
     missing: Literal["complete", "zero"] = "complete",
-    ledger: Ledger | None = None,
+    ledger: MeasureLedger | None = None,
 ) -> pd.Series:
     """Stofscore 12+ (the seed 004 risk factor "Stofbelastning 12+"), decided in integer arithmetic.
 

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from evalkit.measures._common import as_bool, as_float, bool_series, check_range, float_series, resolve_columns
-from evalkit.measures._ledger import Ledger, record
+from evalkit.measures._ledger import MeasureLedger, record
 from evalkit.rules import load_rule, rule_id
 
 __all__ = [
@@ -41,7 +41,7 @@ def samlet_trivsel(
     *,
     method: Literal["mean_of_three", "own_item"] = "mean_of_three",
     missing: Literal["complete", "available"] = "complete",
-    ledger: Ledger | None = None,
+    ledger: MeasureLedger | None = None,
 ) -> pd.Series:
     """Samlet trivsel (overall well-being, 0-10) per TEM form.
 
@@ -116,7 +116,7 @@ def samlet_trivsel(
     return float_series(score, tem.index, "samlet_trivsel")
 
 
-def tem_scale_item(tem: pd.DataFrame, item: Literal["koncentration", "planlaegning"], *, ledger: Ledger | None = None) -> pd.Series:
+def tem_scale_item(tem: pd.DataFrame, item: Literal["koncentration", "planlaegning"], *, ledger: MeasureLedger | None = None) -> pd.Series:
     """A 0-10 TEM item (koncentration or planlægning), validated, as float64.
 
     Source: 004-F6.27 ("koncentration ... evne til planlægning ... på en skala fra 0-10, hvor 10 er
@@ -155,7 +155,7 @@ def tem_drug_days_week(
     item: Literal["cannabis_days", "other_drug_days"],
     *,
     tem30: Tem30Policy = "exclude",
-    ledger: Ledger | None = None,
+    ledger: MeasureLedger | None = None,
 ) -> pd.Series:
     """Days with cannabis (or other drugs) in the last 7 days, per TEM form.
 
@@ -214,7 +214,7 @@ def tem_drug_days_week(
     return float_series(out, tem.index, f"{item}_week")
 
 
-def alcohol_units_week(tem: pd.DataFrame, *, ledger: Ledger | None = None) -> pd.Series:
+def alcohol_units_week(tem: pd.DataFrame, *, ledger: MeasureLedger | None = None) -> pd.Series:
     """Alcohol units (genstande) per week, per TEM form, validated non-negative.
 
     Source: 004-P6.5c ("genstande pr. uge", L3100-3103).
@@ -239,7 +239,7 @@ def drug_free_last_week(
     *,
     method: Literal["item", "derived", "item_else_derived"] = "item_else_derived",
     tem30: Tem30Policy = "exclude",
-    ledger: Ledger | None = None,
+    ledger: MeasureLedger | None = None,
 ) -> pd.Series:
     """Drug-free in the last week ("stoffri den seneste uge"), per TEM form.
 
@@ -320,7 +320,7 @@ def tem_measures(
     samlet_missing: Literal["complete", "available"] = "complete",
     tem30: Tem30Policy = "exclude",
     drug_free_method: Literal["item", "derived", "item_else_derived"] = "item_else_derived",
-    ledger: Ledger | None = None,
+    ledger: MeasureLedger | None = None,
 ) -> pd.DataFrame:
     """All seven TEM measures of seed 004 for each form, as one DataFrame on the input index.
 

@@ -23,7 +23,7 @@ from evalkit.measures._common import (
     float_series,
     resolve_columns,
 )
-from evalkit.measures._ledger import Ledger, record
+from evalkit.measures._ledger import MeasureLedger, record
 from evalkit.rules import interval_mask, load_rule, rule_id
 
 __all__ = ["who5_raw", "who5_percent", "who5_band", "who5_below_cutoff", "who5_change"]
@@ -45,7 +45,7 @@ def _item_columns(items: pd.DataFrame) -> list[str]:
         raise
 
 
-def _who5_raw(items: pd.DataFrame, missing: str, ledger: Ledger | None, measure: str) -> np.ndarray:
+def _who5_raw(items: pd.DataFrame, missing: str, ledger: MeasureLedger | None, measure: str) -> np.ndarray:
     rule = load_rule("who5")
     policies = rule["missing_policies"]
     if missing not in policies:
@@ -73,7 +73,7 @@ def _who5_raw(items: pd.DataFrame, missing: str, ledger: Ledger | None, measure:
     return raw
 
 
-def who5_raw(items: pd.DataFrame, *, missing: MissingPolicy = "complete", ledger: Ledger | None = None) -> pd.Series:
+def who5_raw(items: pd.DataFrame, *, missing: MissingPolicy = "complete", ledger: MeasureLedger | None = None) -> pd.Series:
     """WHO-5 raw score (0-25): the sum of the five items.
 
     Parameters
@@ -87,7 +87,7 @@ def who5_raw(items: pd.DataFrame, *, missing: MissingPolicy = "complete", ledger
         ``"prorate"``: with one item missing, raw = mean(answered items) x 5, not rounded (a multiple of
         0.25); two or more missing give NaN. No official WHO-5 missing-item rule exists (anchors.md 1.5).
     ledger
-        Optional :class:`~evalkit.measures.Ledger`; receives counts of ``scored``, ``prorated`` (only
+        Optional :class:`~evalkit.measures.MeasureLedger`; receives counts of ``scored``, ``prorated`` (only
         with ``"prorate"``) and ``missing_items``.
 
     Returns
@@ -115,7 +115,7 @@ def who5_raw(items: pd.DataFrame, *, missing: MissingPolicy = "complete", ledger
     return float_series(_who5_raw(items, missing, ledger, "who5_raw"), items.index, "who5_raw")
 
 
-def who5_percent(items: pd.DataFrame, *, missing: MissingPolicy = "complete", ledger: Ledger | None = None) -> pd.Series:
+def who5_percent(items: pd.DataFrame, *, missing: MissingPolicy = "complete", ledger: MeasureLedger | None = None) -> pd.Series:
     """WHO-5 percentage score (0-100): the raw score x 4.
 
     Parameters are those of :func:`who5_raw`. With complete items the result is a multiple of 4;
@@ -152,7 +152,7 @@ def _percent_array(percent: pd.Series, name: str) -> np.ndarray:
     return v
 
 
-def who5_band(percent: pd.Series, *, scheme: Literal["seed000", "standard"] = "seed000", ledger: Ledger | None = None) -> pd.Series:
+def who5_band(percent: pd.Series, *, scheme: Literal["seed000", "standard"] = "seed000", ledger: MeasureLedger | None = None) -> pd.Series:
     """Classify WHO-5 percentage scores into the bands of a scheme from ``who5.yaml``.
 
     Parameters
@@ -205,7 +205,7 @@ def who5_band(percent: pd.Series, *, scheme: Literal["seed000", "standard"] = "s
 
 
 def who5_below_cutoff(
-    percent: pd.Series, *, cutoff: Literal["poor_wellbeing", "likely_depression"], ledger: Ledger | None = None
+    percent: pd.Series, *, cutoff: Literal["poor_wellbeing", "likely_depression"], ledger: MeasureLedger | None = None
 ) -> pd.Series:
     """Flag WHO-5 percentage scores at or below a standard cut-off.
 
@@ -254,7 +254,7 @@ def who5_below_cutoff(
 
 
 def who5_change(
-    pre: pd.Series, post: pd.Series, *, rule: Literal["strict_increase", "min_10_points"], ledger: Ledger | None = None
+    pre: pd.Series, post: pd.Series, *, rule: Literal["strict_increase", "min_10_points"], ledger: MeasureLedger | None = None
 ) -> pd.Series:
     """Classify each pre/post pair of WHO-5 percentage scores as improved or not.
 

@@ -1,0 +1,311 @@
+"""HCS group treatment (seed 002): inclusion and exclusion rules that can be checked from data.
+
+Each rule of ``evalkit/rules/hcs_eligibility.yaml`` gives every participant ``pass``, ``fail`` or
+``unknown`` (not recorded, or not checkable), and every ``fail``/``unknown`` carries a reason code
+``RULE-ID:reason`` in the ``reasons`` column. Rule ids follow spec seed002_003_figures.md 1.2.
+Judgement criteria (INC-5, EXC-1..4) are checked only as the booleans the export records.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from evalkit.io.schema import dataset, normalise_name
+from evalkit.measures._common import as_bool, as_float, bool_series, resolve_columns
+from evalkit.measures._ledger import MeasureLedger, record
+from evalkit.measures.asi import asi_samlet_eligible
+from evalkit.rules import interval_mask, load_rule, rule_id
+
+__all__ = ["RULE_STATUSES", "hcs_eligibility", "no_show_counts"]
+
+RULE_STATUSES = ("pass", "fail", "unknown")
+_PASS, _FAIL, _UNKNOWN = 0, 1, 2
+
+
+def _codes_of(values: pd.Series, table: str, column: str) -> tuple[np.ndarray, list[str]]:
+    """Dictionary codes of a category column (aliases accepted): object array with None, and the
+    distinct values that match no code (they come back as None too)."""
+    lookup = dataset("hcs").table(table).column(column).value_lookup()
+    idx, uniques = pd.factorize(pd.Series(values, copy=False).astype(object), use_na_sentinel=True)
+    mapped = [lookup.get(normalise_name(u)) for u in uniques]
+    unknown = [str(u) for u, m in zip(uniques, mapped) if m is None]
+    table_arr = np.array(mapped + [None], dtype=object)
+    return table_arr[np.where(idx < 0, len(uniques), idx)], unknown
+
+
+def no_show_counts(
+    fremmoede: pd.DataFrame,
+    *,
+    count_statuses: Sequence[str] | None = None,
+    consecutive: bool = False,
+    sessioner: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Per participant: registered sessions and the number (or longest run) of counted absences.
+
+    Parameters
+    ----------
+    fremmoede
+        ``hcs_fremmoede`` rows: ``deltager_id``, ``session_id``, ``status`` (moedt / meldt_afbud /
+        ikke_meldt_afbud, or their dictionary aliases).
+    count_statuses
+        Statuses that count; default from the rule file: ``["ikke_meldt_afbud"]`` (EXC-5, chapter 3).
+        Chapter 2 (L525-527) counts any absence: ``["ikke_meldt_afbud", "meldt_afbud"]``.
+    consecutive
+        If True, the longest run of counted absences over the participant's registered sessions in
+        date order (needs ``sessioner`` with ``session_id`` and ``dato``). Unregistered sessions are
+        skipped, not counted.
+    sessioner
+        ``hcs_sessioner`` rows, for the date order.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``deltager_id``: ``n_registered`` and ``no_show`` (int64).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> att = pd.DataFrame({"deltager_id": ["a", "a", "a", "b"], "session_id": ["s1", "s2", "s3", "s1"],
+    ...                     "status": ["ikke_meldt_afbud", "moedt", "ikke_meldt_afbud", "meldt_afbud"]})
+    >>> no_show_counts(att)["no_show"].to_dict()
+    {'a': 2, 'b': 0}
+    """
+    spec = load_rule("hcs_eligibility")["no_show"]
+    statuses = list(spec["count_statuses"] if count_statuses is None else count_statuses)
+    known = dataset("hcs").table("hcs_fremmoede").column("status").codes
+    bad = [s for s in statuses if s not in known]
+    if bad:
+        raise ValueError(f"`count_statuses` must be codes among {', '.join(known)}; got {', '.join(bad)}")
+    cols = resolve_columns(fremmoede, ["deltager_id", "session_id", "status"], what="attendance")
+    att = pd.DataFrame(
+        {
+            "deltager_id": fremmoede[cols[0]].astype(object).to_numpy(),
+            "session_id": fremmoede[cols[1]].astype(object).to_numpy(),
+        }
+    )
+    codes, unknown = _codes_of(fremmoede[cols[2]], "hcs_fremmoede", "status")
+    if unknown:
+        raise ValueError(f"unknown attendance status value(s) {', '.join(map(repr, unknown))}; expected {', '.join(known)}")
+    att["status"] = codes
+    att["hit"] = att["status"].isin(statuses).to_numpy()
+    if not consecutive:
+        grouped = att.groupby("deltager_id", sort=True)
+        return pd.DataFrame({"n_registered": grouped.size(), "no_show": grouped["hit"].sum()}).astype("int64")
+    if sessioner is None:
+        raise ValueError("`consecutive=True` needs `sessioner` (session_id and dato) to order the sessions")
+    scols = resolve_columns(sessioner, ["session_id", "dato"], what="sessions")
+    dates = pd.Series(pd.to_datetime(sessioner[scols[1]]).to_numpy(), index=sessioner[scols[0]].astype(object).to_numpy())
+    att["dato"] = att["session_id"].map(dates)
+    if att["dato"].isna().any():
+        raise ValueError("attendance names session_id(s) without a date in `sessioner`")
+    att = att.sort_values(["deltager_id", "dato"], kind="stable")
+    hit = att["hit"].to_numpy()
+    pid = att["deltager_id"].to_numpy()
+    new_run = np.ones(len(att), dtype=bool)
+    new_run[1:] = (hit[1:] != hit[:-1]) | (pid[1:] != pid[:-1])
+    run_id = np.cumsum(new_run)
+    run_len = pd.Series(hit.astype("int64")).groupby(run_id).transform("sum").to_numpy()
+    att["run"] = np.where(hit, run_len, 0)
+    grouped = att.groupby("deltager_id", sort=True)
+    return pd.DataFrame({"n_registered": grouped.size(), "no_show": grouped["run"].max()}).astype("int64")
+
+
+def _status_from_bool(values: pd.Series | None, pass_when: bool, n: int, name: str) -> np.ndarray:
+    if values is None:
+        return np.full(n, _UNKNOWN, dtype="int64")
+    val, nan = as_bool(values, name)
+    return np.where(nan, _UNKNOWN, np.where(val == pass_when, _PASS, _FAIL))
+
+
+def hcs_eligibility(
+    deltagere: pd.DataFrame,
+    asi: pd.DataFrame | None = None,
+    fremmoede: pd.DataFrame | None = None,
+    sessioner: pd.DataFrame | None = None,
+    *,
+    no_show_k: int | None = None,
+    consecutive: bool | None = None,
+    count_statuses: Sequence[str] | None = None,
+    age_include_min: bool | None = None,
+    asi_max: float | str | None = None,
+    ledger: MeasureLedger | None = None,
+) -> pd.DataFrame:
+    """Per-participant HCS inclusion/exclusion flags with reasons (seed 002).
+
+    Parameters
+    ----------
+    deltagere
+        ``hcs_deltagere`` rows (one per participant, ``deltager_id`` unique). Category columns may hold
+        dictionary codes or their aliases ("§ 101A", "Hash", ...).
+    asi
+        ``hcs_asi`` rows; the ``indskrivning`` row's ``asi_samlet`` is checked against INC-2. Without it
+        (or without a score) INC-2 is ``unknown``: ``asi_missing_anonymous`` for § 101a participants
+        (seed 002 L669-671: the ASI may not be available for anonymous treatment), else ``asi_missing``.
+    fremmoede, sessioner
+        ``hcs_fremmoede`` (and ``hcs_sessioner`` for ``consecutive``) for EXC-5; see :func:`no_show_counts`.
+    no_show_k
+        K for EXC-5: excluded when the count (or run) of counted absences is >= K. Seed 002 gives no
+        number ("gentagne gange"), so there is no default; without K, EXC-5 is ``unknown`` with reason
+        ``k_not_configured``.
+    consecutive, count_statuses
+        EXC-5 options (defaults from the rule file: not consecutive; ``ikke_meldt_afbud`` only).
+    age_include_min
+        INC-1 age: True (default, "fra 18 år og op", >= 18) or False ("over 18 år", > 18).
+    asi_max
+        INC-2 bound (default "0.35", inclusive); see :func:`evalkit.measures.asi_samlet_eligible`.
+    ledger
+        Optional ledger; receives pass/fail/unknown counts per rule and the eligible totals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``deltager_id``:
+
+        one column per rule id (``INC-1-age`` ... ``EXC-4-intoxicated``, ``EXC-5-no-show``), categorical
+        pass / fail / unknown;
+        ``no_show`` (Int64): the EXC-5 count or run, <NA> without attendance data;
+        ``eligible_at_intake`` (boolean): every INC and EXC-1..4 rule passes (False if any fails,
+        <NA> if none fails but one is unknown);
+        ``excluded_no_show`` (boolean): EXC-5 fails (<NA> if unknown);
+        ``reasons`` (str): ``RULE-ID:reason`` for each failed or unknown rule, joined by "; ".
+
+    Notes
+    -----
+    Rules and sources: spec seed002_003_figures.md 1.2 (INC-1..5, EXC-1..5) and 1.6; rule file
+    ``hcs_eligibility.yaml``. Not checkable from data and therefore not here: the clinician's
+    judgement behind INC-5 and EXC-1..4 (only its recorded boolean is used).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> d = pd.DataFrame({"deltager_id": ["a", "b"], "alder": [18, 17], "lovgrundlag": ["sel101", "§ 101A"],
+    ...                   "hovedstof": ["hash", "hash"], "tilknytning": ["arbejde", "arbejde"],
+    ...                   "maal": ["reducere", "ophoere"]})
+    >>> asi = pd.DataFrame({"deltager_id": ["a"], "tidspunkt": ["indskrivning"], "asi_samlet": [0.35]})
+    >>> out = hcs_eligibility(d, asi)
+    >>> out[["INC-1-age", "INC-2-asi"]].astype(str).values.tolist()
+    [['pass', 'pass'], ['fail', 'unknown']]
+    >>> out["eligible_at_intake"].tolist()
+    [<NA>, False]
+    >>> out.loc["b", "reasons"].split("; ")[:2]
+    ['INC-1-age:age_below_min', 'INC-2-asi:asi_missing_anonymous']
+    """
+    rule = load_rule("hcs_eligibility")
+    rules: Mapping[str, Any] = rule["rules"]
+    id_col = resolve_columns(deltagere, ["deltager_id"], what="participants")[0]
+    ids = deltagere[id_col].astype(object).to_numpy()
+    if pd.Series(ids).duplicated().any():
+        raise ValueError("`deltagere` must have one row per deltager_id")
+    n = len(ids)
+    index = pd.Index(ids, name="deltager_id")
+    status: dict[str, np.ndarray] = {}
+    reason_code: dict[str, np.ndarray] = {}
+
+    def col(name: str) -> pd.Series | None:
+        return deltagere[name] if name in deltagere.columns else None
+
+    # INC-1 age
+    r = rules["INC-1-age"]
+    age = col(r["column"])
+    if age is None:
+        st = np.full(n, _UNKNOWN)
+    else:
+        a = as_float(age, r["column"])
+        inc = r["include_min"] if age_include_min is None else bool(age_include_min)
+        ok = interval_mask(a, {"min": r["min"], "include_min": inc})
+        st = np.where(np.isnan(a), _UNKNOWN, np.where(ok, _PASS, _FAIL))
+    status["INC-1-age"] = st
+    reason_code["INC-1-age"] = np.where(st == _FAIL, r["reason_fail"], "not_recorded")
+
+    # category rules
+    for rid in ("INC-1-legal-basis", "INC-1-substance", "INC-3-attachment", "INC-4-goal"):
+        r = rules[rid]
+        values = col(r["column"])
+        if values is None:
+            st = np.full(n, _UNKNOWN)
+        else:
+            codes, _ = _codes_of(values, "hcs_deltagere", r["column"])
+            raw_missing = pd.isna(pd.Series(values, copy=False)).to_numpy()
+            unrecognised = pd.isna(codes) & ~raw_missing
+            ok = np.isin(codes.astype(str), list(r["allowed"]))
+            st = np.where(pd.isna(codes), _UNKNOWN, np.where(ok, _PASS, _FAIL))
+        status[rid] = st
+        reason_code[rid] = np.where(st == _FAIL, r["reason_fail"], "not_recorded")
+        if values is not None:
+            reason_code[rid] = np.where(unrecognised, "unrecognised_value", reason_code[rid])
+
+    # INC-2 ASI samlet at intake
+    r = rules["INC-2-asi"]
+    score = pd.Series(np.nan, index=index, dtype="float64")
+    if asi is not None:
+        acols = resolve_columns(asi, ["deltager_id", "tidspunkt", r["column"]], what="ASI")
+        tnorm, _ = _codes_of(asi[acols[1]], "hcs_asi", "tidspunkt")
+        intake = asi.loc[tnorm == r["time_point"]]
+        if intake[acols[0]].duplicated().any():
+            raise ValueError("`asi` has more than one intake (indskrivning) row for a participant")
+        vals = pd.Series(as_float(intake[acols[2]], r["column"]), index=intake[acols[0]].astype(object).to_numpy())
+        score = vals.reindex(index)
+    within = asi_samlet_eligible(score.reset_index(drop=True), max_score=asi_max)
+    w_val = within.to_numpy(dtype=bool, na_value=False)
+    w_nan = within.isna().to_numpy()
+    basis = _codes_of(col("lovgrundlag"), "hcs_deltagere", "lovgrundlag")[0] if col("lovgrundlag") is not None else np.full(n, None, dtype=object)
+    anonymous = np.isin(basis.astype(str), list(r["missing_allowed_for_legal_basis"]))
+    st = np.where(w_nan, _UNKNOWN, np.where(w_val, _PASS, _FAIL))
+    status["INC-2-asi"] = st
+    reason_code["INC-2-asi"] = np.where(st == _FAIL, r["reason_fail"], np.where(anonymous, r["reason_unknown_anonymous"], "asi_missing"))
+
+    # boolean judgement rules
+    for rid in ("INC-5-reflective", "EXC-1-psychiatric", "EXC-2-attention", "EXC-3-aggression", "EXC-4-intoxicated"):
+        r = rules[rid]
+        st = _status_from_bool(col(r["column"]), bool(r["pass_when"]), n, r["column"])
+        status[rid] = st
+        reason_code[rid] = np.where(st == _FAIL, r["reason_fail"], "not_recorded")
+
+    # EXC-5 repeated no-show
+    ns = rule["no_show"]
+    k = ns["k"] if no_show_k is None else no_show_k
+    if k is not None and (not isinstance(k, int | np.integer) or k < 1):
+        raise ValueError(f"`no_show_k` must be a positive integer, got {k!r}")
+    consec = bool(ns["consecutive"] if consecutive is None else consecutive)
+    no_show = pd.Series(pd.NA, index=index, dtype="Int64")
+    if fremmoede is None:
+        st = np.full(n, _UNKNOWN)
+        rc = np.full(n, "attendance_not_given", dtype=object)
+    else:
+        counts = no_show_counts(fremmoede, count_statuses=count_statuses, consecutive=consec, sessioner=sessioner)
+        no_show = counts["no_show"].reindex(index).astype("Int64")
+        has = ~no_show.isna().to_numpy()
+        cnt = no_show.to_numpy(dtype="float64", na_value=np.nan)
+        if k is None:
+            st = np.full(n, _UNKNOWN)
+            rc = np.where(has, "k_not_configured", "no_attendance_registered").astype(object)
+        else:
+            st = np.where(~has, _UNKNOWN, np.where(cnt >= k, _FAIL, _PASS))
+            rc = np.where(st == _FAIL, ns["reason_fail"], "no_attendance_registered").astype(object)
+    status[ns["rule_id"]] = st
+    reason_code[ns["rule_id"]] = rc
+
+    out = pd.DataFrame(index=index)
+    reasons = np.full(n, "", dtype=object)
+    for rid, st in status.items():
+        out[rid] = pd.Categorical.from_codes(st.astype("int64"), categories=list(RULE_STATUSES))
+        part = np.where(st == _PASS, "", rid + ":" + reason_code[rid].astype(str)).astype(object)
+        reasons = np.where(reasons == "", part, np.where(part == "", reasons, reasons + "; " + part))
+    intake_rules = [rid for rid in status if rid != ns["rule_id"]]
+    any_fail = np.any([status[rid] == _FAIL for rid in intake_rules], axis=0)
+    any_unknown = np.any([status[rid] == _UNKNOWN for rid in intake_rules], axis=0)
+    out["no_show"] = no_show
+    out["eligible_at_intake"] = bool_series(~any_fail & ~any_unknown, ~any_fail & any_unknown, index, "eligible_at_intake")
+    exc5 = status[ns["rule_id"]]
+    out["excluded_no_show"] = bool_series(exc5 == _FAIL, exc5 == _UNKNOWN, index, "excluded_no_show")
+    out["reasons"] = reasons.astype(str)
+    if ledger is not None:
+        for rid, st in status.items():
+            record(ledger, f"hcs_eligibility[{rid}]", {s: int((st == i).sum()) for i, s in enumerate(RULE_STATUSES)},
+                   policy=f"K={k}, consecutive={consec}" if rid == ns["rule_id"] else "", rule=rule_id(rule))
+        record(ledger, "hcs_eligibility", {"eligible": int((~any_fail & ~any_unknown).sum()), "not_eligible": int(any_fail.sum()),
+                                           "undetermined": int((~any_fail & any_unknown).sum())}, policy="intake rules INC-1..5, EXC-1..4", rule=rule_id(rule))
+    return out
