@@ -89,6 +89,24 @@ def _numeric_input(arr: pa.Array) -> tuple[pa.Array, np.ndarray]:
     return values, bad
 
 
+def _fast_cast(text: pa.Array, target: pa.DataType, decimal: str, thousands: str | None) -> pa.Array | None:
+    """Cast trimmed text straight to ``target`` when no value needs the slower checked path.
+
+    Values holding the thousands separator (ambiguous with a decimal point) go the slow way, and so
+    does any column with a value Arrow cannot cast; "nan"/"inf" are caught by the caller.
+    """
+    if thousands and pc.any(pc.match_substring(text, thousands)).as_py():
+        return None
+    if decimal != ".":
+        if pc.any(pc.match_substring(text, ".")).as_py():
+            return None
+        text = pc.replace_substring(text, decimal, ".")
+    try:
+        return pc.cast(text, target)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+
+
 def to_float(arr: pa.Array, decimal: str, thousands: str | None) -> Converted:
     if pa.types.is_integer(arr.type) or pa.types.is_floating(arr.type):
         values, bad = _numeric_input(arr)
@@ -99,7 +117,13 @@ def to_float(arr: pa.Array, decimal: str, thousands: str | None) -> Converted:
     if not _is_text(arr):
         return Converted(pa.nulls(len(arr), pa.float64()),
                          [Failure("not-a-number", "is not a number", _np(pc.is_valid(arr)))])
-    values, bad = _parse_numbers(arr, decimal, thousands)
+    text = _text(arr)
+    fast = _fast_cast(text, pa.float64(), decimal, thousands)
+    if fast is not None:
+        odd = _np(pc.or_(pc.is_nan(fast), pc.is_inf(fast)))
+        if not odd.any() and not pc.any(pc.match_substring(text, "e", ignore_case=True)).as_py():
+            return Converted(fast, [])
+    values, bad = _parse_numbers(text, decimal, thousands)
     failures = [Failure("not-a-number", f"is not a number (decimal mark '{decimal}')", bad)] if bad.any() else []
     return Converted(values, failures)
 
@@ -107,6 +131,10 @@ def to_float(arr: pa.Array, decimal: str, thousands: str | None) -> Converted:
 def to_int(arr: pa.Array, decimal: str, thousands: str | None) -> Converted:
     if pa.types.is_integer(arr.type):
         return Converted(pc.cast(arr, pa.int64()), [])
+    if _is_text(arr):
+        fast = _fast_cast(_text(arr), pa.int64(), ".", thousands)
+        if fast is not None:
+            return Converted(fast, [])
     conv = to_float(arr, decimal, thousands)
     values = conv.values
     fractional = _np(pc.not_equal(values, pc.floor(values)))

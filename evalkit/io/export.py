@@ -245,8 +245,9 @@ def _to_frame(columns: dict[str, pa.Array], spec: TableSpec) -> pd.DataFrame:
     for col in spec.columns:
         arr = columns[col.name]
         if col.dtype == "category":
-            codes = arr.to_pandas()
-            data[col.name] = pd.Categorical(codes, categories=col.codes, ordered=col.ordered)
+            codes = pc.fill_null(pc.index_in(arr, value_set=pa.array(col.codes, pa.string())), -1)
+            data[col.name] = pd.Categorical.from_codes(codes.to_numpy(zero_copy_only=False), categories=col.codes,
+                                                       ordered=col.ordered)
         else:
             data[col.name] = pd.Series(arr, dtype=pd.ArrowDtype(arr.type))
     return pd.DataFrame(data)
@@ -255,14 +256,13 @@ def _to_frame(columns: dict[str, pa.Array], spec: TableSpec) -> pd.DataFrame:
 # ----------------------------------------------------------------------------- keys
 
 
-def _key_strings(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.Series:
-    if len(columns) == 1:
-        return frame[columns[0]].astype("string[pyarrow]")
-    parts = [frame[c].astype("string[pyarrow]").fillna("<NA>") for c in columns]
-    out = parts[0]
-    for p in parts[1:]:
-        out = out + "\x1f" + p
-    return out
+def _key_array(frame: pd.DataFrame, columns: tuple[str, ...]) -> pa.Array:
+    """The key columns as one Arrow string array (joined with a unit separator for composite keys)."""
+    parts = [pc.cast(pa.array(frame[c].astype("object") if isinstance(frame[c].dtype, pd.CategoricalDtype)
+                              else frame[c]), pa.string()) for c in columns]
+    if len(parts) == 1:
+        return parts[0]
+    return pc.binary_join_element_wise(*parts, "\x1f")
 
 
 def _check_keys(frames: dict[str, pd.DataFrame], rows: dict[str, np.ndarray], files: dict[str, str],
@@ -289,15 +289,17 @@ def _check_keys(frames: dict[str, pd.DataFrame], rows: dict[str, np.ndarray], fi
                 continue
             frame = frames[name]
             parent = frames[fk.references]
-            child_keys = _key_strings(frame, fk.columns)
-            parent_keys = _key_strings(parent, tuple(fk.columns))
-            orphan = (~child_keys.isin(parent_keys) & child_keys.notna()).to_numpy(dtype=bool)
+            child_keys = _key_array(frame, fk.columns)
+            parent_keys = _key_array(parent, tuple(fk.columns))
+            found = pc.is_in(child_keys, value_set=parent_keys)
+            orphan = np.asarray(pc.and_(pc.invert(found), pc.is_valid(child_keys)).to_numpy(zero_copy_only=False),
+                                dtype=bool)
             if orphan.any():
                 cols = ", ".join(fk.columns)
                 for i in np.flatnonzero(orphan)[:PROBLEMS_PER_KIND]:
                     problems.add(Problem(severity, "unknown-reference", f"{cols} is not found in table "
                                          f"'{fk.references}'", file=files[name], table=name, row=int(rows[name][i]),
-                                         column=cols, value=str(child_keys.iloc[i])))
+                                         column=cols, value=str(child_keys[int(i)].as_py())))
                 _drop(frames, rows, ledger, name, orphan, f"{cols} not found in {fk.references}", exclude)
 
 
