@@ -234,7 +234,7 @@ def asi_samlet_eligible(
     Examples
     --------
     >>> import pandas as pd
-    >>> asi_samlet_eligible(pd.Series([0.34, 0.35, 0.1 + 0.25, 0.36, None])).tolist()
+    >>> asi_samlet_eligible(pd.Series([0.34, 0.35, 0.05 * 7, 0.36, None])).tolist()
     [True, True, True, False, <NA>]
     """
     rule = load_rule("asi")
