@@ -124,6 +124,108 @@ def validate(
         typer.echo("  " + line)
 
 
+class ReportFormat(str, Enum):
+    terminal = "terminal"
+    markdown = "markdown"
+    csv = "csv"
+    xlsx = "xlsx"
+    html = "html"
+    json = "json"
+
+
+class Lang(str, Enum):
+    da = "da"
+    en = "en"
+
+
+def _suggest(name: str, choices: list[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, choices, n=1, cutoff=0.5)
+    return f" Did you mean '{close[0]}'?" if close else ""
+
+
+def _list_reports() -> None:
+    from evalkit.report.spec import available_reports, get_spec
+
+    for name in available_reports():
+        spec = get_spec(name)
+        typer.echo(f"{name}  (dataset {spec.dataset}): {spec.title.en}")
+        for t in spec.tables:
+            typer.echo(f"    {t.id:<28} {t.source:<22} {t.title.en}")
+
+
+@app.command()
+def report(
+    source: Optional[Path] = typer.Argument(None, help="The export: a folder, one XLSX workbook, or one file.",
+                                            show_default=False),
+    name: Optional[str] = typer.Option(None, "--report", "-r",
+                                       help="Report name (default: the one for the export's dataset)."),
+    output_format: ReportFormat = typer.Option(ReportFormat.terminal, "--format", "-f", help="Output format."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o",
+                                       help="Output file (folder for csv). Default: print to the terminal."),
+    lang: Lang = typer.Option(Lang.da, "--lang", help="Language of labels and numbers."),
+    min_cell: int = typer.Option(5, "--min-cell", min=1, help="Disclosure threshold: counts below it are suppressed."),
+    no_disclosure: bool = typer.Option(False, "--no-disclosure",
+                                       help="Turn disclosure control off (internal use only; never publish)."),
+    list_reports: bool = typer.Option(False, "--list", help="List the reports and their tables, then exit."),
+    mapping: Optional[Path] = MappingOpt,
+    encoding: Optional[str] = EncodingOpt,
+    delimiter: Optional[str] = DelimiterOpt,
+    decimal: Optional[str] = DecimalOpt,
+    thousands: Optional[str] = ThousandsOpt,
+    exclude_invalid: bool = ExcludeOpt,
+    pseudonym_key_file: Optional[Path] = KeyFileOpt,
+) -> None:
+    """Build a report's tables (with tests, disclosure control and the row ledger) from an export.
+
+    Examples:
+
+      evalkit report data/samples/udgaaende
+
+      evalkit report export.xlsx --report ung-rusmidler --format html --out report.html --lang en
+
+      evalkit report --list
+    """
+    from evalkit.report.render import render
+    from evalkit.report.spec import ReportOptions, available_reports, build_report
+
+    if list_reports:
+        _list_reports()
+        return
+    if source is None:
+        _err("evalkit report: give the export to read (or --list).")
+        raise typer.Exit(EXIT_USAGE)
+    if name is not None and name not in available_reports():
+        _err(f"evalkit report: unknown report '{name}'.{_suggest(name, available_reports())} "
+             f"Known: {', '.join(available_reports())}.")
+        raise typer.Exit(EXIT_USAGE)
+    if output_format in (ReportFormat.csv, ReportFormat.xlsx) and out is None:
+        _err(f"evalkit report: --format {output_format.value} needs --out.")
+        raise typer.Exit(EXIT_USAGE)
+    options = _csv_options(encoding, delimiter, decimal, thousands)
+    try:
+        export = read_export(source, mapping, csv_options=options,
+                             on_invalid="exclude" if exclude_invalid else "error",
+                             pseudonym_key_file=pseudonym_key_file)
+    except InputError as exc:
+        _err(f"{source}: the export is not valid ({exc.problems.count('error')} error(s)); no report was written:")
+        for line in exc.problems.summary_lines():
+            _err("  " + line)
+        raise typer.Exit(EXIT_INVALID)
+    try:
+        built = build_report(export, name, ReportOptions(lang=lang.value, min_cell=min_cell,
+                                                         disclosure=not no_disclosure))
+    except ValueError as exc:
+        _err(f"evalkit report: {exc}")
+        raise typer.Exit(EXIT_USAGE)
+    text = render(built, output_format.value, out)
+    if text is not None:
+        typer.echo(text, nl=False)
+    elif out is not None:
+        _err(f"wrote {out}")
+
+
 @app.command()
 def dictionary(
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file instead of stdout."),

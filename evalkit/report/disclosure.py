@@ -1,0 +1,150 @@
+"""Statistical disclosure control: primary and complementary suppression of small counts.
+
+Rules (anchors.md section 6.1; Danmarks Statistik and Sundhedsdatastyrelsen block counts under 5):
+
+1. *Primary*: a count ``0 < k < min_cell`` is suppressed; so is a mean, median or test computed
+   over fewer than ``min_cell`` persons. Zero counts are shown (``suppress_zero=True`` hides them too).
+2. *Complementary*: in an additive table (counts that add up along rows and columns, totals printed
+   or not) no row or column may hold exactly one suppressed count, because that count would follow
+   by subtraction from the total. The smallest other count of such a line is suppressed too, until
+   every line holds zero or at least two suppressed counts.
+3. *Derived*: a percentage whose count is suppressed is suppressed.
+4. *Linked*: the same count shown in several tables of one report (same ``link``) is suppressed
+   everywhere once it is suppressed anywhere; complementary suppression then runs again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+from evalkit.report.model import Cell, Table
+
+MEASURE_KINDS = frozenset({"mean", "median", "score", "number"})
+
+
+@dataclass(frozen=True)
+class DisclosureSettings:
+    min_cell: int = 5
+    suppress_zero: bool = False
+    enabled: bool = True
+
+
+def _is_small(value: object, settings: DisclosureSettings) -> bool:
+    if value is None:
+        return False
+    try:
+        v = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+    if v == 0:
+        return settings.suppress_zero
+    return 0 < v < settings.min_cell
+
+
+def _lines(table: Table) -> list[list[Cell]]:
+    """Every row and column of count cells, totals included (each line sums to its total)."""
+    count_cols = [c.key for c in table.columns if any(
+        r.cells.get(c.key) is not None and r.cells[c.key].kind == "count" for r in table.rows)]
+    lines = []
+    for r in table.rows:
+        line = [r.cells[k] for k in count_cols if k in r.cells and r.cells[k].kind == "count"]
+        if len(line) > 1:
+            lines.append(line)
+    for k in count_cols:
+        line = [r.cells[k] for r in table.rows if k in r.cells and r.cells[k].kind == "count"]
+        if len(line) > 1:
+            lines.append(line)
+    return lines
+
+
+def _complementary(table: Table) -> int:
+    """Suppress further counts until no line holds exactly one suppressed count. Returns how many."""
+    if not table.additive:
+        return 0
+    added = 0
+    lines = _lines(table)
+    changed = True
+    while changed:
+        changed = False
+        for line in lines:
+            hidden = [c for c in line if c.suppressed]
+            if len(hidden) != 1:
+                continue
+            candidates = [c for c in line if not c.suppressed and c.value is not None]
+            if not candidates:
+                continue
+            # Prefer the smallest cell (least information lost); among equals, the first in reading order.
+            candidates.sort(key=lambda c: float(c.value))
+            candidates[0].suppress("complementary")
+            added += 1
+            changed = True
+    return added
+
+
+def _derived(table: Table) -> int:
+    n = 0
+    for r in table.rows:
+        for cell in r.cells.values():
+            if cell.count_of and not cell.suppressed:
+                row_key, _, col_key = cell.count_of.partition("|")
+                try:
+                    source = table.cell(row_key, col_key)
+                except KeyError:
+                    continue
+                if source.suppressed:
+                    cell.suppress("derived")
+                    n += 1
+    return n
+
+
+def _primary(table: Table, settings: DisclosureSettings) -> int:
+    n = 0
+    for r in table.rows:
+        for cell in r.cells.values():
+            if cell.suppressed:
+                continue
+            if cell.kind == "count" and _is_small(cell.value, settings):
+                cell.suppress("primary")
+                n += 1
+            elif cell.kind in MEASURE_KINDS | {"percent"} and cell.n is not None and 0 < cell.n < settings.min_cell:
+                cell.suppress("primary")
+                n += 1
+    for test in table.tests:
+        if test.n is not None and test.n < settings.min_cell:
+            test.suppressed = True
+    return n
+
+
+def _cells(tables: Iterable[Table]) -> Iterable[Cell]:
+    for t in tables:
+        for r in t.rows:
+            yield from r.cells.values()
+
+
+def apply(tables: list[Table], settings: DisclosureSettings) -> dict[str, int]:
+    """Apply disclosure control in place to the tables of one report; returns counts per rule."""
+    counts = {"primary": 0, "complementary": 0, "derived": 0, "linked": 0}
+    if not settings.enabled:
+        return counts
+    for t in tables:
+        counts["primary"] += _primary(t, settings)
+    while True:
+        for t in tables:
+            counts["complementary"] += _complementary(t)
+        hidden_links = {c.link for c in _cells(tables) if c.link and c.suppressed}
+        newly = 0
+        for c in _cells(tables):
+            if c.link in hidden_links and not c.suppressed:
+                c.suppress("linked")
+                newly += 1
+        counts["linked"] += newly
+        if not newly:
+            break
+    for t in tables:
+        counts["derived"] += _derived(t)
+    return counts
+
+
+def suppressed_total(tables: list[Table]) -> int:
+    return sum(1 for c in _cells(tables) if c.suppressed)

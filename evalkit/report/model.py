@@ -1,0 +1,173 @@
+"""The report as data: tables of cells with stable keys, independent of any output format.
+
+A :class:`Table` has columns and rows with stable keys (listed in ``docs/reports.md``); every cell
+holds its value, its kind (count, percent, mean, ...), the number of persons behind it and whether
+disclosure control suppressed it. Renderers (Markdown, CSV, XLSX, HTML, JSON, terminal) only read
+this structure; nothing here knows about output formats.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pandas as pd
+
+Lang = Literal["da", "en"]
+CellKind = Literal["count", "percent", "mean", "median", "number", "money", "p", "text", "score"]
+
+
+@dataclass(frozen=True)
+class Text:
+    """A label in both languages."""
+
+    da: str
+    en: str
+
+    def __call__(self, lang: str) -> str:
+        return self.en if lang == "en" else self.da
+
+
+def T(da: str, en: str | None = None) -> Text:
+    """Shorthand for a bilingual label (``en`` defaults to ``da`` for proper names)."""
+    return Text(da, da if en is None else en)
+
+
+@dataclass
+class Cell:
+    """One published number.
+
+    ``n`` is the number of persons behind the value (the denominator of a percentage, the group
+    size of a mean). ``count_of`` names the count cell (``"row_key|col_key"`` in the same table)
+    that a percentage is computed from, so that suppressing the count suppresses the percentage.
+    ``link`` marks the same count shown in several tables: suppressed in one, suppressed in all.
+    """
+
+    value: Any
+    kind: CellKind = "number"
+    decimals: int | None = None
+    n: int | None = None
+    count_of: str | None = None
+    link: str | None = None
+    suppressed: bool = False
+    suppression: str | None = None  # "primary", "complementary", "derived", "linked"
+
+    def suppress(self, why: str) -> None:
+        if not self.suppressed:
+            self.suppressed = True
+            self.suppression = why
+
+
+@dataclass
+class Column:
+    key: str
+    label: Text
+    is_total: bool = False
+
+
+@dataclass
+class Row:
+    key: str
+    label: Text
+    cells: dict[str, Cell] = field(default_factory=dict)
+    is_total: bool = False
+
+
+@dataclass
+class TestRow:
+    """The significance test behind a row ("signifikant" made explicit)."""
+
+    row: str
+    outcome: Text
+    method: str
+    n: int | None
+    statistic: float | None
+    p_value: float | None
+    effect_size: float | None = None
+    effect_size_name: str | None = None
+    effect_size_ci: tuple[float | None, float | None] = (None, None)
+    estimate: float | None = None
+    estimate_name: str | None = None
+    estimate_ci: tuple[float | None, float | None] = (None, None)
+    p_adjusted: float | None = None
+    family: str | None = None
+    suppressed: bool = False
+    note: str | None = None
+
+    def to_dict(self, lang: str = "da") -> dict[str, Any]:
+        return {
+            "row": self.row, "outcome": self.outcome(lang), "method": self.method, "n": self.n,
+            "statistic": self.statistic, "p_value": self.p_value, "p_adjusted": self.p_adjusted,
+            "family": self.family, "estimate": self.estimate, "estimate_name": self.estimate_name,
+            "estimate_ci": list(self.estimate_ci), "effect_size": self.effect_size,
+            "effect_size_name": self.effect_size_name, "effect_size_ci": list(self.effect_size_ci),
+            "suppressed": self.suppressed, "note": self.note,
+        }
+
+
+@dataclass
+class Table:
+    """One published table or figure, reproduced (``source`` is the seed figure id, e.g. ``000-T7.2``).
+
+    ``additive=True`` declares that count cells add up along rows and columns (totals printed or
+    not); disclosure control then applies complementary suppression along every row and column.
+    """
+
+    id: str
+    source: str
+    title: Text
+    columns: list[Column]
+    rows: list[Row] = field(default_factory=list)
+    notes: list[Text] = field(default_factory=list)
+    tests: list[TestRow] = field(default_factory=list)
+    additive: bool = False
+    plot: str | None = None  # name of a plot kind the HTML renderer draws for this table
+
+    def row(self, key: str) -> Row:
+        for r in self.rows:
+            if r.key == key:
+                return r
+        raise KeyError(f"table {self.id!r} has no row {key!r}")
+
+    def cell(self, row: str, column: str) -> Cell:
+        return self.row(row).cells[column]
+
+    def add_row(self, key: str, label: Text, cells: dict[str, Cell], is_total: bool = False) -> Row:
+        unknown = set(cells) - {c.key for c in self.columns}
+        if unknown:
+            raise KeyError(f"table {self.id!r}: cells for unknown columns {sorted(unknown)}")
+        if any(r.key == key for r in self.rows):
+            raise KeyError(f"table {self.id!r}: duplicate row key {key!r}")
+        r = Row(key=key, label=label, cells=cells, is_total=is_total)
+        self.rows.append(r)
+        return r
+
+    def to_frame(self, lang: str = "da") -> pd.DataFrame:
+        """Values as a DataFrame (suppressed cells are missing), rows and columns labelled in ``lang``."""
+        data = {c.label(lang): [None if (r.cells.get(c.key) is None or r.cells[c.key].suppressed)
+                                else r.cells[c.key].value for r in self.rows] for c in self.columns}
+        return pd.DataFrame(data, index=pd.Index([r.label(lang) for r in self.rows], name=self.title(lang)))
+
+
+@dataclass
+class Report:
+    """A built report: its tables plus everything needed to judge them (ledger, settings, disclosure)."""
+
+    name: str
+    title: Text
+    tables: list[Table]
+    lang: str = "da"
+    settings: dict[str, Any] = field(default_factory=dict)
+    ledger: dict[str, Any] = field(default_factory=dict)
+    disclosure: dict[str, Any] = field(default_factory=dict)
+    notes: list[Text] = field(default_factory=list)
+    plots: dict[str, Any] = field(default_factory=dict)
+
+    def table(self, table_id: str) -> Table:
+        for t in self.tables:
+            if t.id == table_id:
+                return t
+        raise KeyError(f"report {self.name!r} has no table {table_id!r}")
+
+    def all_tests(self) -> list[TestRow]:
+        return [t for table in self.tables for t in table.tests]

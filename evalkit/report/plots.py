@@ -1,0 +1,81 @@
+"""Plots of report tables (matplotlib, Agg backend), deterministic PNG bytes.
+
+A table opts in with ``Table.plot``:
+
+``"lines"``   one line per row across the columns (x = column labels), e.g. TEM trajectories 1-12
+              with LOCF and completers rows;
+``"bars"``    one bar per row from the first numeric column, e.g. the risk-profile distribution;
+``"grouped"`` grouped bars, one group per row and one bar per column, e.g. before/after.
+"""
+
+from __future__ import annotations
+
+import io
+
+from evalkit.report.model import Table
+
+
+def figure(table: Table, lang: str = "da"):
+    """The matplotlib Figure for ``table`` (``None`` if it has no plot). Suppressed cells are gaps."""
+    if not table.plot:
+        return None
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(7.5, 3.8), dpi=100)
+    ax = fig.add_subplot(1, 1, 1)
+    cols = [c for c in table.columns if any(_num(r.cells.get(c.key)) is not None for r in table.rows)]
+    if table.plot == "lines":
+        x = list(range(1, len(cols) + 1))
+        for r in table.rows:
+            y = [_num(r.cells.get(c.key)) for c in cols]
+            ax.plot(x, [float("nan") if v is None else v for v in y], marker="o", label=r.label(lang))
+        ax.set_xticks(x, [c.label(lang) for c in cols])
+        ax.legend(fontsize=8, loc="best")
+    elif table.plot == "bars":
+        col = cols[0]
+        labels = [r.label(lang) for r in table.rows]
+        values = [_num(r.cells.get(col.key)) or 0.0 for r in table.rows]
+        ax.bar(range(len(labels)), values)
+        ax.set_xticks(range(len(labels)), labels, rotation=0, fontsize=8)
+        ax.set_ylabel(col.label(lang))
+    elif table.plot == "grouped":
+        width = 0.8 / max(1, len(cols))
+        for j, c in enumerate(cols):
+            values = [_num(r.cells.get(c.key)) or 0.0 for r in table.rows]
+            ax.bar([i + j * width for i in range(len(table.rows))], values, width=width, label=c.label(lang))
+        ax.set_xticks([i + width * (len(cols) - 1) / 2 for i in range(len(table.rows))],
+                      [r.label(lang) for r in table.rows], fontsize=8)
+        ax.legend(fontsize=8)
+    ax.set_title(table.title(lang), fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def _num(cell) -> float | None:
+    if cell is None or cell.suppressed or cell.value is None or isinstance(cell.value, str):
+        return None
+    return float(cell.value)
+
+
+def plot_png(table: Table, lang: str = "da") -> bytes | None:
+    fig = figure(table, lang)
+    if fig is None:
+        return None
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", metadata={"Software": None})
+    return buf.getvalue()
+
+
+def plot_svg(table: Table, lang: str = "da") -> bytes | None:
+    import matplotlib
+
+    fig = figure(table, lang)
+    if fig is None:
+        return None
+    matplotlib.rcParams["svg.hashsalt"] = "evalkit"
+    buf = io.BytesIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None})
+    return buf.getvalue()

@@ -1,0 +1,130 @@
+"""Declarative report specifications and the runner that turns an export into a :class:`Report`.
+
+A report module (``udgaaende.py``, ``ung_rusmidler.py``, ``hcs.py``) declares a :class:`ReportSpec`:
+its dataset, a ``prepare`` step (measures and profiles computed once from the export) and a list of
+:class:`TableSpec` entries, each with a stable id, the seed figure it reproduces and a builder. The
+runner builds every table, adjusts the p-values of all tests in the report for multiplicity (Holm by
+default, the family stated), applies disclosure control and attaches the row ledger and settings.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from evalkit import __version__
+from evalkit.io.export import Export
+from evalkit.report.disclosure import DisclosureSettings, apply, suppressed_total
+from evalkit.report.model import Report, Table, Text
+
+REPORT_MODULES = {
+    "udgaaende": "evalkit.report.udgaaende",
+    "ung-rusmidler": "evalkit.report.ung_rusmidler",
+    "hcs": "evalkit.report.hcs",
+}
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """Settings that change numbers; every one is printed with the report."""
+
+    lang: str = "da"
+    min_cell: int = 5
+    disclosure: bool = True
+    multiplicity: str = "holm"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"lang": self.lang, "min_cell": self.min_cell, "disclosure": self.disclosure,
+                "multiplicity": self.multiplicity, **self.extra}
+
+
+@dataclass
+class Context:
+    """What a table builder sees: the export, the options and the prepared data of the report."""
+
+    export: Export
+    options: ReportOptions
+    data: dict[str, Any] = field(default_factory=dict)
+    notes: list[Text] = field(default_factory=list)
+    ledger_stages: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    id: str
+    source: str
+    title: Text
+    build: Callable[[Context], Table]
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    name: str
+    dataset: str
+    title: Text
+    tables: tuple[TableSpec, ...]
+    prepare: Callable[[Context], None] = lambda ctx: None
+    description: str = ""
+
+
+def get_spec(name: str) -> ReportSpec:
+    if name not in REPORT_MODULES:
+        raise KeyError(name)
+    module = importlib.import_module(REPORT_MODULES[name])
+    return module.SPEC
+
+
+def available_reports() -> list[str]:
+    return list(REPORT_MODULES)
+
+
+def report_for_dataset(dataset: str) -> str:
+    for name in REPORT_MODULES:
+        if get_spec(name).dataset == dataset:
+            return name
+    raise KeyError(dataset)
+
+
+def adjust_tests(report: Report, method: str) -> None:
+    """Adjust every test p-value of the report as one family (Holm by default)."""
+    tests = [t for t in report.all_tests() if t.p_value is not None]
+    if not tests:
+        return
+    from evalkit.compare import adjust_pvalues
+
+    adjusted = adjust_pvalues([t.p_value for t in tests], method=method)
+    values = getattr(adjusted, "p_adjusted", adjusted)
+    family = f"{report.name}: {len(tests)} tests, {method.capitalize()}"
+    for t, p in zip(tests, list(values)):
+        t.p_adjusted = float(p)
+        t.family = family
+
+
+def build_report(export: Export, name: str | None = None, options: ReportOptions | None = None,
+                 tables: list[str] | None = None) -> Report:
+    """Build report ``name`` (default: the one for the export's dataset) from a validated export."""
+    options = options or ReportOptions()
+    name = name or report_for_dataset(export.dataset)
+    spec = get_spec(name)
+    if spec.dataset != export.dataset:
+        raise ValueError(f"report {name!r} needs a {spec.dataset!r} export, not {export.dataset!r}")
+    ctx = Context(export=export, options=options)
+    spec.prepare(ctx)
+    built = [ts.build(ctx) for ts in spec.tables if tables is None or ts.id in tables]
+    report = Report(name=name, title=spec.title, tables=built, lang=options.lang, settings=options.to_dict())
+    adjust_tests(report, options.multiplicity)
+    counts = apply(report.tables, DisclosureSettings(min_cell=options.min_cell, enabled=options.disclosure))
+    report.disclosure = {"enabled": options.disclosure, "min_cell": options.min_cell,
+                         "suppressed_cells": suppressed_total(report.tables), "by_rule": counts}
+    ledger = export.ledger.to_dict()
+    if ctx.ledger_stages:
+        ledger = {"export": ledger, "report": ctx.ledger_stages}
+    else:
+        ledger = {"export": ledger}
+    report.ledger = ledger
+    report.notes = ctx.notes
+    report.settings["evalkit_version"] = __version__
+    return report
