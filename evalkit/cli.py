@@ -226,6 +226,44 @@ def report(
         _err(f"wrote {out}")
 
 
+class ExportFormatOpt(str, Enum):
+    csv = "csv"
+    csv_utf8 = "csv-utf8"
+    xlsx = "xlsx"
+    parquet = "parquet"
+
+
+@app.command()
+def synth(
+    out: Path = typer.Argument(..., help="Output folder (or .xlsx file for --format xlsx).", show_default=False),
+    name: str = typer.Option(..., "--report", "-r", help="Dataset/report: udgaaende, ung-rusmidler or hcs."),
+    persons: Optional[int] = typer.Option(None, "--persons", "-n", min=1,
+                                          help="Number of persons (default: the published-size sample)."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Random seed (default: the generator's fixed seed)."),
+    output_format: ExportFormatOpt = typer.Option(ExportFormatOpt.csv, "--format", "-f",
+                                                  help="csv (;, decimal comma, cp1252), csv-utf8, xlsx or parquet."),
+) -> None:
+    """Write a synthetic export with the published distributions, of any size.
+
+    Examples:
+
+      evalkit synth out/udg --report udgaaende
+
+      evalkit synth out/big --report ung-rusmidler --persons 100000 --format parquet
+    """
+    from evalkit.io.writers import write_export
+    from evalkit.synth import GENERATORS, generate
+
+    if name not in GENERATORS:
+        _err(f"evalkit synth: unknown report '{name}'.{_suggest(name, list(GENERATORS))} "
+             f"Known: {', '.join(GENERATORS)}.")
+        raise typer.Exit(EXIT_USAGE)
+    tables = generate(name, persons, seed)
+    paths = write_export(tables, out, output_format.value)  # type: ignore[arg-type]
+    for p in paths:
+        _err(f"wrote {p}")
+
+
 @app.command()
 def dictionary(
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file instead of stdout."),
