@@ -265,6 +265,77 @@ def synth(
 
 
 @app.command()
+def verify(
+    catalogues: Optional[list[str]] = typer.Argument(
+        None, help="Catalogue files or bundled names (000, 001, 004). Default: every bundled catalogue of the "
+                   "export's report.", show_default=False),
+    data: Path = typer.Option(..., "--data", "-d", help="The export to compute the figures from."),
+    output_format: TextOrJson = typer.Option(TextOrJson.text, "--format", "-f", help="Output format."),
+    mapping: Optional[Path] = MappingOpt,
+    exclude_invalid: bool = ExcludeOpt,
+) -> None:
+    """Compare computed values with the published figures; exit 1 on any unexpected difference.
+
+    Examples:
+
+      evalkit verify --data data/samples/udgaaende
+
+      evalkit verify 004 --data data/samples/ung-rusmidler/export.xlsx --format json
+    """
+    from evalkit.report.spec import ReportOptions, build_report, get_spec, report_for_dataset
+    from evalkit.verify import CatalogueError, bundled_catalogues, check, load_catalogue, summary
+
+    try:
+        export = read_export(data, mapping, on_invalid="exclude" if exclude_invalid else "error")
+    except InputError as exc:
+        _err(f"{data}: the export is not valid; nothing was verified:")
+        for line in exc.problems.summary_lines():
+            _err("  " + line)
+        raise typer.Exit(EXIT_INVALID)
+    try:
+        cats = [load_catalogue(c) for c in (catalogues or bundled_catalogues())]
+    except CatalogueError as exc:
+        _err(f"evalkit verify: {exc}")
+        raise typer.Exit(EXIT_USAGE)
+    if not catalogues:
+        own = report_for_dataset(export.dataset)
+        cats = [c for c in cats if c.report == own]
+    if not cats:
+        _err(f"evalkit verify: no catalogue for dataset '{export.dataset}'.")
+        raise typer.Exit(EXIT_USAGE)
+    results = []
+    built = {}
+    for cat in cats:
+        if get_spec(cat.report).dataset != export.dataset:
+            _err(f"evalkit verify: catalogue {cat.path} is for report '{cat.report}', not this export.")
+            raise typer.Exit(EXIT_USAGE)
+        if cat.report not in built:
+            # Published figures are compared unsuppressed: the catalogue holds what was printed.
+            built[cat.report] = build_report(export, cat.report, ReportOptions(disclosure=False))
+        results += check(built[cat.report], cat)
+    counts = summary(results)
+    if output_format is TextOrJson.json:
+        typer.echo(json.dumps({"summary": counts, "catalogues": [c.path for c in cats],
+                               "figures": [r.to_dict() for r in results]}, ensure_ascii=False, indent=2))
+    else:
+        from rich.console import Console
+        from rich.table import Table as RichTable
+
+        console = Console(width=140, color_system=None)
+        table = RichTable(title=f"evalkit verify: {', '.join(c.path for c in cats)}", title_justify="left")
+        for h in ("figure", "printed", "computed", "status", "reason"):
+            table.add_column(h)
+        for r in results:
+            computed = "" if r.computed is None else f"{r.computed:.6g}"
+            table.add_row(r.id, r.printed, computed, r.status, r.reason or "")
+        console.print(table)
+        console.print(f"{counts['pass']} pass, {counts['fail']} fail, {counts['known-deviation']} known deviations "
+                      f"({counts['total']} figures)")
+    if counts["fail"]:
+        raise typer.Exit(EXIT_INVALID)
+
+
+@app.command()
 def dictionary(
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file instead of stdout."),
 ) -> None:
