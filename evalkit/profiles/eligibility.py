@@ -27,13 +27,34 @@ _PASS, _FAIL, _UNKNOWN = 0, 1, 2
 
 def _codes_of(values: pd.Series, table: str, column: str) -> tuple[np.ndarray, list[str]]:
     """Dictionary codes of a category column (aliases accepted): object array with None, and the
-    distinct values that match no code (they come back as None too)."""
+    distinct values that match no code (they come back as None too). Only distinct values are
+    looked up, so the cost is one factorize of the column."""
     lookup = dataset("hcs").table(table).column(column).value_lookup()
-    idx, uniques = pd.factorize(pd.Series(values, copy=False).astype(object), use_na_sentinel=True)
+    idx, uniques = pd.factorize(pd.Series(values, copy=False), use_na_sentinel=True)
     mapped = [lookup.get(normalise_name(u)) for u in uniques]
     unknown = [str(u) for u, m in zip(uniques, mapped) if m is None]
     table_arr = np.array(mapped + [None], dtype=object)
     return table_arr[np.where(idx < 0, len(uniques), idx)], unknown
+
+
+def _join_reasons(parts: list[np.ndarray]) -> np.ndarray:
+    """Row-wise "; ".join of the non-empty strings in ``parts``, built once per distinct pattern."""
+    n = len(parts[0]) if parts else 0
+    if n == 0:
+        return np.array([], dtype=object)
+    codes = []
+    uniques = []
+    for p in parts:
+        c, u = pd.factorize(p)
+        codes.append(c)
+        uniques.append(u)
+    key = np.zeros(n, dtype="int64")
+    for c, u in zip(codes, uniques):
+        key = key * (len(u) + 1) + c
+    inverse, distinct = pd.factorize(key)
+    first = np.unique(inverse, return_index=True)[1]
+    texts = np.array(["; ".join(x for x in (u[c[i]] for c, u in zip(codes, uniques)) if x) for i in first], dtype=object)
+    return texts[inverse]
 
 
 def no_show_counts(
@@ -80,12 +101,7 @@ def no_show_counts(
     if bad:
         raise ValueError(f"`count_statuses` must be codes among {', '.join(known)}; got {', '.join(bad)}")
     cols = resolve_columns(fremmoede, ["deltager_id", "session_id", "status"], what="attendance")
-    att = pd.DataFrame(
-        {
-            "deltager_id": fremmoede[cols[0]].astype(object).to_numpy(),
-            "session_id": fremmoede[cols[1]].astype(object).to_numpy(),
-        }
-    )
+    att = pd.DataFrame({"deltager_id": fremmoede[cols[0]].array, "session_id": fremmoede[cols[1]].array})
     codes, unknown = _codes_of(fremmoede[cols[2]], "hcs_fremmoede", "status")
     if unknown:
         raise ValueError(f"unknown attendance status value(s) {', '.join(map(repr, unknown))}; expected {', '.join(known)}")
@@ -97,7 +113,7 @@ def no_show_counts(
     if sessioner is None:
         raise ValueError("`consecutive=True` needs `sessioner` (session_id and dato) to order the sessions")
     scols = resolve_columns(sessioner, ["session_id", "dato"], what="sessions")
-    dates = pd.Series(pd.to_datetime(sessioner[scols[1]]).to_numpy(), index=sessioner[scols[0]].astype(object).to_numpy())
+    dates = pd.Series(pd.to_datetime(sessioner[scols[1]]).to_numpy(), index=pd.Index(sessioner[scols[0]]))
     att["dato"] = att["session_id"].map(dates)
     if att["dato"].isna().any():
         raise ValueError("attendance names session_id(s) without a date in `sessioner`")
@@ -196,11 +212,10 @@ def hcs_eligibility(
     rule = load_rule("hcs_eligibility")
     rules: Mapping[str, Any] = rule["rules"]
     id_col = resolve_columns(deltagere, ["deltager_id"], what="participants")[0]
-    ids = deltagere[id_col].astype(object).to_numpy()
-    if pd.Series(ids).duplicated().any():
+    index = pd.Index(deltagere[id_col], name="deltager_id")
+    if index.has_duplicates:
         raise ValueError("`deltagere` must have one row per deltager_id")
-    n = len(ids)
-    index = pd.Index(ids, name="deltager_id")
+    n = len(index)
     status: dict[str, np.ndarray] = {}
     reason_code: dict[str, np.ndarray] = {}
 
@@ -230,7 +245,7 @@ def hcs_eligibility(
             codes, _ = _codes_of(values, "hcs_deltagere", r["column"])
             raw_missing = pd.isna(pd.Series(values, copy=False)).to_numpy()
             unrecognised = pd.isna(codes) & ~raw_missing
-            ok = np.isin(codes.astype(str), list(r["allowed"]))
+            ok = np.isin(codes, np.array(list(r["allowed"]), dtype=object))
             st = np.where(pd.isna(codes), _UNKNOWN, np.where(ok, _PASS, _FAIL))
         status[rid] = st
         reason_code[rid] = np.where(st == _FAIL, r["reason_fail"], "not_recorded")
@@ -246,7 +261,7 @@ def hcs_eligibility(
         intake = asi.loc[tnorm == r["time_point"]]
         if intake[acols[0]].duplicated().any():
             raise ValueError("`asi` has more than one intake (indskrivning) row for a participant")
-        vals = pd.Series(as_float(intake[acols[2]], r["column"]), index=intake[acols[0]].astype(object).to_numpy())
+        vals = pd.Series(as_float(intake[acols[2]], r["column"]), index=pd.Index(intake[acols[0]]))
         score = vals.reindex(index)
     within = asi_samlet_eligible(score.reset_index(drop=True), max_score=asi_max)
     w_val = within.to_numpy(dtype=bool, na_value=False)
@@ -289,11 +304,11 @@ def hcs_eligibility(
     reason_code[ns["rule_id"]] = rc
 
     out = pd.DataFrame(index=index)
-    reasons = np.full(n, "", dtype=object)
+    parts = []
     for rid, st in status.items():
         out[rid] = pd.Categorical.from_codes(st.astype("int64"), categories=list(RULE_STATUSES))
-        part = np.where(st == _PASS, "", rid + ":" + reason_code[rid].astype(str)).astype(object)
-        reasons = np.where(reasons == "", part, np.where(part == "", reasons, reasons + "; " + part))
+        parts.append(np.where(st == _PASS, "", np.char.add(rid + ":", reason_code[rid].astype(str))).astype(object))
+    reasons = _join_reasons(parts)
     intake_rules = [rid for rid in status if rid != ns["rule_id"]]
     any_fail = np.any([status[rid] == _FAIL for rid in intake_rules], axis=0)
     any_unknown = np.any([status[rid] == _UNKNOWN for rid in intake_rules], axis=0)

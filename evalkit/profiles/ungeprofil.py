@@ -112,7 +112,7 @@ def ungeprofil_from_codes(values: pd.Series, *, ledger: MeasureLedger | None = N
     """
     index = aligned_index(values)
     lookup = dataset("ung-rusmidler").table("ungmap_intake").column("ungeprofil").value_lookup()
-    codes_in, uniques = pd.factorize(pd.Series(values, copy=False).astype(object), use_na_sentinel=True)
+    codes_in, uniques = pd.factorize(pd.Series(values, copy=False), use_na_sentinel=True)
     mapped = []
     unknown = []
     for u in uniques:
