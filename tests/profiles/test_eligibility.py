@@ -144,3 +144,26 @@ def test_runs_equal_a_plain_reference(seq, seed):
     shuffled = att.iloc[np.random.default_rng(seed).permutation(len(att))]
     assert no_show_counts(shuffled, consecutive=True, sessioner=sessions(len(seq))).loc["p", "no_show"] == best
     assert no_show_counts(shuffled).loc["p", "no_show"] == seq.count("ikke_meldt_afbud")
+
+
+def test_reader_dtypes_categorical_codes_and_arrow_strings():
+    # readers deliver category columns as pandas Categorical with the dictionary codes, ids as Arrow strings
+    import pyarrow as pa
+
+    from evalkit.io.schema import dataset
+
+    table = dataset("hcs").table("hcs_deltagere")
+    d = participants(lovgrundlag="sel101a", hovedstof="centralstimulerende")
+    for c in ("lovgrundlag", "hovedstof", "tilknytning", "maal"):
+        d[c] = pd.Categorical(d[c], categories=table.column(c).codes)
+    d["deltager_id"] = d["deltager_id"].astype(pd.ArrowDtype(pa.string()))
+    d["alder"] = d["alder"].astype("int64[pyarrow]")
+    for c in ("reflekterende", "eksk_psykisk", "eksk_opmaerksomhed", "eksk_aggression", "eksk_paavirket"):
+        d[c] = d[c].astype("bool[pyarrow]")
+    tp = dataset("hcs").table("hcs_asi").column("tidspunkt").codes
+    asi = asi_intake(0.3)
+    asi["tidspunkt"] = pd.Categorical(asi["tidspunkt"], categories=tp, ordered=True)
+    asi["asi_samlet"] = asi["asi_samlet"].astype("double[pyarrow]")
+    out = hcs_eligibility(d, asi)
+    assert out["eligible_at_intake"].iloc[0] == True  # noqa: E712
+    assert out.index[0] == "p"

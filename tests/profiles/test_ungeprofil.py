@@ -104,3 +104,8 @@ def test_reference_and_permutation(rows, seed):
     assert [None if pd.isna(v) else v for v in out] == [None if None in r else TABLE[r] for r in rows]
     perm = np.random.default_rng(seed).permutation(len(rows))
     pd.testing.assert_series_equal(out.iloc[perm], ungeprofil(i.iloc[perm], e.iloc[perm]))
+
+
+def test_reader_categorical_column():
+    col = pd.Series(pd.Categorical(["SEP", None, "LAV"], categories=["LAV", "SIP", "SEP", "SEIP"]))
+    assert ungeprofil_from_codes(col).tolist() == ["SEP", np.nan, "LAV"]
