@@ -107,7 +107,9 @@ def cannabis_reduction(
     Footnote 11: "minimum en halvering af antallet af dage med forbrug af hash i seneste måned,
     inklusiv dem som har reduceret til 0 dage". Halving is decided on integers,
     :math:`2 t_1 \\le t_0`, so exactly half counts (t0 = 7, t1 = 3 is halved; t1 = 4 is not).
-    Source: 000-T7.2b-cannabis-ophoer; rule file ``progression.yaml``.
+    Source: 000-T7.2b-cannabis-ophoer; rule file ``progression.yaml``. Validated against footnote 11
+    applied per row and the printed 84 / 109 / 193 (27 / 35 / 62 pct.) of about 312
+    (tests/measures/test_progression.py, test_udgaaende_sample.py).
 
     Examples
     --------

@@ -108,7 +108,8 @@ def stofscore(
               = \\frac{100 \\cdot \\sum_s d_s}{150}
 
     computed as one division of exact integers, so it is correctly rounded. Source: seed 004
-    footnote 13 (L2576-2583), 004-F6.15; rule file ``stofscore.yaml``.
+    footnote 13 (L2576-2583), 004-F6.15; rule file ``stofscore.yaml``. Validated against the footnote's
+    formula in exact fractions and the printed 39,7 % of 390 and mean 9,6 (tests/measures/test_stofscore.py).
 
     Examples
     --------

@@ -209,7 +209,8 @@ def tem_drug_days_week(
         out[is30] = np.nan
     elif tem30 == "scale":
         out[is30] = v[is30] * week / 30
-    counts = {"tem7": int((~is30 & ~nan).sum()), f"tem30_{'excluded' if tem30 == 'exclude' else tem30 if tem30 == 'as_is' else 'scaled'}": int((is30 & ~nan).sum()), "missing_item": int(nan.sum())}
+    tem30_status = {"exclude": "tem30_excluded", "scale": "tem30_scaled", "as_is": "tem30_as_is"}[tem30]
+    counts = {"tem7": int((~is30 & ~nan).sum()), tem30_status: int((is30 & ~nan).sum()), "missing_item": int(nan.sum())}
     record(ledger, f"tem_drug_days_week[{item}]", counts, policy=f"tem30={tem30}", rule=rule_id(rule))
     return float_series(out, tem.index, f"{item}_week")
 

@@ -100,7 +100,8 @@ def who5_raw(items: pd.DataFrame, *, missing: MissingPolicy = "complete", ledger
     .. math:: \\text{raw} = \\sum_{i=1}^{5} x_i, \\qquad x_i \\in \\{0, \\dots, 5\\}
 
     Source: anchors.md section 1.2 (the official scoring text mirrored by help.valant.com);
-    rule file ``who5.yaml``.
+    rule file ``who5.yaml``. Validated against a plain per-row reference and the boundary table of
+    anchors.md 1.3 (tests/measures/test_who5.py), and end to end against 000-T7.2 (means 52,5 / 71 / 72).
 
     Examples
     --------

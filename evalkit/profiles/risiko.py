@@ -61,7 +61,8 @@ def risikoprofil(
               + \\mathbb{1}[\\text{uddannelseshjælp}] \\in \\{0, 1, 2, 3\\}
 
     Source: seed 004 L2725-2743, L3208-3212 (004-F6.18); spec seed004_figures.md 3.2; rule file
-    ``risikoprofil.yaml``.
+    ``risikoprofil.yaml``. Validated against all 8 factor combinations and the printed distribution
+    31 % / 63 % / 6 % of 390 (tests/profiles/test_risiko.py).
 
     Examples
     --------
