@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 import zipfile
 from pathlib import Path
@@ -45,13 +46,17 @@ def write_text(target: str | Path, text: str, encoding: str = "utf-8") -> None:
 
 
 def normalise_zip(path: str | Path) -> None:
-    """Rewrite a zip container (XLSX) with fixed entry timestamps so identical content gives identical bytes."""
+    """Rewrite a zip container (XLSX) with fixed entry and document timestamps: same content, same bytes."""
     path = Path(path)
     with zipfile.ZipFile(path) as src:
         entries = [(info, src.read(info.filename)) for info in src.infolist()]
     tmp = path.with_name(path.name + ".norm")
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as dst:
         for info, data in entries:
+            if info.filename == "docProps/core.xml":
+                # openpyxl stamps the save time into dcterms:modified; pin it.
+                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)", rb"\g<1>2000-01-01T00:00:00Z\g<2>",
+                              data)
             fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o600 << 16
