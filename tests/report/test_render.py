@@ -125,3 +125,14 @@ def test_outputs_are_byte_identical(tmp_path):
     assert (tmp_path / "r1.html").read_bytes() == (tmp_path / "r2.html").read_bytes()
     for p in (tmp_path / "c1").iterdir():
         assert p.read_bytes() == (tmp_path / "c2" / p.name).read_bytes()
+
+
+def test_html_in_headless_chromium():
+    from tests.report.chromium import chromium, probe
+
+    if chromium() is None:
+        pytest.skip("chromium not installed here; .ci/run installs it")
+    report = fixed_report()
+    result = probe(render(report, "html"))
+    assert result["tables"] == len(report.tables)
+    assert result["images"] == 1 and result["loaded"] == 1

@@ -1,0 +1,40 @@
+"""Open an HTML file in headless Chromium and report what loaded (used by the HTML tests)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+PROBE = """<script>
+window.addEventListener('load', function () {
+  var imgs = Array.prototype.slice.call(document.images);
+  var ok = imgs.filter(function (i) { return i.complete && i.naturalWidth > 0; }).length;
+  var tables = document.querySelectorAll('table[data-table-id]').length;
+  document.body.setAttribute('data-probe', 'tables=' + tables + ';images=' + imgs.length + ';loaded=' + ok);
+});
+</script>"""
+
+
+def chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+def probe(html: str) -> dict[str, int]:
+    """Load ``html`` (with a probe script appended) headless; returns tables, images and images loaded."""
+    exe = chromium()
+    if exe is None:
+        raise RuntimeError("chromium is not installed (.ci/run installs Debian's chromium)")
+    with tempfile.TemporaryDirectory() as tmp:
+        page = Path(tmp) / "page.html"
+        page.write_text(html.replace("</body>", PROBE + "</body>"), encoding="utf-8")
+        cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync",
+               f"--user-data-dir={tmp}/profile", "--virtual-time-budget=5000", "--dump-dom", page.as_uri()]
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=120).stdout
+    m = re.search(r'data-probe="tables=(\d+);images=(\d+);loaded=(\d+)"', out)
+    if not m:
+        raise AssertionError("the probe did not run; chromium output:\n" + out[:2000])
+    return {"tables": int(m.group(1)), "images": int(m.group(2)), "loaded": int(m.group(3))}
