@@ -171,3 +171,43 @@ class Report:
 
     def all_tests(self) -> list[TestRow]:
         return [t for table in self.tables for t in table.tests]
+
+    # --- notebook conveniences: thin delegations to the renderers -----------------------------
+
+    @property
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """Every table as a DataFrame (suppressed cells missing), by table id."""
+        return {t.id: t.to_frame(self.lang) for t in self.tables}
+
+    def __getitem__(self, table_id: str) -> pd.DataFrame:
+        return self.table(table_id).to_frame(self.lang)
+
+    def _render(self, fmt: str, path: Any = None) -> str | None:
+        from evalkit.report.render import render
+
+        return render(self, fmt, path)
+
+    def _repr_html_(self) -> str:
+        return self._render("html") or ""
+
+    def to_html(self, path: Any = None) -> str | None:
+        """Self-contained HTML with plots; written atomically to ``path`` if given, else returned."""
+        return self._render("html", path)
+
+    def to_markdown(self, path: Any = None) -> str | None:
+        return self._render("markdown", path)
+
+    def to_json(self, path: Any = None) -> str | None:
+        """The JSON contract (see docs/reports.md)."""
+        return self._render("json", path)
+
+    def to_excel(self, path: Any) -> None:
+        """One sheet per table, numbers stored as numbers."""
+        self._render("xlsx", path)
+
+    def to_csv(self, folder: Any) -> None:
+        """One CSV file per table in ``folder``."""
+        self._render("csv", folder)
+
+    def __repr__(self) -> str:
+        return f"<Report {self.name} ({self.lang}): {', '.join(t.id for t in self.tables)}>"
