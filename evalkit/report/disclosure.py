@@ -4,11 +4,16 @@ Rules (anchors.md section 6.1; Danmarks Statistik and Sundhedsdatastyrelsen bloc
 
 1. *Primary*: a count ``0 < k < min_cell`` is suppressed; so is a mean, median or test computed
    over fewer than ``min_cell`` persons. Zero counts are shown (``suppress_zero=True`` hides them too).
+   A percentage shown without its count (no ``count_of``) stands for the count
+   ``k = round(value * n / 100)``: it is suppressed when ``0 < k < min_cell`` or when the persons
+   it leaves out, ``0 < n - k < min_cell``, are that few (a share of 96 % of 100 reveals 4).
 2. *Complementary*: in an additive table (counts that add up along rows and columns, totals printed
    or not) no row or column may hold exactly one suppressed count, because that count would follow
    by subtraction from the total. The smallest other count of such a line is suppressed too, until
    every line holds zero or at least two suppressed counts.
-3. *Derived*: a percentage whose count is suppressed is suppressed.
+3. *Derived*: a percentage whose count is suppressed is suppressed. ``count_of`` may name several
+   count cells joined by ``+`` (``"r1|n+r2|n"``, a share of a sum): suppressing any of them
+   suppresses the percentage.
 4. *Linked*: the same count shown in several tables of one report (same ``link``) is suppressed
    everywhere once it is suppressed anywhere; complementary suppression then runs again.
 """
@@ -82,20 +87,38 @@ def _complementary(table: Table) -> int:
     return added
 
 
+def _sources(table: Table, cell: Cell) -> list[Cell]:
+    """The count cells a percentage is computed from (``count_of``, ``+``-separated)."""
+    out = []
+    for key in (cell.count_of or "").split("+"):
+        row_key, _, col_key = key.strip().partition("|")
+        try:
+            out.append(table.cell(row_key, col_key))
+        except KeyError:
+            continue
+    return out
+
+
 def _derived(table: Table) -> int:
     n = 0
     for r in table.rows:
         for cell in r.cells.values():
-            if cell.count_of and not cell.suppressed:
-                row_key, _, col_key = cell.count_of.partition("|")
-                try:
-                    source = table.cell(row_key, col_key)
-                except KeyError:
-                    continue
-                if source.suppressed:
-                    cell.suppress("derived")
-                    n += 1
+            if cell.count_of and not cell.suppressed and any(s.suppressed for s in _sources(table, cell)):
+                cell.suppress("derived")
+                n += 1
     return n
+
+
+def _implied_small(cell: Cell, settings: DisclosureSettings) -> bool:
+    """A percentage without its count: is the count it implies, or its complement, small?"""
+    if cell.kind != "percent" or cell.count_of or cell.n is None or cell.value is None:
+        return False
+    try:
+        n = float(cell.n)
+        k = round(float(cell.value) * n / 100.0)
+    except (TypeError, ValueError):
+        return False
+    return _is_small(k, settings) or _is_small(n - k, settings)
 
 
 def _primary(table: Table, settings: DisclosureSettings) -> int:
@@ -108,6 +131,9 @@ def _primary(table: Table, settings: DisclosureSettings) -> int:
                 cell.suppress("primary")
                 n += 1
             elif cell.kind in MEASURE_KINDS | {"percent"} and cell.n is not None and 0 < cell.n < settings.min_cell:
+                cell.suppress("primary")
+                n += 1
+            elif _implied_small(cell, settings):
                 cell.suppress("primary")
                 n += 1
     for test in table.tests:
