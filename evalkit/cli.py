@@ -336,6 +336,44 @@ def verify(
 
 
 @app.command()
+def init(
+    source: Path = SourceArg,
+    out: Path = typer.Option(Path("mapping.yaml"), "--out", "-o", help="Where to write the proposed mapping."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing mapping file."),
+    encoding: Optional[str] = EncodingOpt,
+    delimiter: Optional[str] = DelimiterOpt,
+    decimal: Optional[str] = DecimalOpt,
+    thousands: Optional[str] = ThousandsOpt,
+) -> None:
+    """Propose a mapping file for an export whose names differ from the data dictionary.
+
+    Every guess is commented; TODO lines need a decision. Then check it with validate.
+
+    Example:
+
+      evalkit init export_2019/ --out mapping.yaml && evalkit validate export_2019/ --mapping mapping.yaml
+    """
+    from evalkit.io.atomic import write_text
+    from evalkit.io.propose import propose, render_mapping
+
+    if out.exists() and not force:
+        _err(f"evalkit init: {out} exists; use --force to overwrite it.")
+        raise typer.Exit(EXIT_USAGE)
+    try:
+        guesses = propose(source, _csv_options(encoding, delimiter, decimal, thousands))
+    except InputError as exc:
+        _err(f"{source}: cannot be read:")
+        for line in exc.problems.summary_lines():
+            _err("  " + line)
+        raise typer.Exit(EXIT_INVALID)
+    text = render_mapping(guesses)
+    write_text(out, text)
+    todo = text.rstrip().rsplit("\n", 1)[-1].split()[1]
+    _err(f"wrote {out}: {sum(1 for g in guesses if g.table)} table(s) recognised, {todo} TODO item(s). "
+         f"Next: evalkit validate {source} --mapping {out}")
+
+
+@app.command()
 def dictionary(
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file instead of stdout."),
 ) -> None:

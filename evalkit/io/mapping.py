@@ -89,9 +89,10 @@ def load_mapping(path: str | Path | None) -> Mapping:
             col = spec.column(cname) if cname in spec.column_names else None
             if col is None or col.dtype != "category":
                 raise MappingError(f"mapping file {p}: values given for {tname}.{cname}, which is not a category column")
-            for src, code in (recodes or {}).items():
+            recodes = {k: v for k, v in (recodes or {}).items() if v is not None}  # null = still to decide
+            for src, code in recodes.items():
                 if str(code) not in col.codes:
                     raise MappingError(f"mapping file {p}: {tname}.{cname}: {code!r} is not one of {col.codes}")
-            values[cname] = {str(k): str(v) for k, v in (recodes or {}).items()}
+            values[cname] = {str(k): str(v) for k, v in recodes.items()}
         tables[tname] = TableMapping(table=tname, source=traw.get("source"), columns=columns, values=values)
     return Mapping(dataset=raw.get("dataset"), tables=tables, path=str(p))
