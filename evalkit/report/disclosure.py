@@ -48,14 +48,19 @@ def _is_small(value: object, settings: DisclosureSettings) -> bool:
 
 
 def _lines(table: Table) -> list[list[Cell]]:
-    """Every row and column of count cells, totals included (each line sums to its total)."""
+    """Every row and column of count cells, totals included (each line sums to its total).
+
+    A row gives one line per group of ``table.row_lines`` (default: all its count cells).
+    """
     count_cols = [c.key for c in table.columns if any(
         r.cells.get(c.key) is not None and r.cells[c.key].kind == "count" for r in table.rows)]
     lines = []
+    groups = [tuple(count_cols)] if table.row_lines is None else [tuple(g) for g in table.row_lines]
     for r in table.rows:
-        line = [r.cells[k] for k in count_cols if k in r.cells and r.cells[k].kind == "count"]
-        if len(line) > 1:
-            lines.append(line)
+        for group in groups:
+            line = [r.cells[k] for k in group if k in r.cells and r.cells[k].kind == "count"]
+            if len(line) > 1:
+                lines.append(line)
     for k in count_cols:
         line = [r.cells[k] for r in table.rows if k in r.cells and r.cells[k].kind == "count"]
         if len(line) > 1:

@@ -111,6 +111,12 @@ class Table:
 
     ``additive=True`` declares that count cells add up along rows and columns (totals printed or
     not); disclosure control then applies complementary suppression along every row and column.
+    ``row_lines`` refines the rows of an additive table: ``None`` (default) means all count cells of
+    a row form one additive relation; otherwise each entry is a tuple of column keys whose counts
+    form one relation (e.g. ``("stopped", "halved", "success")`` and ``("success", "neither", "n")``
+    for a table with a printed subtotal), and ``()`` means the counts of a row do not add up (time
+    points side by side). Columns of an additive table always add up to the total row.
+    ``plot_columns`` names the columns the plot draws (default: every column holding a number).
     """
 
     id: str
@@ -122,6 +128,8 @@ class Table:
     tests: list[TestRow] = field(default_factory=list)
     additive: bool = False
     plot: str | None = None  # name of a plot kind the HTML renderer draws for this table
+    row_lines: tuple[tuple[str, ...], ...] | None = None
+    plot_columns: tuple[str, ...] | None = None
 
     def row(self, key: str) -> Row:
         for r in self.rows:

@@ -6,6 +6,9 @@ A table opts in with ``Table.plot``:
               with LOCF and completers rows;
 ``"bars"``    one bar per row from the first numeric column, e.g. the risk-profile distribution;
 ``"grouped"`` grouped bars, one group per row and one bar per column, e.g. before/after.
+
+``Table.plot_columns`` restricts the plot to some columns (e.g. the percentages of a table that
+also prints counts); by default every column holding a number is drawn.
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ def figure(table: Table, lang: str = "da"):
 
     fig = Figure(figsize=(7.5, 3.8), dpi=100)
     ax = fig.add_subplot(1, 1, 1)
-    cols = [c for c in table.columns if any(_num(r.cells.get(c.key)) is not None for r in table.rows)]
+    cols = [c for c in table.columns if any(_num(r.cells.get(c.key)) is not None for r in table.rows)
+            and (table.plot_columns is None or c.key in table.plot_columns)]
     if table.plot == "lines":
         x = list(range(1, len(cols) + 1))
         for r in table.rows:
