@@ -92,6 +92,8 @@ ALCOHOL_FALL_FACTOR = 0.3
 #: 'samlet ASI score' is not defined in seed 002; the generator's stand-in is the largest of the
 #: drug, psychiatric and alcohol composites (the most burdened domain). evalkit never computes it.
 ASI_SAMLET_RULE = "max(asi_stof, asi_psykisk, asi_alkohol)"
+#: Decimals of the exported composites: VistA prints them with $J(x,6,4) (anchors.md 2.3).
+ASI_DECIMALS = 4
 #: Discharge statuses that trigger follow-up at 1 and 6 months for § 101 clients (FU-1).
 FU1_STATUSES = ("faerdigbehandlet", "udskrevet_andet_tilbud", "udskrevet_hospital", "udskrevet_anden_aarsag")
 
@@ -223,7 +225,9 @@ def _composites(items: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
             if entry.get("transform") == "ln_if_positive":
                 v = np.where(v > 0, np.log(np.where(v > 0, v, 1.0)), np.where(np.isnan(v), np.nan, 0.0))
             total = total + v / float(entry["divisor"])
-        out[comp["column"]] = total          # NaN propagates: any missing item, no composite
+        # NaN propagates: any missing item, no composite. Exported at VistA's 4 decimals, which also
+        # keeps the written samples byte-identical across CPUs whose log() differs in the last bit.
+        out[comp["column"]] = np.round(total, ASI_DECIMALS)
     out["asi_samlet"] = np.maximum(np.maximum(out["asi_stof"], out["asi_psykisk"]), out["asi_alkohol"])
     return out
 

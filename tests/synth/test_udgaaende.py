@@ -501,3 +501,15 @@ def test_one_changed_value_moves_the_figure(sample):
     before, after = published_figures(sample), published_figures(tables)
     moved = {fid for fid in before if matches(*before[fid]) != matches(*after[fid])}
     assert "000-T7.2-progression/hash_dage_30/indskrivning" in moved
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_export_round_trip_keeps_every_figure(sample, tmp_path, fmt):
+    """Written with evalkit.io's writer and read back, the sample is unchanged (dtypes included)."""
+    from evalkit.io import read_export
+    from evalkit.io.writers import write_export
+
+    write_export(sample, tmp_path, fmt)
+    back = read_export(tmp_path, dataset_name="udgaaende").tables
+    for name, frame in sample.items():
+        pd.testing.assert_frame_equal(back[name].reset_index(drop=True), frame)
