@@ -26,11 +26,16 @@ from evalkit.io.schema import ColumnSpec, TableSpec, dataset
 
 __all__ = [
     "apportion",
+    "beta_days",
     "canonical_frame",
     "make_ids",
+    "overdispersed_counts",
     "repair_sum",
+    "scale_half_up",
+    "split_first",
     "split_total",
     "streams",
+    "tilted_pmf",
 ]
 
 
@@ -171,6 +176,81 @@ def repair_sum(
         v[pick] += step
         gap -= step * k
     return v
+
+
+def scale_half_up(value: int, new: int, old: int) -> int:
+    """``value * new / old`` rounded half-up, in exact integer arithmetic (0 when ``old`` is 0).
+
+    Examples
+    --------
+    >>> scale_half_up(4962, 1000, 333), scale_half_up(1, 1, 2)
+    (14901, 1)
+    """
+    return (2 * value * new + old) // (2 * old) if old else 0
+
+
+def split_first(total: int, part: int, whole: int) -> int:
+    """The first share of ``total`` when split ``part : whole - part`` by :func:`apportion`.
+
+    Examples
+    --------
+    >>> split_first(124, 105, 124), split_first(10, 105, 124)
+    (105, 8)
+    """
+    return int(apportion(total, [part, whole - part])[0]) if whole else 0
+
+
+def beta_days(n: int, mean: float, top: int, rng: np.random.Generator, conc: float = 1.6) -> np.ndarray:
+    """Day counts in ``1..top`` from ``ceil(top x Beta)`` with the given mean and concentration.
+
+    A low concentration gives the U-shaped spread typical of days-of-use items (many near-daily
+    users and many occasional ones). The mean is approximate; callers meet exact sums with
+    :func:`repair_sum`.
+
+    Examples
+    --------
+    >>> x = beta_days(20000, 15.0, 30, np.random.default_rng(3))
+    >>> int(x.min()) >= 1, int(x.max()) <= 30, abs(float(x.mean()) - 15.5) < 0.5
+    (True, True, True)
+    """
+    m = float(np.clip(mean / top, 0.02, 0.98))
+    return np.ceil(rng.beta(m * conc, (1 - m) * conc, n) * top).astype(np.int64)
+
+
+def overdispersed_counts(n: int, mean: float, top: int, rng: np.random.Generator, shape: float = 0.9) -> np.ndarray:
+    """Gamma-Poisson (negative binomial) counts with the given mean, capped at ``top``.
+
+    Examples
+    --------
+    >>> x = overdispersed_counts(20000, 2.0, 14, np.random.default_rng(4))
+    >>> int(x.max()) <= 14, abs(float(x.mean()) - 2.0) < 0.1, float((x == 0).mean()) > 0.3
+    (True, True, True)
+    """
+    lam = rng.gamma(shape, max(mean, 1e-9) / shape, n)
+    return np.minimum(rng.poisson(lam), top).astype(np.int64)
+
+
+def tilted_pmf(pmf: np.ndarray, values: np.ndarray, mean: float) -> np.ndarray:
+    """``pmf`` exponentially tilted, :math:`q_a \\propto p_a e^{\\theta a}`, to have the given mean.
+
+    Tilting keeps the shape's mode region and moves the mean through the tails; theta is found
+    by bisection (the tilted mean increases with theta). Means outside the support are clipped.
+
+    Examples
+    --------
+    >>> q = tilted_pmf(np.array([0.25, 0.5, 0.25]), np.array([0, 1, 2]), 1.5)
+    >>> round(float((q * np.array([0, 1, 2])).sum()), 6), bool(q[2] > q[0])
+    (1.5, True)
+    """
+    mean = float(np.clip(mean, values[0] + 0.01, values[-1] - 0.01))
+    lo, hi = -20.0, 20.0
+    centred = values - values.mean()
+    for _ in range(80):
+        theta = (lo + hi) / 2
+        q = pmf * np.exp(theta * centred)
+        q /= q.sum()
+        lo, hi = (theta, hi) if (q * values).sum() < mean else (lo, theta)
+    return q
 
 
 def split_total(totals: np.ndarray, n_parts: int, part_max: int, rng: np.random.Generator,

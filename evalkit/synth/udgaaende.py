@@ -36,7 +36,8 @@ import numpy as np
 import pandas as pd
 
 from evalkit.io.schema import dataset
-from evalkit.synth._common import apportion, canonical_frame, make_ids, repair_sum, split_total, streams
+from evalkit.synth._common import (apportion, beta_days, canonical_frame, make_ids, overdispersed_counts, repair_sum,
+                                   scale_half_up, split_first, split_total, streams, tilted_pmf)
 
 __all__ = ["Cell", "Stratum", "Design", "PUBLISHED", "design", "generate"]
 
@@ -203,42 +204,32 @@ SESSIONS = (7, 8)
 FOLLOW_UP_DAYS = 91
 
 
-def _scale(value: int, new: int, old: int) -> int:
-    """``value * new / old`` rounded half-up, in integers."""
-    return (2 * value * new + old) // (2 * old) if old else 0
-
-
-def _take(total: int, part: int, whole: int) -> int:
-    """First share of ``total`` split in the published ratio ``part : whole - part``."""
-    return int(apportion(total, [part, whole - part])[0]) if whole else 0
-
-
 def _scaled_stratum(s: Stratum, n: int) -> Stratum:
     kv, ma = (int(x) for x in apportion(n, [s.kvinder, s.maend]))
-    g = _take(n, s.gennemfoert, s.n)
+    g = split_first(n, s.gennemfoert, s.n)
     f = n - g
-    opf_g = _take(g, s.opf_gennemfoert, s.gennemfoert)
-    opf_f = _take(f, s.opf_frafaldet, s.n - s.gennemfoert)
+    opf_g = split_first(g, s.opf_gennemfoert, s.gennemfoert)
+    opf_f = split_first(f, s.opf_frafaldet, s.n - s.gennemfoert)
     nul, stop, half, _ = (int(x) for x in apportion(
         g, [s.hash_nul, s.hash_stoppet, s.hash_halveret, s.gennemfoert - s.hash_nul - s.hash_stoppet - s.hash_halveret]))
-    users = min(_take(g, s.poly_brugere, s.gennemfoert), g - nul)
-    users_opf = _take(users, s.poly_brugere_opf, s.poly_brugere)
+    users = min(split_first(g, s.poly_brugere, s.gennemfoert), g - nul)
+    users_opf = split_first(users, s.poly_brugere_opf, s.poly_brugere)
     users_opf = int(np.clip(users_opf, max(0, users - (g - opf_g)), min(users, opf_g)))
     sc = s.gennemfoert
 
     def tri(t: tuple[int, int, int], n01: int, old01: int, n2: int, old2: int) -> tuple[int, int, int]:
-        return (_scale(t[0], n01, old01), _scale(t[1], n01, old01), _scale(t[2], n2, old2))
+        return (scale_half_up(t[0], n01, old01), scale_half_up(t[1], n01, old01), scale_half_up(t[2], n2, old2))
 
     return Stratum(
         kvinder=kv, maend=ma, gennemfoert=g, opf_gennemfoert=opf_g, opf_frafaldet=opf_f,
-        alder_sum_kvinder=_scale(s.alder_sum_kvinder, kv, s.kvinder),
-        alder_sum_maend=_scale(s.alder_sum_maend, ma, s.maend),
+        alder_sum_kvinder=scale_half_up(s.alder_sum_kvinder, kv, s.kvinder),
+        alder_sum_maend=scale_half_up(s.alder_sum_maend, ma, s.maend),
         hash_nul=nul, hash_stoppet=stop, hash_halveret=half,
         hash_sum=tri(s.hash_sum, g, sc, opf_g, s.opf_gennemfoert),
         poly_brugere=users, poly_brugere_opf=users_opf,
         poly_sum=tri(s.poly_sum, users, s.poly_brugere, users_opf, s.poly_brugere_opf),
         fravaer_sum=tri(s.fravaer_sum, g, sc, opf_g, s.opf_gennemfoert),
-        who5_forbedret=_take(g, s.who5_forbedret, sc),
+        who5_forbedret=split_first(g, s.who5_forbedret, sc),
         who5_raw_sum=tri(s.who5_raw_sum, g, sc, opf_g, s.opf_gennemfoert),
     )
 
@@ -274,17 +265,17 @@ def design(persons: int | None = None) -> Design:
     cells = []
     for c, n in zip(pub.cells, n_cell):
         n = int(n)
-        courses = max(1, _scale(c.forloeb, n, c.deltagere)) if n else 0
+        courses = max(1, scale_half_up(c.forloeb, n, c.deltagere)) if n else 0
         courses = min(courses, n)
-        schools = min(max(1, _scale(c.skoler, n, c.deltagere)), courses) if n else 0
+        schools = min(max(1, scale_half_up(c.skoler, n, c.deltagere)), courses) if n else 0
         cells.append(Cell(c.kommune, c.skoletype, n, courses, schools))
     strata = {}
     for st, s in pub.strata.items():
         n_st = sum(c.deltagere for c in cells if c.skoletype == st)
         strata[st] = _scaled_stratum(s, n_st)
     out = Design(cells=tuple(cells), strata=strata,
-                 budget_kr=_scale(pub.budget_kr // 100, persons, pub.persons) * 100,
-                 raadgivne_elever=_scale(pub.raadgivne_elever, persons, pub.persons),
+                 budget_kr=scale_half_up(pub.budget_kr // 100, persons, pub.persons) * 100,
+                 raadgivne_elever=scale_half_up(pub.raadgivne_elever, persons, pub.persons),
                  strict=False)
     return replace(out, strict=True) if out == replace(pub, strict=False) else out
 
@@ -357,16 +348,6 @@ def _deal(n: int, counts: list[int], rng: np.random.Generator) -> np.ndarray:
 # ------------------------------------------------------------------------------------------
 
 
-def _beta_days(n: int, mean: float, top: int, rng: np.random.Generator, conc: float = 1.6) -> np.ndarray:
-    m = float(np.clip(mean / top, 0.02, 0.98))
-    return np.ceil(rng.beta(m * conc, (1 - m) * conc, n) * top).astype(np.int64)
-
-
-def _overdispersed(n: int, mean: float, top: int, rng: np.random.Generator, shape: float = 0.9) -> np.ndarray:
-    lam = rng.gamma(shape, max(mean, 1e-9) / shape, n)
-    return np.minimum(rng.poisson(lam), top).astype(np.int64)
-
-
 def _hash(s: Stratum, cat: np.ndarray, fu: np.ndarray, rng, strict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Completers' hash days. ``cat``: 0 no use at T0, 1 stopped, 2 halved, 3 neither (000-T7.2b)."""
     n = cat.size
@@ -374,7 +355,7 @@ def _hash(s: Stratum, cat: np.ndarray, fu: np.ndarray, rng, strict) -> tuple[np.
     elig = ~zero
     lo0 = np.where(zero, 0, np.where(half, 3, 1))
     hi0 = np.where(zero, 0, 30)
-    t0 = np.clip(_beta_days(n, s.hash_sum[0] / max(elig.sum(), 1), 30, rng), lo0, hi0)
+    t0 = np.clip(beta_days(n, s.hash_sum[0] / max(elig.sum(), 1), 30, rng), lo0, hi0)
     t0 = repair_sum(t0, s.hash_sum[0], lo0, hi0, rng, strict=strict)
     # T1 bounds: stopped 0; halved 1 .. (T0-1)//2 (strictly below half); neither > T0/2
     lo1 = np.select([zero, stop, half], [0, 0, 1], t0 // 2 + 1)
@@ -411,7 +392,7 @@ def _poly(s: Stratum, users: np.ndarray, fu: np.ndarray, rng, strict) -> tuple[n
 
 def _fravaer(s: Stratum, fu: np.ndarray, rng, strict) -> tuple[np.ndarray, ...]:
     n = fu.size
-    t0 = repair_sum(_overdispersed(n, s.fravaer_sum[0] / max(n, 1), 14, rng), s.fravaer_sum[0], 0, 14, rng,
+    t0 = repair_sum(overdispersed_counts(n, s.fravaer_sum[0] / max(n, 1), 14, rng), s.fravaer_sum[0], 0, 14, rng,
                     strict=strict)
     t1 = repair_sum(rng.binomial(t0, 0.45), s.fravaer_sum[1], 0, 14, rng, strict=strict)
     t2 = np.minimum(rng.binomial(t1, 0.7) + (rng.random(n) < 0.15), 14).astype(np.int64)
@@ -450,7 +431,7 @@ def _dropouts(n: int, fu: np.ndarray, rng, strict) -> dict[str, tuple[np.ndarray
         return values
 
     out = {}
-    h0 = fit(np.clip(_beta_days(n, m["hash_t0"], 30, rng), 0, 30), m["hash_t0"], 0, 30)
+    h0 = fit(np.clip(beta_days(n, m["hash_t0"], 30, rng), 0, 30), m["hash_t0"], 0, 30)
     h2 = fit(np.rint(h0 * rng.uniform(0.4, 1.0, n)).astype(np.int64), m["hash_t2"], 0, 30, fu)
     out["hash"] = (h0, h2)
     users = rng.random(n) < m["poly_share"]
@@ -460,26 +441,13 @@ def _dropouts(n: int, fu: np.ndarray, rng, strict) -> dict[str, tuple[np.ndarray
     ufu = users & fu
     p2 = fit(p2, m["poly_t2_users"], 0, 30, ufu) if ufu.any() else p2
     out["poly"] = (p0, p2)
-    a0 = fit(_overdispersed(n, m["fravaer_t0"], 14, rng), m["fravaer_t0"], 0, 14)
+    a0 = fit(overdispersed_counts(n, m["fravaer_t0"], 14, rng), m["fravaer_t0"], 0, 14)
     a2 = fit(rng.binomial(a0, 0.75), m["fravaer_t2"], 0, 14, fu)
     out["fravaer"] = (a0, a2)
     w0 = fit(np.clip(np.rint(rng.normal(m["who5_raw_t0"], 4.5, n)), 0, 25).astype(np.int64), m["who5_raw_t0"], 0, 25)
     w2 = fit(np.clip(w0 + np.rint(rng.normal(1.5, 3.0, n)).astype(np.int64), 0, 25), m["who5_raw_t2"], 0, 25, fu)
     out["who5"] = (w0, w2)
     return out
-
-
-def _tilted(pmf: np.ndarray, values: np.ndarray, mean: float) -> np.ndarray:
-    """``pmf`` exponentially tilted (p_a * exp(theta * a), renormalised) to have the given mean."""
-    mean = float(np.clip(mean, values[0] + 0.01, values[-1] - 0.01))
-    lo, hi = -20.0, 20.0
-    centred = values - values.mean()
-    for _ in range(80):  # bisection on theta: the tilted mean increases with theta
-        theta = (lo + hi) / 2
-        q = pmf * np.exp(theta * centred)
-        q /= q.sum()
-        lo, hi = (theta, hi) if (q * values).sum() < mean else (lo, theta)
-    return q
 
 
 def _ages(d: Design, st_of: np.ndarray, female: np.ndarray, rng) -> np.ndarray:
@@ -501,7 +469,7 @@ def _ages(d: Design, st_of: np.ndarray, female: np.ndarray, rng) -> np.ndarray:
         target = getattr(d.strata[st], attr)
         free = members[~frozen[members]]
         rest = target - age[members[frozen[members]]].sum()
-        q = _tilted(AGE_PMF, AGE_VALUES, rest / max(free.size, 1))
+        q = tilted_pmf(AGE_PMF, AGE_VALUES, rest / max(free.size, 1))
         # best of a few draws: the closest sum leaves only a few units for repair_sum to move,
         # so the repair hardly changes the 18-20 share
         tries = rng.choice(AGE_VALUES, size=(max(1, min(32, 1_000_000 // max(free.size, 1))), free.size), p=q)

@@ -416,6 +416,9 @@ def test_costs_table(sample):
     cost = sample["omkostninger"]
     assert len(cost) == 24 and cost["kommune"].nunique() == 6 and set(cost["projektaar"]) == {1, 2, 3, 4}
     assert float(cost["beloeb_kr"].sum()) == 11_623_300
+    # 000-T8 lead-in: "lidt over 11,5 mio. kr."; the budget rows are whole hundreds of kroner
+    assert 11_500_000 < float(cost["beloeb_kr"].sum()) < 11_700_000
+    assert (cost["beloeb_kr"] % 100 == 0).all()
     assert int(cost["raadgivne_elever"].sum()) == 959
     # counselled students include the group participants, per municipality
     enrolled = sample["deltagere"].groupby("kommune").size()
