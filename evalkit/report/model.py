@@ -75,7 +75,11 @@ class Row:
 
 @dataclass
 class TestRow:
-    """The significance test behind a row ("signifikant" made explicit)."""
+    """The significance test behind a row ("signifikant" made explicit).
+
+    ``decimals`` is the printed precision of the estimate and its interval (default 2), for
+    estimates on a fine scale such as ASI composites (0-1) or a change per session.
+    """
 
     row: str
     outcome: Text
@@ -93,6 +97,7 @@ class TestRow:
     family: str | None = None
     suppressed: bool = False
     note: str | None = None
+    decimals: int | None = None
 
     def to_dict(self, lang: str = "da") -> dict[str, Any]:
         return {

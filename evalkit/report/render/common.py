@@ -45,7 +45,8 @@ def test_cells(test: TestRow, lang: str) -> list[str]:
         return [test.outcome(lang), test.method, x, x, x, x, x]
     est = ""
     if test.estimate is not None:
-        est = f"{test.estimate_name or ''} {format_number(test.estimate, lang, 2)} {_ci(test.estimate_ci, lang)}".strip()
+        d = 2 if test.decimals is None else test.decimals
+        est = f"{test.estimate_name or ''} {format_number(test.estimate, lang, d)} {_ci(test.estimate_ci, lang, d)}".strip()
     eff = ""
     if test.effect_size is not None:
         eff = f"{test.effect_size_name or ''} {format_number(test.effect_size, lang, 2)} " \
