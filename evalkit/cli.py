@@ -169,6 +169,7 @@ def report(
     no_disclosure: bool = typer.Option(False, "--no-disclosure",
                                        help="Turn disclosure control off (internal use only; never publish)."),
     list_reports: bool = typer.Option(False, "--list", help="List the reports and their tables, then exit."),
+    force: bool = typer.Option(False, "--force", help="Allow --out in the folder that holds the input."),
     mapping: Optional[Path] = MappingOpt,
     encoding: Optional[str] = EncodingOpt,
     delimiter: Optional[str] = DelimiterOpt,
@@ -203,6 +204,15 @@ def report(
     if output_format in (ReportFormat.csv, ReportFormat.xlsx) and out is None:
         _err(f"evalkit report: --format {output_format.value} needs --out.")
         raise typer.Exit(EXIT_USAGE)
+    if out is not None:
+        from evalkit.io.atomic import OutputPathError, check_output_path
+
+        inputs = [p for p in source.iterdir() if p.is_file()] if source.is_dir() else [source]
+        try:
+            check_output_path(out, inputs, folder_output=output_format is ReportFormat.csv, force=force)
+        except OutputPathError as exc:
+            _err(f"evalkit report: {exc}")
+            raise typer.Exit(EXIT_USAGE)
     options = _csv_options(encoding, delimiter, decimal, thousands)
     try:
         export = read_export(source, mapping, csv_options=options,

@@ -62,3 +62,22 @@ def normalise_zip(path: str | Path) -> None:
             fixed.external_attr = 0o600 << 16
             dst.writestr(fixed, data)
     os.replace(tmp, path)
+
+
+class OutputPathError(ValueError):
+    """The output path would overwrite or sit among the input files."""
+
+
+def check_output_path(out: str | Path, inputs: list[Path], *, folder_output: bool = False, force: bool = False) -> None:
+    """Refuse an output that overwrites an input file, or lands in a folder holding the input.
+
+    ``folder_output`` is true when ``out`` is itself a folder of files (CSV output). An input file
+    is never overwritten, ``force`` or not; writing next to the input needs ``force``.
+    """
+    out = Path(out).resolve()
+    resolved = [p.resolve() for p in inputs]
+    if any(out == p for p in resolved) or (folder_output and any(p.parent == out for p in resolved)):
+        raise OutputPathError(f"{out} is (or holds) an input file; choose another --out")
+    target_dir = out if folder_output else out.parent
+    if not force and any(p.parent == target_dir for p in resolved):
+        raise OutputPathError(f"{target_dir} holds the input; write elsewhere or use --force")

@@ -83,7 +83,7 @@ def _parse_numbers(arr: pa.Array, decimal: str, thousands: str | None) -> tuple[
 
 def _numeric_input(arr: pa.Array) -> tuple[pa.Array, np.ndarray]:
     """Numbers already typed (XLSX, Parquet) as float64; NaN counts as missing, infinities fail."""
-    values = pc.cast(arr, pa.float64())
+    values = pc.cast(arr, pa.float64(), safe=False)  # integers beyond 2**53 lose precision, then fail range checks
     bad = _np(pc.is_inf(values))
     values = pc.if_else(pc.or_(pc.is_nan(values), pc.is_inf(values)), pa.scalar(None, pa.float64()), values)
     return values, bad
@@ -130,7 +130,10 @@ def to_float(arr: pa.Array, decimal: str, thousands: str | None) -> Converted:
 
 def to_int(arr: pa.Array, decimal: str, thousands: str | None) -> Converted:
     if pa.types.is_integer(arr.type):
-        return Converted(pc.cast(arr, pa.int64()), [])
+        try:
+            return Converted(pc.cast(arr, pa.int64()), [])
+        except pa.ArrowInvalid:
+            pass  # uint64 beyond int64: the float path marks them too large
     if _is_text(arr):
         fast = _fast_cast(_text(arr), pa.int64(), ".", thousands)
         if fast is not None:

@@ -29,9 +29,10 @@ class Problem:
     value: str | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "message", mask_cpr(self.message))
-        if self.value is not None:
-            object.__setattr__(self, "value", mask_cpr(str(self.value)))
+        for name in ("message", "file", "table", "column", "value"):
+            text = getattr(self, name)
+            if text is not None:
+                object.__setattr__(self, name, mask_cpr(str(text)))
 
     def location(self) -> str:
         parts = []

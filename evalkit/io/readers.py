@@ -30,6 +30,8 @@ PARQUET_SUFFIXES = {".parquet", ".pq"}
 TABLE_SUFFIXES = CSV_SUFFIXES | XLSX_SUFFIXES | PARQUET_SUFFIXES
 DELIMITERS = (";", ",", "\t", "|")
 SNIFF_BYTES = 256 * 1024
+# Files up to this size are decoded in full to confirm the detected encoding.
+FULL_CHECK_BYTES = 64 * 1024 * 1024
 # An XLSX whose XML would unpack to more than this is refused rather than read (zip bombs).
 MAX_XLSX_UNPACKED = 2 * 1024**3
 MAX_XLSX_RATIO = 200
@@ -122,6 +124,38 @@ def _decode(data: bytes, encoding: str) -> str:
         return data.decode(encoding, errors="ignore")
 
 
+def available_memory() -> int | None:
+    """Bytes of memory available to this process (Linux /proc/meminfo), or ``None`` if unknown."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None
+
+
+# Reading a CSV as Arrow text takes about this many bytes of memory per byte of file, at most.
+CSV_MEMORY_FACTOR = 4
+
+
+def check_csv_size(path: Path, limit: int | None = None) -> None:
+    """Refuse a CSV that would not fit in memory, before reading it (issue 9, resource limits)."""
+    size = path.stat().st_size
+    budget = limit if limit is not None else available_memory()
+    if budget is not None and size * CSV_MEMORY_FACTOR > budget:
+        raise NotATable(
+            f"the file is {_size(size)}; reading it needs about {_size(size * CSV_MEMORY_FACTOR)} of memory but "
+            f"{_size(budget)} is available. Convert it to Parquet (columnar, compressed) or split it, "
+            "or raise the limit with EVALKIT_MAX_READ_BYTES."
+        )
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024**3:.1f} GB" if n >= 1024**3 else f"{n / 1024**2:.1f} MB" if n >= 1024**2 else f"{n} bytes"
+
+
 def read_csv(path: Path, name: str, options: CsvOptions = CsvOptions()) -> RawTable:
     """Read a CSV file with every column as text.
 
@@ -129,6 +163,10 @@ def read_csv(path: Path, name: str, options: CsvOptions = CsvOptions()) -> RawTa
     ``|``) are detected unless given. Numbers default to Danish conventions (decimal comma,
     ``.`` thousands) when the delimiter is ``;``, and to ``.`` decimals otherwise.
     """
+    import os
+
+    env_limit = os.environ.get("EVALKIT_MAX_READ_BYTES")
+    check_csv_size(path, int(env_limit) if env_limit else None)
     with open(path, "rb") as fh:
         head = fh.read(SNIFF_BYTES)
     if not head.strip():
@@ -136,13 +174,21 @@ def read_csv(path: Path, name: str, options: CsvOptions = CsvOptions()) -> RawTa
     if _looks_binary(head):
         raise NotATable("the file is not a text table (binary content)")
     encoding = options.encoding or _detect_encoding(head)
+    if encoding in ("utf-8", "utf-8-sig") and not options.encoding and path.stat().st_size <= FULL_CHECK_BYTES:
+        try:
+            path.read_bytes().decode(encoding)
+        except UnicodeDecodeError:
+            encoding = "cp1252"  # UTF-8 in the first block only: a Danish 8-bit file after all
     try:
         codecs.lookup(encoding)
     except LookupError as exc:
         raise NotATable(f"unknown encoding {encoding!r}") from exc
     text = _decode(head, encoding)
-    delimiter = options.delimiter or _detect_delimiter(text)
-    header_line = next(csv.reader(io.StringIO(text), delimiter=delimiter), None)
+    try:
+        delimiter = options.delimiter or _detect_delimiter(text)
+        header_line = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), None)
+    except csv.Error as exc:
+        raise NotATable(f"the first lines cannot be read as CSV: {exc}") from exc
     if not header_line or not any(h.strip() for h in header_line):
         raise NotATable("the first line holds no column names")
     headers = [h.strip() for h in header_line]
@@ -181,7 +227,10 @@ def read_csv(path: Path, name: str, options: CsvOptions = CsvOptions()) -> RawTa
     raw = RawTable(name=name, file=path.name, headers=headers, columns=columns, row_numbers=row_numbers,
                    decimal=decimal, thousands=thousands, encoding=encoding, delimiter=delimiter)
     if ragged:
-        positions = _ragged_positions(path, encoding, delimiter, len(headers))
+        try:
+            positions = _ragged_positions(path, encoding, delimiter, len(headers))
+        except csv.Error as exc:
+            raise NotATable(f"records with a wrong number of fields, and the file cannot be re-read: {exc}") from exc
         raw.row_numbers = _rows_without(n + len(positions), positions)
         raw.excluded["wrong number of fields"] = [p + 2 for p in positions]
         for p in positions[:20]:
