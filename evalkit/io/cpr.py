@@ -116,3 +116,11 @@ def pseudonymise(values: pa.Array | pa.ChunkedArray, key: bytes, mask: np.ndarra
     replaced = pc.take(pseud, pos)
     out = pc.if_else(pa.array(mask), replaced, values)
     return out.combine_chunks() if isinstance(out, pa.ChunkedArray) else out
+
+
+def contains_cpr(values: pa.Array | pa.ChunkedArray, sample: int = 100_000) -> bool:
+    """Whether any of (the first ``sample`` distinct) text values holds a CPR-like number anywhere in it."""
+    text = pc.cast(values, pa.string())
+    candidates = pc.match_substring_regex(text, r"(^|\D)\d{6}[-\s]?\d{4}(\D|$)")
+    hits = pc.unique(pc.filter(text, pc.fill_null(candidates, False))).to_pylist()[:sample]
+    return any(mask_cpr(v) != v for v in hits if v is not None)

@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from evalkit.io.convert import Failure, convert_column
-from evalkit.io.cpr import is_cpr_like, load_key, mask_cpr, pseudonymise
+from evalkit.io.cpr import contains_cpr, is_cpr_like, load_key, mask_cpr, pseudonymise
 from evalkit.io.ledger import Ledger
 from evalkit.io.mapping import Mapping, load_mapping
 from evalkit.io.problems import InputError, Problem, ProblemList
@@ -175,7 +175,7 @@ def _convert_table(raw: RawTable, spec: TableSpec, mapping: Mapping, severity: s
         seen_headers[norm] = j
         canonical = _match_header(header, spec, mapped)
         if canonical is None:
-            if len(raw.columns[j]) and is_cpr_like(pc.cast(raw.columns[j], pa.string())).any():
+            if len(raw.columns[j]) and contains_cpr(raw.columns[j]):
                 problems.add(Problem("warning", "cpr-in-extra-column", "the column is not in the data dictionary and "
                                      "holds CPR-like values; it is dropped and never printed", file=raw.file,
                                      table=spec.name, column=header))
@@ -216,14 +216,14 @@ def _convert_table(raw: RawTable, spec: TableSpec, mapping: Mapping, severity: s
         failures = list(conv.failures)
         if col.dtype in ("id", "string"):
             cpr = is_cpr_like(values)
-            if cpr.any():
-                if col.dtype == "id" and key is not None:
-                    values = pseudonymise(values, key, cpr)
-                else:
-                    unprintable.add((spec.name, col.name))
-                    values = pc.if_else(pa.array(cpr), pa.scalar("[CPR removed]", pa.string()), values)
-                    problems.add(Problem("warning", "cpr-in-text", "the column holds CPR-like values; they are removed "
-                                         "and the column is never printed", file=raw.file, table=spec.name, column=header))
+            if cpr.any() and col.dtype == "id" and key is not None:
+                values = pseudonymise(values, key, cpr)
+            elif cpr.any() or (col.dtype == "string" and contains_cpr(values)):
+                # Free text with CPR numbers: masked here, and the column is marked unprintable.
+                unprintable.add((spec.name, col.name))
+                values = pa.array([None if v is None else mask_cpr(v) for v in values.to_pylist()], pa.string())
+                problems.add(Problem("warning", "cpr-in-text", "the column holds CPR-like values; they are masked "
+                                     "and the column is never printed", file=raw.file, table=spec.name, column=header))
         if not col.nullable:
             missing = np.asarray(pc.is_null(values).to_numpy(zero_copy_only=False), dtype=bool)
             missing &= ~conv.invalid()
