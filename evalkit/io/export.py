@@ -27,6 +27,7 @@ from evalkit.io.mapping import Mapping, load_mapping
 from evalkit.io.problems import InputError, Problem, ProblemList
 from evalkit.io.readers import (CSV_SUFFIXES, PARQUET_SUFFIXES, TABLE_SUFFIXES, XLSX_SUFFIXES, CsvOptions,
                                 NotATable, RawTable, read_csv, read_parquet, read_xlsx)
+from evalkit.timing import step
 from evalkit.io.schema import ColumnSpec, DatasetSpec, TableSpec, all_tables, dataset, normalise_name
 
 OnInvalid = Literal["error", "exclude"]
@@ -353,7 +354,16 @@ def read_export(source: str | Path, mapping: str | Path | Mapping | None = None,
     user_mapping = mapping if isinstance(mapping, Mapping) else load_mapping(mapping)
     dataset_name = dataset_name or user_mapping.dataset
     candidates = {t.name: t for t in dataset(dataset_name).tables} if dataset_name else all_tables()
-    raws = _discover(source, csv_options, problems)
+    with step("read"):
+        raws = _discover(source, csv_options, problems)
+    with step("validate"):
+        return _validate(source, raws, user_mapping, dataset_name, candidates, problems, on_invalid,
+                         pseudonym_key_file)
+
+
+def _validate(source: Path, raws: list[RawTable], user_mapping: Mapping, dataset_name: str | None,
+              candidates: dict[str, TableSpec], problems: ProblemList, on_invalid: OnInvalid,
+              pseudonym_key_file: str | Path | None) -> Export:
 
     identified: dict[str, RawTable] = {}
     for raw in raws:

@@ -17,6 +17,7 @@ from evalkit import __version__
 from evalkit.io.export import Export
 from evalkit.report.disclosure import DisclosureSettings, apply, suppressed_total
 from evalkit.report.model import Report, Table, Text
+from evalkit.timing import step
 
 REPORT_MODULES = {
     "udgaaende": "evalkit.report.udgaaende",
@@ -112,11 +113,14 @@ def build_report(export: Export, name: str | None = None, options: ReportOptions
     if spec.dataset != export.dataset:
         raise ValueError(f"report {name!r} needs a {spec.dataset!r} export, not {export.dataset!r}")
     ctx = Context(export=export, options=options)
-    spec.prepare(ctx)
-    built = [ts.build(ctx) for ts in spec.tables if tables is None or ts.id in tables]
+    with step("measures, profiles, LOCF"):
+        spec.prepare(ctx)
+    with step("tables and tests"):
+        built = [ts.build(ctx) for ts in spec.tables if tables is None or ts.id in tables]
     report = Report(name=name, title=spec.title, tables=built, lang=options.lang, settings=options.to_dict())
-    adjust_tests(report, options.multiplicity)
-    counts = apply(report.tables, DisclosureSettings(min_cell=options.min_cell, enabled=options.disclosure))
+    with step("multiplicity and disclosure"):
+        adjust_tests(report, options.multiplicity)
+        counts = apply(report.tables, DisclosureSettings(min_cell=options.min_cell, enabled=options.disclosure))
     report.disclosure = {"enabled": options.disclosure, "min_cell": options.min_cell,
                          "suppressed_cells": suppressed_total(report.tables), "by_rule": counts}
     ledger = export.ledger.to_dict()

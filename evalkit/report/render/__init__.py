@@ -9,6 +9,13 @@ SUFFIX = {"markdown": ".md", "xlsx": ".xlsx", "html": ".html", "json": ".json", 
 
 
 def render(report, fmt: str, out: str | Path | None = None) -> str | None:
+    from evalkit.timing import step
+
+    with step("render"):
+        return _render(report, fmt, out)
+
+
+def _render(report, fmt: str, out: str | Path | None = None) -> str | None:
     """Render ``report`` as ``fmt``; writes ``out`` atomically when given, else returns the text.
 
     ``csv`` writes a folder (one file per table) and ``xlsx`` a workbook, so both need ``out``.
