@@ -1,0 +1,30 @@
+"""Run one report end to end in this process and print its step timings as JSON (used by the suite)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+from evalkit.timing import Timings, peak_rss_bytes
+
+
+def main(source: str, report: str, fmt: str = "json") -> None:
+    from evalkit.io import read_export
+    from evalkit.report.render import render
+    from evalkit.report.spec import ReportOptions, build_report
+
+    start = time.perf_counter()
+    with Timings() as timings:
+        export = read_export(source)
+        built = build_report(export, report, ReportOptions())
+        render(built, fmt)
+    total = time.perf_counter() - start
+    rows = {name: len(frame) for name, frame in export.tables.items()}
+    print(json.dumps({"report": report, "source": source, "rows": rows, "seconds": round(total, 3),
+                      "peak_rss_mb": round(peak_rss_bytes() / 1024**2, 1), "steps": timings.as_dict(),
+                      "tables": len(built.tables), "tests": len(built.all_tests())}))
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])

@@ -1,0 +1,28 @@
+"""Smoke run of the benchmark suite at 10k persons: it runs and reports every step (not its time)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+STEPS = {"read", "validate", "measures, profiles, LOCF", "tables and tests", "multiplicity and disclosure", "render"}
+
+
+def test_benchmark_smoke(tmp_path):
+    out = tmp_path / "bench.json"
+    cmd = [sys.executable, "-m", "benchmarks", "--sizes", "10000", "--formats", "parquet", "--baseline-sizes", "2000",
+           "--data", str(tmp_path / "data"), "--json", str(out)]
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=900, cwd=Path(__file__).resolve().parents[1])
+    assert result.returncode == 0, result.stderr[-2000:]
+    payload = json.loads(out.read_text(encoding="utf-8"))
+    reports = {r["report"] for r in payload["runs"]}
+    assert reports == {"ung-rusmidler", "udgaaende", "hcs"}
+    for run in payload["runs"]:
+        assert "error" not in run, run
+        assert set(run["steps"]) == STEPS, run["steps"].keys()
+        assert all(v["seconds"] >= 0 and v["peak_rss_mb"] > 0 for v in run["steps"].values())
+        assert run["tables"] > 0
+    assert payload["baseline"] and payload["baseline"][0]["seconds"] > 0
+    assert payload["baseline"][0]["ratio_evalkit_over_baseline"] is None  # no csv run of evalkit in the smoke run
