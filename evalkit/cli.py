@@ -133,6 +133,11 @@ class ReportFormat(str, Enum):
     json = "json"
 
 
+class PlotFormat(str, Enum):
+    png = "png"
+    svg = "svg"
+
+
 class Lang(str, Enum):
     da = "da"
     en = "en"
@@ -170,6 +175,10 @@ def report(
                                        help="Turn disclosure control off (internal use only; never publish)."),
     list_reports: bool = typer.Option(False, "--list", help="List the reports and their tables, then exit."),
     force: bool = typer.Option(False, "--force", help="Allow --out in the folder that holds the input."),
+    plots: Optional[Path] = typer.Option(None, "--plots", help="Also write every plot into this folder."),
+    plot_format: PlotFormat = typer.Option(PlotFormat.png, "--plot-format", help="png or svg."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display or status lines."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Print the row ledger and step timings."),
     mapping: Optional[Path] = MappingOpt,
     encoding: Optional[str] = EncodingOpt,
     delimiter: Optional[str] = DelimiterOpt,
@@ -213,27 +222,107 @@ def report(
         except OutputPathError as exc:
             _err(f"evalkit report: {exc}")
             raise typer.Exit(EXIT_USAGE)
+    from evalkit.timing import Timings
+
     options = _csv_options(encoding, delimiter, decimal, thousands)
-    try:
-        export = read_export(source, mapping, csv_options=options,
-                             on_invalid="exclude" if exclude_invalid else "error",
-                             pseudonym_key_file=pseudonym_key_file)
-    except InputError as exc:
-        _err(f"{source}: the export is not valid ({exc.problems.count('error')} error(s)); no report was written:")
-        for line in exc.problems.summary_lines():
-            _err("  " + line)
-        raise typer.Exit(EXIT_INVALID)
-    try:
-        built = build_report(export, name, ReportOptions(lang=lang.value, min_cell=min_cell,
-                                                         disclosure=not no_disclosure))
-    except ValueError as exc:
-        _err(f"evalkit report: {exc}")
-        raise typer.Exit(EXIT_USAGE)
-    text = render(built, output_format.value, out)
+    with Timings() as timings, _Progress(enabled=not quiet) as progress:
+        try:
+            progress.update("Reading and validating the export")
+            export = read_export(source, mapping, csv_options=options,
+                                 on_invalid="exclude" if exclude_invalid else "error",
+                                 pseudonym_key_file=pseudonym_key_file)
+        except InputError as exc:
+            progress.stop()
+            _err(f"{source}: the export is not valid ({exc.problems.count('error')} error(s)); "
+                 "no report was written:")
+            for line in exc.problems.summary_lines():
+                _err("  " + line)
+            raise typer.Exit(EXIT_INVALID)
+        try:
+            progress.update("Computing measures, tables and tests")
+            built = build_report(export, name, ReportOptions(lang=lang.value, min_cell=min_cell,
+                                                             disclosure=not no_disclosure))
+        except ValueError as exc:
+            progress.stop()
+            _err(f"evalkit report: {exc}")
+            raise typer.Exit(EXIT_USAGE)
+        progress.update("Rendering")
+        text = render(built, output_format.value, out)
+        if plots is not None:
+            progress.update("Drawing plots")
+            written = write_plots(built, plots, plot_format.value)
     if text is not None:
         typer.echo(text, nl=False)
-    elif out is not None:
+    elif out is not None and not quiet:
         _err(f"wrote {out}")
+    if plots is not None and not quiet:
+        _err(f"wrote {len(written)} plot(s) to {plots}")
+    if verbose:
+        for line in export.ledger.lines():
+            _err("ledger: " + line)
+        for line in export.problems.summary_lines():
+            _err("  " + line)
+        for name_, t in timings.as_dict().items():
+            _err(f"time: {name_:<30} {t['seconds']:8.3f} s   peak RSS {t['peak_rss_mb']:8.1f} MB")
+
+
+class _Progress:
+    """A spinner on stderr for steps that take more than a second; silent when not a terminal."""
+
+    def __init__(self, enabled: bool = True, delay: float = 1.0) -> None:
+        self.enabled = enabled and sys.stderr.isatty()
+        self.delay = delay
+        self._status = None
+        self._timer = None
+        self._message = ""
+
+    def __enter__(self) -> "_Progress":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def update(self, message: str) -> None:
+        if not self.enabled:
+            return
+        self._message = message
+        if self._status is not None:
+            self._status.update(message)
+        elif self._timer is None:
+            import threading
+
+            self._timer = threading.Timer(self.delay, self._start)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def _start(self) -> None:
+        from rich.console import Console
+
+        self._status = Console(stderr=True).status(self._message)
+        self._status.start()
+
+    def stop(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        if self._status is not None:
+            self._status.stop()
+            self._status = None
+
+
+def write_plots(report, folder: Path, fmt: str) -> list[Path]:
+    """Write every plot of the report as ``<table id>.<fmt>`` into ``folder``."""
+    from evalkit.io.atomic import write_bytes
+    from evalkit.report.plots import plot_png, plot_svg
+
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for table in report.tables:
+        data = (plot_png if fmt == "png" else plot_svg)(table, report.lang)
+        if data is not None:
+            path = folder / f"{table.id}.{fmt}"
+            write_bytes(path, data)
+            written.append(path)
+    return written
 
 
 class ExportFormatOpt(str, Enum):
