@@ -13,7 +13,7 @@ Rules (anchors.md section 6.1; Danmarks Statistik and Sundhedsdatastyrelsen bloc
    every line holds zero or at least two suppressed counts.
 3. *Derived*: a percentage whose count is suppressed is suppressed. ``count_of`` may name several
    count cells joined by ``+`` (``"r1|n+r2|n"``, a share of a sum): suppressing any of them
-   suppresses the percentage.
+   suppresses the percentage. A test with ``count_of`` is suppressed in the same way.
 4. *Linked*: the same count shown in several tables of one report (same ``link``) is suppressed
    everywhere once it is suppressed anywhere; complementary suppression then runs again.
 """
@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
-from evalkit.report.model import Cell, Table
+from evalkit.report.model import Cell, Table, TestRow
 
 MEASURE_KINDS = frozenset({"mean", "median", "score", "number"})
 
@@ -92,8 +92,8 @@ def _complementary(table: Table) -> int:
     return added
 
 
-def _sources(table: Table, cell: Cell) -> list[Cell]:
-    """The count cells a percentage is computed from (``count_of``, ``+``-separated)."""
+def _sources(table: Table, cell: Cell | TestRow) -> list[Cell]:
+    """The count cells a percentage (or a test) is computed from (``count_of``, ``+``-separated)."""
     out = []
     for key in (cell.count_of or "").split("+"):
         row_key, _, col_key = key.strip().partition("|")
@@ -174,6 +174,9 @@ def apply(tables: list[Table], settings: DisclosureSettings) -> dict[str, int]:
             break
     for t in tables:
         counts["derived"] += _derived(t)
+        for test in t.tests:
+            if test.count_of and not test.suppressed and any(s.suppressed for s in _sources(t, test)):
+                test.suppressed = True
     return counts
 
 

@@ -79,6 +79,8 @@ class TestRow:
 
     ``decimals`` is the printed precision of the estimate and its interval (default 2), for
     estimates on a fine scale such as ASI composites (0-1) or a change per session.
+    ``count_of`` names the count cells of the same table the test is computed over (as
+    :attr:`Cell.count_of`): disclosure control suppresses the test when any of them is suppressed.
     """
 
     row: str
@@ -98,6 +100,7 @@ class TestRow:
     suppressed: bool = False
     note: str | None = None
     decimals: int | None = None
+    count_of: str | None = None  # "row|col" count cells the test is computed over ("+"-joined), as Cell.count_of
 
     def to_dict(self, lang: str = "da") -> dict[str, Any]:
         return {
