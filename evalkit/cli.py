@@ -492,6 +492,20 @@ def dictionary(
         write_text(out, text + "\n")
 
 
+@app.command()
+def docs(out: Path = typer.Option(Path("docs"), "--out", "-o", help="The docs folder.")) -> None:
+    """Regenerate the reference pages and docs/reports.md from the code (a test keeps them in sync).
+
+    Example:
+
+      evalkit docs --out docs
+    """
+    from evalkit.docgen import write_docs
+
+    for path in write_docs(out):
+        _err(f"wrote {path}")
+
+
 def main() -> None:
     """Console entry point: run the app, turning any unexpected exception into a one-line error."""
     try:
