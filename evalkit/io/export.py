@@ -347,6 +347,14 @@ def read_export(source: str | Path, mapping: str | Path | Mapping | None = None,
     ------
     InputError
         With the list of problems (file, row, column, value) when the export cannot be used.
+
+    Examples
+    --------
+    >>> export = read_export("data/samples/udgaaende")
+    >>> export.dataset, len(export["deltagere"])
+    ('udgaaende', 405)
+    >>> export.ledger.lines()[0]
+    'deltagere: read 405, kept 405, excluded 0'
     """
     source = Path(source)
     csv_options = csv_options or CsvOptions()

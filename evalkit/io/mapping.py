@@ -57,7 +57,14 @@ class Mapping:
 
 
 def load_mapping(path: str | Path | None) -> Mapping:
-    """Read and check a mapping file; ``None`` gives the empty mapping."""
+    r"""Read and check a mapping file; ``None`` gives the empty mapping.
+
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "mapping.yaml"
+    >>> _ = path.write_text("tables:\n  deltagere:\n    source: Elever.csv\n    columns: {person_id: CPR-nr}\n")
+    >>> load_mapping(path).tables["deltagere"].columns
+    {'person_id': 'CPR-nr'}
+    """
     if path is None:
         return Mapping()
     p = Path(path)

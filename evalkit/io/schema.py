@@ -235,7 +235,13 @@ def load_dictionary() -> dict[str, DatasetSpec]:
 
 
 def dataset(name: str) -> DatasetSpec:
-    """The :class:`DatasetSpec` called ``name`` (``udgaaende``, ``ung-rusmidler`` or ``hcs``)."""
+    """The :class:`DatasetSpec` called ``name`` (``udgaaende``, ``ung-rusmidler`` or ``hcs``).
+
+    >>> dataset("udgaaende").table_names
+    ['deltagere', 'registreringer', 'omkostninger']
+    >>> dataset("udgaaende").table("registreringer").column("who5_1").max
+    5
+    """
     specs = load_dictionary()
     if name not in specs:
         raise KeyError(f"unknown dataset {name!r}; known: {', '.join(sorted(specs))}")

@@ -13,6 +13,8 @@ from typing import Any
 
 import pandas as pd
 
+__all__ = ["GENERATORS", "SAMPLE_FORMATS", "generate", "sample_path", "write_sample"]
+
 GENERATORS = {
     "udgaaende": "evalkit.synth.udgaaende",
     "ung-rusmidler": "evalkit.synth.ung_rusmidler",
@@ -38,13 +40,23 @@ def generate(name: str, persons: int | None = None, seed: int | None = None, **k
 
 
 def sample_path(name: str, root: str | Path) -> Path:
-    """Where the bundled sample of ``name`` lives below ``root`` (``data/samples``)."""
+    """Where the bundled sample of ``name`` lives below ``root`` (``data/samples``).
+
+    >>> sample_path("ung-rusmidler", "data/samples").as_posix()
+    'data/samples/ung-rusmidler/export.xlsx'
+    """
     folder = Path(root) / name
     return folder / "export.xlsx" if SAMPLE_FORMATS[name] == "xlsx" else folder
 
 
 def write_sample(name: str, root: str | Path) -> Path:
-    """(Re)generate the bundled sample of ``name`` below ``root``; returns the path to point evalkit at."""
+    """(Re)generate the bundled sample of ``name`` below ``root``; returns the path to point evalkit at.
+
+    >>> import tempfile
+    >>> path = write_sample("hcs", tempfile.mkdtemp())
+    >>> sorted(p.name for p in path.iterdir())[:2]
+    ['hcs_asi.parquet', 'hcs_deltagere.parquet']
+    """
     from evalkit.io.writers import write_export
 
     write_export(generate(name), Path(root) / name, SAMPLE_FORMATS[name])  # type: ignore[arg-type]

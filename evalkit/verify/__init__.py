@@ -22,6 +22,8 @@ import yaml
 from evalkit.report.model import Report
 
 STATUSES = ("pass", "fail", "known-deviation")
+__all__ = ["Catalogue", "CatalogueError", "Figure", "FigureResult", "bundled_catalogues", "check", "interval",
+           "load_catalogue", "matches", "parse_printed", "summary"]
 
 
 class CatalogueError(ValueError):
@@ -78,7 +80,13 @@ def parse_printed(printed: str) -> Decimal:
 
 
 def interval(printed: str, decimals: int, rounding: str = "half-up") -> tuple[Decimal, Decimal]:
-    """The half-open interval of true values that print as ``printed``."""
+    """The half-open interval of true values that print as ``printed``.
+
+    >>> interval("52,5", 1)
+    (Decimal('52.45'), Decimal('52.55'))
+    >>> interval("26", 0, "truncate")
+    (Decimal('26'), Decimal('27'))
+    """
     value = parse_printed(printed)
     step = Decimal(1).scaleb(-decimals)
     if rounding == "half-up":
@@ -100,7 +108,12 @@ def matches(computed: float, printed: str, decimals: int, rounding: str = "half-
 
 
 def load_catalogue(path_or_name: str | Path) -> Catalogue:
-    """Load a catalogue by path, or by document name (``"000"``, ``"004"``) from the bundled ones."""
+    """Load a catalogue by path, or by document name (``"000"``, ``"004"``) from the bundled ones.
+
+    >>> cat = load_catalogue("000")
+    >>> cat.report, len(cat.figures) > 100
+    ('udgaaende', True)
+    """
     path = Path(path_or_name)
     if not path.exists():
         bundled = resources.files("evalkit.verify") / "catalogues" / f"{path_or_name}.yaml"
@@ -129,12 +142,23 @@ def load_catalogue(path_or_name: str | Path) -> Catalogue:
 
 
 def bundled_catalogues() -> list[str]:
+    """Names of the catalogues shipped with evalkit.
+
+    >>> "004" in bundled_catalogues()
+    True
+    """
     folder = resources.files("evalkit.verify") / "catalogues"
     return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".yaml"))
 
 
 def check(report: Report, catalogue: Catalogue) -> list[FigureResult]:
-    """Compare every catalogued figure with the report's computed cell."""
+    """Compare every catalogued figure with the report's computed cell.
+
+    >>> import evalkit
+    >>> results = check(evalkit.report("data/samples/udgaaende", disclosure=False), load_catalogue("000"))
+    >>> summary(results)["fail"]
+    0
+    """
     results = []
     for f in catalogue.figures:
         computed = None
@@ -164,6 +188,11 @@ def check(report: Report, catalogue: Catalogue) -> list[FigureResult]:
 
 
 def summary(results: Iterable[FigureResult]) -> dict[str, int]:
+    """Counts of pass / fail / known-deviation and the total.
+
+    >>> summary([FigureResult("a", "s", "1", 1.0, "pass", None)])
+    {'pass': 1, 'fail': 0, 'known-deviation': 0, 'total': 1}
+    """
     out = {s: 0 for s in STATUSES}
     n = 0
     for r in results:
