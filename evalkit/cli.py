@@ -39,6 +39,13 @@ def _err(message: str) -> None:
     typer.echo(mask_cpr(message), err=True)
 
 
+def _problems(header: str, problems) -> None:
+    """Print a one-line header and every problem (already CPR-masked) to stderr."""
+    _err(header)
+    for line in problems.summary_lines():
+        _err("  " + line)
+
+
 def _csv_options(encoding: Optional[str], delimiter: Optional[str], decimal: Optional[str],
                  thousands: Optional[str]) -> CsvOptions:
     if delimiter == "\\t" or (delimiter or "").lower() == "tab":
@@ -108,9 +115,7 @@ def validate(
                                    "ledger": exc.ledger.to_dict() if exc.ledger else None,
                                    "problems": exc.problems.to_list()}, ensure_ascii=False, indent=2))
         else:
-            _err(f"{source}: the export is not valid ({exc.problems.count('error')} error(s)):")
-            for line in exc.problems.summary_lines():
-                _err("  " + line)
+            _problems(f"{source}: the export is not valid ({exc.problems.count('error')} error(s)):", exc.problems)
         raise typer.Exit(EXIT_INVALID)
     if output_format is TextOrJson.json:
         typer.echo(json.dumps({"valid": True, "source": mask_cpr(str(source)), "dataset": export.dataset,
@@ -233,10 +238,8 @@ def report(
                                  pseudonym_key_file=pseudonym_key_file)
         except InputError as exc:
             progress.stop()
-            _err(f"{source}: the export is not valid ({exc.problems.count('error')} error(s)); "
-                 "no report was written:")
-            for line in exc.problems.summary_lines():
-                _err("  " + line)
+            _problems(f"{source}: the export is not valid ({exc.problems.count('error')} error(s)); "
+                      "no report was written:", exc.problems)
             raise typer.Exit(EXIT_INVALID)
         try:
             progress.update("Computing measures, tables and tests")
@@ -387,9 +390,7 @@ def verify(
     try:
         export = read_export(data, mapping, on_invalid="exclude" if exclude_invalid else "error")
     except InputError as exc:
-        _err(f"{data}: the export is not valid; nothing was verified:")
-        for line in exc.problems.summary_lines():
-            _err("  " + line)
+        _problems(f"{data}: the export is not valid; nothing was verified:", exc.problems)
         raise typer.Exit(EXIT_INVALID)
     try:
         cats = [load_catalogue(c) for c in (catalogues or bundled_catalogues())]
@@ -461,9 +462,7 @@ def init(
     try:
         guesses = propose(source, _csv_options(encoding, delimiter, decimal, thousands))
     except InputError as exc:
-        _err(f"{source}: cannot be read:")
-        for line in exc.problems.summary_lines():
-            _err("  " + line)
+        _problems(f"{source}: cannot be read:", exc.problems)
         raise typer.Exit(EXIT_INVALID)
     text = render_mapping(guesses)
     write_text(out, text)
