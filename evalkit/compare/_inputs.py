@@ -84,11 +84,15 @@ def as_binary(values: Any, name: str) -> np.ndarray:
     """
     kind = _kind(values)
     if kind == "object":
-        try:
-            values = pd.array(list(values), dtype="boolean")
-        except (TypeError, ValueError) as exc:
-            raise TypeError(f"`{name}` must be boolean or 0/1; {exc}") from exc
-        kind = "bool"
+        out = np.empty(len(values), dtype=float)
+        for i, v in enumerate(values):
+            if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
+                out[i] = np.nan
+            elif isinstance(v, (bool, np.bool_, int, float, np.integer, np.floating)):
+                out[i] = float(v)
+            else:
+                raise TypeError(f"`{name}` must be boolean or 0/1; found {v!r}")
+        values, kind = out, "number"
     if kind == "category":
         raise TypeError(f"`{name}` is a category; pass a boolean (e.g. `series == 'ja'`) or use stuart_maxwell")
     out = as_float(values, name, allow_ordered_category=False)

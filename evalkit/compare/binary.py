@@ -168,8 +168,9 @@ def mcnemar(
         else:
             p = float(binom.pvalue) - 0.5 * point
     else:
+        # as R mcnemar.test and statsmodels: (|b - c| - 1)^2 / (b + c), not clamped at b = c
         num = abs(n01 - n10) - (1.0 if method == "asymptotic_cc" else 0.0)
-        statistic = max(num, 0.0) ** 2 / disc
+        statistic = num**2 / disc
         df, p = 1.0, float(stats.chi2.sf(statistic, 1))
     ci = binom.proportion_ci(level, method="exact")
     to_or = lambda pi: pi / (1.0 - pi) if pi < 1.0 else math.inf  # noqa: E731
