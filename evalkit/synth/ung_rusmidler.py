@@ -980,8 +980,10 @@ class _Published:
             t = tt["group"]
             lvl_targets += [(all_y, 0, t["samlet_trivsel"]["first"], 3), (all_y, 2, t["samlet_trivsel"]["last"], 3)]
         rate = sh["drug_free_first_rate"]
+        # youths who stay longer (more forms) improve more: their 12th value is their own, not carried
+        engaged = np.log(e["tem_count"][m]) - np.log(e["tem_count"][m]).mean()
         p_first = np.clip(rate + rng.normal(0, 0.15, n), 0.05, 0.95)
-        p_last = np.clip(p_first + 0.08 + rng.normal(0, 0.1, n), 0.05, 0.95)
+        p_last = np.clip(p_first + 0.08 + 0.08 * engaged + rng.normal(0, 0.1, n), 0.05, 0.95)
         if df_targets:
             df = self._solve_binary(co, p_first, p_last, df_targets, f"{name}: drug-free")
         else:
@@ -989,7 +991,7 @@ class _Published:
             df = self._free_anchor(co, draw.astype(float))
         level = rng.normal(0, 3 * sh["samlet_sd"], n)
         base_first = 17.0 + level + 1.5 * df[:, 0]
-        gain = rng.normal(1.5, 2.0, n)
+        gain = rng.normal(1.5, 2.0, n) + 1.5 * engaged
         samlet = self._solve_level(co, base_first, gain, 0, 30, lvl_targets, f"{name}: samlet trivsel")
         out = {"samlet": samlet, "drug_free": df}
         tr = tt["treatment"]
