@@ -54,6 +54,9 @@ class Context:
 
 @dataclass(frozen=True)
 class TableSpec:
+    """One table of a report: ``build(ctx)`` returns the :class:`Table`, or ``None`` for an optional
+    table that the options did not switch on (it is then left out of the report)."""
+
     id: str
     source: str
     title: Text
@@ -116,7 +119,8 @@ def build_report(export: Export, name: str | None = None, options: ReportOptions
     with step("measures, profiles, LOCF"):
         spec.prepare(ctx)
     with step("tables and tests"):
-        built = [ts.build(ctx) for ts in spec.tables if tables is None or ts.id in tables]
+        # A builder may return None: an optional table its report did not switch on (ReportOptions.extra).
+        built = [t for t in (ts.build(ctx) for ts in spec.tables if tables is None or ts.id in tables) if t is not None]
     report = Report(name=name, title=spec.title, tables=built, lang=options.lang, settings=options.to_dict())
     with step("multiplicity and disclosure"):
         adjust_tests(report, options.multiplicity)
