@@ -39,15 +39,16 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import yaml
 
 from evalkit.io.schema import dataset, normalise_name
 from evalkit.measures import asi_drug, asi_item_columns, asi_psychiatric
 from evalkit.measures._common import as_bool, as_float
-from evalkit.profiles import hcs_eligibility
+from evalkit.profiles import RULE_STATUSES, hcs_eligibility
 from evalkit.report.model import Cell, Column, T, Table, TestRow, Text
 from evalkit.report.spec import Context, ReportSpec, TableSpec
-from evalkit.rules import rule_id, validate_header
+from evalkit.rules import load_rule, rule_id, validate_header
 
 __all__ = ["SPEC", "STATUSES", "asi_scores", "attendance_counts", "load_constants", "prepare", "spearman_ci"]
 
@@ -94,28 +95,59 @@ def load_constants() -> Mapping[str, Any]:
 # ----------------------------------------------------------------------------- input helpers
 
 
-def _codes(values: Any, table: str, column: str) -> np.ndarray:
-    """Dictionary codes of a category column (codes, labels or aliases accepted); None = missing.
-
-    Only the distinct values are looked up. A value that matches no code raises ValueError.
-    """
+def _lookup_uniques(uniques: Any, table: str, column: str) -> list[str]:
+    """Dictionary code of each distinct value (codes, labels or aliases); unknown values raise ValueError."""
     spec = dataset("hcs").table(table).column(column)
     lookup = spec.value_lookup()
-    idx, uniques = pd.factorize(pd.Series(values, copy=False), use_na_sentinel=True)
     mapped = [lookup.get(normalise_name(u)) for u in uniques]
     bad = [str(u) for u, m in zip(uniques, mapped) if m is None]
     if bad:
         raise ValueError(f"{table}.{column}: unknown value(s) {', '.join(map(repr, bad))}; "
                          f"expected {', '.join(spec.codes)}")
-    table_arr = np.array(mapped + [None], dtype=object)
-    return table_arr[np.where(idx < 0, len(uniques), idx)]
+    return mapped  # type: ignore[return-value]
 
 
-def _positions(ids: pd.Index, values: Any) -> np.ndarray:
-    """Position of each value in ``ids`` (-1 if absent), via one factorize of the values."""
-    codes, uniques = pd.factorize(pd.Series(values, copy=False), use_na_sentinel=True)
-    where = ids.get_indexer(pd.Index(uniques, dtype=ids.dtype)) if len(uniques) else np.array([], dtype="int64")
-    return np.append(where, -1)[np.where(codes < 0, len(uniques), codes)]
+def _code_index(values: Any, table: str, column: str, order: Sequence[str]) -> np.ndarray:
+    """Position of each value's dictionary code in ``order`` (-1 = missing or a code not in ``order``).
+
+    A categorical column is read through its integer codes; anything else is factorized once, so only
+    the distinct values are looked up.
+    """
+    series = pd.Series(values, copy=False)
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        idx, uniques = series.cat.codes.to_numpy(dtype="int64"), list(series.cat.categories)
+    else:
+        idx, uniques = pd.factorize(series, use_na_sentinel=True)
+    where = {code: i for i, code in enumerate(order)}
+    mapped = np.array([where.get(code, -1) for code in _lookup_uniques(uniques, table, column)] + [-1], dtype="int64")
+    return mapped[np.where(idx < 0, len(uniques), idx)]
+
+
+def _codes(values: Any, table: str, column: str) -> np.ndarray:
+    """Dictionary codes of a category column as an object array (None = missing)."""
+    codes = dataset("hcs").table(table).column(column).codes
+    idx = _code_index(values, table, column, codes)
+    return np.array(list(codes) + [None], dtype=object)[idx]
+
+
+def _arrow_strings(values: Any) -> pa.Array:
+    """A key column (ids) as one Arrow string array, whatever its pandas dtype."""
+    series = pd.Series(values, copy=False)
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        series = series.astype(object)
+    if isinstance(series.dtype, (pd.ArrowDtype, pd.StringDtype)):
+        arr = pa.array(series)
+    else:
+        arr = pa.array(series.to_numpy(dtype=object), from_pandas=True)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    return arr if pa.types.is_string(arr.type) else arr.cast(pa.string())
+
+
+def _positions(id_set: pa.Array, values: Any) -> np.ndarray:
+    """Position of each value in ``id_set`` (-1 if absent or missing): one hash lookup in Arrow."""
+    idx = pc.index_in(_arrow_strings(values), value_set=id_set)
+    return pc.fill_null(idx, -1).to_numpy(zero_copy_only=False).astype("int64")
 
 
 def _days(values: Any) -> np.ndarray:
@@ -176,27 +208,31 @@ def attendance_counts(
     ([[2, 0, 0], [0, 1, 0]], {'beyond_planned_sessions': 1, 'unknown_participant': 0, 'unknown_session': 0})
     """
     planned = int(load_constants()["course"]["sessions_planned"] if sessions_planned is None else sessions_planned)
-    ids = pd.Index(ids)
-    n = len(fremmoede)
-    pid = _positions(ids, fremmoede["deltager_id"])
-    spos = _positions(pd.Index(sessioner["session_id"]), fremmoede["session_id"])
-    code = _codes(fremmoede["status"], "hcs_fremmoede", "status")
-    status = pd.Categorical(code, categories=list(STATUSES)).codes.astype("int64")
+    id_set = _arrow_strings(ids)
+    n_ids = len(id_set)
+    pid = _positions(id_set, fremmoede["deltager_id"])
+    spos = _positions(_arrow_strings(sessioner["session_id"]), fremmoede["session_id"])
+    status = _code_index(fremmoede["status"], "hcs_fremmoede", "status", STATUSES)
     if (status < 0).any():
         raise ValueError("hcs_fremmoede.status: every registration needs a status")
-    session_day = np.append(_days(sessioner["dato"]), np.nan)
+    # Rank every session by (date, row order) once; a registration's sort key is (participant, that rank).
+    n_ses = len(sessioner)
+    session_rank = np.empty(n_ses, dtype="int64")
+    session_rank[np.lexsort((np.arange(n_ses), _days(sessioner["dato"])))] = np.arange(n_ses)
     known = (pid >= 0) & (spos >= 0)
-    day = session_day[spos]  # spos = -1 picks the appended NaN
-    order = np.lexsort((spos, day, pid))
-    order = order[known[order]]
-    p = pid[order]
-    seq = np.zeros(n, dtype="int64")
-    if len(order):
+    rows = np.flatnonzero(known)
+    key = pid[rows] * max(n_ses, 1) + session_rank[spos[rows]]
+    if len(key) > 1 and not (key[1:] > key[:-1]).all():   # exports usually come sorted: skip the sort then
+        sort = np.argsort(key, kind="stable")
+        rows, key = rows[sort], key[sort]
+    p = pid[rows]
+    seq = np.zeros(len(fremmoede), dtype="int64")
+    if len(rows):
         start = np.r_[True, p[1:] != p[:-1]]
-        first = np.maximum.accumulate(np.where(start, np.arange(len(order)), 0))
-        seq[order] = np.arange(len(order)) - first + 1
+        first = np.maximum.accumulate(np.where(start, np.arange(len(rows)), 0))
+        seq[rows] = np.arange(len(rows)) - first + 1
     kept = known & (seq <= planned)
-    per_person = np.bincount(pid[kept] * 3 + status[kept], minlength=len(ids) * 3).reshape(len(ids), 3)
+    per_person = np.bincount(pid[kept] * 3 + status[kept], minlength=n_ids * 3).reshape(n_ids, 3)
     per_session = np.bincount((seq[kept] - 1) * 3 + status[kept], minlength=planned * 3).reshape(planned, 3)
     excluded = {"beyond_planned_sessions": int((known & (seq > planned)).sum()),
                 "unknown_participant": int((pid < 0).sum()),
@@ -256,15 +292,15 @@ def asi_scores(
     c = load_constants()["asi"]
     tps = list(c["time_points"] if time_points is None else time_points)
     tol = float(c["agreement_tolerance"] if tolerance is None else tolerance)
-    ids = pd.Index(ids)
-    pid = _positions(ids, asi["deltager_id"])
-    tp_codes = _codes(asi["tidspunkt"], "hcs_asi", "tidspunkt")
-    tpi = pd.Categorical(tp_codes, categories=tps).codes.astype("int64")
+    id_set = _arrow_strings(ids)
+    n_ids = len(id_set)
+    pid = _positions(id_set, asi["deltager_id"])
+    tpi = _code_index(asi["tidspunkt"], "hcs_asi", "tidspunkt", tps)
     use = (pid >= 0) & (tpi >= 0)
     cell = pid[use] * len(tps) + tpi[use]
-    if len(np.unique(cell)) != len(cell):
+    if len(cell) and np.bincount(cell, minlength=n_ids * len(tps)).max() > 1:
         raise ValueError("hcs_asi: more than one row for a participant and time point")
-    present = np.zeros(len(ids) * len(tps), dtype=bool)
+    present = np.zeros(n_ids * len(tps), dtype=bool)
     present[cell] = True
     scores: dict[str, np.ndarray] = {}
     sources: dict[str, dict[str, int]] = {}
@@ -275,14 +311,14 @@ def asi_scores(
         export = as_float(asi[key], key) if key in asi.columns else np.full(len(asi), np.nan)
         both = ~np.isnan(from_items) & ~np.isnan(export)
         value = np.where(np.isnan(from_items), export, from_items)
-        grid = np.full(len(ids) * len(tps), np.nan)
+        grid = np.full(n_ids * len(tps), np.nan)
         grid[cell] = value[use]
-        scores[key] = grid.reshape(len(ids), len(tps))
+        scores[key] = grid.reshape(n_ids, len(tps))
         sel_items, sel_export = ~np.isnan(from_items[use]), np.isnan(from_items[use]) & ~np.isnan(export[use])
         sources[key] = {"from_items": int(sel_items.sum()), "from_export": int(sel_export.sum()),
                         "missing": int((~sel_items & ~sel_export).sum()),
                         "disagree": int((both[use] & (np.abs(from_items[use] - export[use]) > tol)).sum())}
-    return {"scores": scores, "present": present.reshape(len(ids), len(tps)), "time_points": tps, "sources": sources}
+    return {"scores": scores, "present": present.reshape(n_ids, len(tps)), "time_points": tps, "sources": sources}
 
 
 def spearman_ci(x: Any, y: Any, *, confidence_level: float = 0.95) -> dict[str, float]:
@@ -346,7 +382,8 @@ def prepare(ctx: Context) -> None:
     (:func:`asi_scores`), ``cohort`` (boolean: at least one registered session, or everybody when
     the export registers no attendance, seed 002 L532 "kan ... registrere"), ``status`` (discharge
     codes), ``legal_basis``, ``aftercare`` (1 = ja, 0 = nej, -1 = not recorded) and ``constants``.
-    ``ctx.options.extra`` may override K (``no_show_k``).
+    ``ctx.options.extra`` may override K (``no_show_k``) and whether absences must be consecutive
+    (``no_show_consecutive``); both default to ``no_show`` in the constants file.
 
     Examples
     --------
@@ -364,11 +401,22 @@ def prepare(ctx: Context) -> None:
     planned = int(c["course"]["sessions_planned"])
     ns = c["no_show"]
     k = int(ctx.options.extra.get("no_show_k", ns["k"]))
+    consecutive = bool(ctx.options.extra.get("no_show_consecutive", ns["consecutive"]))
     attendance = attendance_counts(att, ses, ids, sessions_planned=planned)
-    eligibility = hcs_eligibility(d, asi, att.loc[attendance["kept"]] if len(att) else att, ses,
-                                  no_show_k=k, consecutive=bool(ns["consecutive"]),
-                                  count_statuses=list(ns["count_statuses"]))
     registered = attendance["per_person"].sum(axis=1)
+    if consecutive:  # runs need the session order: the profile function counts them
+        counted = att if attendance["kept"].all() else att.loc[attendance["kept"]]
+        eligibility = hcs_eligibility(d, asi, counted, ses, no_show_k=k, consecutive=True,
+                                      count_statuses=list(ns["count_statuses"]))
+    else:  # EXC-5 as a count: the same rule from the counts already made (one pass less over attendance)
+        eligibility = hcs_eligibility(d, asi)
+        cols = [STATUSES.index(x) for x in ns["count_statuses"]]
+        no_show = attendance["per_person"][:, cols].sum(axis=1)
+        exc5 = np.where(registered > 0, np.where(no_show >= k, 1, 0), 2)
+        eligibility["EXC-5-no-show"] = pd.Categorical.from_codes(exc5, categories=list(RULE_STATUSES))
+        eligibility["excluded_no_show"] = pd.array(np.where(exc5 == 2, None, exc5 == 1), dtype="boolean")
+        eligibility["no_show"] = pd.array(np.where(registered > 0, no_show, None), dtype="Int64")
+        eligibility = eligibility.drop(columns="reasons")  # its EXC-5 reason would say "attendance not given"
     cohort = registered > 0 if len(att) else np.ones(len(ids), dtype=bool)
     aftercare = np.full(len(ids), -1, dtype="int64")
     if "efterbehandling" in d.columns:
@@ -377,6 +425,7 @@ def prepare(ctx: Context) -> None:
     col = lambda name, table="hcs_deltagere": (_codes(d[name], table, name) if name in d.columns  # noqa: E731
                                                else np.full(len(ids), None, dtype=object))
     ctx.data.update(ids=ids, eligibility=eligibility, attendance=attendance, cohort=cohort, constants=c, k=k,
+                    consecutive=consecutive,
                     asi=asi_scores(asi, ids), status=col("udskrivningsstatus"), legal_basis=col("lovgrundlag"),
                     aftercare=aftercare, attendance_registered=len(att) > 0)
     ctx.ledger_stages["hcs: attendance registrations"] = {
@@ -514,14 +563,15 @@ def _eligibility(ctx: Context) -> Table:
                            Column("total", TOTAL, is_total=True), Column("fail_pct", T("Ikke opfyldt, pct.", "Not met, %"))],
                   additive=True, row_lines=(("pass", "fail", "unknown", "total"),))
     for rule, label in RULE_LABELS.items():
-        vals = e[rule].to_numpy()
-        k = {s: int((vals == s).sum()) for s in ("pass", "fail", "unknown")}
+        k = dict(zip(RULE_STATUSES, np.bincount(e[rule].cat.codes.to_numpy(), minlength=3).tolist()))
         key = _row_key(rule)
         table.add_row(key, label, {"pass": _count(k["pass"]),
                                    "fail": _count(k["fail"], link="hcs_exc5_fail" if rule == "EXC-5-no-show" else None),
                                    "unknown": _count(k["unknown"]), "total": _count(n, link="hcs_n_referred"),
                                    "fail_pct": _pct(k["fail"], n, f"{key}|fail")})
-    anonymous = int(e["reasons"].str.contains("INC-2-asi:asi_missing_anonymous", regex=False).sum())
+    # INC-2 unknown for a s. 101a client: the profile's reason "asi_missing_anonymous" (L669-671)
+    allowed = list(load_rule("hcs_eligibility")["rules"]["INC-2-asi"]["missing_allowed_for_legal_basis"])
+    anonymous = int(((e["INC-2-asi"].cat.codes.to_numpy() == 2) & np.isin(ctx.data["legal_basis"].astype(str), allowed)).sum())
     table.add_row("inc2_asi_unknown_anonymous", T("heraf INC-2 uden ASI ved § 101a (anonym behandling)",
                                                   "of which INC-2 without ASI under s. 101a (anonymous treatment)"),
                   {"unknown": _count(anonymous)})
@@ -588,18 +638,32 @@ def _attendance_sessions(ctx: Context) -> Table:
     return table
 
 
+def _bands(bands: Sequence[Mapping[str, Any]], lo: int, hi: int) -> list[tuple[str, int, int]]:
+    """``(key, min, max)`` of each band; the bands must cover lo..hi exactly once, in order."""
+    out = [(str(b["key"]), int(b["min"]), int(b["max"])) for b in bands]
+    edges = [lo] + [b[2] + 1 for b in out[:-1]]
+    if [b[1] for b in out] != edges or out[-1][2] != hi or any(b[1] > b[2] for b in out):
+        raise ValueError(f"constants/hcs.yaml: bands {[b[1:] for b in out]} must cover {lo}..{hi} without gaps or overlaps")
+    return out
+
+
 def _attendance_participants(ctx: Context) -> Table:
-    """002-1.6: persons by the number of sessions they attended / cancelled / missed (0-16)."""
+    """002-1.6: persons by the number of sessions they attended and cancelled, in bands of 0-16."""
     per = ctx.data["attendance"]["per_person"][ctx.data["cohort"]]
     planned = ctx.data["attendance"]["per_session"].shape[0]
-    table = Table(id="attendance_participants", source="002-1.6-attendance",
-                  title=_TITLES["attendance_participants"],
-                  columns=[Column(s, STATUS_LABELS[s]) for s in STATUSES], additive=True, row_lines=())
-    dist = np.stack([np.bincount(per[:, j], minlength=planned + 1)[: planned + 1] for j in range(3)], axis=1)
-    for k in range(planned + 1):
-        table.add_row(f"k_{k:02d}", T(f"{k} sessioner", f"{k} sessions"), {s: _count(dist[k, j]) for j, s in enumerate(STATUSES)})
-    table.add_row("total", TOTAL, {s: _count(len(per), link="hcs_n_cohort") for s in STATUSES}, is_total=True)
-    table.notes = _attendance_note(ctx)
+    shown = ("moedt", "meldt_afbud")
+    table = Table(id="attendance_participants", source="002-1.6-attendance", title=_TITLES["attendance_participants"],
+                  columns=[Column(s, STATUS_LABELS[s]) for s in shown], additive=True, row_lines=())
+    for key, lo, hi in _bands(ctx.data["constants"]["course"]["distribution_bands"], 0, planned):
+        label = T(f"{lo} sessioner", f"{lo} sessions") if lo == hi else T(f"{lo}-{hi} sessioner", f"{lo}-{hi} sessions")
+        table.add_row(key, label, {s: _count(((per[:, STATUSES.index(s)] >= lo) & (per[:, STATUSES.index(s)] <= hi)).sum())
+                                   for s in shown})
+    table.add_row("total", TOTAL, {s: _count(len(per), link="hcs_n_cohort") for s in shown}, is_total=True)
+    table.notes = [T("Intervaller (constants/hcs.yaml) i stedet for hvert antal: ellers kunne to skjulte celler i en "
+                     "kolonne regnes ud fra totalerne pr. session. Udeblivelser uden afbud: se no_show_rule (EXC-5).",
+                     "Bands (constants/hcs.yaml) instead of every number: otherwise two hidden cells of a column could "
+                     "be solved from the per-session totals. No-shows without notice: see no_show_rule (EXC-5)."),
+                   *_attendance_note(ctx)]
     return table
 
 
@@ -637,9 +701,10 @@ def _no_show_rule(ctx: Context) -> Table:
                   {"n": _count(passed), "pct": _pct(passed, n, "below_k|n")})
     table.add_row("at_or_above_k", T(f"{k} eller flere udeblivelser: ekskluderes", f"{k} or more no-shows: excluded"),
                   {"n": _count(fail, link="hcs_exc5_fail"), "pct": _pct(fail, n, "at_or_above_k|n")})
-    table.add_row("total", TOTAL, {"n": _count(n), "pct": _pct(n, n, "total|n")}, is_total=True)
-    run = "i træk" if c["consecutive"] else "i alt"
-    run_en = "in a row" if c["consecutive"] else "in total"
+    table.add_row("total", TOTAL, {"n": _count(n, link="hcs_n_cohort" if ctx.data["attendance_registered"] else None),
+                                   "pct": _pct(n, n, "total|n")}, is_total=True)
+    run = "i træk" if ctx.data["consecutive"] else "i alt"
+    run_en = "in a row" if ctx.data["consecutive"] else "in total"
     table.notes = [
         T(f"Regel: ekskluderet ved mindst K = {k} registreringer '{counted}' {run} inden for de første "
           f"{ctx.data['attendance']['per_session'].shape[0]} sessioner. Seed 002 giver intet tal for 'gentagne gange' "
@@ -797,23 +862,30 @@ def _asi_by_aftercare(ctx: Context) -> Table:
     table = Table(id="asi_by_aftercare", source="002-1.10-aftercare", title=_TITLES["asi_by_aftercare"],
                   columns=[Column(tp, _tp_label(tp)) for tp in tps], plot="lines")
     by_group = {group: _asi_rows(ctx, cohort & (aftercare == group)) for group in AFTERCARE}
+    pairs: list[list[TestRow]] = []   # the two groups' tests of one outcome and contrast
     for key in COMPOSITES:
         label = COMPOSITES[key][0]
+        tests: dict[tuple[str, str], list[TestRow]] = {}
         for group, (suffix, glabel) in AFTERCARE.items():
             obs = by_group[group][key][0]
             row = f"{key}_{suffix}"
             table.add_row(row, T(f"{label.da}, {glabel.da}", f"{label.en}, {glabel.en}"),
                           {tp: _mean(obs[:, j], decimals) for j, tp in enumerate(tps)})
             for a, b in c["asi"]["contrasts"]:
-                table.tests += _paired_tests(obs[:, tps.index(a)], obs[:, tps.index(b)], row,
-                                             T(f"{label.da}, {glabel.da}: {_arrow(a, b).da}",
-                                               f"{label.en}, {glabel.en}: {_arrow(a, b).en}"), decimals)
+                tests.setdefault((a, b), []).extend(_paired_tests(
+                    obs[:, tps.index(a)], obs[:, tps.index(b)], row,
+                    T(f"{label.da}, {glabel.da}: {_arrow(a, b).da}", f"{label.en}, {glabel.en}: {_arrow(a, b).en}"),
+                    decimals))
+        for group_tests in tests.values():
+            table.tests += group_tests
+            pairs.append(group_tests)
         for a, b in c["aftercare"]["between_contrasts"]:
             change = {g: by_group[g][key][0][:, tps.index(b)] - by_group[g][key][0][:, tps.index(a)] for g in AFTERCARE}
             table.tests.append(_group_change_test(
                 ctx, change[0], change[1], f"{key}_efterbehandling",
                 T(f"{label.da}: ændring {_arrow(a, b).da}, med vs. uden efterbehandling",
                   f"{label.en}: change {_arrow(a, b).en}, with vs without aftercare"), decimals))
+    _suppress_group_pairs(ctx, table, pairs)
     table.notes = _asi_notes(ctx, [T(
         "Efterbehandling ('tre individuelle samtaler', L996-1000) er ikke defineret i seed 002 og ikke tilfældigt "
         "tildelt; gruppeforskellen er beskrivende. Ændringen sammenlignes med Mann-Whitney U (med minus uden "
@@ -822,6 +894,29 @@ def _asi_by_aftercare(ctx: Context) -> Table:
         "difference is descriptive. Change is compared with Mann-Whitney U (with minus without aftercare). "
         "Participants without a recorded aftercare status are left out.")])
     return table
+
+
+def _suppress_group_pairs(ctx: Context, table: Table, pairs: list[list[TestRow]]) -> None:
+    """Complementary suppression across the two aftercare groups.
+
+    The groups' n add up to the n of ``asi_n`` / ``asi_means`` (everybody measured), so when one group's
+    mean or test rests on fewer than ``--min-cell`` persons, the other group's is hidden too; otherwise
+    the small n would follow by subtraction.
+    """
+    if not ctx.options.disclosure:
+        return
+    small = lambda n: n is not None and 0 < n < ctx.options.min_cell  # noqa: E731
+    for key in COMPOSITES:
+        rows = [table.row(f"{key}_{suffix}") for suffix, _ in AFTERCARE.values()]
+        for col in table.columns:
+            cells = [r.cells[col.key] for r in rows]
+            if any(small(cell.n) for cell in cells):
+                for cell in cells:
+                    cell.suppress("complementary")
+    for group_tests in pairs:
+        if any(small(x.n) for x in group_tests):
+            for x in group_tests:
+                x.suppressed = True
 
 
 def _group_change_test(ctx: Context, without: np.ndarray, with_: np.ndarray, row: str, outcome: Text,
@@ -889,7 +984,7 @@ def _dose_response(ctx: Context) -> Table:
         else:
             tests.append(TestRow(row=key, outcome=outcome, method="Linear regression (OLS), adjusted for intake score",
                                  n=len(x), statistic=None, p_value=None, note="too_small_or_constant"))
-        table.add_row(key, label, {"n": _count(len(x)), "rho": Cell(_num(sp["rho"]), "number", decimals=2, n=len(x), count_of=f"{key}|n"),
+        table.add_row(key, label, {"n": _count(len(x), link=f"hcs_dose_n_{key}"), "rho": Cell(_num(sp["rho"]), "number", decimals=2, n=len(x), count_of=f"{key}|n"),
                                    "slope": Cell(slope, "number", decimals=4, n=len(x), count_of=f"{key}|n")})
         table.tests += tests
     table.notes = [
@@ -928,7 +1023,7 @@ def _dose_response_bands(ctx: Context) -> Table:
             cells[f"{key}_change"] = _mean(y[m], decimals, f"{band['key']}|{key}_n")
         table.add_row(band["key"], T(f"{band['min']}-{band['max']} sessioner", f"{band['min']}-{band['max']} sessions"), cells)
     for key, (x, y, _) in data.items():
-        totals[f"{key}_n"] = _count(len(x))
+        totals[f"{key}_n"] = _count(len(x), link=f"hcs_dose_n_{key}")
         totals[f"{key}_change"] = _mean(y, decimals, f"total|{key}_n")
     table.add_row("total", TOTAL, totals, is_total=True)
     span = _arrow(c["from"], c["to"])
