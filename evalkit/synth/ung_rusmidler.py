@@ -311,43 +311,49 @@ def _fill_forms(youth: np.ndarray, j: np.ndarray, pos: np.ndarray, anchors: dict
         hi_v = np.where(mid, a[:, 1], a[:, 2])
         return lo_v + t * (hi_v - lo_v)
 
-    def noisy(m: str, sd: float, lo: float, hi: float, drift: float) -> np.ndarray:
+    tr = shape["trajectory"]
+    drift = tr["drift_after_12th"]
+
+    def noisy(m: str, sd: float, lo: float, hi: float, after_12th: float) -> np.ndarray:
         base = interp(m)
-        noise = rng.normal(0.0, sd, n) + np.where(beyond, drift, 0.0)
+        noise = rng.normal(0.0, sd, n) + np.where(beyond, after_12th, 0.0)
         return np.where(free, np.clip(np.rint(base + noise), lo, hi), base)
 
-    out = {
-        "samlet": noisy("samlet", 3 * shape["samlet_sd"] * 0.5, 0, 30, 1.0),
-        "koncentration": noisy("koncentration", shape["item_sd"] * 0.6, 0, 10, 0.3),
-        "planlaegning": noisy("planlaegning", shape["item_sd"] * 0.6, 0, 10, 0.3),
-        "alcohol_units_week": noisy("alcohol_units_week", 3.0, 0, 80, -1.0),
+    out = {   # samlet in units of the sum of the three items (0-30)
+        "samlet": noisy("samlet", 3 * tr["samlet_sd"], 0, 30, 3 * drift["samlet"]),
+        "koncentration": noisy("koncentration", tr["item_sd"], 0, 10, drift["items"]),
+        "planlaegning": noisy("planlaegning", tr["item_sd"], 0, 10, drift["items"]),
+        "alcohol_units_week": noisy("alcohol_units_week", tr["alcohol_sd"], 0, 80, drift["alcohol"]),
     }
-    df_p = np.clip(0.1 + 0.8 * interp("drug_free") + np.where(beyond, 0.1, 0.0), 0, 1)
+    df_p = np.clip(tr["drug_free_floor"] + tr["drug_free_span"] * interp("drug_free")
+                   + np.where(beyond, drift["drug_free"], 0.0), 0, 1)
     drug_free = np.where(free, rng.random(n) < df_p, interp("drug_free") > 0.5)
     c_level = np.maximum(anchors["cannabis_days"].max(axis=1), 1)[youth]
     o_level = anchors["other_drug_days"].max(axis=1)[youth]
-    cann = np.clip(np.rint(c_level * rng.uniform(0.6, 1.2, n)), 0, 7)
-    other = np.clip(np.rint(o_level * rng.uniform(0.5, 1.2, n)), 0, 7)
+    cann = np.clip(np.rint(c_level * rng.uniform(*tr["use_level"]["cannabis"], n)), 0, 7)
+    other = np.clip(np.rint(o_level * rng.uniform(*tr["use_level"]["other"], n)), 0, 7)
     cann = np.where((cann + other) == 0, 1, cann)
     out["cannabis_days"] = np.where(free, np.where(drug_free, 0, cann), interp("cannabis_days"))
     out["other_drug_days"] = np.where(free, np.where(drug_free, 0, other), interp("other_drug_days"))
     out["drug_free"] = drug_free
     rel = np.clip(j / np.maximum(p[:, 2], 1), 0.0, 1.0)
-    out.update(_split_items(out["samlet"].astype(np.int64), rel, rng, shape["personlig_gap_first"]))
+    out.update(_split_items(out["samlet"].astype(np.int64), rel, rng, shape["tem"]["personlig_gap_first"],
+                            tr["item_split_sd"]))
     return out
 
 
-def _split_items(total: np.ndarray, rel: np.ndarray, rng: np.random.Generator, gap: float) -> dict[str, np.ndarray]:
+def _split_items(total: np.ndarray, rel: np.ndarray, rng: np.random.Generator, gap: float,
+                 sd: dict[str, float]) -> dict[str, np.ndarray]:
     """Split a sum of the three well-being items (0-30) into personlig, nære relationer, social.
 
     Personlig trivsel starts ``gap`` below the other two and catches up by the last registration
     (004-F6.26: "Stigningen dækker især over en markant stigning i personlig trivsel").
     """
     n = total.size
-    pers = np.rint(total / 3 - gap * (1 - rel) + rng.normal(0, 0.5, n))
+    pers = np.rint(total / 3 - gap * (1 - rel) + rng.normal(0, sd["personlig"], n))
     pers = np.clip(pers, np.maximum(0, total - 20), np.minimum(10, total))
     rest = total - pers
-    naere = np.clip(np.rint(rest / 2 + rng.normal(0, 0.6, n)), np.maximum(0, rest - 10), np.minimum(10, rest))
+    naere = np.clip(np.rint(rest / 2 + rng.normal(0, sd["naere"], n)), np.maximum(0, rest - 10), np.minimum(10, rest))
     return {"personlig_trivsel": pers, "naere_relationer": naere, "social_trivsel": rest - naere}
 
 
@@ -535,7 +541,7 @@ class _Published:
             e["tem_count"][members] = _deal(rng, members, parts[key]) + 1
         # the 12+ tail: 12 + Geometric, and the one treatment youth with 39 forms (fn 25)
         tail = np.flatnonzero(e["tem_count"] == 12)
-        cap = {_BEH: t["max_forms"] - 1, _RAAD: 16, _ANON: 16}
+        cap = {_BEH: t["max_forms"] - 1, _RAAD: t["tail_cap_counselling_group"], _ANON: t["tail_cap_counselling_group"]}
         extra = rng.geometric(t["tail_p"], tail.size) - 1
         limit = np.array([cap[x] for x in e["etype"][tail]])
         e["tem_count"][tail] = np.minimum(12 + extra, limit)
@@ -548,10 +554,12 @@ class _Published:
         """Days an episode must last (or run until the cut-off) to hold its UngMap and TEM forms."""
         e = self.e
         off = self.d["tem"]["first_form_days"]
-        first = np.where(e["etype"] == _BEH, np.where(e["ungmap"], 14 + off["behandling"][1], off["behandling"][1]),
+        sh = self.d["shape"]
+        within = sh["ungmap_within_days"]
+        first = np.where(e["etype"] == _BEH, np.where(e["ungmap"], within + off["behandling"][1], off["behandling"][1]),
                          np.where(e["group"], off["group"][1], off["counselling"][1]))
-        need = np.where(e["tem_count"] > 0, first + 2 * (e["tem_count"] - 1), 0)
-        return np.maximum(need, np.where(e["ungmap"], 14, 7))
+        need = np.where(e["tem_count"] > 0, first + sh["min_days_between_forms"] * (e["tem_count"] - 1), 0)
+        return np.maximum(need, np.where(e["ungmap"], within, 1))
 
     def lengths_of_stay(self) -> None:
         """Length of stay of every discharged episode (004-F6.19, 004-F6.21).
@@ -561,14 +569,15 @@ class _Published:
         """
         rng = self.r["los"]
         e, ep = self.e, self.d["episodes"]["length_of_stay"]
+        sh = self.d["shape"]["length_of_stay"]
         dis = np.flatnonzero(e["status"] >= 0)
         need = self._needed_days()[dis]
         window = (self.cutoff - e["wstart"])[dis]
         beh = e["etype"][dis] == _BEH
         rprof = np.where(e["combo"][dis] >= 0, self.combo_bits.sum(axis=1)[np.maximum(e["combo"][dis], 0)], -1)
         med = np.where(beh, ep["behandling"]["median"], ep["raadgivning"]["median"])
-        draw = med * np.exp(rng.normal(0, ep["sigma"], dis.size))
-        seed = np.clip(np.maximum(draw, need + rng.uniform(0, 25, dis.size)), 1, window)
+        draw = med * np.exp(rng.normal(0, sh["sigma"], dis.size))
+        seed = np.clip(np.maximum(draw, need + rng.uniform(0, sh["slack_days"], dis.size)), 1, window)
         los_r = self.d["treatment"]["los_by_risikoprofil"]
         n_r = np.array(self.d["treatment"]["discharged_by_risikoprofil"]).sum(axis=1)
         beh_mean = float(_printed(ep["behandling"]["mean"])[0])
@@ -613,14 +622,15 @@ class _Published:
         u = rng.random(self.n)
         # discharged: the discharge date anywhere it leaves room for the whole stay
         dis_date = self.cutoff - np.floor(u * (window - e["los"] + 1)).astype(np.int64)
-        # ongoing: elapsed time ~ lognormal (median 120 days), at least what the forms need
-        elapsed = np.rint(np.exp(rng.normal(np.log(120), 0.8, self.n))).astype(np.int64)
-        elapsed = np.clip(np.maximum(elapsed, need + rng.integers(0, 20, self.n)), need, window)
+        # ongoing: elapsed time ~ lognormal, at least what the forms need
+        og = self.d["shape"]["ongoing"]
+        elapsed = np.rint(np.exp(rng.normal(np.log(og["elapsed_median_days"]), og["elapsed_sigma"], self.n))).astype(np.int64)
+        elapsed = np.clip(np.maximum(elapsed, need + rng.integers(0, og["slack_days"] + 1, self.n)), need, window)
         start = np.where(dis, dis_date - e["los"], self.cutoff - elapsed)
         e["start"] = start
         e["discharge"] = np.where(dis, dis_date, -1)
         e["end"] = np.where(dis, dis_date, self.cutoff)
-        room = np.minimum(14, e["end"] - start - 1).clip(0)
+        room = np.minimum(self.d["shape"]["ungmap_within_days"], e["end"] - start - 1).clip(0)
         e["completed"] = np.where(e["ungmap"], start + np.floor(rng.random(self.n) * (room + 1)).astype(np.int64), -1)
 
     # -- people ---------------------------------------------------------------------------
@@ -737,10 +747,11 @@ class _Published:
         edu[_choose(rng, np.flatnonzero(under), um["in_education"]["under_18"])] = True
         edu[_choose(rng, np.flatnonzero(~under & ~udd), um["in_education"]["adult"])] = True
         illegal = np.zeros(n, dtype=bool)
-        w_ill = np.where(np.isin(prof, [2, 3]), 3.0, 1.0)
+        sh = self.d["shape"]["ungmap"]
+        w_ill = np.where(np.isin(prof, [2, 3]), sh["illegal_weight_externalising"], 1.0)
         illegal[_choose(rng, np.arange(n), um["illegal_activities"], w_ill)] = True
         drug_free = np.zeros(n, dtype=bool)
-        w_df = np.where(prof == 0, 1.5, 1.0)
+        w_df = np.where(prof == 0, sh["drug_free_weight_lav"], 1.0)
         cand = np.flatnonzero(~s12)
         drug_free[_choose(rng, cand, um["drug_free"], w_df[cand])] = True
         flags = self._drug_flags(ung, s12, drug_free, prof)
@@ -771,7 +782,7 @@ class _Published:
         if chosen is None:
             raise RuntimeError("no kommune in opioid_kommune_preference can show exactly 19 % opioid users")
         k_i, k = chosen
-        pool = np.flatnonzero((n_k >= 8) & (np.arange(n_k.size) != k_i))
+        pool = np.flatnonzero((n_k >= um["opioid_kommune_min_ungmaps"]) & (np.arange(n_k.size) != k_i))
         picks = _choose(rng, pool, others)
         rest = total - k
         split = np.ones(others, dtype=np.int64) + np.bincount(rng.choice(others, rest - others, p=n_k[picks] / n_k[picks].sum()),
@@ -793,13 +804,15 @@ class _Published:
         kom = self.e["kommune"][ung]
         tem = self.e["tem"][ung]
         split = um["central_split"]
+        sh = self.d["shape"]["ungmap"]
         ext = np.isin(prof, [2, 3])
         p = np.zeros((n, 7))
-        p[:, 0] = np.where(s12, 0.92, 0.75)
-        p[:, 6] = np.where(s12, 0.55, 0.2) * np.where(ext, 1.3, 0.9)
+        p[:, 0] = np.where(s12, sh["hash"]["stofscore_12plus"], sh["hash"]["other"])
+        p[:, 6] = (np.where(s12, sh["central"]["stofscore_12plus"], sh["central"]["other"])
+                   * np.where(ext, sh["central"]["externalising"], sh["central"]["internalising_or_low"]))
         p[:, 1], p[:, 2], p[:, 3] = split["kokain"], split["amfetamin"], split["ecstasy"]
-        p[:, 4] = 0.09
-        p[:, 5] = np.where(np.isin(kom, list(per_k)), 0.15, 0.0)
+        p[:, 4] = sh["andre"]
+        p[:, 5] = np.where(np.isin(kom, list(per_k)), sh["opioider"], 0.0)
         ub = np.where(drug_free[:, None], 0, 1) * np.ones((1, 7))
         ub[:, 5] = np.where(np.isin(kom, list(per_k)) & ~drug_free, 1, 0)
         lb = np.zeros((n, 7))
@@ -843,10 +856,11 @@ class _Published:
         um = self.d["ungmap"]
         n = ung.size
         used = flags[:, :6] == 1
+        sh = self.d["shape"]["ungmap"]["days"]
         heavy = s12[:, None]
-        seed = np.where(heavy, rng.uniform(3, 14, (n, 6)), rng.uniform(1, 5, (n, 6)))
-        seed[:, 0] = np.where(s12, rng.uniform(16, 30, n), rng.uniform(1, 12, n))
-        seed[:, 5] = rng.uniform(2, 20, n)
+        seed = np.where(heavy, rng.uniform(*sh["others"]["stofscore_12plus"], (n, 6)), rng.uniform(*sh["others"]["other"], (n, 6)))
+        seed[:, 0] = np.where(s12, rng.uniform(*sh["hash"]["stofscore_12plus"], n), rng.uniform(*sh["hash"]["other"], n))
+        seed[:, 5] = rng.uniform(*sh["opioider"], n)
         seed = np.where(used, seed, 0)
         lb = np.where(used, 1, 0).astype(float)
         ub = np.where(used, 30, 0).astype(float)
@@ -920,7 +934,7 @@ class _Published:
 
     def tem_anchors(self) -> None:
         """First, fifth (counselling) and 12th-after-LOCF values of every TEM youth (spec 3.4)."""
-        e, tt, sh = self.e, self.d["tem_targets"], self.d["tem_shape"]
+        e, tt, sh = self.e, self.d["tem_targets"], self.d["shape"]["tem"]
         rng = self.r["tem"]
         self.cohorts = {
             "treatment": self._cohort(np.flatnonzero((e["etype"] == _BEH) & e["tem"]), False),
@@ -979,48 +993,50 @@ class _Published:
         else:
             t = tt["group"]
             lvl_targets += [(all_y, 0, t["samlet_trivsel"]["first"], 3), (all_y, 2, t["samlet_trivsel"]["last"], 3)]
-        rate = sh["drug_free_first_rate"]
         # youths who stay longer (more forms) improve more: their 12th value is their own, not carried
         engaged = np.log(e["tem_count"][m]) - np.log(e["tem_count"][m]).mean()
-        p_first = np.clip(rate + rng.normal(0, 0.15, n), 0.05, 0.95)
-        p_last = np.clip(p_first + 0.08 + 0.08 * engaged + rng.normal(0, 0.1, n), 0.05, 0.95)
+        p_first = np.clip(sh["drug_free_first_rate"] + rng.normal(0, sh["drug_free_first_sd"], n), 0.05, 0.95)
+        p_last = np.clip(p_first + sh["drug_free_gain"] + sh["drug_free_engagement"] * engaged
+                         + rng.normal(0, sh["drug_free_gain_sd"], n), 0.05, 0.95)
         if df_targets:
             df = self._solve_binary(co, p_first, p_last, df_targets, f"{name}: drug-free")
         else:
             draw = np.stack([rng.random(n) < p_first, rng.random(n) < p_last, rng.random(n) < p_last], axis=1)
             df = self._free_anchor(co, draw.astype(float))
-        level = rng.normal(0, 3 * sh["samlet_sd"], n)
-        base_first = 17.0 + level + 1.5 * df[:, 0]
-        gain = rng.normal(1.5, 2.0, n) + 1.5 * engaged
+        # samlet trivsel in units of the sum of the three items (0-30)
+        base_first = 3 * (sh["samlet_first"] + rng.normal(0, sh["samlet_sd"], n) + sh["drug_free_bonus"] * df[:, 0])
+        gain = 3 * (rng.normal(sh["samlet_gain"], sh["samlet_gain_sd"], n) + sh["engagement"] * engaged)
         samlet = self._solve_level(co, base_first, gain, 0, 30, lvl_targets, f"{name}: samlet trivsel")
         out = {"samlet": samlet, "drug_free": df}
         tr = tt["treatment"]
-        sd = sh["item_sd"]
-        if name == "treatment":
-            for item, shift in (("koncentration", -0.8), ("planlaegning", 0.1)):
-                first = samlet[:, 0] / 3 + shift + rng.normal(0, sd, n)
-                out[item] = self._solve_level(co, first, rng.normal(0.6, 1.0, n), 0, 10,
+        it = sh["items"]
+        for item in ("koncentration", "planlaegning"):
+            first = samlet[:, 0] / 3 + it[item]["offset"] + rng.normal(0, it["sd"], n)
+            item_gain = rng.normal(it[item]["gain"], it["gain_sd"], n)
+            if name == "treatment":   # 004-F6.27
+                out[item] = self._solve_level(co, first, item_gain, 0, 10,
                                               [(all_y, 0, tr[item]["first"], 1), (all_y, 2, tr[item]["last"], 1)],
                                               f"{name}: {item}")
+            else:
+                out[item] = self._free_level(co, first, item_gain, 0, 10)
+        drinkers = rng.random(n) >= sh["alcohol_zero_share"]
+        alc = np.where(drinkers, rng.gamma(*sh["alcohol_gamma"], n), 0.0)
+        alc_gain = rng.normal(sh["alcohol_gain"], sh["alcohol_gain_sd"], n)
+        if name == "treatment":       # 004-P6.5c
             out.update(self._tem_drug_days(co, df, tr, sh, rng))
-            alc = np.where(rng.random(n) < sh["alcohol_zero_share"], 0.0, rng.gamma(2.0, 5.5, n))
             out["alcohol_units_week"] = self._solve_level(
-                co, alc, rng.normal(1.8, 4.0, n), 0, 80,
+                co, alc, alc_gain, 0, 80,
                 [(all_y, 0, tr["alcohol_units_week"]["first"], 1), (all_y, 2, tr["alcohol_units_week"]["last"], 1)],
                 f"{name}: alcohol")
         else:
-            for item, shift in (("koncentration", -0.8), ("planlaegning", 0.1)):
-                first = samlet[:, 0] / 3 + shift + rng.normal(0, sd, n)
-                out[item] = self._free_level(co, first, rng.normal(0.4, 1.0, n), 0, 10)
             user_c = rng.random(n) < sh["cannabis_user_share"]
             user_o = rng.random(n) < sh["other_user_share"]
-            c = np.where(user_c[:, None], np.clip(np.rint(rng.uniform(1, 6, (n, 3))), 1, 7), 0)
-            o = np.where(user_o[:, None], np.clip(np.rint(rng.uniform(1, 3, (n, 3))), 1, 7), 0)
+            c = np.where(user_c[:, None], np.rint(rng.uniform(*sh["cannabis_days"], (n, 3))), 0)
+            o = np.where(user_o[:, None], np.rint(rng.uniform(*sh["other_days"], (n, 3))), 0)
             c = np.where((c + o) == 0, 1, c)
-            out["cannabis_days"] = np.where(df == 1, 0, c).astype(float)
-            out["other_drug_days"] = np.where(df == 1, 0, o).astype(float)
-            alc = np.where(rng.random(n) < sh["alcohol_zero_share"], 0.0, rng.gamma(2.0, 4.5, n))
-            out["alcohol_units_week"] = self._free_level(co, alc, rng.normal(0.5, 2.0, n), 0, 80)
+            out["cannabis_days"] = self._free_anchor(co, np.where(df == 1, 0, c).astype(float))
+            out["other_drug_days"] = self._free_anchor(co, np.where(df == 1, 0, o).astype(float))
+            out["alcohol_units_week"] = self._free_level(co, alc, alc_gain, 0, 80)
         return out
 
     @staticmethod
@@ -1050,8 +1066,8 @@ class _Published:
         lb = np.zeros(2 * nv)
         ub = np.zeros(2 * nv)
         for a in range(3):
-            seed[var[:, a]] = np.where(user_c, rng.uniform(2, 6, n), 0.3)
-            seed[nv + var[:, a]] = np.where(user_o, rng.uniform(1, 4, n), 0.2)
+            seed[var[:, a]] = np.where(user_c, rng.uniform(*sh["cannabis_days"], n), 0.0)
+            seed[nv + var[:, a]] = np.where(user_o, rng.uniform(*sh["other_days"], n), 0.0)
         ub[:nv] = np.where(flat_df == 1, 0, 7)
         ub[nv:] = np.where(flat_df == 1, 0, 7)
         rows = _Rows(2 * nv)
@@ -1072,7 +1088,7 @@ class _Published:
     def tem_forms(self) -> None:
         """Every TEM form: anchors as solved, the forms between and after interpolated (spec 3.4)."""
         rng = self.r["trajectories"]
-        e, sh = self.e, self.d["tem_shape"]
+        e, sh = self.e, self.d["shape"]
         gap = self.d["tem"]["gap_days"]
         off = self.d["tem"]["first_form_days"]
         parts = []
@@ -1104,17 +1120,16 @@ class _Published:
         rng = self.r["structure"]
         e = self.e
         spec = self.d["episodes"]["services"]
-        group_k = [self.kommune_names.index(k) for k in ("Norddjurs", "Faxe", "Ringkøbing-Skjern", "Hvidovre")]
+        sh = self.d["shape"]["services"]
+        group_k = [self.kommune_names.index(k) for k in sh["group_kommuner"]]
         out = {s: np.full(self.n, -1, dtype=np.int64) for s in _SERVICES}
         for t, key in ((_RAAD, "raadgivning"), (_BEH, "behandling")):
             members = np.flatnonzero((e["etype"] == t) & (e["status"] >= 0))
             cols = [s for s in _SERVICES if spec[key][s] is not None]
             n, c = members.size, len(cols)
             in_group = np.isin(e["kommune"][members], group_k)
-            base = {"svc_raadgivning": 0.4, "svc_individuel_behandling": 0.88, "svc_gruppeforloeb": 0.05,
-                    "svc_inddragelse_paaroerende": 0.03, "svc_andet": 0.17}
-            p = np.stack([np.where(in_group, 0.45, 0.03) if s == "svc_gruppeforloeb" else np.full(n, base[s])
-                          for s in cols], axis=1)
+            p = np.stack([np.where(in_group, sh[s]["group_kommune"], sh[s]["other"]) if s == "svc_gruppeforloeb"
+                          else np.full(n, sh[s]) for s in cols], axis=1)
             var = np.arange(n * c).reshape(n, c)
             rows = _Rows(n * c)
             for j, s in enumerate(cols):
@@ -1422,7 +1437,7 @@ def _scaled_tem(a: dict[str, np.ndarray], src: pd.DataFrame, src_e: np.ndarray, 
     for k in _TEM_MEASURES:
         v = a[f"anchor_{k}"][s_e]
         anchors[k] = np.stack([v[:, 0], v[:, 2], v[:, 2]], axis=1)
-    vals = _fill_forms(youth, j, pos, anchors, rs["trajectories"], d["tem_shape"])
+    vals = _fill_forms(youth, j, pos, anchors, rs["trajectories"], d["shape"])
     first = a["tem_first"][s_e] + shift[te]
     e_end = end[te]
     first = np.minimum(first, e_end)
