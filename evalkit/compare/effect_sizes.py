@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import optimize, stats
+from scipy import optimize, special, stats
 
 from evalkit.compare.results import NAN_CI, ConfidenceInterval
 
@@ -43,7 +43,8 @@ def noncentral_t_ci(t: float, df: float, confidence_level: float = 0.95, alterna
 
     def solve(p_lower_tail: float) -> float:
         # P(T <= t | ncp) decreases in ncp; expand a bracket around t until it straddles p.
-        f = lambda ncp: stats.nct.cdf(t, df, ncp) - p_lower_tail  # noqa: E731
+        # special.nctdtr is the ufunc behind stats.nct.cdf (identical values, ~40x less overhead)
+        f = lambda ncp: special.nctdtr(df, ncp, t) - p_lower_tail  # noqa: E731
         width = 2.0 + abs(t) * 0.1
         lo, hi = t - width, t + width
         for _ in range(60):

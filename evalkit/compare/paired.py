@@ -133,7 +133,7 @@ def _hl_interval(d: np.ndarray, exact: bool, level: float, alternative: str) -> 
     if exact:  # R wilcox.test: qu = qsignrank(alpha/2, n), CI = [W(qu), W(M - qu + 1)]
         k = max(_signrank.exact_lower_quantile(n, tail), 1)
     else:  # Hollander & Wolfe large-sample approximation with a tie-corrected SD
-        _, ties = _signrank.ranks_with_ties(np.abs(d))
+        _, ties = np.unique(np.abs(d), return_counts=True)
         var = n * (n + 1) * (2.0 * n + 1) / 24.0 - float(np.sum(ties.astype(float) ** 3 - ties)) / 48.0
         k = max(int(math.floor(n * (n + 1) / 4.0 - stats.norm.isf(tail) * math.sqrt(max(var, 0.0)))), 1)
     k = min(k, total)

@@ -92,7 +92,8 @@ def _id_codes(ids: pd.Series, cohort: Any) -> tuple[np.ndarray, pd.Index]:
         arr = _arrow(ids)
         arr = arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0)
         encoded = pc.dictionary_encode(arr)
-        codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+        indices = encoded.indices if encoded.indices.null_count == 0 else encoded.indices.fill_null(-1)
+        codes = indices.to_numpy(zero_copy_only=False).astype(np.int64)
         order = pc.sort_indices(encoded.dictionary).to_numpy()
         uniques = pd.Index(pd.arrays.ArrowExtensionArray(encoded.dictionary.take(pa.array(order))))
     else:
@@ -101,15 +102,14 @@ def _id_codes(ids: pd.Series, cohort: Any) -> tuple[np.ndarray, pd.Index]:
         order = raw_uniques.argsort()
         uniques = raw_uniques.take(order)
         codes = codes.astype(np.int64)
-    rank = np.empty(order.size, dtype=np.int64)
+    rank = np.empty(order.size + 1, dtype=np.int64)
     rank[order] = np.arange(order.size)
-    present = codes >= 0
-    codes[present] = rank[codes[present]]
-    return codes, uniques
+    rank[-1] = -1  # code -1 (missing id) indexes the last slot and stays -1
+    return rank[codes], uniques
 
 
-def _sort_rows(code: np.ndarray, keys: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """Row permutation sorting by (code, *keys), and whether each sorted row ties with the next.
+def _sort_rows(code: np.ndarray, keys: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Row permutation sorting by (code, *keys), the sorted codes, and which sorted rows tie with the next.
 
     Rows are numbered 0..n-1; when everything fits in 63 bits the (code, keys, row) tuple is packed
     into one int64 and sorted with numpy's vectorised sort (about 10x faster than ``argsort``).
@@ -127,18 +127,28 @@ def _sort_rows(code: np.ndarray, keys: list[np.ndarray]) -> tuple[np.ndarray, np
         packed.sort()
         high = packed >> bits_row
         ties = high[1:] == high[:-1]
+        high >>= sum(bits[1:])
         packed &= (1 << bits_row) - 1
-        return packed, ties
+        return packed, high, ties
     perm = np.lexsort([*reversed(keys), code])
-    ties = code[perm][1:] == code[perm][:-1]
+    sorted_code = code[perm]
+    ties = sorted_code[1:] == sorted_code[:-1]
     for k in keys:
         ks = k[perm]
         ties &= ks[1:] == ks[:-1]
-    return perm, ties
+    return perm, sorted_code, ties
 
 
-def _break_ties(perm: np.ndarray, ties: np.ndarray, values: list[np.ndarray]) -> tuple[np.ndarray, int]:
-    """Re-order rows whose (id, order keys) tie by their values, so input row order cannot matter."""
+def _break_ties(
+    perm: np.ndarray, ties: np.ndarray, tie_keys: list[pd.Series], values: list[np.ndarray]
+) -> tuple[np.ndarray, int]:
+    """Order rows whose (id, first order key) tie by the remaining order columns, then by their values.
+
+    ``tie_keys`` are the further ``order`` columns restricted to the rows being sorted (in ``perm``'s
+    numbering); they are only evaluated on the tied rows, which keeps a string tie-breaker such as
+    ``tem_id`` cheap. A missing tie-breaker sorts last. Returns the new permutation and the number of
+    rows still tied after the tie-breakers (ordered by value, so input row order cannot matter).
+    """
     if not ties.any():
         return perm, 0
     tied = np.zeros(perm.size, dtype=bool)
@@ -149,10 +159,22 @@ def _break_ties(perm: np.ndarray, ties: np.ndarray, values: list[np.ndarray]) ->
     starts[1:] = ~ties[pos[1:] - 1]
     group = np.cumsum(starts)
     rows = perm[pos]
-    sort_keys = [np.where(np.isnan(v[rows]), np.inf, v[rows]) for v in reversed(values)] + [group]
-    perm = perm.copy()
-    perm[pos] = rows[np.lexsort(sort_keys)]
-    return perm, int(pos.size)
+    secondary = []
+    for col in tie_keys:
+        codes = _order_codes(col.iloc[rows].reset_index(drop=True))
+        secondary.append(np.where(codes < 0, np.iinfo(np.int64).max, codes))
+    value_keys = [np.where(np.isnan(v[rows]), np.inf, v[rows]) for v in values]
+    order = np.lexsort([*reversed(value_keys), *reversed(secondary), group])
+    perm[pos] = rows[order]  # in place: perm is locf's own array
+    # rows still tied once the tie-breaker columns are used
+    still = np.ones(pos.size - 1, dtype=bool) if pos.size > 1 else np.zeros(0, dtype=bool)
+    for key in [group, *secondary]:
+        ks = key[order]
+        still &= ks[1:] == ks[:-1]
+    unresolved = np.zeros(pos.size, dtype=bool)
+    unresolved[1:] |= still
+    unresolved[:-1] |= still
+    return perm, int(unresolved.sum())
 
 
 def _to_float_codes(col: pd.Series, name: str) -> tuple[np.ndarray, Any]:
@@ -194,9 +216,11 @@ def locf(
     id
         The unit column (``episode_id`` or ``person_key``).
     order
-        Column(s) ordering an id's forms: the form date, then tie-breakers (``["tem_date", "tem_id"]``).
-        Rows that still tie are ordered by their values (a :class:`DataQualityWarning` says how many),
-        so the result never depends on the input row order.
+        Column(s) ordering an id's forms: the form date, then tie-breakers (``["tem_date", "tem_id"]``,
+        the dictionary's rule for ``seq``). Rows missing the first order column are ignored (counted,
+        with a :class:`DataQualityWarning`); a missing tie-breaker sorts last. Rows that tie on every
+        order column are ordered by their values (the warning says how many), so the result never
+        depends on the input row order.
     values
         Column(s) to carry forward: numeric, boolean or categorical (dtype restored on output;
         numbers come back as float64 with NaN).
@@ -244,29 +268,31 @@ def locf(
         raise ValueError(f"value columns may not be named {sorted(reserved & set(value_cols))}")
     n_in = len(registrations)
     code, uniques = _id_codes(registrations[id], cohort)
-    keys = [_order_codes(registrations[c]) for c in order_cols]
+    # The first order column sorts every row; further columns only break ties (evaluated lazily).
+    first_key = _order_codes(registrations[order_cols[0]])
     usable = code >= 0
     n_outside = int(np.sum(code < 0) - registrations[id].isna().sum()) if cohort is not None else 0
-    for k in keys:
-        usable &= k >= 0
+    usable &= first_key >= 0
     n_unusable = int((~usable).sum()) - n_outside
     if n_unusable:
-        warnings.warn(f"locf: {n_unusable} rows without an id or an order value were ignored", DataQualityWarning, stacklevel=2)
+        warnings.warn(f"locf: {n_unusable} rows without an id or a `{order_cols[0]}` value were ignored",
+                      DataQualityWarning, stacklevel=2)
     rows = np.flatnonzero(usable) if not usable.all() else None
     code_u = code if rows is None else code[rows]
-    keys_u = keys if rows is None else [k[rows] for k in keys]
+    key_u = first_key if rows is None else first_key[rows]
     converted = [_to_float_codes(registrations[v], v) for v in value_cols]
     vals_u = [c[0] if rows is None else c[0][rows] for c in converted]
+    tie_cols = [registrations[c] if rows is None else registrations[c].iloc[rows] for c in order_cols[1:]]
     n_ids = len(uniques)
     if code_u.size:
-        perm, ties = _sort_rows(code_u, keys_u)
-        perm, n_tied = _break_ties(perm, ties, vals_u)
+        perm, sc, ties = _sort_rows(code_u, [key_u])
+        perm, n_tied = _break_ties(perm, ties, tie_cols, vals_u)  # re-orders only within (id, key) ties
     else:
-        perm, n_tied = np.empty(0, dtype=np.int64), 0
+        perm, sc, n_tied = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64), 0
     if n_tied:
-        warnings.warn(f"locf: {n_tied} forms share id and order keys with another form; they were ordered by "
-                      f"their values (add a tie-breaker column to `order`)", DataQualityWarning, stacklevel=2)
-    sc = code_u[perm]
+        warnings.warn(f"locf: {n_tied} forms share id and all `order` keys with another form; they were "
+                      f"ordered by their values (add a tie-breaker column such as tem_id to `order`)",
+                      DataQualityWarning, stacklevel=2)
     counts = np.bincount(sc, minlength=n_ids)
     starts = np.zeros(n_ids, dtype=np.int64)
     np.cumsum(counts[:-1], out=starts[1:])

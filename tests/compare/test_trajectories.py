@@ -209,13 +209,34 @@ def test_missing_keys_are_dropped_and_reported() -> None:
 
 def test_tied_dates_warn_and_tie_breaker_columns_are_used() -> None:
     df = _tem([("E1", 0, 9), ("E1", 0, 2)])
-    with pytest.warns(DataQualityWarning, match="share id and order keys"):
+    with pytest.warns(DataQualityWarning, match="share id and all `order` keys"):
         tied = locf(df, id="episode_id", order="tem_date", values="personlig_trivsel", upto=2)
     assert tied["personlig_trivsel"].tolist() == [2.0, 9.0]  # broken by value
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         by_id = locf(df, id="episode_id", order=["tem_date", "tem_id"], values="personlig_trivsel", upto=2)
     assert by_id["personlig_trivsel"].tolist() == [9.0, 2.0]  # T00000 before T00001
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows_strategy, st.randoms(use_true_random=False))
+def test_tie_breaker_column_orders_forms_on_the_same_date(rows, rnd) -> None:
+    df = _tem(rows)
+    if len(df):
+        df.loc[df.index[::3], "tem_id"] = None  # a missing tie-breaker sorts last
+    perm = list(range(len(df)))
+    rnd.shuffle(perm)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataQualityWarning)
+        out = locf(df.iloc[perm], id="episode_id", order=["tem_date", "tem_id"], values="personlig_trivsel", upto=4)
+    for eid in out.index.levels[0]:
+        g = df[df["episode_id"] == eid].assign(_v=lambda f: f["personlig_trivsel"].astype("float64"))
+        g = g.sort_values(["tem_date", "tem_id", "_v"], na_position="last")
+        raw = g["_v"].tolist()[:4]
+        got = out.loc[eid, "personlig_trivsel"].tolist()
+        for k, v in enumerate(raw):
+            if not math.isnan(v):
+                assert got[k] == v
 
 
 def test_summaries_for_locf_observed_and_completers() -> None:
