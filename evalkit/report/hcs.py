@@ -774,16 +774,36 @@ def _follow_up(ctx: Context) -> Table:
 # ----------------------------------------------------------------------------- ASI (1.10)
 
 
-def _asi_rows(ctx: Context, mask: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Per composite: (observed scores, complete-case scores) of the persons in ``mask``."""
+ASI_VARIANTS = {"observed": T("alle målte", "everybody measured"),
+                "itt_locf": T("alle indskrevne, LOCF", "everybody enrolled, LOCF"),
+                "complete": T("komplette forløb", "complete cases")}
+
+
+def _locf(grid: np.ndarray) -> np.ndarray:
+    """Carry each row's last observed value forward along the columns (NaN before the first one)."""
+    cols = np.arange(grid.shape[1])
+    last = np.maximum.accumulate(np.where(np.isnan(grid), -1, cols), axis=1)
+    out = grid[np.arange(grid.shape[0])[:, None], np.maximum(last, 0)]
+    return np.where(last >= 0, out, np.nan)
+
+
+def _asi_rows(ctx: Context, mask: np.ndarray) -> dict[str, dict[str, np.ndarray]]:
+    """Per composite, the scores (persons x time points) of the persons in ``mask`` as
+
+    ``observed`` (as measured), ``itt_locf`` (everybody with an intake score; the last in-course score
+    carried forward to the later in-course time points, follow-ups not imputed) and ``complete`` (persons
+    with a score at every in-course time point).
+    """
     c = ctx.data["constants"]["asi"]
     tps = ctx.data["asi"]["time_points"]
     course = [tps.index(t) for t in c["in_course"]]
     out = {}
     for key in COMPOSITES:
         s = ctx.data["asi"]["scores"][key][mask]
-        complete = ~np.isnan(s[:, course]).any(axis=1)
-        out[key] = (s, s[complete])
+        itt = np.full_like(s, np.nan)
+        itt[:, course] = _locf(s[:, course])
+        itt = itt[~np.isnan(s[:, course[0]])]
+        out[key] = {"observed": s, "itt_locf": itt, "complete": s[~np.isnan(s[:, course]).any(axis=1)]}
     return out
 
 
@@ -797,9 +817,13 @@ def _asi_notes(ctx: Context, extra: list[Text] | None = None) -> list[Text]:
     in_course = ", ".join(c["in_course"])
     return [
         T("Kohorte: deltagere med mindst én registreret gruppesession. 'Alle målte' = alle med en score på "
-          f"tidspunktet (ingen imputering, ingen LOCF); 'komplette forløb' = score ved alle af {in_course}.",
+          "tidspunktet (ingen imputering); 'alle indskrevne, LOCF' = alle med en score ved indskrivning, hvor den "
+          f"seneste score i forløbet føres frem (LOCF, ITT; opfølgning imputeres ikke); 'komplette forløb' = score "
+          f"ved alle af {in_course} (completers).",
           "Cohort: participants with at least one registered group session. 'Everybody measured' = everybody "
-          f"with a score at the time point (no imputation, no LOCF); 'complete cases' = a score at each of {in_course}."),
+          "with a score at the time point (no imputation); 'everybody enrolled, LOCF' = everybody with an intake "
+          "score, the latest in-course score carried forward (LOCF, ITT; follow-ups not imputed); 'complete "
+          f"cases' = a score at each of {in_course} (completers)."),
         T("ASI-composites (McGahan 1986) beregnes af items, alt-eller-intet ved manglende items; ellers bruges "
           f"eksportens værdi ({detail}).",
           "ASI composites (McGahan 1986) are computed from the items, all-or-nothing on missing items; otherwise "
@@ -819,12 +843,13 @@ def _asi_means(ctx: Context) -> Table:
     table = Table(id="asi_means", source="002-1.10-asi",
                   title=_TITLES["asi_means"],
                   columns=[Column(tp, _tp_label(tp)) for tp in tps], plot="lines")
-    for key, (obs, comp) in _asi_rows(ctx, ctx.data["cohort"]).items():
+    for key, variants in _asi_rows(ctx, ctx.data["cohort"]).items():
         label = COMPOSITES[key][0]
-        table.add_row(f"{key}_observed", T(f"{label.da}, alle målte", f"{label.en}, everybody measured"),
-                      {tp: _mean(obs[:, j], c["decimals"]) for j, tp in enumerate(tps)})
-        table.add_row(f"{key}_complete", T(f"{label.da}, komplette forløb", f"{label.en}, complete cases"),
-                      {tp: _mean(comp[:, j], c["decimals"]) for j, tp in enumerate(tps)})
+        for variant, vlabel in ASI_VARIANTS.items():
+            grid = variants[variant]
+            table.add_row(f"{key}_{variant}", T(f"{label.da}, {vlabel.da}", f"{label.en}, {vlabel.en}"),
+                          {tp: _mean(grid[:, j], c["decimals"]) for j, tp in enumerate(tps)})
+        obs = variants["observed"]
         for a, b in c["contrasts"]:
             table.tests += _paired_tests(obs[:, tps.index(a)], obs[:, tps.index(b)], f"{key}_observed",
                                          T(f"{label.da}: {_arrow(a, b).da}", f"{label.en}: {_arrow(a, b).en}"),
@@ -838,12 +863,12 @@ def _asi_n(ctx: Context) -> Table:
     tps = ctx.data["asi"]["time_points"]
     table = Table(id="asi_n", source="002-1.10-asi", title=_TITLES["asi_n"],
                   columns=[Column(tp, _tp_label(tp)) for tp in tps])
-    for key, (obs, comp) in _asi_rows(ctx, ctx.data["cohort"]).items():
+    for key, variants in _asi_rows(ctx, ctx.data["cohort"]).items():
         label = COMPOSITES[key][0]
-        table.add_row(f"{key}_observed", T(f"{label.da}, alle målte", f"{label.en}, everybody measured"),
-                      {tp: _count((~np.isnan(obs[:, j])).sum()) for j, tp in enumerate(tps)})
-        table.add_row(f"{key}_complete", T(f"{label.da}, komplette forløb", f"{label.en}, complete cases"),
-                      {tp: _count((~np.isnan(comp[:, j])).sum()) for j, tp in enumerate(tps)})
+        for variant, vlabel in ASI_VARIANTS.items():
+            grid = variants[variant]
+            table.add_row(f"{key}_{variant}", T(f"{label.da}, {vlabel.da}", f"{label.en}, {vlabel.en}"),
+                          {tp: _count((~np.isnan(grid[:, j])).sum()) for j, tp in enumerate(tps)})
     table.notes = _asi_notes(ctx)[:1] + [SOURCE_NOTE]
     return table
 
@@ -867,7 +892,7 @@ def _asi_by_aftercare(ctx: Context) -> Table:
         label = COMPOSITES[key][0]
         tests: dict[tuple[str, str], list[TestRow]] = {}
         for group, (suffix, glabel) in AFTERCARE.items():
-            obs = by_group[group][key][0]
+            obs = by_group[group][key]["observed"]
             row = f"{key}_{suffix}"
             table.add_row(row, T(f"{label.da}, {glabel.da}", f"{label.en}, {glabel.en}"),
                           {tp: _mean(obs[:, j], decimals) for j, tp in enumerate(tps)})
@@ -880,7 +905,8 @@ def _asi_by_aftercare(ctx: Context) -> Table:
             table.tests += group_tests
             pairs.append(group_tests)
         for a, b in c["aftercare"]["between_contrasts"]:
-            change = {g: by_group[g][key][0][:, tps.index(b)] - by_group[g][key][0][:, tps.index(a)] for g in AFTERCARE}
+            change = {g: by_group[g][key]["observed"][:, tps.index(b)] - by_group[g][key]["observed"][:, tps.index(a)]
+                      for g in AFTERCARE}
             table.tests.append(_group_change_test(
                 ctx, change[0], change[1], f"{key}_efterbehandling",
                 T(f"{label.da}: ændring {_arrow(a, b).da}, med vs. uden efterbehandling",

@@ -255,6 +255,12 @@ def test_asi_means_and_n_from_the_published_composite_formula(sample, plain):
             assert value(plain, "asi_n", f"{key}_observed", tp) == w[tp].notna().sum()
             assert value(plain, "asi_means", f"{key}_complete", tp) == pytest.approx(w.loc[complete, tp].mean(), abs=1e-12)
             assert value(plain, "asi_n", f"{key}_complete", tp) == w.loc[complete, tp].notna().sum()
+        # ITT: everybody with an intake score, the last in-course score carried forward (pandas ffill)
+        itt = w.loc[w["indskrivning"].notna(), ["indskrivning", "midtvejs", "afslutning"]].ffill(axis=1)
+        for tp in ["indskrivning", "midtvejs", "afslutning"]:
+            assert value(plain, "asi_means", f"{key}_itt_locf", tp) == pytest.approx(itt[tp].mean(), abs=1e-12)
+            assert value(plain, "asi_n", f"{key}_itt_locf", tp) == len(itt)
+        assert value(plain, "asi_means", f"{key}_itt_locf", "opfoelgning_6") is None   # follow-ups not imputed
         # the synthetic export's own composites (rounded to VistA's 4 decimals) agree
         exported = t["hcs_asi"][key].astype("float64").to_numpy(na_value=np.nan)
         ours = ref_composites(t["hcs_asi"])[key].to_numpy()
