@@ -124,7 +124,8 @@ class Table:
     form one relation (e.g. ``("stopped", "halved", "success")`` and ``("success", "neither", "n")``
     for a table with a printed subtotal), and ``()`` means the counts of a row do not add up (time
     points side by side). Columns of an additive table always add up to the total row.
-    ``plot_columns`` names the columns the plot draws (default: every column holding a number).
+    ``plot_columns`` / ``plot_rows`` name the columns / rows the plot draws (default: every row and
+    every column holding a number).
     """
 
     id: str
@@ -138,6 +139,7 @@ class Table:
     plot: str | None = None  # name of a plot kind the HTML renderer draws for this table
     row_lines: tuple[tuple[str, ...], ...] | None = None
     plot_columns: tuple[str, ...] | None = None
+    plot_rows: tuple[str, ...] | None = None
 
     def row(self, key: str) -> Row:
         for r in self.rows:

@@ -8,7 +8,8 @@ A table opts in with ``Table.plot``:
 ``"grouped"`` grouped bars, one group per row and one bar per column, e.g. before/after.
 
 ``Table.plot_columns`` restricts the plot to some columns (e.g. the percentages of a table that
-also prints counts); by default every column holding a number is drawn.
+also prints counts) and ``Table.plot_rows`` to some rows (e.g. without a 100 % total row); by
+default every row and every column holding a number is drawn.
 """
 
 from __future__ import annotations
@@ -29,29 +30,30 @@ def figure(table: Table, lang: str = "da"):
 
     fig = Figure(figsize=(7.5, 3.8), dpi=100)
     ax = fig.add_subplot(1, 1, 1)
-    cols = [c for c in table.columns if any(_num(r.cells.get(c.key)) is not None for r in table.rows)
+    rows = [r for r in table.rows if table.plot_rows is None or r.key in table.plot_rows]
+    cols = [c for c in table.columns if any(_num(r.cells.get(c.key)) is not None for r in rows)
             and (table.plot_columns is None or c.key in table.plot_columns)]
     if table.plot == "lines":
         x = list(range(1, len(cols) + 1))
-        for r in table.rows:
+        for r in rows:
             y = [_num(r.cells.get(c.key)) for c in cols]
             ax.plot(x, [float("nan") if v is None else v for v in y], marker="o", label=r.label(lang))
         ax.set_xticks(x, [c.label(lang) for c in cols])
         ax.legend(fontsize=8, loc="best")
     elif table.plot == "bars":
         col = cols[0]
-        labels = [r.label(lang) for r in table.rows]
-        values = [_num(r.cells.get(col.key)) or 0.0 for r in table.rows]
+        labels = [r.label(lang) for r in rows]
+        values = [_num(r.cells.get(col.key)) or 0.0 for r in rows]
         ax.bar(range(len(labels)), values)
         ax.set_xticks(range(len(labels)), labels, rotation=0, fontsize=8)
         ax.set_ylabel(col.label(lang))
     elif table.plot == "grouped":
         width = 0.8 / max(1, len(cols))
         for j, c in enumerate(cols):
-            values = [_num(r.cells.get(c.key)) or 0.0 for r in table.rows]
-            ax.bar([i + j * width for i in range(len(table.rows))], values, width=width, label=c.label(lang))
-        ax.set_xticks([i + width * (len(cols) - 1) / 2 for i in range(len(table.rows))],
-                      [r.label(lang) for r in table.rows], fontsize=8)
+            values = [_num(r.cells.get(c.key)) or 0.0 for r in rows]
+            ax.bar([i + j * width for i in range(len(rows))], values, width=width, label=c.label(lang))
+        ax.set_xticks([i + width * (len(cols) - 1) / 2 for i in range(len(rows))],
+                      [r.label(lang) for r in rows], fontsize=8)
         ax.legend(fontsize=8)
     ax.set_title(table.title(lang), fontsize=10)
     fig.tight_layout()
