@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 import unicodedata
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache, wraps
 from importlib import resources
 from typing import Any, Callable, Mapping, Sequence
@@ -140,6 +140,8 @@ class Prepared:
     band_codes: list[str]
     band_labels: dict[str, Text]
     costs: pd.DataFrame | None
+    reduction: dict[str, Any] = field(default_factory=dict)      #: :func:`_reduction`, filled by prepare
+    improved: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)  #: by WHO-5 change rule
 
     @property
     def completer(self) -> np.ndarray:
@@ -280,6 +282,9 @@ def prepare(ctx: Context) -> None:
         band_labels={b["code"]: T(b["label_da"], b["label_en"]) for b in bands_rule},
         costs=ctx.export["omkostninger"] if "omkostninger" in ctx.export else None,
     )
+    prep.reduction = _reduction(prep)
+    for rule in (const["who5"]["improved_rule"], const["who5"]["sensitivity_rule"]):
+        prep.improved[rule] = _improved(prep, rule)
     ctx.data["udgaaende"] = prep
     _ledger_stages(ctx, prep)
     _report_notes(ctx)
@@ -298,7 +303,7 @@ def _ledger_stages(ctx: Context, p: Prepared) -> None:
     no_reg = int((C & ~p.registered.any(axis=1)).sum())
     ctx.ledger_stages["polydrug_users"] = {"read": nC, "kept": int(P.sum()), "excluded": _nonzero(
         {"0 poly-drug days at every registration": nC - int(P.sum()) - no_reg, "no registration": no_reg})}
-    red = _reduction(p)
+    red = p.reduction
     ctx.ledger_stages["cannabis_reduction_eligible"] = {"read": nC, "kept": int(red["eligible"].sum()),
                                                         "excluded": _nonzero(red["excluded"])}
     pairs = C & ~np.isnan(p.values["who5"][:, 0]) & ~np.isnan(p.values["who5"][:, 1])
@@ -408,11 +413,14 @@ def _group_table(success: np.ndarray, group: np.ndarray, valid: np.ndarray) -> n
     return out
 
 
-def _chi_square(row: str, outcome: Text, table: np.ndarray, count_of: str) -> TestRow:
+def _chi_square(row: str, outcome: Text, table: np.ndarray, count_of: str, share: str) -> TestRow:
+    """Chi-square (Fisher when expected counts are small) of a 2 x 2 table: rows ES, PS; columns (no, yes)."""
     from evalkit.compare import chi_square
 
     test = _test_row(row, outcome, _quiet(chi_square, table))
     test.count_of = count_of
+    if test.estimate is not None:
+        test.estimate_name = f"share {share}, PS - VC"
     return test
 
 
@@ -652,7 +660,7 @@ def enrolment(ctx: Context) -> Table:
                          "share of men (\"70 pct.\", \"68 pct.\", figure 4.1) is a row percentage."))
     _missing_note(table, int((~valid).sum()), T("uden skoletype eller køn", "without school type or gender"))
     table.tests.append(_chi_square("total", T("Køn fordelt på skoletype", "Gender by school type"), counts,
-                                   _inner(SCHOOLS, GENDERS)))
+                                   _inner(SCHOOLS, GENDERS), "men"))
     return table
 
 
@@ -707,7 +715,7 @@ def completion(ctx: Context) -> Table:
                          "Everyone enrolled; completed/dropped out as registered (status)."))
     _missing_note(table, int((~valid).sum()), T("uden skoletype eller status", "without school type or status"))
     table.tests.append(_chi_square("total", T("Gennemførelse fordelt på skoletype", "Completion by school type"), counts,
-                                   _inner(SCHOOLS, ("gennemfoert", "frafaldet"))))
+                                   _inner(SCHOOLS, ("gennemfoert", "frafaldet")), "dropped out"))
     return table
 
 
@@ -1118,18 +1126,18 @@ def cannabis_reduction(ctx: Context) -> Table:
     from evalkit.compare import mcnemar
 
     p = _p(ctx)
-    red = _reduction(p)
+    red = p.reduction
     e, st, hv = red["eligible"], red["stopped"], red["halved"]
     cols = [Column("stoppet", T("Helt stoppet med indtagelse af cannabis", "Stopped using cannabis")),
             Column("stoppet_pct", T("Helt stoppet, pct.", "Stopped, %")),
             Column("halveret", T("Halveret forbrug", "Halved use")), Column("halveret_pct", T("Halveret, pct.", "Halved, %")),
-            Column("total", T("Total (stoppet eller halveret)", "Total (stopped or halved)")),
+            Column("total", T("Total", "Total (stopped or halved)")),
             Column("total_pct", T("Total, pct.", "Total, %")),
             Column("ingen", T("Hverken stoppet eller halveret", "Neither")), Column("ingen_pct", T("Hverken, pct.", "Neither, %")),
             Column("n", T("Antal med forbrug ved indskrivning", "n using at enrolment"), is_total=True)]
     table = Table(id="cannabis_reduction", source="000-T7.2b-cannabis-ophoer",
-                  title=T("Antal unge, der helt stopper med at indtage cannabis eller halverer forbruget",
-                          "Young people who stop using cannabis or halve their use"), columns=cols, additive=True,
+                  title=T("Antal unge, der helt stopper med at indtage cannabis",
+                          "Young people who stop using cannabis (or halve their use)"), columns=cols, additive=True,
                   row_lines=(("stoppet", "halveret", "total"), ("total", "ingen", "n")),
                   plot="grouped", plot_columns=("stoppet_pct", "halveret_pct"))
     for key, sel, label in (("produktionsskole", p.school == 1, SCHOOL_LABEL["produktionsskole"]),
@@ -1149,12 +1157,12 @@ def cannabis_reduction(ctx: Context) -> Table:
         T(f"Gennemførte med hashdage registreret ved {TP_LABEL[const['from']].da.lower()} og "
           f"{TP_LABEL[const['to']].da.lower()} (regel: {const['eligibility']}). Helt stoppet: 0 dage ved "
           f"{TP_LABEL[const['to']].da.lower()}; halveret: mindst én dag og højst halvdelen af dagene ved indskrivning "
-          "(fodnote 11). De gennemførte uden forbrug ved indskrivning eller uden begge registreringer står i "
+          "(fodnote 11). Total = helt stoppet + halveret. De gennemførte uden forbrug ved indskrivning eller uden begge registreringer står i "
           "rækkeregnskabet (cannabis_reduction_eligible).",
           f"Completers with cannabis days registered at {TP_LABEL[const['from']].en.lower()} and "
           f"{TP_LABEL[const['to']].en.lower()} (rule: {const['eligibility']}). Stopped: 0 days at "
           f"{TP_LABEL[const['to']].en.lower()}; halved: at least one day and at most half the days at enrolment "
-          "(footnote 11). Completers without use at enrolment or without both registrations are counted in the row "
+          "(footnote 11). Total = stopped + halved. Completers without use at enrolment or without both registrations are counted in the row "
           "ledger (cannabis_reduction_eligible)."),
         T("Rapportens tekst (s. 6 og kortet 001) kalder nævneren \"de unge, som gennemfører forløbet\"; tabellens "
           "procenter svarer kun til de gennemførte med forbrug ved indskrivning (se mål-tabellen for begge nævnere).",
@@ -1176,7 +1184,7 @@ def cannabis_reduction(ctx: Context) -> Table:
     table.tests.append(test)
     table.tests.append(_chi_square("total", T("Stoppet eller halveret, fordelt på skoletype",
                                               "Stopped or halved, by school type"), _group_table(st | hv, p.school, e),
-                                   _inner(SCHOOLS, ("total", "ingen"))))
+                                   _inner(SCHOOLS, ("total", "ingen")), "stopped or halved"))
     return table
 
 
@@ -1194,7 +1202,7 @@ def _improved(p: Prepared, rule: str) -> tuple[np.ndarray, np.ndarray]:
 
 def _improved_table(ctx: Context, rule: str, table_id: str, title: Text, note: Text) -> Table:
     p = _p(ctx)
-    improved, valid = _improved(p, rule)
+    improved, valid = p.improved[rule] if rule in p.improved else _improved(p, rule)
     cols = [Column("ikke_forbedret", T("Ikke forbedret trivsel", "Well-being not improved")),
             Column("ikke_forbedret_pct", T("Ikke forbedret, pct.", "Not improved, %")),
             Column("forbedret", T("Forbedret trivsel", "Well-being improved")),
@@ -1215,7 +1223,7 @@ def _improved_table(ctx: Context, rule: str, table_id: str, title: Text, note: T
     table.notes.append(note)
     table.tests.append(_chi_square("total", T("Forbedret trivsel fordelt på skoletype", "Improved well-being by school type"),
                                    _group_table(improved, p.school, valid & (p.school >= 0)),
-                                   _inner(SCHOOLS, ("ikke_forbedret", "forbedret"))))
+                                   _inner(SCHOOLS, ("ikke_forbedret", "forbedret")), "improved"))
     return table
 
 
@@ -1326,7 +1334,8 @@ def who5_bands(ctx: Context) -> Table:
     table = Table(id="who5_bands", source="000-WHO5-scoring",
                   title=T("Trivsel (WHO-5) fordelt på bånd ved indskrivning, afslutning og opfølgning",
                           "Well-being (WHO-5) bands at enrolment, end of course and follow-up"),
-                  columns=cols, additive=True, row_lines=(), plot="grouped", plot_columns=tuple(f"{tp}_pct" for tp in TP))
+                  columns=cols, additive=True, row_lines=(), plot="grouped", plot_columns=tuple(f"{tp}_pct" for tp in TP),
+                  plot_rows=tuple(p.band_codes))
     totals = {tp: int((C & (p.who5_band[:, i] >= 0)).sum()) for i, tp in enumerate(TP)}
     for b, code in enumerate(p.band_codes):
         cells: dict[str, Cell] = {}
@@ -1366,7 +1375,7 @@ def _goal_counts(p: Prepared, measure: str) -> tuple[int, int]:
         valid = (p.school >= 0) & (p.status >= 0)
         return int((valid & p.completer).sum()), int(valid.sum())
     if measure in ("reduction", "stopped", "reduction_completers"):
-        red = _reduction(p)
+        red = p.reduction
         sel = p.school >= 0
         st, hv, e = red["stopped"] & sel, red["halved"] & sel, red["eligible"] & sel
         if measure == "stopped":
@@ -1379,7 +1388,8 @@ def _goal_counts(p: Prepared, measure: str) -> tuple[int, int]:
         observed = p.completer & sel & ~np.isnan(v[:, a]) & ~np.isnan(v[:, b])
         return int((st | hv).sum()), int(observed.sum())
     if measure == "improved":
-        improved, valid = _improved(p, constants()["who5"]["improved_rule"])
+        rule = constants()["who5"]["improved_rule"]
+        improved, valid = p.improved[rule] if rule in p.improved else _improved(p, rule)
         sel = p.school >= 0
         return int((improved & sel).sum()), int((valid & sel).sum())
     raise ValueError(f"constants/udgaaende.yaml: unknown goal measure {measure!r}")

@@ -684,6 +684,7 @@ def test_plot_columns_restrict_the_plot(plain):
     ax = fig.axes[0]
     assert [x.get_text() for x in ax.get_legend().get_texts()] == ["Indskrivning, pct.", "Afslutning, pct.",
                                                                     "Opfølgning, pct."]
+    assert [x.get_text() for x in ax.get_xticklabels()] == ["0 - 35", "36 - 50", "Over 50"]   # no 100 % total
     fig = figure(plain.table("who5_by_school"), "en")
     lines = fig.axes[0].get_lines()
     assert len(lines) == 4 and all(len(line.get_xdata()) == 3 for line in lines)
