@@ -4,24 +4,21 @@ Seed 002 is a model description: it states rules (eligibility, 16 weekly session
 registration, follow-up) and, in chapter 4, five results *without a single number*. This report
 therefore reproduces no printed figure; it computes, from a person-level export, the tables the
 model implies (spec ``seed002_003_figures.md`` part 1) and the tests part 4.1 proposes for each
-claim:
+claim. Tables (id, source, content):
 
-=========================  ===================  ==================================================
-table id                   source               what
-=========================  ===================  ==================================================
-``eligibility``            002-1.2-eligibility  INC-1..5, EXC-1..5: pass / fail / unknown per rule
-``attendance_sessions``    002-1.6-attendance   mødt op / meldt afbud / ikke meldt afbud, session 1-16
-``attendance_participants`` 002-1.6-attendance  persons by number of sessions of each status (0-16)
-``attendance_summary``     002-1.6-attendance   mean and median sessions per person
-``no_show_rule``           002-1.6-exc5         EXC-5 with the configured K
-``completion``             002-1.7-completion   udskrivningsstatus
-``follow_up``              002-1.7-follow-up    FU-1: follow-ups due and registered (1 and 6 months)
-``asi_means``              002-1.10-asi         ASI stof / psykisk at every time point, paired tests
-``asi_n``                  002-1.10-asi         n behind every mean of ``asi_means``
-``asi_by_aftercare``       002-1.10-aftercare   the same by efterbehandling, plus the group contrast
-``dose_response``          002-1.10-dose-response  sessions attended vs change: Spearman, OLS slope
-``dose_response_bands``    002-1.10-dose-response  mean change by attendance band
-=========================  ===================  ==================================================
+- ``eligibility`` (002-1.2-eligibility): INC-1..5, EXC-1..5, pass / fail / not recorded per rule;
+- ``attendance_sessions`` (002-1.6-attendance): mødt op / meldt afbud / ikke meldt afbud by session 1-16;
+- ``attendance_participants`` (002-1.6-attendance): persons by sessions attended / cancelled, in bands;
+- ``attendance_summary`` (002-1.6-attendance): mean and median sessions per person, by status;
+- ``no_show_rule`` (002-1.6-exc5): EXC-5 with the configured K;
+- ``completion`` (002-1.7-completion): udskrivningsstatus;
+- ``follow_up`` (002-1.7-follow-up): FU-1, follow-ups due and registered at 1 and 6 months;
+- ``asi_means`` (002-1.10-asi): ASI stof / psykisk by time point for everybody measured, everybody
+  enrolled (LOCF) and complete cases, with paired t and Wilcoxon tests;
+- ``asi_n`` (002-1.10-asi): the n behind every mean of ``asi_means``;
+- ``asi_by_aftercare`` (002-1.10-aftercare): the same by efterbehandling, with the groups' change compared;
+- ``dose_response`` (002-1.10-dose-response): sessions attended vs change: Spearman rho, OLS slope;
+- ``dose_response_bands`` (002-1.10-dose-response): mean change by attendance band.
 
 Every constant a data owner may change (K of the no-show rule, the contrasts tested, the attendance
 bands, the follow-up rule) is in ``evalkit/report/constants/hcs.yaml``. Seed 002 prints no numbers,
@@ -537,7 +534,8 @@ RULE_LABELS = {
     "INC-1-substance": T("INC-1: hash og/eller centralstimulerende stoffer som hovedstof",
                          "INC-1: cannabis and/or central stimulants as main substance"),
     "INC-2-asi": T("INC-2: samlet ASI-score på maks. 0,35", "INC-2: overall ASI score at most 0.35"),
-    "INC-3-attachment": T("INC-3: tæt tilknytning til arbejdsmarkedet", "INC-3: close attachment to the labour market"),
+    "INC-3-attachment": T("INC-3: tæt tilknytning til arbejdsmarkedet",
+                          "INC-3: close attachment to the labour market"),
     "INC-4-goal": T("INC-4: ønske om at reducere eller ophøre", "INC-4: wish to reduce or stop"),
     "INC-5-reflective": T("INC-5: reflekterende adfærd (vurdering)", "INC-5: reflective behaviour (judgement)"),
     "EXC-1-psychiatric": T("EXC-1: psykisk belastet / psykiatrisk diagnose", "EXC-1: psychiatric burden or diagnosis"),
@@ -560,7 +558,8 @@ def _eligibility(ctx: Context) -> Table:
                   title=_TITLES["eligibility"],
                   columns=[Column("pass", T("Opfyldt", "Met")), Column("fail", T("Ikke opfyldt", "Not met")),
                            Column("unknown", T("Ikke registreret", "Not recorded")),
-                           Column("total", TOTAL, is_total=True), Column("fail_pct", T("Ikke opfyldt, pct.", "Not met, %"))],
+                           Column("total", TOTAL, is_total=True),
+                           Column("fail_pct", T("Ikke opfyldt, pct.", "Not met, %"))],
                   additive=True, row_lines=(("pass", "fail", "unknown", "total"),))
     for rule, label in RULE_LABELS.items():
         k = dict(zip(RULE_STATUSES, np.bincount(e[rule].cat.codes.to_numpy(), minlength=3).tolist()))
@@ -571,7 +570,8 @@ def _eligibility(ctx: Context) -> Table:
                                    "fail_pct": _pct(k["fail"], n, f"{key}|fail")})
     # INC-2 unknown for a s. 101a client: the profile's reason "asi_missing_anonymous" (L669-671)
     allowed = list(load_rule("hcs_eligibility")["rules"]["INC-2-asi"]["missing_allowed_for_legal_basis"])
-    anonymous = int(((e["INC-2-asi"].cat.codes.to_numpy() == 2) & np.isin(ctx.data["legal_basis"].astype(str), allowed)).sum())
+    unknown_asi = e["INC-2-asi"].cat.codes.to_numpy() == 2
+    anonymous = int((unknown_asi & np.isin(ctx.data["legal_basis"].astype(str), allowed)).sum())
     table.add_row("inc2_asi_unknown_anonymous", T("heraf INC-2 uden ASI ved § 101a (anonym behandling)",
                                                   "of which INC-2 without ASI under s. 101a (anonymous treatment)"),
                   {"unknown": _count(anonymous)})
@@ -583,8 +583,10 @@ def _eligibility(ctx: Context) -> Table:
                    "total": _count(n, link="hcs_n_referred"), "fail_pct": _pct(no, n, "eligible_at_intake|fail")})
     k = ctx.data["k"]
     table.notes = [
-        T("Kohorte: alle henviste i hcs_deltagere. Regler: spec seed002_003_figures.md 1.2 (rules/hcs_eligibility.yaml).",
-          "Cohort: everybody referred in hcs_deltagere. Rules: spec seed002_003_figures.md 1.2 (rules/hcs_eligibility.yaml)."),
+        T("Kohorte: alle henviste i hcs_deltagere. Regler: spec seed002_003_figures.md 1.2 "
+          "(rules/hcs_eligibility.yaml).",
+          "Cohort: everybody referred in hcs_deltagere. Rules: spec seed002_003_figures.md 1.2 "
+          "(rules/hcs_eligibility.yaml)."),
         T("Alder: 'fra 18 år og op' (>= 18, L265) er brugt; L693 siger 'over 18 år'. INC-2: 0,35 består ('maks.'). "
           "Mangler ASI ved § 101a, tælles det som 'ikke registreret', ikke som 'ikke opfyldt' (L669-671).",
           "Age: 'fra 18 år og op' (>= 18, L265) is used; L693 says 'over 18 år'. INC-2: 0.35 passes ('maks.'). "
@@ -643,7 +645,8 @@ def _bands(bands: Sequence[Mapping[str, Any]], lo: int, hi: int) -> list[tuple[s
     out = [(str(b["key"]), int(b["min"]), int(b["max"])) for b in bands]
     edges = [lo] + [b[2] + 1 for b in out[:-1]]
     if [b[1] for b in out] != edges or out[-1][2] != hi or any(b[1] > b[2] for b in out):
-        raise ValueError(f"constants/hcs.yaml: bands {[b[1:] for b in out]} must cover {lo}..{hi} without gaps or overlaps")
+        raise ValueError(f"constants/hcs.yaml: bands {[b[1:] for b in out]} must cover {lo}..{hi} "
+                         "without gaps or overlaps")
     return out
 
 
@@ -656,8 +659,8 @@ def _attendance_participants(ctx: Context) -> Table:
                   columns=[Column(s, STATUS_LABELS[s]) for s in shown], additive=True, row_lines=())
     for key, lo, hi in _bands(ctx.data["constants"]["course"]["distribution_bands"], 0, planned):
         label = T(f"{lo} sessioner", f"{lo} sessions") if lo == hi else T(f"{lo}-{hi} sessioner", f"{lo}-{hi} sessions")
-        table.add_row(key, label, {s: _count(((per[:, STATUSES.index(s)] >= lo) & (per[:, STATUSES.index(s)] <= hi)).sum())
-                                   for s in shown})
+        within = (per >= lo) & (per <= hi)
+        table.add_row(key, label, {s: _count(within[:, STATUSES.index(s)].sum()) for s in shown})
     table.add_row("total", TOTAL, {s: _count(len(per), link="hcs_n_cohort") for s in shown}, is_total=True)
     table.notes = [T("Intervaller (constants/hcs.yaml) i stedet for hvert antal: ellers kunne to skjulte celler i en "
                      "kolonne regnes ud fra totalerne pr. session. Udeblivelser uden afbud: se no_show_rule (EXC-5).",
@@ -678,7 +681,8 @@ def _attendance_summary(ctx: Context) -> Table:
     rows.update({s: (STATUS_LABELS[s], per[:, j]) for j, s in enumerate(STATUSES)})
     for key, (label, values) in rows.items():
         table.add_row(key, label, {"n": _count(len(values), link="hcs_n_cohort"),
-                                   "mean": _mean(values, 1, f"{key}|n"), "median": _mean(values, 1, f"{key}|n", "median")})
+                                   "mean": _mean(values, 1, f"{key}|n"),
+                                   "median": _mean(values, 1, f"{key}|n", "median")})
     table.notes = _attendance_note(ctx)
     return table
 
@@ -732,7 +736,8 @@ def _completion(ctx: Context) -> Table:
         table.add_row(code, _status_label("hcs_deltagere", "udskrivningsstatus", code),
                       {"n": _count(k), "pct": _pct(k, n, f"{code}|n")})
     missing = int(pd.isna(status).sum())
-    table.add_row("not_recorded", T("Ikke registreret (fx stadig i forløb)", "Not recorded (e.g. still in the course)"),
+    table.add_row("not_recorded", T("Ikke registreret (fx stadig i forløb)",
+                                    "Not recorded (e.g. still in the course)"),
                   {"n": _count(missing), "pct": _pct(missing, n, "not_recorded|n")})
     table.add_row("total", TOTAL, {"n": _count(n, link="hcs_n_cohort"), "pct": _pct(n, n, "total|n")}, is_total=True)
     table.notes = [T("Kohorte: deltagere med mindst én registreret gruppesession. Statuskoder som i "
@@ -754,20 +759,19 @@ def _follow_up(ctx: Context) -> Table:
                   title=_TITLES["follow_up"],
                   columns=[Column("due", T("Skal tilbydes", "Due")),
                            Column("registered", T("Heraf med ASI", "Of which with ASI")),
-                           Column("registered_pct", T("Pct.", "%")),
-                           Column("registered_not_due", T("ASI uden krav", "ASI, not due"))])
+                           Column("registered_pct", T("Pct.", "%"))])
     for tp in c["time_points"]:
         j = tps.index(tp)
         n_due = int(due.sum())
         reg = int((due & present[:, j]).sum())
-        extra = int((cohort & ~due & present[:, j]).sum())
         table.add_row(tp, _tp_label(tp), {"due": _count(n_due), "registered": _count(reg),
-                                          "registered_pct": _pct(reg, n_due, f"{tp}|registered"),
-                                          "registered_not_due": _count(extra)})
-    table.notes = [T("Skal tilbydes: § 101 og udskrevet som færdigbehandlet, til andet tilbud, til hospital eller med "
-                     "anden årsag (FU-1, L913-923); § 101a har intet krav om opfølgning (FU-2).",
-                     "Due: s. 101 and discharged as completed, to another service, to hospital or for another reason "
-                     "(FU-1, L913-923); s. 101a has no follow-up requirement (FU-2)."), SOURCE_NOTE]
+                                          "registered_pct": _pct(reg, n_due, f"{tp}|registered")})
+    table.notes = [T("Skal tilbydes: § 101 og udskrevet som færdigbehandlet, til andet tilbud, til hospital eller "
+                     "med anden årsag (FU-1, L913-923); § 101a har intet krav om opfølgning (FU-2). Opfølgninger "
+                     "uden krav vises ikke særskilt: de kunne regnes ud fra asi_n ved subtraktion.",
+                     "Due: s. 101 and discharged as completed, to another service, to hospital or for another "
+                     "reason (FU-1, L913-923); s. 101a has no follow-up requirement (FU-2). Follow-ups that were not "
+                     "due are not shown separately: they would follow from asi_n by subtraction."), SOURCE_NOTE]
     return table
 
 
@@ -812,8 +816,8 @@ def _asi_notes(ctx: Context, extra: list[Text] | None = None) -> list[Text]:
     c = ctx.data["constants"]["asi"]
     detail = "; ".join(f"{k}: {v['from_items']} fra items, {v['from_export']} fra eksporten, {v['disagree']} uenige"
                        for k, v in src.items())
-    detail_en = "; ".join(f"{k}: {v['from_items']} from items, {v['from_export']} from the export, {v['disagree']} disagreeing"
-                          for k, v in src.items())
+    detail_en = "; ".join(f"{k}: {v['from_items']} from items, {v['from_export']} from the export, "
+                          f"{v['disagree']} disagreeing" for k, v in src.items())
     in_course = ", ".join(c["in_course"])
     return [
         T("Kohorte: deltagere med mindst én registreret gruppesession. 'Alle målte' = alle med en score på "
@@ -995,7 +999,8 @@ def _dose_response(ctx: Context) -> Table:
         label = COMPOSITES[key][0]
         sp = spearman_ci(x, y, confidence_level=level)
         slope, tests = None, []
-        outcome = T(f"{label.da}: ændring {span.da} vs. antal fremmøder", f"{label.en}: change {span.en} vs sessions attended")
+        outcome = T(f"{label.da}: ændring {span.da} vs. antal fremmøder",
+                    f"{label.en}: change {span.en} vs sessions attended")
         tests.append(TestRow(row=key, outcome=outcome, method="Spearman rank correlation", n=sp["n"],
                              statistic=_num(sp["rho"]), p_value=_num(sp["p_value"]), effect_size=_num(sp["rho"]),
                              effect_size_name="rho", effect_size_ci=(_num(sp["ci_low"]), _num(sp["ci_high"]))))
@@ -1010,7 +1015,8 @@ def _dose_response(ctx: Context) -> Table:
         else:
             tests.append(TestRow(row=key, outcome=outcome, method="Linear regression (OLS), adjusted for intake score",
                                  n=len(x), statistic=None, p_value=None, note="too_small_or_constant"))
-        table.add_row(key, label, {"n": _count(len(x), link=f"hcs_dose_n_{key}"), "rho": Cell(_num(sp["rho"]), "number", decimals=2, n=len(x), count_of=f"{key}|n"),
+        table.add_row(key, label, {"n": _count(len(x), link=f"hcs_dose_n_{key}"),
+                                   "rho": Cell(_num(sp["rho"]), "number", decimals=2, n=len(x), count_of=f"{key}|n"),
                                    "slope": Cell(slope, "number", decimals=4, n=len(x), count_of=f"{key}|n")})
         table.tests += tests
     table.notes = [
@@ -1047,7 +1053,8 @@ def _dose_response_bands(ctx: Context) -> Table:
             m = (x >= band["min"]) & (x <= band["max"])
             cells[f"{key}_n"] = _count(m.sum())
             cells[f"{key}_change"] = _mean(y[m], decimals, f"{band['key']}|{key}_n")
-        table.add_row(band["key"], T(f"{band['min']}-{band['max']} sessioner", f"{band['min']}-{band['max']} sessions"), cells)
+        table.add_row(band["key"], T(f"{band['min']}-{band['max']} sessioner",
+                                     f"{band['min']}-{band['max']} sessions"), cells)
     for key, (x, y, _) in data.items():
         totals[f"{key}_n"] = _count(len(x), link=f"hcs_dose_n_{key}")
         totals[f"{key}_change"] = _mean(y, decimals, f"total|{key}_n")
@@ -1077,13 +1084,15 @@ _TABLES = (
     ("dose_response_bands", "002-1.10-dose-response", _dose_response_bands),
 )
 _TITLES = {
-    "eligibility": T("Inklusions- og eksklusionskriterier ved visitation", "Inclusion and exclusion criteria at referral"),
+    "eligibility": T("Inklusions- og eksklusionskriterier ved visitation",
+                     "Inclusion and exclusion criteria at referral"),
     "attendance_sessions": T("Fremmøde pr. gruppesession", "Attendance by group session"),
     "attendance_participants": T("Deltagere fordelt på antal sessioner", "Participants by number of sessions"),
     "attendance_summary": T("Sessioner pr. deltager", "Sessions per participant"),
     "no_show_rule": T("Eksklusion efter gentagne udeblivelser (EXC-5)", "Exclusion after repeated no-shows (EXC-5)"),
     "completion": T("Udskrivningsstatus", "Discharge status"),
-    "follow_up": T("Opfølgning 1 og 6 måneder efter udskrivning (FU-1)", "Follow-up 1 and 6 months after discharge (FU-1)"),
+    "follow_up": T("Opfølgning 1 og 6 måneder efter udskrivning (FU-1)",
+                   "Follow-up 1 and 6 months after discharge (FU-1)"),
     "asi_means": T("ASI stof og ASI psykisk, gennemsnit pr. tidspunkt", "ASI drug and psychiatric, mean by time point"),
     "asi_n": T("ASI: antal målte pr. tidspunkt", "ASI: number measured by time point"),
     "asi_by_aftercare": T("ASI stof og ASI psykisk efter efterbehandling", "ASI drug and psychiatric by aftercare"),
