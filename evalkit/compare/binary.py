@@ -204,12 +204,13 @@ def _square_table(before: Any, after: Any, categories: Any) -> tuple[np.ndarray,
     else:
         categories = list(categories)
         ordered = True
-    index = {c: i for i, c in enumerate(categories)}
-    unknown = sorted({str(v) for v in pd.concat([s_before, s_after]).astype(object) if v not in index})
-    if unknown:
+    lookup = pd.Index(categories, dtype=object)
+    rows = lookup.get_indexer(s_before.astype(object)).astype(np.int64)
+    cols = lookup.get_indexer(s_after.astype(object)).astype(np.int64)
+    outside = (rows < 0) | (cols < 0)  # missing values were removed above: -1 means "not a category"
+    if outside.any():
+        unknown = sorted({str(v) for v in pd.concat([s_before[rows < 0], s_after[cols < 0]])})
         raise ValueError(f"values outside `categories`: {unknown[:10]}; add them to `categories` or recode them")
-    rows = np.fromiter((index[v] for v in s_before.astype(object)), dtype=np.int64, count=len(s_before))
-    cols = np.fromiter((index[v] for v in s_after.astype(object)), dtype=np.int64, count=len(s_after))
     k = len(categories)
     table = np.bincount(rows * k + cols, minlength=k * k).reshape(k, k)
     return table, categories, int(missing.sum()), ordered

@@ -174,7 +174,13 @@ def mann_whitney(
         ``estimate`` = Hodges-Lehmann shift :math:`\operatorname{median}(y_j - x_i)` with the
         order-statistic interval :math:`[D_{(k)}, D_{(n_x n_y + 1 - k)}]`,
         :math:`k = \lfloor n_x n_y/2 - z_{1-\alpha/2}\sqrt{n_x n_y (n_x + n_y + 1)/12}\rfloor` (large-sample
-        form, Hollander & Wolfe 2014 section 4.3).
+        form, Hollander & Wolfe 2014 section 4.3; for tiny samples it may be the whole range, with
+        less than the nominal coverage).
+
+    Notes
+    -----
+    Validated against ``scipy.stats.mannwhitneyu`` and R ``wilcox.test``. Source: seed 004 claims
+    C6 (length of stay, raw data) and C13 (age) in seed004_figures.md section 6.2.
 
     Examples
     --------
@@ -268,6 +274,11 @@ def kruskal_wallis(
         :math:`\varepsilon^2_R = H (n + 1)/(n^2 - 1)` (Kelley 1935; Tomczak & Tomczak 2014) with
         its bootstrap interval.
 
+    Notes
+    -----
+    Validated against ``scipy.stats.kruskal``. Source: seed 004 claim C5 (trivsel at the last TEM
+    registration across Ungeprofiler/Risikoprofiler, 004-F6.16b, 004-F6.36).
+
     Examples
     --------
     >>> r = kruskal_wallis([[2.9, 3.0, 2.5, 2.6, 3.2], [3.8, 2.7, 4.0, 2.4], [2.8, 3.4, 3.7, 2.2, 2.0]],
@@ -322,6 +333,11 @@ def welch_t(
         the Welch interval (``scipy.stats.ttest_ind(equal_var=False)``); ``effect_size`` = Cohen's
         :math:`d_s = (\bar y - \bar x)/s_{pooled}` with the noncentral-t interval of
         :math:`t_s = d_s/\sqrt{1/n_x + 1/n_y}` on :math:`n_x + n_y - 2` df (Hedges & Olkin 1985).
+
+    Notes
+    -----
+    Validated against ``scipy.stats.ttest_ind(equal_var=False)``. Source: seed 004 claim C13
+    ("en smule yngre", ages by enrolment type; seed004_figures.md section 6.2).
 
     Examples
     --------

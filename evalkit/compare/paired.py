@@ -201,7 +201,9 @@ def wilcoxon(
     :math:`\tanh(\operatorname{atanh} r \pm z\,se)`, :math:`se = \sqrt{(2n^3 + 3n^2 + n)/6}/(n(n+1)/2)`
     (R ``effectsize::rank_biserial``; Kerby 2014).
     Validated against ``scipy.stats.wilcoxon`` (statistics and p-values for every method and zero
-    method) and R ``wilcox.test`` on Hollander & Wolfe's (1973, p. 29) depression data.
+    method) and R ``wilcox.test`` on Hollander & Wolfe's (1973, p. 29) depression data. Source: the
+    robust alternative for seed 004 claim S1 and for C15/C16 (bounded, zero-inflated TEM counts;
+    seed004_figures.md section 6).
 
     Examples
     --------
@@ -250,6 +252,9 @@ def wilcoxon(
         warnings.warn("wilcoxon: every difference is zero", DegenerateDataWarning, stacklevel=2)
         return PairedResult(**common, statistic=stat["w_plus"], p_value=NAN, effect_size=NAN, effect_size_ci=NAN_CI,
                             estimate=hl, estimate_ci=hl_ci, status="no_nonzero_differences")
+    if method in ("exact", "permutation") and n_nonzero > 2000:
+        raise ValueError(f"method={method!r} enumerates 2**n sign patterns by recursion; with {n_nonzero} non-zero "
+                         "differences use method='asymptotic'")
     z = NAN
     if method == "exact":
         if stat["has_ties"] or n_zero:
@@ -294,7 +299,9 @@ def sign_test(
 
     Notes
     -----
-    Validated against ``scipy.stats.binomtest`` (p-value and Clopper-Pearson limits).
+    Zero differences are dropped from the test (counted in ``n_zero``) but kept in the median.
+    Validated against ``scipy.stats.binomtest`` (p-value and Clopper-Pearson limits). Source:
+    arsenal::paired's ``sign.test`` option (anchors.md section 5.1) for ordinal TEM items.
 
     Examples
     --------

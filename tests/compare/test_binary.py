@@ -189,3 +189,12 @@ def test_values_outside_categories_are_reported_not_dropped() -> None:
 def test_unordered_labels_have_no_net_shift() -> None:
     r = stuart_maxwell(["x", "y", "y", "z", "x"], ["y", "y", "z", "x", "z"])
     assert math.isnan(r.effect_size) and not math.isnan(r.statistic)
+
+
+def test_reader_string_columns_with_missing() -> None:
+    before = pd.Series(["lav", "middel", None, "hoej", "lav"], dtype="string[pyarrow]")
+    after = pd.Series(["middel", "middel", "lav", "hoej", "middel"], dtype="string[pyarrow]")
+    r = stuart_maxwell(before, after, categories=["lav", "middel", "hoej"])
+    assert (r.n, r.n_dropped) == (4, 1)
+    assert r.table == ((0, 2, 0), (0, 1, 0), (0, 0, 1))
+    assert r.effect_size == pytest.approx(2 / 4)
