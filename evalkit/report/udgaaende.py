@@ -1298,6 +1298,11 @@ def who5_improved_10(ctx: Context) -> Table:
                              "anchors.md 1.4)."))
 
 
+def _band_key(code: str) -> str:
+    """Row key of a WHO-5 band: ``"0-35"`` -> ``"band_0_35"``."""
+    return "band_" + "".join(ch if ch.isalnum() else "_" for ch in code.lower())
+
+
 def who5_bands(ctx: Context) -> Table:
     """000-WHO5-scoring (footnote 14): completers in the WHO-5 bands 0-35, 36-50 and over 50 per time point.
 
@@ -1313,7 +1318,8 @@ def who5_bands(ctx: Context) -> Table:
     Returns
     -------
     Table
-        One row per band code (``0-35``, ``36-50``, ``over_50``) and ``total``; columns
+        One row per band (``band_0_35``, ``band_36_50``, ``band_over_50``: ``band_`` + the rule
+        file's code in snake_case) and ``total``; columns
         ``indskrivning``, ``afslutning``, ``opfoelgning`` (counts) and ``<time point>_pct``.
 
     Examples
@@ -1335,15 +1341,15 @@ def who5_bands(ctx: Context) -> Table:
                   title=T("Trivsel (WHO-5) fordelt på bånd ved indskrivning, afslutning og opfølgning",
                           "Well-being (WHO-5) bands at enrolment, end of course and follow-up"),
                   columns=cols, additive=True, row_lines=(), plot="grouped", plot_columns=tuple(f"{tp}_pct" for tp in TP),
-                  plot_rows=tuple(p.band_codes))
+                  plot_rows=tuple(_band_key(c) for c in p.band_codes))
     totals = {tp: int((C & (p.who5_band[:, i] >= 0)).sum()) for i, tp in enumerate(TP)}
     for b, code in enumerate(p.band_codes):
         cells: dict[str, Cell] = {}
         for i, tp in enumerate(TP):
             k = int((C & (p.who5_band[:, i] == b)).sum())
             cells[tp] = _count(k)
-            cells[f"{tp}_pct"] = _pct(k, totals[tp], f"{code}|{tp}+total|{tp}")
-        table.add_row(code, p.band_labels[code], cells)
+            cells[f"{tp}_pct"] = _pct(k, totals[tp], f"{_band_key(code)}|{tp}+total|{tp}")
+        table.add_row(_band_key(code), p.band_labels[code], cells)
     table.add_row("total", TOTAL, {**{tp: _count(totals[tp]) for tp in TP},
                                    **{f"{tp}_pct": _pct(totals[tp], totals[tp], f"total|{tp}") for tp in TP}},
                   is_total=True)
@@ -1362,7 +1368,7 @@ def who5_bands(ctx: Context) -> Table:
         r = _quiet(stuart_maxwell, before, after)
         table.tests.append(_test_row("total", T(f"WHO-5-bånd: {TP_LABEL[a].da} → {TP_LABEL[b].da}",
                                                 f"WHO-5 bands: {TP_LABEL[a].en} → {TP_LABEL[b].en}"), r))
-        table.tests[-1].count_of = _inner(p.band_codes, (a, b))
+        table.tests[-1].count_of = _inner([_band_key(c) for c in p.band_codes], (a, b))
     return table
 
 

@@ -197,7 +197,7 @@ def expected_cells(w: pd.DataFrame, costs: pd.DataFrame) -> dict[tuple[str, str,
     # WHO-5 bands of footnote 14 ("0 - 35", "36 - 50", "Over 50"), completers
     for t, tp in enumerate(TP):
         x = C[f"who5_{t}"].dropna()
-        bands = {"0-35": x <= 35, "36-50": (x >= 36) & (x <= 50), "over_50": x > 50}
+        bands = {"band_0_35": x <= 35, "band_36_50": (x >= 36) & (x <= 50), "band_over_50": x > 50}
         for code, mask in bands.items():
             out[("who5_bands", code, tp)] = int(mask.sum())
             out[("who5_bands", code, f"{tp}_pct")] = 100 * mask.mean()
