@@ -236,7 +236,9 @@ def locf(
         Indexed by ``(id, registration)`` with registration = 1..upto for every id (sorted by id);
         one column per value (LOCF-filled), ``observed`` (the id has a form at k),
         ``<value>_imputed`` (the value at k was carried, not observed at k) and ``n_forms`` (forms
-        the id has in total, before truncation). ``attrs["locf"]`` records the row bookkeeping.
+        the id has in total, before truncation). ``attrs["locf"]`` records the row bookkeeping and
+        ``n_with_form``, the number of ids with an observed form at each registration (the counts
+        table; :func:`form_counts` gives it as a frame).
 
     Notes
     -----
@@ -328,6 +330,8 @@ def locf(
         "n_rows_missing_key": n_unusable,
         "n_rows_outside_cohort": n_outside,
         "n_rows_tied": n_tied,
+        # ids with an observed k-th form, k = 1..upto: the counts table (004-F6.23 ff.), as form_counts()
+        "n_with_form": observed.reshape(n_ids, upto).sum(axis=0).tolist() if n_ids else [0] * upto,
         "source": compare_rules()["locf"]["source"],
     }
     return out

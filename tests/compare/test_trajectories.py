@@ -103,7 +103,7 @@ def test_counts_of_forms_table_reproduces_seed004(figure: str) -> None:
     shuffled = _tem(rows).sample(frac=1.0, random_state=1)
     out = locf(shuffled, id="episode_id", order=["tem_date", "tem_id"], values="personlig_trivsel")
     counts = form_counts(out)
-    assert counts["n_with_form"].tolist() == published
+    assert counts["n_with_form"].tolist() == published == out.attrs["locf"]["n_with_form"]
     assert counts["n_exactly"].tolist() == exactly
     assert (counts["n_cohort"] == published[0]).all()
     # under LOCF every registration has the whole cohort as denominator ("(n=327)" on every chart)
