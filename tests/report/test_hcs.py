@@ -456,6 +456,22 @@ def test_precomputed_composites_are_used_when_items_are_absent(sample):
     assert "0 from items" in report.table("asi_means").notes[1]("en")
 
 
+def test_export_without_attendance_or_asi_registrations(sample):
+    t, _ = sample
+    no_att = {**t, "hcs_fremmoede": t["hcs_fremmoede"].iloc[:0], "hcs_sessioner": t["hcs_sessioner"].iloc[:0]}
+    report = build_report(Export("hcs", no_att, Ledger(), ProblemList()), "hcs", ReportOptions(disclosure=False))
+    n = len(t["hcs_deltagere"])
+    assert value(report, "completion", "total", "n") == n          # registration is optional (L532): everybody
+    assert value(report, "no_show_rule", "total", "n") == 0
+    assert value(report, "eligibility", "exc_5_no_show", "unknown") == n
+    assert any("no attendance" in note("en") for note in report.table("attendance_sessions").notes)
+    no_asi = {**t, "hcs_asi": t["hcs_asi"].iloc[:0]}
+    report = build_report(Export("hcs", no_asi, Ledger(), ProblemList()), "hcs", ReportOptions(disclosure=False))
+    assert value(report, "eligibility", "inc_2_asi", "unknown") == n
+    assert all(x.p_value is None for x in report.all_tests())
+    assert value(report, "asi_n", "asi_stof_observed", "indskrivning") == 0
+
+
 # ----------------------------------------------------------------------------- rendering
 
 
