@@ -55,6 +55,7 @@ def make_tem(n_persons: int, n_rows: int, seed: int = SEED) -> pd.DataFrame:
 
 
 def bench_locf(tem: pd.DataFrame) -> dict[str, float]:
+    c0 = time.process_time()
     t0 = time.perf_counter()
     grid = locf(tem, id="episode_id", order=["tem_date", "tem_id"], values=["samlet_trivsel", "drug_free_last_week"])
     t1 = time.perf_counter()
@@ -64,9 +65,11 @@ def bench_locf(tem: pd.DataFrame) -> dict[str, float]:
     summary_obs = trajectory_summary(grid, "samlet_trivsel", population="observed")
     summary_drug = trajectory_summary(grid, "drug_free_last_week")
     t2 = time.perf_counter()
+    c2 = time.process_time()
     assert len(fl) == len(fl_drug) == grid.attrs["locf"]["n_ids"]
     assert summary["n"].iloc[-1] >= summary_obs["n"].iloc[-1] and len(summary_drug) == 12
-    return {"locf": t1 - t0, "first/last summaries": t2 - t1, "locf + summaries": t2 - t0}
+    return {"locf": t1 - t0, "first/last summaries": t2 - t1, "locf + summaries": t2 - t0,
+            "locf + summaries (CPU)": c2 - c0}
 
 
 def make_strata(n_strata: int, n_pairs: int, kind: str, seed: int = SEED) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -83,12 +86,13 @@ def make_strata(n_strata: int, n_pairs: int, kind: str, seed: int = SEED) -> lis
     return out
 
 
-def bench_strata(strata: list[tuple[np.ndarray, np.ndarray]]) -> float:
-    t0 = time.perf_counter()
+def bench_strata(strata: list[tuple[np.ndarray, np.ndarray]]) -> tuple[float, float]:
+    """Wall-clock and CPU seconds for paired_t + wilcoxon on every stratum."""
+    c0, t0 = time.process_time(), time.perf_counter()
     for pre, post in strata:
         paired_t(pre, post)
         wilcoxon(pre, post)
-    return time.perf_counter() - t0
+    return time.perf_counter() - t0, time.process_time() - c0
 
 
 def main() -> None:
@@ -103,6 +107,7 @@ def main() -> None:
     warnings.simplefilter("ignore")
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cpus, "
           f"load average {os.getloadavg()[0]:.2f}; numpy {np.__version__}, pandas {pd.__version__}, pyarrow {pa.__version__}")
+    print("times: best of --repeat runs; wall clock (the target) and process CPU time")
 
     t0 = time.perf_counter()
     tem = make_tem(args.persons, args.rows)
@@ -112,13 +117,17 @@ def main() -> None:
         times = [r[key] for r in runs]
         print(f"  {key:<24s} best {min(times):6.2f} s   runs: {', '.join(f'{t:.2f}' for t in times)}")
     target = min(r["locf + summaries"] for r in runs)
-    print(f"  -> LOCF to registration 12 + first/last summaries: {target:.2f} s (target < 5 s): {'PASS' if target < 5 else 'FAIL'}")
+    print(f"  -> LOCF to registration 12 + first/last summaries: {target:.2f} s wall (target < 5 s): "
+          f"{'PASS' if target < 5 else 'FAIL'}; CPU {min(r['locf + summaries (CPU)'] for r in runs):.2f} s "
+          "(wall > CPU means other processes shared the 2 cores)")
 
     for kind in ("integer", "continuous"):
         strata = make_strata(args.strata, args.pairs, kind)
-        times = [bench_strata(strata) for _ in range(args.repeat)]
+        runs_s = [bench_strata(strata) for _ in range(args.repeat)]
+        times = [w for w, _ in runs_s]
         print(f"  {args.strata} strata x {args.pairs:,} pairs ({kind}): paired_t + wilcoxon best {min(times):.2f} s "
-              f"(runs: {', '.join(f'{t:.2f}' for t in times)}) (target < 2 s): {'PASS' if min(times) < 2 else 'FAIL'}")
+              f"(runs: {', '.join(f'{t:.2f}' for t in times)}; CPU best {min(c for _, c in runs_s):.2f} s) "
+              f"(target < 2 s): {'PASS' if min(times) < 2 else 'FAIL'}")
 
     if args.mixedlm_persons:
         episodes = tem["episode_id"].unique()[: 2 * args.mixedlm_persons]

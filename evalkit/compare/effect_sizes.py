@@ -226,10 +226,22 @@ def cramers_v(chi2: float, n: int, shape: tuple[int, int], confidence_level: flo
     return v, ConfidenceInterval(to_v(lam_low), to_v(lam_high))
 
 
-def fisher_z_ci(r: float, se: float, confidence_level: float = 0.95) -> ConfidenceInterval:
-    r"""Interval :math:`\tanh(\operatorname{atanh} r \pm z_{1-\alpha/2}\, se)` for a correlation-type index."""
+def fisher_z_ci(r: float, se: float, confidence_level: float = 0.95, alternative: str = "two-sided") -> ConfidenceInterval:
+    r"""Interval :math:`\tanh(\operatorname{atanh} r \pm z\, se)` for a correlation-type index.
+
+    Two-sided with :math:`z = z_{1-\alpha/2}`; ``"greater"`` gives only a lower limit and ``"less"``
+    only an upper limit, with :math:`z = z_{1-\alpha}` (the unbounded end is -1 or 1).
+
+    >>> [round(v, 4) for v in fisher_z_ci(0.5, 0.2)]
+    [0.156, 0.7358]
+    """
     if not (math.isfinite(r) and math.isfinite(se)):
         return NAN_CI
-    z = stats.norm.isf((1.0 - confidence_level) / 2.0)
+    alpha = 1.0 - confidence_level
     centre = math.atanh(r) if abs(r) < 1.0 else math.copysign(math.inf, r)
+    if alternative == "greater":
+        return ConfidenceInterval(math.tanh(centre - float(stats.norm.isf(alpha)) * se), 1.0)
+    if alternative == "less":
+        return ConfidenceInterval(-1.0, math.tanh(centre + float(stats.norm.isf(alpha)) * se))
+    z = float(stats.norm.isf(alpha / 2.0))
     return ConfidenceInterval(math.tanh(centre - z * se), math.tanh(centre + z * se))

@@ -223,7 +223,7 @@ def mann_whitney(
         low = -math.inf
     resolved = "exact" if method == "exact" else "normal approximation" + (", continuity-corrected" if use_continuity else "")
     return GroupResult(**common, method=f"Mann-Whitney U ({resolved})", statistic=u, p_value=float(res.pvalue),
-                       effect_size=r, effect_size_ci=fisher_z_ci(r, se, level),
+                       effect_size=r, effect_size_ci=fisher_z_ci(r, se, level, alternative),
                        estimate=float((vals[0] + vals[1]) / 2.0), estimate_ci=ConfidenceInterval(low, high))
 
 

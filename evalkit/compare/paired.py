@@ -247,6 +247,8 @@ def wilcoxon(
     if n == 0:
         warnings.warn("wilcoxon: no complete pairs", SmallSampleWarning, stacklevel=2)
         return PairedResult(**common, statistic=NAN, p_value=NAN, effect_size=NAN, effect_size_ci=NAN_CI, status="too_small")
+    if method == "exact" and (stat["has_ties"] or n_zero):
+        raise ValueError("method='exact' needs untied, non-zero differences; use method='permutation' or 'asymptotic'")
     hl, hl_ci = _hl_interval(d, method == "exact", level, alternative)
     if n_nonzero == 0:
         warnings.warn("wilcoxon: every difference is zero", DegenerateDataWarning, stacklevel=2)
@@ -257,8 +259,6 @@ def wilcoxon(
                          "differences use method='asymptotic'")
     z = NAN
     if method == "exact":
-        if stat["has_ties"] or n_zero:
-            raise ValueError("method='exact' needs untied, non-zero differences; use method='permutation' or 'asymptotic'")
         p = _signrank.tail_p(_signrank.signrank_pmf(n_nonzero), int(round(stat["w_plus"])), alternative)
     elif method == "permutation":
         p = _signrank.permutation_p(stat, zero_method, alternative)
@@ -270,7 +270,7 @@ def wilcoxon(
     se = math.sqrt((2.0 * m**3 + 3.0 * m**2 + m) / 6.0) / (m * (m + 1) / 2.0)
     return PairedResult(**common, statistic=stat["w_plus"], p_value=float(p), z=float(z),
                         estimate=hl, estimate_ci=hl_ci, effect_size=float(r),
-                        effect_size_ci=fisher_z_ci(r, se, level))
+                        effect_size_ci=fisher_z_ci(r, se, level, alternative))
 
 
 def sign_test(

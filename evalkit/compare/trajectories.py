@@ -242,9 +242,11 @@ def locf(
 
     Notes
     -----
-    Vectorised: ids are factorised once, rows are sorted once by a packed (id, order, row) int64
-    key, positions come from group starts, values are scattered onto an (ids x upto) grid and
-    filled forward with a running maximum of observed positions. No per-id Python loop.
+    Vectorised: ids are hash-encoded once (pyarrow), rows are sorted once by a packed
+    (id, first order key, row) int64 key, tie-breakers are evaluated only on tied rows, positions
+    come from group starts, values are scattered onto an (ids x upto) grid and filled forward one
+    registration at a time over all ids. No per-id Python loop; 1M ids / 12M rows take a few
+    seconds (``benchmarks/bench_compare.py``).
 
     Examples
     --------

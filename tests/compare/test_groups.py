@@ -107,8 +107,13 @@ def test_mann_whitney_matches_scipy(alternative: str, method: str) -> None:
     np.testing.assert_allclose([r.statistic, r.p_value], [ref.statistic, ref.pvalue], **TOL)
     assert r.effect_size == pytest.approx(2 * ref.statistic / (30 * 25) - 1, rel=1e-12)
     se = math.sqrt((30 + 25 + 1) / (3 * 30 * 25))
-    z = stats.norm.isf(0.025)
-    np.testing.assert_allclose(list(r.effect_size_ci), np.tanh(np.arctanh(r.effect_size) + np.array([-z, z]) * se), rtol=1e-12)
+    z = stats.norm.isf(0.025 if alternative == "two-sided" else 0.05)
+    expected = np.tanh(np.arctanh(r.effect_size) + np.array([-z, z]) * se)
+    if alternative == "greater":
+        expected[1] = 1.0
+    elif alternative == "less":
+        expected[0] = -1.0
+    np.testing.assert_allclose(list(r.effect_size_ci), expected, rtol=1e-12)
 
 
 def test_mann_whitney_reproduces_r_example_and_resolves_exact() -> None:
