@@ -53,7 +53,7 @@ from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from evalkit.io.schema import dataset
-from evalkit.synth._common import canonical_frame, make_ids, streams
+from evalkit.synth._common import apportion, canonical_frame, make_ids, streams
 
 __all__ = ["DEFAULT_SEED", "TABLES", "design", "generate"]
 
@@ -208,7 +208,7 @@ def _solve(seed: np.ndarray, lb: Any, ub: Any, rows: _Rows, rng: np.random.Gener
         integrality=np.concatenate([np.ones(n), np.zeros(n)]),
         bounds=Bounds(np.concatenate([lb_a, np.zeros(n)]), np.concatenate([ub_a, np.full(n, np.inf)])),
         constraints=cons,
-        options={"disp": False, "mip_rel_gap": 0.0, "time_limit": 120.0},
+        options={"disp": False, "presolve": False, "mip_rel_gap": 0.0, "time_limit": 120.0},
     )
     if res.status != 0 or res.x is None:
         raise RuntimeError(f"{what}: no integer solution meets the design ({res.message})")
@@ -440,7 +440,8 @@ class _Published:
         rng = self.r["treatment"]
         um, tr = self.d["ungmap"], self.d["treatment"]
         beh = np.flatnonzero(self.e["etype"] == _BEH)
-        ung = _choose(rng, beh, um["n"])
+        ung = np.concatenate([_choose(rng, beh[self.e["kommune"][beh] == k], n_k)
+                              for k, n_k in enumerate(self._ungmaps_per_kommune())])
         counts_c = np.array(list(um["risk_combinations"].values()))
         bits = np.array([[int(ch) for ch in c] for c in um["risk_combinations"]])   # (8, 3): s, p, u
         r_of = bits.sum(axis=1)
@@ -497,6 +498,25 @@ class _Published:
         lab = _deal(rng, rest, counts)
         self.e["tem"][rest] = lab < 4
         self.e["status"][rest] = np.where(lab % 4 == 0, -1, lab % 4 - 1)
+
+    def _ungmaps_per_kommune(self) -> np.ndarray:
+        """UngMaps per kommune: proportional to its treatment episodes (largest remainder), except
+        the opioid kommune, which gets the nearest size that can show exactly 19 % opioid users."""
+        um = self.d["ungmap"]
+        beh_k = np.bincount(self.e["kommune"][self.e["etype"] == _BEH], minlength=len(self.kommune_names))
+        name = um["opioid_kommune"]
+        k_i = self.kommune_names.index(name)
+        share = um["n"] * beh_k[k_i] / beh_k.sum()
+        sizes = [n for n in range(1, int(beh_k[k_i]) + 1)
+                 if any(Fraction(37, 2) <= Fraction(100 * k, n) < Fraction(39, 2) for k in range(1, n + 1))]
+        if not sizes:
+            raise ValueError(f"{name} has too few treatment episodes to show 19 % opioid users")
+        n_star = min(sizes, key=lambda n: (abs(n - share), n))
+        others = beh_k.copy()
+        others[k_i] = 0
+        out = apportion(um["n"] - n_star, others)
+        out[k_i] = n_star
+        return out
 
     def counselling_cells(self) -> None:
         """Discharges of counselling episodes (004-F6.19) and which counselling youths have TEM."""
@@ -767,21 +787,11 @@ class _Published:
         total = um["users"]["opioider"]
         n_k = np.bincount(self.e["kommune"][ung], minlength=len(self.kommune_names))
         others = um["opioid_kommuner"] - 1
-        chosen = None
-        names = list(um["opioid_kommune_preference"]) + sorted(self.kommune_names, key=lambda x: -n_k[self.kommune_names.index(x)])
-        for name in names:
-            k_i = self.kommune_names.index(name)
-            if n_k[k_i] == 0:
-                continue
-            for k in range(1, total - others + 1):
-                if Fraction(37, 2) <= Fraction(100 * k, int(n_k[k_i])) < Fraction(39, 2):   # rounds to 19 %
-                    chosen = (k_i, k)
-                    break
-            if chosen:
-                break
-        if chosen is None:
-            raise RuntimeError("no kommune in opioid_kommune_preference can show exactly 19 % opioid users")
-        k_i, k = chosen
+        k_i = self.kommune_names.index(um["opioid_kommune"])
+        k = next(k for k in range(1, int(n_k[k_i]) + 1)
+                 if Fraction(37, 2) <= Fraction(100 * k, int(n_k[k_i])) < Fraction(39, 2))    # rounds to 19 %
+        if total - k < others:
+            raise ValueError("too few opioid users left for the other opioid kommuner")
         pool = np.flatnonzero((n_k >= um["opioid_kommune_min_ungmaps"]) & (np.arange(n_k.size) != k_i))
         picks = _choose(rng, pool, others)
         rest = total - k
