@@ -572,7 +572,7 @@ def _eligibility(ctx: Context) -> Table:
     allowed = list(load_rule("hcs_eligibility")["rules"]["INC-2-asi"]["missing_allowed_for_legal_basis"])
     unknown_asi = e["INC-2-asi"].cat.codes.to_numpy() == 2
     anonymous = int((unknown_asi & np.isin(ctx.data["legal_basis"].astype(str), allowed)).sum())
-    table.add_row("inc2_asi_unknown_anonymous", T("heraf INC-2 uden ASI ved § 101a (anonym behandling)",
+    table.add_row("inc_2_asi_unknown_anonymous", T("heraf INC-2 uden ASI ved § 101a (anonym behandling)",
                                                   "of which INC-2 without ASI under s. 101a (anonymous treatment)"),
                   {"unknown": _count(anonymous)})
     elig = e["eligible_at_intake"]

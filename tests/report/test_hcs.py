@@ -151,7 +151,7 @@ def test_eligibility_counts_follow_the_seed_rules(sample, plain):
         assert value(plain, "eligibility", row, "total") == n
         assert value(plain, "eligibility", row, "fail_pct") == pytest.approx(100 * (~ok & ~missing).sum() / n)
     anonymous = (d["lovgrundlag"].astype(str) == "sel101a").to_numpy() & np.isnan(samlet)
-    assert value(plain, "eligibility", "inc2_asi_unknown_anonymous", "unknown") == int(anonymous.sum()) > 0
+    assert value(plain, "eligibility", "inc_2_asi_unknown_anonymous", "unknown") == int(anonymous.sum()) > 0
     # the sample holds failures of several rules, so the table is not trivially all-pass
     assert sum(value(plain, "eligibility", r, "fail") for r in expect) > 0
 
@@ -603,7 +603,7 @@ def test_disclosure_property_over_random_small_exports(persons, seed, min_cell):
         if total is None:
             continue
         for col in t.columns:
-            cells = [r.cells.get(col.key) for r in t.rows if not r.is_total and r.key != "inc2_asi_unknown_anonymous"]
+            cells = [r.cells.get(col.key) for r in t.rows if not r.is_total and r.key != "inc_2_asi_unknown_anonymous"]
             cells = [c for c in cells if c is not None and c.kind == "count"]
             hidden = [c for c in cells if c.suppressed]
             if len(hidden) == 1 and total.cells.get(col.key) is not None:
