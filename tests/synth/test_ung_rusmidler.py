@@ -78,9 +78,10 @@ def locf(tem: pd.DataFrame, k: int) -> pd.DataFrame:
     return t.groupby("episode_id").tail(1).set_index("episode_id")
 
 
-@pytest.fixture(scope="module")
-def tables() -> dict[str, pd.DataFrame]:
-    return ur.generate()
+@pytest.fixture(scope="module", params=[ur.DEFAULT_SEED, 5], ids=["seed2019", "seed5"])
+def tables(request) -> dict[str, pd.DataFrame]:
+    """The published-size sample; every figure test runs for the bundled seed and one other."""
+    return ur.generate(seed=request.param)
 
 
 @pytest.fixture(scope="module")
@@ -565,17 +566,14 @@ def test_repeat_entrants(f):
         assert abs(float(b["age_at_start"]) - float(a["age_at_start"]) - gap_years) <= 0.011
 
 
-def test_deterministic_and_seed_dependent(tables):
+def test_deterministic_and_seed_dependent():
+    first = ur.generate()
     ur._base.cache_clear()
     again = ur.generate(seed=ur.DEFAULT_SEED)
     for k in ur.TABLES:
-        pd.testing.assert_frame_equal(tables[k], again[k])
+        pd.testing.assert_frame_equal(first[k], again[k])
     other = ur.generate(seed=5)
-    assert not other["tem_registrations"]["personlig_trivsel"].equals(tables["tem_registrations"]["personlig_trivsel"])
-    # another seed meets the same design: spot checks of the exact counts
-    assert at_least_k(other["tem_registrations"][~other["tem_registrations"]["group_course"].astype(bool)]
-                      .merge(other["logbog_episodes"][["episode_id", "enrolment_type"]])
-                      .query("enrolment_type == 'behandling'")) == [327, 246, 205, 164, 130, 109, 90, 75, 61, 49, 43, 33]
+    assert not other["tem_registrations"]["personlig_trivsel"].equals(first["tem_registrations"]["personlig_trivsel"])
 
 
 def test_generate_is_a_copy():
@@ -604,7 +602,7 @@ def big():
     return out, time.perf_counter() - t0
 
 
-def test_scaled_100k(big, tables):
+def test_scaled_100k(big):
     out, seconds = big
     assert seconds < 20
     ep, um, tem = out["logbog_episodes"], out["ungmap_intake"], out["tem_registrations"]
@@ -629,10 +627,10 @@ def test_scaled_100k(big, tables):
     assert abs(s.mean() - 5.7) < 0.08
 
 
-def test_scaled_keeps_seed_shape_without_tem_per_person(tables):
+def test_scaled_keeps_seed_shape_without_tem_per_person():
     out = ur.generate(persons=5_000, seed=3)
     per = out["tem_registrations"].groupby("episode_id").size()
-    base = tables["tem_registrations"].groupby("episode_id").size()
+    base = ur.generate()["tem_registrations"].groupby("episode_id").size()
     assert abs(per.mean() - base.mean()) < 0.3 and per.max() <= 39
     assert abs((per == 1).mean() - (base == 1).mean()) < 0.04
     check_dates(out)
