@@ -147,14 +147,23 @@ def _day_numbers(s: pd.Series | None, n: int) -> np.ndarray:
 
 def _positions(keys: pd.Series, lookup: pd.Series) -> np.ndarray:
     """Row position of each key in ``lookup`` (-1 where absent), by an Arrow hash lookup."""
-    k = pa.array(keys.astype("string[pyarrow]").array) if not isinstance(keys.dtype, pd.ArrowDtype) else keys.array._pa_array  # noqa: SLF001
-    v = pa.array(lookup.astype("string[pyarrow]").array) if not isinstance(lookup.dtype, pd.ArrowDtype) else lookup.array._pa_array  # noqa: SLF001
-    k = pc.cast(k, pa.string())
-    v = pc.cast(v, pa.string())
-    if isinstance(v, pa.ChunkedArray):
-        v = v.combine_chunks()
-    idx = pc.index_in(k, value_set=v)
-    return pc.fill_null(idx, -1).to_numpy().astype(np.int64)
+    idx = pc.index_in(_arrow_strings(keys), value_set=_arrow_strings(lookup))
+    return pc.fill_null(idx, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def _arrow_strings(s: pd.Series) -> pa.Array:
+    arr = s.array._pa_array if isinstance(s.dtype, pd.ArrowDtype) else pa.array(s.astype("string[pyarrow]").array)  # noqa: SLF001
+    arr = pc.cast(arr, pa.string())
+    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+
+
+def _by_key(frame: pd.DataFrame, key: str) -> pd.DataFrame:
+    """``frame`` sorted by its key column (already sorted: unchanged), so that every array, sum and
+    test of the report is in one canonical order whatever the row order of the export."""
+    arr = _arrow_strings(frame[key])
+    if len(arr) < 2 or pc.all(pc.less_equal(arr.slice(0, len(arr) - 1), arr.slice(1))).as_py():
+        return frame
+    return frame.take(pc.sort_indices(arr).to_numpy()).reset_index(drop=True)
 
 
 def _slug(name: str) -> str:
@@ -473,10 +482,15 @@ def _ungmap(u: pd.DataFrame, ep: dict[str, np.ndarray], ep_ids: pd.Series, c: Ma
     min_age = c["cohort"].get("ungmap_min_age")
     young = is_beh & (age < min_age) if min_age is not None else np.zeros(n, dtype=bool)
     keep = is_beh & ~young
-    # One UngMap per episode: the first by completed date (then file order).
+    # One UngMap per episode: the first by completed date (then by ungmap id).
     done = _day_numbers(_col(u, "completed_date"), n)
     cand = np.flatnonzero(keep)
-    o = cand[np.lexsort((np.where(np.isnan(done[cand]), np.inf, done[cand]), pos[cand]))]
+    sort_done = np.where(np.isnan(done[cand]), np.inf, done[cand])
+    if cand.size and np.bincount(pos[cand]).max() > 1:
+        ids = np.asarray(u["ungmap_id"].iloc[cand].astype("object").map(str).to_numpy(), dtype=str)
+        o = cand[np.lexsort((ids, sort_done, pos[cand]))]
+    else:
+        o = cand[np.argsort(pos[cand], kind="stable")]
     first = np.ones(o.size, dtype=bool)
     first[1:] = pos[o][1:] != pos[o][:-1]
     dup = o[~first]
@@ -492,9 +506,10 @@ def _ungmap(u: pd.DataFrame, ep: dict[str, np.ndarray], ep_ids: pd.Series, c: Ma
         excluded["mere end ét UngMap i forløbet (det første er beholdt)"] = int(dup.size)
     ctx.ledger_stages["ungmap"] = {"read": n, "kept": int(keep.sum()), "excluded": excluded}
 
-    k = u if keep.all() else u.iloc[np.flatnonzero(keep)]
-    m = int(keep.sum())
-    out: dict[str, np.ndarray] = {"episode": pos[keep], "age": age[keep]}
+    rows = o[first]                 # kept rows in episode order (canonical, whatever the file order)
+    k = u.iloc[rows]
+    m = rows.size
+    out: dict[str, np.ndarray] = {"episode": pos[rows], "age": age[rows]}
     out["stofscore"] = stofscore(k).to_numpy(dtype="float64", na_value=np.nan)
     s12 = stofscore_12plus(k)
     out["stofscore_12plus"] = s12.to_numpy(dtype="float64", na_value=np.nan)
@@ -584,7 +599,7 @@ def prepare(ctx: Context) -> None:
     ([5.0, 6.0, 6.0], [1, 1, 0])
     """
     c = _ctx_constants(ctx)
-    e = ctx.export["logbog_episodes"]
+    e = _by_key(ctx.export["logbog_episodes"], "episode_id")
     ep, kommuner = _episodes(e, c, ctx)
     um = _ungmap(ctx.export["ungmap_intake"], ep, e["episode_id"], c, ctx)
     ne = len(e)
@@ -841,11 +856,27 @@ def _kruskal(ctx: Context, values: np.ndarray, groups: np.ndarray) -> Any:
     return _quiet(kruskal_wallis, values[ok], groups[ok], n_resamples=n_res)
 
 
+@dataclass(frozen=True)
+class _NotComputed:
+    """A test evalkit.compare could not compute for this table (shown without statistics, with the reason)."""
+
+    method: str
+    n: int
+    statistic: float = math.nan
+    p_value: float = math.nan
+    effect_size: float = math.nan
+
+
 def _chi_square(ctx: Context, table: np.ndarray) -> tuple[Any, bool]:
+    """Chi-square test of independence (Fisher's exact test when expected counts are small), via compare."""
     from evalkit.compare import chi_square
 
     table = np.asarray(table, dtype=np.int64)
-    return _quiet(chi_square, table), _small(ctx, *table.ravel())
+    try:
+        res = _quiet(chi_square, table)
+    except (TypeError, ValueError) as exc:   # e.g. an r x c Fisher test on a tiny table
+        res = _NotComputed(method=f"Chi-square/Fisher (not computed: {exc})", n=int(table.sum()))
+    return res, _small(ctx, *table.ravel())
 
 
 # ----------------------------------------------------------------------------------------- table builders
