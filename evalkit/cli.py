@@ -155,6 +155,19 @@ def _suggest(name: str, choices: list[str]) -> str:
     return f" Did you mean '{close[0]}'?" if close else ""
 
 
+def _parse_settings(items: list[str]) -> dict[str, object]:
+    """``["no_show_k=2", "sensitivity=true"]`` -> ``{"no_show_k": 2, "sensitivity": True}`` (YAML scalars)."""
+    import yaml
+
+    out: dict[str, object] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise typer.BadParameter(f"expected KEY=VALUE, got {item!r}", param_hint="--set")
+        out[key.strip()] = yaml.safe_load(value)
+    return out
+
+
 def _list_reports() -> None:
     from evalkit.report.spec import available_reports, get_spec
 
@@ -184,6 +197,8 @@ def report(
     plot_format: PlotFormat = typer.Option(PlotFormat.png, "--plot-format", help="png or svg."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display or status lines."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Print the row ledger and step timings."),
+    settings: Optional[list[str]] = typer.Option(None, "--set", help="A report setting KEY=VALUE, e.g. "
+                                                 "no_show_k=2 (hcs) or sensitivity=true (ung-rusmidler); repeatable."),
     mapping: Optional[Path] = MappingOpt,
     encoding: Optional[str] = EncodingOpt,
     delimiter: Optional[str] = DelimiterOpt,
@@ -244,7 +259,8 @@ def report(
         try:
             progress.update("Computing measures, tables and tests")
             built = build_report(export, name, ReportOptions(lang=lang.value, min_cell=min_cell,
-                                                             disclosure=not no_disclosure))
+                                                             disclosure=not no_disclosure,
+                                                             extra=_parse_settings(settings or [])))
         except ValueError as exc:
             progress.stop()
             _err(f"evalkit report: {exc}")

@@ -182,3 +182,44 @@ def apply(tables: list[Table], settings: DisclosureSettings) -> dict[str, int]:
 
 def suppressed_total(tables: list[Table]) -> int:
     return sum(1 for c in _cells(tables) if c.suppressed)
+
+
+def protect_ledger(ledger: dict, settings: DisclosureSettings) -> dict:
+    """The row ledger with small counts hidden (``None``) the same way as table counts.
+
+    For each table (and each report stage) the counts kept + excluded-by-reason add up to the rows
+    read, so a hidden count needs a second hidden count in the same line; ``read`` stays visible.
+    """
+    import copy
+
+    if not settings.enabled:
+        return ledger
+    out = copy.deepcopy(ledger)
+
+    def walk(node: dict) -> None:
+        for value in node.values():
+            if isinstance(value, dict) and "read" in value and "kept" in value:
+                _protect_entry(value, settings)
+            elif isinstance(value, dict):
+                walk(value)
+
+    walk(out)
+    return out
+
+
+def _protect_entry(entry: dict, settings: DisclosureSettings) -> None:
+    excluded = entry.get("excluded", {})
+    members: list[tuple[str, int]] = ([("read", int(entry["read"])), ("kept", int(entry["kept"]))]
+                                      + [(f"excluded:{k}", int(v)) for k, v in excluded.items()])
+    hidden = {k for k, v in members if _is_small(v, settings)}
+    if len(hidden) == 1:
+        others = sorted((v, k != "read", k) for k, v in members if k not in hidden)
+        if others:
+            hidden.add(others[0][2])
+    if not hidden:
+        return
+    for key in ("read", "kept"):
+        if key in hidden:
+            entry[key] = None
+    entry["excluded"] = {k: (None if f"excluded:{k}" in hidden else v) for k, v in excluded.items()}
+    entry["suppressed"] = True

@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 from evalkit import __version__
 from evalkit.io.export import Export
-from evalkit.report.disclosure import DisclosureSettings, apply, suppressed_total
+from evalkit.report.disclosure import DisclosureSettings, apply, protect_ledger, suppressed_total
 from evalkit.report.model import Report, Table, Text
 from evalkit.timing import step
 
@@ -132,7 +132,7 @@ def build_report(export: Export, name: str | None = None, options: ReportOptions
         ledger = {"export": ledger, "report": ctx.ledger_stages}
     else:
         ledger = {"export": ledger}
-    report.ledger = ledger
+    report.ledger = protect_ledger(ledger, DisclosureSettings(min_cell=options.min_cell, enabled=options.disclosure))
     report.notes = ctx.notes
     report.settings["evalkit_version"] = __version__
     return report

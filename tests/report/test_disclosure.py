@@ -125,3 +125,19 @@ def test_disabled():
     assert apply([table], DisclosureSettings(enabled=False)) == {"primary": 0, "complementary": 0, "derived": 0,
                                                                    "linked": 0}
     assert not any(c.suppressed for r in table.rows for c in r.cells.values())
+
+
+@settings(max_examples=200, deadline=None)
+@given(kept=st.integers(0, 60), excluded=st.lists(st.integers(0, 12), max_size=4))
+def test_ledger_counts_protected(kept, excluded):
+    from evalkit.report.disclosure import protect_ledger
+
+    entry = {"read": kept + sum(excluded), "kept": kept, "excluded": {f"r{i}": n for i, n in enumerate(excluded)}}
+    out = protect_ledger({"export": {"t": entry}}, DisclosureSettings(min_cell=5))["export"]["t"]
+    shown = [out["read"], out["kept"]] + list(out["excluded"].values())
+    original = [entry["read"], kept] + excluded
+    for o, s in zip(original, shown):
+        if 0 < o < 5:
+            assert s is None
+    # read = kept + sum(excluded): never exactly one unknown in that line
+    assert sum(1 for s in shown if s is None) != 1

@@ -4,23 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from evalkit.report.labels import format_number, format_p, word
+from evalkit.report.labels import format_number, format_p, pack, word
 from evalkit.report.model import Report, TestRow
 
 
 def ledger_rows(report: Report) -> list[tuple[str, str, str, str, str]]:
-    """(table, read, kept, excluded, reasons) for every table of the export and every report stage."""
+    """(table, read, kept, excluded, reasons) for every table of the export and every report stage.
+
+    Counts hidden by disclosure control (``None`` in the ledger) print as ``x``.
+    """
     lang = report.lang
+    hidden = pack(lang)["suppressed"]
+
+    def num(value: Any) -> str:
+        return hidden if value is None else format_number(value, lang)
+
     out = []
-    export = report.ledger.get("export", {})
-    for name, e in export.items():
-        reasons = "; ".join(f"{n}: {r}" for r, n in e["excluded"].items())
-        out.append((name, format_number(e["read"], lang), format_number(e["kept"], lang),
-                    format_number(e["read"] - e["kept"], lang), reasons))
-    for name, e in report.ledger.get("report", {}).items():
-        reasons = "; ".join(f"{n}: {r}" for r, n in e.get("excluded", {}).items())
-        out.append((name, format_number(e["read"], lang), format_number(e["kept"], lang),
-                    format_number(e["read"] - e["kept"], lang), reasons))
+    stages = list(report.ledger.get("export", {}).items()) + list(report.ledger.get("report", {}).items())
+    for name, e in stages:
+        excluded = e.get("excluded", {})
+        reasons = "; ".join(f"{num(n)}: {r}" for r, n in excluded.items())
+        total_excluded = None if e.get("kept") is None or e.get("read") is None else e["read"] - e["kept"]
+        out.append((name, num(e.get("read")), num(e.get("kept")), num(total_excluded), reasons))
     return out
 
 
