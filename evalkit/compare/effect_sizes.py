@@ -48,8 +48,15 @@ def noncentral_t_ci(t: float, df: float, confidence_level: float = 0.95, alterna
         width = 2.0 + abs(t) * 0.1
         lo, hi = t - width, t + width
         for _ in range(60):
-            if f(lo) > 0 > f(hi):
-                return optimize.brentq(f, lo, hi, xtol=1e-13, rtol=4 * np.finfo(float).eps, maxiter=200)
+            f_lo, f_hi = f(lo), f(hi)
+            if not (math.isfinite(f_lo) and math.isfinite(f_hi)):
+                # nctdtr gives NaN far in the tails (tiny df, extreme t): no finite limit can be found
+                return math.nan
+            if f_lo > 0 > f_hi:
+                try:
+                    return optimize.brentq(f, lo, hi, xtol=1e-13, rtol=4 * np.finfo(float).eps, maxiter=200)
+                except ValueError:  # NaN inside the bracket
+                    return math.nan
             width *= 2.0
             lo, hi = t - width, t + width
         return math.nan
