@@ -54,6 +54,9 @@ GROUP_SLOTS = (10, 9)
 PER_GROUP = 30
 #: A municipality's next group starts this many weeks after the previous one.
 GROUP_STAGGER_WEEKS = 10
+#: At large N groups run in parallel: the stagger restarts after this many groups (about ten years),
+#: so dates stay plausible at any size (the 60-person sample has one group per municipality).
+GROUPS_IN_SEQUENCE = 50
 WEEKS = 16  # CRS-1/CRS-2
 #: Share of sessions held with one leader instead of two (CRS-5 asks for two; free).
 ONE_LEADER_SHARE = 0.03
@@ -126,7 +129,7 @@ def _groups(n: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
         g_size.append(apportion(int(nk), np.ones(ng)))
         g_kommune.append(np.full(ng, KOMMUNER.index(k)))
         g_slots.append(np.resize(np.array(GROUP_SLOTS), ng))
-        g_first.append(np.datetime64(FIRST_SESSION[k]) + 7 * GROUP_STAGGER_WEEKS * np.arange(ng))
+        g_first.append(np.datetime64(FIRST_SESSION[k]) + 7 * GROUP_STAGGER_WEEKS * (np.arange(ng) % GROUPS_IN_SEQUENCE))
     size = np.concatenate(g_size)
     group = np.repeat(np.arange(size.size), size)
     pos = np.arange(n) - np.repeat(np.cumsum(size) - size, size)
