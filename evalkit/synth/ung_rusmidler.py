@@ -77,6 +77,8 @@ _EPOCH = date(1970, 1, 1)
 _YEAR = 365.25
 # Age bounds in days such that the age rounded to 2 decimals stays inside its band.
 _AGE15, _AGE_U18_MAX, _AGE18, _AGE_MAX = 5479, 6570, 6575, 9492
+_PUBLISHED_STREAMS = ("structure", "treatment", "counts", "los", "dates", "people", "ungmap", "drugs", "tem",
+                      "trajectories", "solver")
 _TEM_MEASURES = ("samlet", "koncentration", "planlaegning", "cannabis_days", "other_drug_days",
                  "alcohol_units_week", "drug_free")
 
@@ -402,8 +404,7 @@ class _Published:
 
     def __init__(self, seed: int):
         self.d = _design_cached()
-        self.r = streams(seed, ["structure", "treatment", "counts", "los", "dates", "people",
-                                "ungmap", "drugs", "tem", "trajectories", "solver"])
+        self.r = streams(seed, _PUBLISHED_STREAMS)
         self.cutoff = _days(self.d["cutoff"])
         self.e: dict[str, np.ndarray] = {}
 
@@ -1193,9 +1194,6 @@ class _Published:
         detail = np.where(status == 2, details[rng.integers(0, details.size, n)], None)
         age = np.round((e["start"] - e["birth"]) / _YEAR, 2)
 
-        def date_arr(days: np.ndarray, mask: np.ndarray | None = None) -> pa.Array:
-            return pa.array(days.astype(np.int32), mask=mask).cast(pa.date32())
-
         def bool_arr(codes: np.ndarray) -> pa.Array:
             return pa.array(codes == 1, mask=codes < 0)
 
@@ -1205,10 +1203,10 @@ class _Published:
             "kommune": pa.array(np.array(self.kommune_names, dtype=object)[e["kommune"]]),
             "forloeb": e["forloeb"].astype(np.int64),
             "enrolment_type": e["etype"].astype(np.int64),
-            "start_date": date_arr(e["start"]),
+            "start_date": _date32(e["start"]),
             "age_at_start": age,
             "sex": np.where(e["woman"], 0, 1).astype(np.int64),
-            "discharge_date": date_arr(e["discharge"], e["discharge"] < 0),
+            "discharge_date": _date32(e["discharge"], e["discharge"] < 0),
             "discharge_status": status.astype(np.int64),
             "discharge_reason_detail": pa.array(detail, type=pa.string()),
             **{s: bool_arr(svc[s]) for s in _SERVICES},
@@ -1224,7 +1222,7 @@ class _Published:
             "ungmap_id": make_ids("U", ung.size),
             "episode_id": ep_id.take(pa.array(ung[u_order])),
             "person_key": person_key.take(pa.array(ung[u_order])),
-            "completed_date": date_arr(e["completed"][ung][u_order]),
+            "completed_date": _date32(e["completed"][ung][u_order]),
             "age_at_ungmap": np.round((e["completed"][ung] - e["birth"][ung]) / _YEAR, 2)[u_order],
             **{f"days_{s}_30": days[u_order, i].astype(np.int64) for i, s in enumerate(_SUBSTANCES)},
             "days_opioider_30": days[u_order, 5].astype(np.int64),
@@ -1306,103 +1304,79 @@ def _base(seed: int) -> _Base:
 # the scaled generator
 # --------------------------------------------------------------------------------------------
 
+def _take_rows(frame: pd.DataFrame, table: str, rows: np.ndarray, replace: dict[str, Any]) -> pd.DataFrame:
+    """Rows ``rows`` of a canonical frame (vectorised ``take``), with the columns in ``replace`` swapped."""
+    idx = pa.array(rows)
+    cols: dict[str, Any] = {}
+    for col in _DS.table(table).column_names:
+        if col in replace:
+            cols[col] = replace[col]
+        elif isinstance(frame[col].dtype, pd.CategoricalDtype):
+            cols[col] = frame[col].cat.codes.to_numpy()[rows].astype(np.int64)
+        else:
+            cols[col] = pa.array(frame[col].array).take(idx)
+    return canonical_frame(_DATASET, table, cols)
+
+
+def _date32(days: np.ndarray, missing: np.ndarray | None = None) -> pa.Array:
+    return pa.array(np.where(missing, 0, days).astype(np.int32) if missing is not None else days.astype(np.int32),
+                    mask=missing).cast(pa.date32())
+
+
 def _scaled(persons: int, seed: int, tem_per_person: float | None) -> dict[str, pd.DataFrame]:
-    """``persons`` persons drawn from the published-size sample, moved in time and age (vectorised)."""
+    """``persons`` persons drawn from the published-size sample, moved in time and age (vectorised).
+
+    Each drawn person keeps all their episodes, UngMaps and TEM forms; all their dates move by one
+    shift that keeps every date inside its forløb's registration window and before the cut-off,
+    and their birth date moves by up to ``age_jitter_days`` more without leaving any age band.
+    """
     base = _base(DEFAULT_SEED)
     a = base.arrays
     d = _design_cached()
-    sc = d["scaled"]
-    rs = streams(seed + 1, ["persons", "shift", "age", "counts", "trajectories", "dates"])
+    # streams spawned after the published builder's, so they never coincide with them
+    rs = streams(seed, [*_PUBLISHED_STREAMS, "persons", "shift", "age", "counts", "trajectories", "dates"])
     cutoff = _days(d["cutoff"])
-    n_src_p = int(a["person"].max()) + 1
-    # episodes of each source person (CSR)
-    ep_by_p = np.argsort(a["person"], kind="stable")
-    ep_cnt = np.bincount(a["person"], minlength=n_src_p)
+    n_src = int(a["person"].max()) + 1
+    ep_by_p = np.argsort(a["person"], kind="stable")                 # episodes of each source person (CSR)
+    ep_cnt = np.bincount(a["person"], minlength=n_src)
     ep_ptr = np.concatenate([[0], np.cumsum(ep_cnt)])
-    # per source person: how far the whole person may move in time (every date stays in its window)
+    # how far each source person may move: starts stay in the window, every later date before the cut-off
     latest = np.maximum.reduce([a["end"], a["start"], a["completed"]])
-    lo_p = np.full(n_src_p, -10**9, dtype=np.int64)
-    hi_p = np.full(n_src_p, 10**9, dtype=np.int64)
+    lo_p = np.full(n_src, -10**9, dtype=np.int64)
+    hi_p = np.full(n_src, 10**9, dtype=np.int64)
     np.maximum.at(lo_p, a["person"], a["wstart"] - a["start"])
     np.minimum.at(hi_p, a["person"], cutoff - latest)
-    # discharged and anonymous episodes keep their end; ongoing ones end at the cut-off, so they may
-    # only move back in time by as much as their forms allow
-    # draw persons
-    src_p = rs["persons"].integers(0, n_src_p, persons)
+    # draw persons and expand them to their episodes
+    src_p = rs["persons"].integers(0, n_src, persons)
     cnt = ep_cnt[src_p]
     new_p = np.repeat(np.arange(persons), cnt)
-    k_in = np.arange(new_p.size) - np.repeat(np.cumsum(cnt) - cnt, cnt)
-    src_e = ep_by_p[ep_ptr[src_p][new_p] + k_in]
-    n_e = src_e.size
+    src_e = ep_by_p[ep_ptr[src_p][new_p] + np.arange(new_p.size) - np.repeat(np.cumsum(cnt) - cnt, cnt)]
     shift_p = lo_p[src_p] + np.floor(rs["shift"].random(persons) * (hi_p[src_p] - lo_p[src_p] + 1)).astype(np.int64)
     shift = shift_p[new_p]
-    ongoing = a["discharge"][src_e] < 0
-    # ages: one jitter per person inside the person's band bounds
-    b0 = a["birth"][ep_by_p[ep_ptr[src_p]]]
-    blo = a["birth_lo"][ep_by_p[ep_ptr[src_p]]]
-    bhi = a["birth_hi"][ep_by_p[ep_ptr[src_p]]]
-    jit = sc["age_jitter_days"]
-    j_lo = np.maximum(blo - b0, -jit)
-    j_hi = np.minimum(bhi - b0, jit)
-    jitter_p = j_lo + np.floor(rs["age"].random(persons) * (j_hi - j_lo + 1)).astype(np.int64)
-    birth = (b0 + shift_p + jitter_p)[new_p]
+    first_ep = ep_by_p[ep_ptr[src_p]]
+    b0 = a["birth"][first_ep]
+    jit = d["scaled"]["age_jitter_days"]
+    j_lo = np.maximum(a["birth_lo"][first_ep] - b0, -jit)
+    j_hi = np.minimum(a["birth_hi"][first_ep] - b0, jit)
+    birth = (b0 + shift_p + j_lo + np.floor(rs["age"].random(persons) * (j_hi - j_lo + 1)).astype(np.int64))[new_p]
     start = a["start"][src_e] + shift
+    ongoing = a["discharge"][src_e] < 0
     discharge = np.where(ongoing, -1, a["discharge"][src_e] + shift)
     end = np.where(ongoing, cutoff, discharge)
-    src_tables = base.tables
-    lb = src_tables["logbog_episodes"]
-    row_e = a["rank"][src_e]                       # row of the source episode in the logbog table
-    ep_ids = make_ids("E", n_e)
-    anon = a["etype"][src_e] == _ANON
+    ep_ids = make_ids("E", src_e.size)
     width = max(4, len(str(persons)))
-    pk = pc.if_else(pa.array(anon), make_ids("A", persons, width).take(pa.array(new_p)),
-                    make_ids("P", persons, width).take(pa.array(new_p)))
-    cols: dict[str, Any] = {}
-    spec = _DS.table("logbog_episodes")
-    take_rows = pa.array(row_e)
-    for col in spec.column_names:
-        s = lb[col]
-        if col == "episode_id":
-            cols[col] = ep_ids
-        elif col == "person_key":
-            cols[col] = pk
-        elif col == "start_date":
-            cols[col] = pa.array(start.astype(np.int32)).cast(pa.date32())
-        elif col == "discharge_date":
-            cols[col] = pa.array(np.maximum(discharge, 0).astype(np.int32), mask=ongoing).cast(pa.date32())
-        elif col == "age_at_start":
-            cols[col] = np.round((start - birth) / _YEAR, 2)
-        elif isinstance(s.dtype, pd.CategoricalDtype):
-            cols[col] = s.cat.codes.to_numpy()[row_e].astype(np.int64)
-        else:
-            cols[col] = pa.array(s.array).take(take_rows) if hasattr(s.array, "__arrow_array__") else s.to_numpy()[row_e]
-    logbog = canonical_frame(_DATASET, "logbog_episodes", cols)
-    # UngMap rows of the drawn episodes
-    u_row = a["ungmap_row"][src_e]
-    has_u = u_row >= 0
-    ue = np.flatnonzero(has_u)
-    um_src = src_tables["ungmap_intake"]
-    um_rows = u_row[ue]
+    who = pa.array(new_p)
+    pk = pc.if_else(pa.array(a["etype"][src_e] == _ANON), make_ids("A", persons, width).take(who),
+                    make_ids("P", persons, width).take(who))
+    logbog = _take_rows(base.tables["logbog_episodes"], "logbog_episodes", a["rank"][src_e], {
+        "episode_id": ep_ids, "person_key": pk, "start_date": _date32(start),
+        "discharge_date": _date32(discharge, ongoing), "age_at_start": np.round((start - birth) / _YEAR, 2)})
+    ue = np.flatnonzero(a["ungmap_row"][src_e] >= 0)
     completed = a["completed"][src_e][ue] + shift[ue]
-    ucols: dict[str, Any] = {}
-    for col in _DS.table("ungmap_intake").column_names:
-        s = um_src[col]
-        if col == "ungmap_id":
-            ucols[col] = make_ids("U", ue.size)
-        elif col == "episode_id":
-            ucols[col] = ep_ids.take(pa.array(ue))
-        elif col == "person_key":
-            ucols[col] = pk.take(pa.array(ue))
-        elif col == "completed_date":
-            ucols[col] = pa.array(completed.astype(np.int32)).cast(pa.date32())
-        elif col == "age_at_ungmap":
-            ucols[col] = np.round((completed - birth[ue]) / _YEAR, 2)
-        elif isinstance(s.dtype, pd.CategoricalDtype):
-            ucols[col] = s.cat.codes.to_numpy()[um_rows].astype(np.int64)
-        else:
-            ucols[col] = pa.array(s.array).take(pa.array(um_rows))
-    ungmap = canonical_frame(_DATASET, "ungmap_intake", ucols)
-    tem = _scaled_tem(a, src_tables["tem_registrations"], src_e, shift, end, ep_ids, pk, persons,
+    ungmap = _take_rows(base.tables["ungmap_intake"], "ungmap_intake", a["ungmap_row"][src_e][ue], {
+        "ungmap_id": make_ids("U", ue.size), "episode_id": ep_ids.take(pa.array(ue)), "person_key": pk.take(pa.array(ue)),
+        "completed_date": _date32(completed), "age_at_ungmap": np.round((completed - birth[ue]) / _YEAR, 2)})
+    tem = _scaled_tem(a, base.tables["tem_registrations"], src_e, shift, end, ep_ids, pk, persons,
                       tem_per_person, rs, d)
     return {"logbog_episodes": logbog, "ungmap_intake": ungmap, "tem_registrations": tem}
 
@@ -1431,12 +1405,12 @@ def _scaled_tem(a: dict[str, np.ndarray], src: pd.DataFrame, src_e: np.ndarray, 
     if single is None:
         ex = [_exactly_k(d["tem"]["at_least_k"][k]) for k in ("treatment", "counselling", "group")]
         single = sum(int(x[0]) for x in ex) / sum(int(x.sum()) for x in ex)
-    mean_count = tem_per_person * persons / max(te.size, 1)
-    if mean_count < 1:
-        raise ValueError(f"`tem_per_person` = {tem_per_person} is below the minimum of one form per TEM youth "
-                         f"({te.size / persons:.2f} per person)")
-    # count = 1 with probability `single`, else 2 + Geometric(q) with mean 1/q - 1
-    tail_mean = max((mean_count - single) / (1 - single) - 2, 0.0)
+    # every TEM youth keeps at least one form, so the mean cannot fall below TEM youths per person
+    mean_count = max(tem_per_person * persons / max(te.size, 1), 1.0)
+    # count = 1 with probability `single`, else 2 + (Geometric(q) - 1), whose mean is 1 + 1/q; below a
+    # mean of 2 - single the share of single forms grows instead
+    single = max(single, 2.0 - mean_count)
+    tail_mean = max((mean_count - single) / (1 - single) - 2, 0.0) if single < 1 else 0.0
     q = 1.0 / (1.0 + tail_mean)
     rc = rs["counts"]
     cnt = np.where(rc.random(te.size) < single, 1, 2 + rc.geometric(q, te.size) - 1).astype(np.int64)
@@ -1479,8 +1453,9 @@ def generate(persons: int | None = None, seed: int = DEFAULT_SEED, *,
         Only with ``persons``. ``None``: each drawn youth keeps its source's TEM forms (the seed's
         shape, about 2.9 forms per person). A number ``t``: every TEM youth gets a new count, 1 with
         the seed's single-form share (111/427), otherwise ``2 + Geometric``, so that forms per person
-        average ``t``; the values at the first and at the 12th registration (LOCF) are the
-        source's, the others are interpolated with noise.
+        average ``t`` (at least one form per TEM youth, about 0.77 per person); the values at the
+        first and at the 12th registration (LOCF) are the source's, the others are interpolated with
+        noise. Forms that do not fit before the episode's end share dates (tem_id breaks the tie).
 
     Returns
     -------

@@ -640,6 +640,15 @@ def test_scaled_keeps_seed_shape_without_tem_per_person():
     check_dates(out)
 
 
+@pytest.mark.parametrize("t", [1.0, 3.0, 20.0])
+def test_tem_per_person_is_the_mean(t):
+    out = ur.generate(persons=20_000, seed=2, tem_per_person=t)
+    assert abs(len(out["tem_registrations"]) / 20_000 - t) < 0.05 * t
+    # below one form per TEM youth the floor holds: each TEM youth keeps exactly one form
+    low = ur.generate(persons=2_000, seed=2, tem_per_person=0.1)
+    assert (low["tem_registrations"].groupby("episode_id").size() == 1).all()
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(persons=st.integers(1, 400), seed=st.integers(0, 10_000), t=st.one_of(st.none(), st.floats(1.0, 30.0)))
 def test_scaled_invariants(persons, seed, t):
