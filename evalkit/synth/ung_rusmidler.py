@@ -72,7 +72,15 @@ _PROFILES = _DS.table("ungmap_intake").column("ungeprofil").codes          # LAV
 _SERVICES = ("svc_raadgivning", "svc_individuel_behandling", "svc_gruppeforloeb",
              "svc_inddragelse_paaroerende", "svc_andet")
 _SUBSTANCES = ("hash", "kokain", "amfetamin", "ecstasy", "andre")           # the five of the stofscore
-_ANON, _RAAD, _BEH = 0, 1, 2
+# The design file lists types, discharge statuses and profiles in the dictionary's code order.
+if (tuple(_ETYPES), tuple(_STATUSES), tuple(_PROFILES)) != (
+        ("anonym_raadgivning", "raadgivning", "behandling"), ("faerdigbehandlet", "udeblevet", "andet"),
+        ("LAV", "SIP", "SEP", "SEIP")):
+    raise RuntimeError("the ung-rusmidler dictionary changed its code order; update _ung_rusmidler_targets.yaml")
+_ANON, _RAAD, _BEH = (_ETYPES.index(c) for c in ("anonym_raadgivning", "raadgivning", "behandling"))
+_LAV, _SIP, _SEP, _SEIP = (_PROFILES.index(c) for c in ("LAV", "SIP", "SEP", "SEIP"))
+_ANDET = _STATUSES.index("andet")
+_EXTERNALISING, _INTERNALISING = [_SEP, _SEIP], [_SIP, _SEIP]
 _EPOCH = date(1970, 1, 1)
 _YEAR = 365.25
 # Age bounds in days such that the age rounded to 2 decimals stays inside its band.
@@ -769,10 +777,10 @@ class _Published:
         edu[_choose(rng, np.flatnonzero(~under & ~udd), um["in_education"]["adult"])] = True
         illegal = np.zeros(n, dtype=bool)
         sh = self.d["shape"]["ungmap"]
-        w_ill = np.where(np.isin(prof, [2, 3]), sh["illegal_weight_externalising"], 1.0)
+        w_ill = np.where(np.isin(prof, _EXTERNALISING), sh["illegal_weight_externalising"], 1.0)
         illegal[_choose(rng, np.arange(n), um["illegal_activities"], w_ill)] = True
         drug_free = np.zeros(n, dtype=bool)
-        w_df = np.where(prof == 0, sh["drug_free_weight_lav"], 1.0)
+        w_df = np.where(prof == _LAV, sh["drug_free_weight_lav"], 1.0)
         cand = np.flatnonzero(~s12)
         drug_free[_choose(rng, cand, um["drug_free"], w_df[cand])] = True
         flags = self._drug_flags(ung, s12, drug_free, prof)
@@ -816,7 +824,7 @@ class _Published:
         tem = self.e["tem"][ung]
         split = um["central_split"]
         sh = self.d["shape"]["ungmap"]
-        ext = np.isin(prof, [2, 3])
+        ext = np.isin(prof, _EXTERNALISING)
         p = np.zeros((n, 7))
         p[:, 0] = np.where(s12, sh["hash"]["stofscore_12plus"], sh["hash"]["other"])
         p[:, 6] = (np.where(s12, sh["central"]["stofscore_12plus"], sh["central"]["other"])
@@ -1191,7 +1199,7 @@ class _Published:
                                 make_ids("P", p_order.size).take(pa.array(p_num[e["person"]])))
         status = np.where(e["status"] >= 0, e["status"], -1)
         details = np.array(d["episodes"]["andet_details"], dtype=object)
-        detail = np.where(status == 2, details[rng.integers(0, details.size, n)], None)
+        detail = np.where(status == _ANDET, details[rng.integers(0, details.size, n)], None)
         age = np.round((e["start"] - e["birth"]) / _YEAR, 2)
 
         def bool_arr(codes: np.ndarray) -> pa.Array:
@@ -1205,7 +1213,7 @@ class _Published:
             "enrolment_type": e["etype"].astype(np.int64),
             "start_date": _date32(e["start"]),
             "age_at_start": age,
-            "sex": np.where(e["woman"], 0, 1).astype(np.int64),
+            "sex": np.where(e["woman"], _SEXES.index("K"), _SEXES.index("M")).astype(np.int64),
             "discharge_date": _date32(e["discharge"], e["discharge"] < 0),
             "discharge_status": status.astype(np.int64),
             "discharge_reason_detail": pa.array(detail, type=pa.string()),
@@ -1233,8 +1241,8 @@ class _Published:
             "psych_diagnosis_by_psychiatrist": pa.array(u["psych"][u_order]),
             "illegal_activities": pa.array(u["illegal"][u_order]),
             "ungeprofil": profile[u_order].astype(np.int64),
-            "severe_internalising": pa.array(np.isin(profile, [1, 3])[u_order]),
-            "severe_externalising": pa.array(np.isin(profile, [2, 3])[u_order]),
+            "severe_internalising": pa.array(np.isin(profile, _INTERNALISING)[u_order]),
+            "severe_externalising": pa.array(np.isin(profile, _EXTERNALISING)[u_order]),
         }
         tables_um = canonical_frame(_DATASET, "ungmap_intake", ungmap)
         # TEM: in order of date, then episode, then position
