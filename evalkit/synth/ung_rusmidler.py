@@ -31,7 +31,19 @@ How the published-size sample is built (constructive, with a small integer solve
 Every mean and share is met through the definitions of the spec: stofscore (3.3), Risikoprofil
 R0-R3 as the count of the three risk factors (3.2), samlet trivsel as the mean of the three items
 (A22), LOCF over forms ordered by date, truncated at the 12th, denominator = cohort (3.4), length
-of stay = discharge_date - start_date (exclusive).
+of stay = discharge_date - start_date (exclusive). Means sit in the inner 80 % of their rounding
+interval, so they print the same under round-half-up, round-half-even or float noise.
+
+Known deviations (printed value -> what the sample carries, audit finding):
+004-F6.21 R0 færdigbehandlede 50,8 -> 34/67 = 50,7 (A15, double rounding); 004-F6.22 behandling
+"Andet" 17,0 -> 37/216 = 17,1 (A14); 004-F6.28 39,6 / 47,6 of n = 327 -> 129 and 156 = 39,4 / 47,7
+(A13); 004-F6.35 n = 22 -> 20 opioid users with TEM, 30 % / 45 % exact (A16); 004-F6.37 R2 19,1 ->
+12/63 = 19,0 with 33,3 exact (A17), R3 "knap 23,4" -> 4/17 = 23,5 (A06); 004-F6.19 prose "27,2 %"
+-> the table's 59/216 = 27,3 (A05).
+
+Determinism: a seed gives the same tables in every process. Byte-identical regeneration across
+machines also needs the same numpy (random streams) and scipy/HiGHS (the integer solver picks the
+unique weighted-L1 optimum, but a different solver build could break a tie differently).
 """
 
 from __future__ import annotations
@@ -1459,7 +1471,7 @@ def generate(persons: int | None = None, seed: int = DEFAULT_SEED, *,
         Seed of every random choice; the same seed gives the same tables.
     tem_per_person : float, optional
         Only with ``persons``. ``None``: each drawn youth keeps its source's TEM forms (the seed's
-        shape, about 2.9 forms per person). A number ``t``: every TEM youth gets a new count, 1 with
+        shape, about 3.7 forms per person). A number ``t``: every TEM youth gets a new count, 1 with
         the seed's single-form share (111/427), otherwise ``2 + Geometric``, so that forms per person
         average ``t`` (at least one form per TEM youth, about 0.77 per person); the values at the
         first and at the 12th registration (LOCF) are the source's, the others are interpolated with
