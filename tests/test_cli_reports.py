@@ -1,0 +1,60 @@
+"""Every bundled sample through the CLI in every format, twice: exit 0 and byte-identical files."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from evalkit.synth import SAMPLE_FORMATS, sample_path
+
+ROOT = Path(__file__).resolve().parents[1]
+FORMATS = {"markdown": "r.md", "json": "r.json", "html": "r.html", "xlsx": "r.xlsx", "csv": "csv"}
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "evalkit", *args], capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+
+
+def _invoke(*args: str):
+    """In-process CLI call (same code path as the console script, without the interpreter start-up)."""
+    from typer.testing import CliRunner
+
+    from evalkit.cli import app
+
+    return CliRunner().invoke(app, list(args))
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLE_FORMATS))
+def test_every_format_twice_identical(name, tmp_path):
+    source = sample_path(name, ROOT / "data" / "samples")
+    runs = []
+    for i in (1, 2):
+        out = tmp_path / f"run{i}"
+        for fmt, target in FORMATS.items():
+            result = _invoke("report", str(source), "--format", fmt, "--out", str(out / target), "--quiet",
+                             "--plots", str(out / "plots"))
+            assert result.exit_code == 0, (fmt, result.output[-1500:], result.exception)
+        runs.append(_files(out))
+    terminal = _run("report", str(source), "--lang", "en")
+    assert terminal.returncode == 0 and terminal.stdout.strip() and "Traceback" not in terminal.stderr
+    assert runs[0].keys() == runs[1].keys() and len(runs[0]) > 6
+    different = [k for k in runs[0] if runs[0][k] != runs[1][k]]
+    assert different == []
+
+
+def test_unknown_report_suggests(tmp_path):
+    result = _run("report", str(ROOT / "data" / "samples" / "udgaaende"), "--report", "udgaende")
+    assert result.returncode == 2 and "Did you mean 'udgaaende'" in result.stderr
+    listing = _run("report", "--list")
+    assert listing.returncode == 0 and "ung-rusmidler" in listing.stdout and "enrolment" in listing.stdout
+    typo = _run("report", "--lsit")
+    assert typo.returncode == 2 and "--list" in typo.stderr
