@@ -152,7 +152,10 @@ def _positions(keys: pd.Series, lookup: pd.Series) -> np.ndarray:
 
 
 def _arrow_strings(s: pd.Series) -> pa.Array:
-    arr = s.array._pa_array if isinstance(s.dtype, pd.ArrowDtype) else pa.array(s.astype("string[pyarrow]").array)  # noqa: SLF001
+    if isinstance(s.dtype, pd.ArrowDtype):
+        arr = s.array._pa_array  # noqa: SLF001 (the Arrow data, no copy)
+    else:
+        arr = pa.array(s.astype("string[pyarrow]").array)
     arr = pc.cast(arr, pa.string())
     return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
 
@@ -250,7 +253,8 @@ class TemGrid:
         return out
 
 
-def tem_grid(episode: np.ndarray, order: np.ndarray, measures: Mapping[str, np.ndarray], registrations: int = 12) -> TemGrid:
+def tem_grid(episode: np.ndarray, order: np.ndarray, measures: Mapping[str, np.ndarray],
+             registrations: int = 12) -> TemGrid:
     """Place the TEM forms of each episode on the 1..K grid from one pass over pre-sorted forms.
 
     Parameters
@@ -538,7 +542,8 @@ def _ungmap(u: pd.DataFrame, ep: dict[str, np.ndarray], ep_ids: pd.Series, c: Ma
         return np.where(np.isnan(v), fallback, v)
 
     out["cannabis"] = used(["days_hash_30"])
-    out["centralstimulerende"] = given_else("used_centralstimulerende_30", used(c["drug_use"]["centralstimulerende_columns"]))
+    central = used(c["drug_use"]["centralstimulerende_columns"])
+    out["centralstimulerende"] = given_else("used_centralstimulerende_30", central)
     out["opioider"] = used(["days_opioider_30"])
     out["andre_stoffer"] = used(["days_andre_30"])
     out["stoffri"] = given_else("drug_free_30", 1.0 - used(c["drug_use"]["stoffri_columns"]))
@@ -636,7 +641,8 @@ def _prepare_tem(ctx: Context, prep: Prepared, ep_ids: pd.Series) -> None:
     if past:
         excluded[f"skema nr. {K + 1} eller senere i forløbet (opgjort ved {K}. registrering, fn 23)"] = past
     ctx.ledger_stages["tem"] = {"read": n, "kept": n - sum(excluded.values()), "excluded": excluded}
-    prep.tem_notes = {"group_forms": int(group.sum())}
+    recall = _floats(_col(tem, "recall_window_days"), n)
+    prep.tem_notes = {"group_forms": int(group.sum()), "tem30_forms": int((recall == 30).sum())}
     _groupings(prep)
     if _sensitivity(ctx) is not None:   # the optional model tables refit from the observed forms
         prep.form_values = {k: values[k] for k in _sensitivity(ctx)["measures"]}
@@ -698,12 +704,14 @@ def _groupings(prep: Prepared) -> None:
     zero = np.zeros(t.size, dtype=np.int64)
     alle = {"alle": T("Alle", "All")}
     beh_t = T("behandlingsforløb med mindst ét TEM-skema", "treatment episodes with at least one TEM form")
-    um_t = T("behandlingsforløb med UngMap og mindst ét TEM-skema", "treatment episodes with UngMap and at least one TEM form")
+    um_t = T("behandlingsforløb med UngMap og mindst ét TEM-skema",
+             "treatment episodes with UngMap and at least one TEM form")
     prep.groupings = {
         "behandling": Grouping("behandling", T("behandlingsforløb", "treatment episodes"), beh_t, ("alle",), alle,
                                np.where(beh, zero, -1)),
         "ungeprofil": Grouping("ungeprofil", T("set ift. Ungeprofiler", "by Ungeprofil"), um_t,
-                               tuple(p.lower() for p in PROFILES), {p.lower(): PROFILE_LABEL[p] for p in PROFILES}, profile),
+                               tuple(p.lower() for p in PROFILES), {p.lower(): PROFILE_LABEL[p] for p in PROFILES},
+                               profile),
         "risikoprofil": Grouping("risikoprofil", T("set ift. Risikoprofiler", "by Risikoprofil"), um_t,
                                  tuple(r.lower() for r in RISKS), {r.lower(): RISK_LABEL[r] for r in RISKS}, risk),
         "udskrivning": Grouping("udskrivning", T("set ift. udskrivningsårsag", "by discharge reason"),
@@ -994,10 +1002,10 @@ def _alder_koen(ctx: Context) -> Table:
 def _um_cohort_note(prep: Prepared) -> Text:
     n = prep.ungmap["episode"].size
     age = prep.c["cohort"]["ungmap_min_age"]
-    return T(f"Kohorte: behandlingsforløb med UngMap (n = {format_number(n, 'da')}); UngMap for unge under {age} år er ikke medtaget "
-             f"(seed 004 L2389-2391); ét UngMap pr. forløb.",
-             f"Cohort: treatment episodes with an UngMap (n = {format_number(n, 'en')}); UngMaps of youths under {age} are left out "
-             f"(seed 004 L2389-2391); one UngMap per episode.")
+    return T(f"Kohorte: behandlingsforløb med UngMap (n = {format_number(n, 'da')}); UngMap for unge under {age} år "
+             "er ikke medtaget (seed 004 L2389-2391); ét UngMap pr. forløb.",
+             f"Cohort: treatment episodes with an UngMap (n = {format_number(n, 'en')}); UngMaps of youths under {age} "
+             "are left out (seed 004 L2389-2391); one UngMap per episode.")
 
 
 def _distribution(table: Table, keys: Sequence[str], labels: Mapping[str, Text], codes: np.ndarray,
@@ -1015,7 +1023,8 @@ def _distribution(table: Table, keys: Sequence[str], labels: Mapping[str, Text],
 
 
 def _ref(value: Any) -> Cell:
-    return Cell(None if value is None else float(value), "percent", decimals=0 if value is None or float(value).is_integer() else 1)
+    whole = value is None or float(value).is_integer()
+    return Cell(None if value is None else float(value), "percent", decimals=0 if whole else 1)
 
 
 def _aldersfordeling(ctx: Context) -> Table:
@@ -1029,7 +1038,8 @@ def _aldersfordeling(ctx: Context) -> Table:
     for i, b in enumerate(bands):
         codes[(age >= b["min"]) & (age < b["max"] + 1)] = i
     table = Table(id="aldersfordeling", source="004-F6.6",
-                  title=T("Aldersfordeling for unge i behandling, UNG Rusmidler", "Age of youths in treatment, UNG Rusmidler"),
+                  title=T("Aldersfordeling for unge i behandling, UNG Rusmidler",
+                          "Age of youths in treatment, UNG Rusmidler"),
                   columns=[Column("antal", T("Antal", "Number")), Column("pct", T("Andel (%)", "Share (%)")),
                            Column("udbredelse_pct", T("Udbredelsesprogrammet (%)", "Dissemination programme (%)")),
                            Column("metode_pct", T("Metodeprogrammet (%)", "Method programme (%)"))], additive=True)
@@ -1050,7 +1060,8 @@ def _ungeprofil(ctx: Context) -> Table:
     """004-F6.11 (with 6.10, 6.12, 6.13 as printed constants): Ungeprofil distribution."""
     prep = _prep(ctx)
     refs = prep.c["references"]
-    table = Table(id="ungeprofil", source="004-F6.11", title=T("Ungeprofiler - UNG Rusmidler", "Ungeprofil - UNG Rusmidler"),
+    table = Table(id="ungeprofil", source="004-F6.11",
+                  title=T("Ungeprofiler - UNG Rusmidler", "Ungeprofil - UNG Rusmidler"),
                   columns=[Column("antal", T("Antal", "Number")), Column("pct", T("Andel (%)", "Share (%)")),
                            Column("danske_unge_pct", T("Danske unge generelt (%)", "Danish youth in general (%)")),
                            Column("udbredelse_pct", T("Udbredelsesprogrammet (%)", "Dissemination programme (%)")),
@@ -1117,8 +1128,10 @@ def _stofbelastning(ctx: Context) -> Table:
     prep = _prep(ctx)
     s12 = prep.ungmap["stofscore_12plus"]
     codes = np.where(np.isnan(s12), -1, s12).astype(np.int64)
-    table = Table(id="stofbelastning", source="004-F6.15", title=T("Stofbelastning - UNG Rusmidler", "Drug load - UNG Rusmidler"),
-                  columns=[Column("antal", T("Antal", "Number")), Column("pct", T("Andel (%)", "Share (%)"))], additive=True)
+    table = Table(id="stofbelastning", source="004-F6.15",
+                  title=T("Stofbelastning - UNG Rusmidler", "Drug load - UNG Rusmidler"),
+                  columns=[Column("antal", T("Antal", "Number")), Column("pct", T("Andel (%)", "Share (%)"))],
+                  additive=True)
     _distribution(table, ["stofscore_under_12", "stofscore_12plus"],
                   {"stofscore_under_12": T("Stofscore mindre end 12", "Drug score below 12"),
                    "stofscore_12plus": T("Stofscore 12 eller mere (12+)", "Drug score 12 or more (12+)")}, codes,
@@ -1193,8 +1206,10 @@ def _risikoprofil(ctx: Context) -> Table:
     """004-F6.18: Risikoprofil R0-R3 (count of stofscore 12+, psychiatric diagnosis, uddannelseshjælp)."""
     prep = _prep(ctx)
     risk = prep.ungmap["risk"]
-    table = Table(id="risikoprofil", source="004-F6.18", title=T("Risikoprofiler - UNG Rusmidler", "Risk profiles - UNG Rusmidler"),
-                  columns=[Column("antal", T("Antal", "Number")), Column("pct", T("Andel (%)", "Share (%)"))], additive=True)
+    table = Table(id="risikoprofil", source="004-F6.18",
+                  title=T("Risikoprofiler - UNG Rusmidler", "Risk profiles - UNG Rusmidler"),
+                  columns=[Column("antal", T("Antal", "Number")), Column("pct", T("Andel (%)", "Share (%)"))],
+                  additive=True)
     keys = [r.lower() for r in RISKS]
     _distribution(table, keys, {r.lower(): RISK_LABEL[r] for r in RISKS}, risk, link="ungmap_risiko")
     known = int((risk >= 0).sum())
@@ -1265,7 +1280,8 @@ def _udskrivning(ctx: Context) -> Table:
                   row_lines=())
     masks = {t: ep["discharged"] & (ep["type"] == TYPES.index(t)) for t in ("raadgivning", "behandling")}
     rows = _discharge_rows(ep, masks, links={"behandling": "udskrevne_behandling"})
-    ref = {"gns_laengde": Cell(smdb["gns_laengde"], "mean", decimals=1), "median_laengde": Cell(smdb["median_laengde"], "median", decimals=0),
+    ref = {"gns_laengde": Cell(smdb["gns_laengde"], "mean", decimals=1),
+           "median_laengde": Cell(smdb["median_laengde"], "median", decimals=0),
            "faerdigbehandlet_pct": Cell(smdb["faerdigbehandlet"], "percent", decimals=1),
            "udeblevet_pct": Cell(smdb["udeblevet"], "percent", decimals=1)}
     for key, cells in rows.items():
@@ -1278,12 +1294,13 @@ def _udskrivning(ctx: Context) -> Table:
              for t in ("raadgivning", "behandling")}
     table.add_row("udskrevet_pct", T("Udskrevne i pct. af alle indskrivninger", "Discharged, % of all enrolments"), share)
     cutoff = prep.c["cohort"]["data_cutoff"]
+    n_da, n_en = format_number(smdb["n"], "da"), format_number(smdb["n"], "en")
     table.notes.append(T(f"Kohorte: forløb udskrevet senest {cutoff}; indskrivningslængde = udskrivningsdato minus "
                          f"startdato ({prep.c['cohort']['los_convention']}). Andele af udskrevne med kendt årsag. "
-                         f"Anonym rådgivning har ingen udskrivning. SMDB: trykte landstal (Figur 6.20, n = {format_number(smdb['n'], 'da')}).",
+                         f"Anonym rådgivning har ingen udskrivning. SMDB: trykte landstal (Figur 6.20, n = {n_da}).",
                          f"Cohort: episodes discharged by {cutoff}; length of stay = discharge date minus start date "
                          f"({prep.c['cohort']['los_convention']}). Shares of discharges with a known reason. Anonymous "
-                         f"counselling has no discharge. SMDB: printed national figures (Figure 6.20, n = {format_number(smdb['n'], 'en')})."))
+                         f"counselling has no discharge. SMDB: printed national figures (Figure 6.20, n = {n_en})."))
     return table
 
 
@@ -1321,7 +1338,8 @@ def _udskrivning_risikoprofil(ctx: Context) -> Table:
     table.tests.append(_test_row("faerdigbehandlet_pct", T("Udskrivningsårsag efter risikoprofil",
                                                           "Discharge reason by risk profile"), res, hide))
     los_sel = dis & (risk >= 0)
-    table.tests.append(_test_row("gns_laengde", T("Indskrivningslængde efter risikoprofil", "Length of stay by risk profile"),
+    table.tests.append(_test_row("gns_laengde", T("Indskrivningslængde efter risikoprofil",
+                                                  "Length of stay by risk profile"),
                                  _kruskal(ctx, ep["los"][los_sel], risk[los_sel])))
     table.notes.append(T("Kohorte: udskrevne behandlingsforløb; risikoprofil fra forløbets UngMap. Forløb uden UngMap "
                          "eller med ukendt risikoprofil står i kolonnen 'Uden risikoprofil' (A18: 216 udskrevne mod 188 "
@@ -1344,7 +1362,8 @@ def _ydelser(ctx: Context) -> Table:
     labels = {"svc_raadgivning": ("raadgivning", T("Rådgivning", "Counselling")),
               "svc_individuel_behandling": ("individuel_behandling", T("Individuel behandling", "Individual treatment")),
               "svc_gruppeforloeb": ("gruppeforloeb", T("Gruppeforløb", "Group course")),
-              "svc_inddragelse_paaroerende": ("inddragelse_paaroerende", T("Inddragelse af pårørende", "Involving relatives")),
+              "svc_inddragelse_paaroerende": ("inddragelse_paaroerende",
+                                              T("Inddragelse af pårørende", "Involving relatives")),
               "svc_andet": ("andet", T("Andet", "Other"))}
     for svc, (key, label) in labels.items():
         cells = {}
@@ -1398,7 +1417,8 @@ def _unit_type(prep: Prepared, *types: str) -> np.ndarray:
 def _trajectory_note(prep: Prepared, m: Measure, g: Grouping) -> list[Text]:
     K = prep.grids[g.grid].registrations
     n = int((g.codes >= 0).sum())
-    notes = [T(f"Kohorte: {g.cohort.da} (n = {format_number(n, 'da')}).", f"Cohort: {g.cohort.en} (n = {format_number(n, 'en')})."),
+    notes = [T(f"Kohorte: {g.cohort.da} (n = {format_number(n, 'da')}).",
+               f"Cohort: {g.cohort.en} (n = {format_number(n, 'en')})."),
              T(f"Skemaerne ordnes efter dato i hvert forløb; de første {K} indgår (fn 23). LOCF: mangler et skema eller et "
                "svar, føres forløbets sidste besvarelse af spørgsmålet frem (fn 4/8/23); et forløb uden svar ved 1. "
                "registrering indgår fra sit første svar. Ved siden af står de observerede besvarelser (completers): "
@@ -1411,18 +1431,21 @@ def _trajectory_note(prep: Prepared, m: Measure, g: Grouping) -> list[Text]:
     c = prep.c["tem"]
     if m.key == "samlet_trivsel":
         ref = float(prep.c["references"]["danske_unge"]["trivsel"])
-        notes.append(T(f"Samlet trivsel = gennemsnit af personlig trivsel, nære relationer og social trivsel ({c['samlet_method']}, "
-                       f"{c['samlet_missing']}; A22). Danske unge generelt: {format_number(ref, 'da', 2)} (trykt konstant).",
+        notes.append(T(f"Samlet trivsel = gennemsnit af personlig trivsel, nære relationer og social trivsel "
+                       f"({c['samlet_method']}, {c['samlet_missing']}; A22). Danske unge generelt: "
+                       f"{format_number(ref, 'da', 2)} (trykt konstant).",
                        f"Overall well-being = mean of personal well-being, close relations and social well-being "
                        f"({c['samlet_method']}, {c['samlet_missing']}; A22). Danish youth in general: "
                        f"{format_number(ref, 'en', 2)} (printed constant)."))
     if m.test == "days":
-        notes.append(T(f"Dage seneste uge; TEM 30-skemaer (30 dages genkaldelse, fn 9): {c['tem30']} (A38).",
-                       f"Days in the last week; TEM 30 forms (30-day recall, fn 9): {c['tem30']} (A38)."))
+        n30 = prep.tem_notes.get("tem30_forms", 0)
+        notes.append(T(f"Dage seneste uge; {n30} TEM 30-skemaer (30 dages genkaldelse, fn 9): {c['tem30']} (A38).",
+                       f"Days in the last week; {n30} TEM 30 forms (30-day recall, fn 9): {c['tem30']} (A38)."))
     if m.key == "stoffri":
-        notes.append(T(f"Stoffri den seneste uge: {c['drug_free_method']} (spørgsmålet, ellers 0 dage med cannabis og andre "
-                       "stoffer).", f"Drug-free in the last week: {c['drug_free_method']} (the item, else 0 days of cannabis "
-                       "and other drugs)."))
+        notes.append(T(f"Stoffri den seneste uge: {c['drug_free_method']} (spørgsmålet, ellers 0 dage med cannabis "
+                       "og andre stoffer).",
+                       f"Drug-free in the last week: {c['drug_free_method']} (the item, else 0 days of cannabis and "
+                       "other drugs)."))
     return notes
 
 
@@ -1497,7 +1520,8 @@ def _sensitivity(ctx: Context) -> dict[str, Any] | None:
     """The model-based sensitivity analysis asked for in ``ReportOptions.extra["sensitivity"]``, or None.
 
     ``extra["sensitivity"]``: ``"mixedlm"`` / ``True`` (random-intercept mixed model) or ``"gee"``;
-    ``extra["sensitivity_measures"]`` overrides the measures listed in the constants file.
+    ``extra["sensitivity_measures"]`` (a list or a comma-separated string) overrides the measures listed
+    in the constants file. From the command line: ``--set sensitivity=gee --set sensitivity_measures=stoffri``.
     """
     want = ctx.options.extra.get("sensitivity")
     if not want:
@@ -1507,7 +1531,7 @@ def _sensitivity(ctx: Context) -> dict[str, Any] | None:
     if method not in ("mixedlm", "gee"):
         raise ValueError(f"sensitivity must be 'mixedlm' or 'gee', got {want!r}")
     measures = ctx.options.extra.get("sensitivity_measures", conf["measures"])
-    measures = [measures] if isinstance(measures, str) else list(measures)
+    measures = [x.strip() for x in measures.split(",") if x.strip()] if isinstance(measures, str) else list(measures)
     unknown = [m for m in measures if m not in MEASURE]
     if unknown:
         raise ValueError(f"unknown TEM measure(s) {unknown}; one of {', '.join(MEASURE)}")
@@ -1560,9 +1584,10 @@ def _model_table(ctx: Context, m: Measure, sens: Mapping[str, Any], tid: str, ti
                         "linear mixed model with a random intercept per episode (REML)"),
             "gee": (f"GEE med {sens['cov_struct']} arbejdskorrelation og robuste standardfejl",
                     f"GEE with {sens['cov_struct']} working correlation and robust standard errors")}[sens["method"]]
-    sub_da = (f"; tilpasset på en tilfældig delmængde af {format_number(res.n_persons_used, 'da')} forløb (seed {res.seed})"
+    used_da, used_en = format_number(res.n_persons_used, "da"), format_number(res.n_persons_used, "en")
+    sub_da = (f"; tilpasset på en tilfældig delmængde af {used_da} forløb (seed {res.seed})"
               if res.subsampled else "")
-    sub_en = (f"; fitted on a random subset of {format_number(res.n_persons_used, 'en')} episodes (seed {res.seed})"
+    sub_en = (f"; fitted on a random subset of {used_en} episodes (seed {res.seed})"
               if res.subsampled else "")
     table.notes.insert(0, T(
         f"Følsomhedsanalyse (evalkit.compare.model_means): middelværdi pr. registrering fra en {what[0]}, kun på "
@@ -1614,7 +1639,8 @@ def _counts_specs() -> list[TableSpec]:
                       T("Antal unge i rådgivningsforløb (både anonyme og ikke anonyme forløb), der indgår i hver "
                         "TEM-registrering", "Youths in counselling (anonymous or not) included at each TEM registration"),
                       "main", lambda p: _unit_type(p, "raadgivning", "anonym_raadgivning"),
-                      T("Kohorte: rådgivningsforløb med mindst ét TEM-skema.", "Cohort: counselling episodes with at least one TEM form.")),
+                      T("Kohorte: rådgivningsforløb med mindst ét TEM-skema.",
+                        "Cohort: counselling episodes with at least one TEM form.")),
         _counts_table("tem_antal_gruppe", "004-F6.24",
                       T("Antal unge, der har deltaget i gruppeforløb og indgår i hver TEM-registrering",
                         "Youths in group courses included at each TEM registration"),
@@ -1624,7 +1650,8 @@ def _counts_specs() -> list[TableSpec]:
         _counts_table("tem_antal_behandling", "004-F6.25",
                       T("Antal unge i behandling, der indgår i hver TEM-registrering",
                         "Youths in treatment included at each TEM registration"), "main", beh,
-                      T("Kohorte: behandlingsforløb med mindst ét TEM-skema.", "Cohort: treatment episodes with at least one TEM form.")),
+                      T("Kohorte: behandlingsforløb med mindst ét TEM-skema.",
+                        "Cohort: treatment episodes with at least one TEM form.")),
         _counts_table("tem_antal_udskrevne", "004-F6.29",
                       T("Antal unge, udskrevet af behandling, der indgår i hver TEM-registrering",
                         "Youths discharged from treatment included at each TEM registration"), "main",
@@ -1662,7 +1689,8 @@ SPEC = ReportSpec(
     tables=(
         TableSpec("forloeb_type", "004-F6.3", T("Antal forløb efter type og forløb", "Episodes by type and cohort"),
                   _forloeb_type),
-        TableSpec("forloeb_kommune", "004-F6.3", T("Antal forløb efter kommune og type", "Episodes by municipality and type"),
+        TableSpec("forloeb_kommune", "004-F6.3",
+                  T("Antal forløb efter kommune og type", "Episodes by municipality and type"),
                   _forloeb_kommune),
         TableSpec("alder_koen", "004-F6.4", T("Aldersgennemsnit og kønsfordeling", "Mean age and sex"), _alder_koen),
         TableSpec("aldersfordeling", "004-F6.6", T("Aldersfordeling ved UngMap", "Age at UngMap"), _aldersfordeling),
@@ -1671,10 +1699,12 @@ SPEC = ReportSpec(
         TableSpec("stofbelastning", "004-F6.15", T("Stofbelastning", "Drug load"), _stofbelastning),
         TableSpec("stofbelastning_sammenligning", "004-F6.16a", T("Stofbelastning sammenlignet", "Drug load compared"),
                   _stofbelastning_sammenligning),
-        TableSpec("andre_vanskeligheder", "004-F6.17", T("Andre vanskeligheder", "Other difficulties"), _andre_vanskeligheder),
+        TableSpec("andre_vanskeligheder", "004-F6.17", T("Andre vanskeligheder", "Other difficulties"),
+                  _andre_vanskeligheder),
         TableSpec("risikoprofil", "004-F6.18", T("Risikoprofiler", "Risk profiles"), _risikoprofil),
         TableSpec("udskrivning", "004-F6.19", T("Udskrivninger", "Discharges"), _udskrivning),
-        TableSpec("udskrivning_risikoprofil", "004-F6.21", T("Udskrivning set ift. risikoprofil", "Discharge by risk profile"),
+        TableSpec("udskrivning_risikoprofil", "004-F6.21",
+                  T("Udskrivning set ift. risikoprofil", "Discharge by risk profile"),
                   _udskrivning_risikoprofil),
         TableSpec("ydelser", "004-F6.22", T("Ydelser", "Services"), _ydelser),
         *_counts_specs(),

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import re
 from fractions import Fraction
 
 import numpy as np
