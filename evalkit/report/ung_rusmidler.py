@@ -823,7 +823,8 @@ def _test_row(row: str, outcome: Text, res: Any, hide: bool = False, note: str |
                    effect_size_name=getattr(res, "effect_size_name", None) or None,
                    effect_size_ci=(_f(es_ci[0]), _f(es_ci[1])), estimate=_f(getattr(res, "estimate", None)),
                    estimate_name=getattr(res, "estimate_name", None) or None,
-                   estimate_ci=(_f(est_ci[0]), _f(est_ci[1])), suppressed=hide, note=note)
+                   estimate_ci=(_f(est_ci[0]), _f(est_ci[1])), suppressed=hide,
+                   note=note or getattr(res, "note", None) or None)
 
 
 def _small(ctx: Context, *counts: float) -> bool:
@@ -870,6 +871,7 @@ class _NotComputed:
 
     method: str
     n: int
+    note: str = ""
     statistic: float = math.nan
     p_value: float = math.nan
     effect_size: float = math.nan
@@ -883,7 +885,8 @@ def _chi_square(ctx: Context, table: np.ndarray) -> tuple[Any, bool]:
     try:
         res = _quiet(chi_square, table)
     except (TypeError, ValueError) as exc:   # e.g. an r x c Fisher test on a tiny table
-        res = _NotComputed(method=f"Chi-square/Fisher (not computed: {exc})", n=int(table.sum()))
+        res = _NotComputed(method="Chi-square/Fisher (not computed)", n=int(table.sum()),
+                           note=f"evalkit.compare.chi_square failed on this table: {exc}")
     return res, _small(ctx, *table.ravel())
 
 
