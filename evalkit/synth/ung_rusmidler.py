@@ -893,6 +893,11 @@ class _Published:
         seed[:, 0] = np.where(s12, rng.uniform(*sh["hash"]["stofscore_12plus"], n), rng.uniform(*sh["hash"]["other"], n))
         seed[:, 5] = rng.uniform(*sh["opioider"], n)
         seed = np.where(used, seed, 0)
+        # keep the draws off the boundary: only the designated youths have 17 or 18 days (A21)
+        total = seed[:, :5].sum(axis=1)
+        want = np.where(s12, np.where(total < 19, rng.uniform(19, 32, n), total),
+                        np.where(total > 16, rng.uniform(1, 16, n), total))
+        seed[:, :5] *= (want / np.maximum(total, 1e-9))[:, None]
         lb = np.where(used, 1, 0).astype(float)
         ub = np.where(used, 30, 0).astype(float)
         for b, vec in zip(self.boundary, um["boundary_days"]):
@@ -901,14 +906,14 @@ class _Published:
         rows = _Rows(n * 6)
         below = _choose(rng, np.flatnonzero(~s12 & (used[:, :5].sum(axis=1) >= 2)), um["just_below_days"])
         for i in range(n):
-            if not used[i, :5].any():
+            if not used[i, :5].any() or i in self.boundary:
                 continue
             if s12[i]:
-                rows.add(var[i, :5], 18, 150)
+                rows.add(var[i, :5], 19, 150)          # stofscore > 12 (12+ under either reading)
             elif i in below:
-                rows.add(var[i, :5], 17)
+                rows.add(var[i, :5], 17)               # stofscore 11,33
             else:
-                rows.add(var[i, :5], 0, 17)
+                rows.add(var[i, :5], 0, 16)
         # stofscore = 100 * days / 150, so sum(days) = 1.5 * sum(stofscore): bounds on days
         v, dec = _printed(um["stofscore_mean"])
         h = Fraction(2, 5 * 10 ** dec)                        # inner 4/5 of the half unit

@@ -269,6 +269,7 @@ def test_f6_15_16a_stofscore(f):
     assert (literal[um["total5"] == 18] == 12).any()
     strict = (um["total5"] >= 19).sum()
     assert strict < k12                                                    # "> 12" counts fewer
+    assert (um["total5"] == 18).sum() <= 6 and (um["total5"] == 17).sum() <= 4   # no pile-up at the boundary
 
 
 def test_f6_17_other_difficulties(f):
