@@ -31,7 +31,9 @@ def _data(report: str, persons: int, fmt: str, root: Path) -> Path:
     folder = root / f"{report}_{persons}_{fmt}"
     if not (folder / ".complete").exists():
         t = time.perf_counter()
-        write_export(generate(report, persons), folder, fmt)  # type: ignore[arg-type]
+        # Issue 8: about 12 TEM forms per youth at scale, skewed like the seed's counts tables.
+        extra = {"tem_per_person": 12.0} if report == "ung-rusmidler" else {}
+        write_export(generate(report, persons, **extra), folder, fmt)  # type: ignore[arg-type]
         (folder / ".complete").write_text(f"{time.perf_counter() - t:.1f}\n", encoding="ascii")
     return folder
 

@@ -360,6 +360,9 @@ def synth(
     seed: Optional[int] = typer.Option(None, "--seed", help="Random seed (default: the generator's fixed seed)."),
     output_format: ExportFormatOpt = typer.Option(ExportFormatOpt.csv, "--format", "-f",
                                                   help="csv (;, decimal comma, cp1252), csv-utf8, xlsx or parquet."),
+    tem_per_person: Optional[float] = typer.Option(None, "--tem-per-person", min=1.0,
+                                                   help="ung-rusmidler only: mean TEM forms per youth (default: "
+                                                        "the seed's skewed counts)."),
 ) -> None:
     """Write a synthetic export with the published distributions, of any size.
 
@@ -376,7 +379,11 @@ def synth(
         _err(f"evalkit synth: unknown report '{name}'.{_suggest(name, list(GENERATORS))} "
              f"Known: {', '.join(GENERATORS)}.")
         raise typer.Exit(EXIT_USAGE)
-    tables = generate(name, persons, seed)
+    extra = {"tem_per_person": tem_per_person} if tem_per_person is not None else {}
+    if extra and name != "ung-rusmidler":
+        _err("evalkit synth: --tem-per-person applies to --report ung-rusmidler only.")
+        raise typer.Exit(EXIT_USAGE)
+    tables = generate(name, persons, seed, **extra)
     paths = write_export(tables, out, output_format.value)  # type: ignore[arg-type]
     for p in paths:
         _err(f"wrote {p}")
