@@ -135,7 +135,9 @@ def chi_square(
         res = stats.fisher_exact(nonempty, method=stats.MonteCarloMethod(n_resamples=mc["n_resamples"],
                                                                           rng=np.random.default_rng(mc["seed"])))
         return GroupResult(**common, method=f"Fisher-Freeman-Halton (Monte Carlo, {mc['n_resamples']} tables, seed {mc['seed']})",
-                           statistic=float(res.statistic), statistic_name="table_probability", p_value=float(res.pvalue))
+                           # scipy returns 1-element arrays here for some small tables
+                           statistic=float(np.ravel(res.statistic)[0]), statistic_name="table_probability",
+                           p_value=float(np.ravel(res.pvalue)[0]))
     res = stats.chi2_contingency(nonempty, correction=correction)
     use_cc = correction and nonempty.shape == (2, 2)
     return GroupResult(**common, method="Pearson chi-square" + (" (Yates-corrected)" if use_cc else ""),
