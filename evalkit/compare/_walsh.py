@@ -12,8 +12,9 @@ For n = 10,000 pairs that is 50 million values, too many to build for every stra
    distinct values, weighted by how often each pair occurs, are sorted and cumulated;
 2. *small n*: all sums are built and partitioned;
 3. otherwise a *counting selection*: ``#{sums <= t}`` costs one ``searchsorted`` (O(n log n)); a
-   bracket [lo, hi] around the k-th value is narrowed by interpolation/bisection until it holds
-   O(n) sums, which are then gathered and partitioned.
+   bracket [lo, hi] around the k-th value is started from the sums of a thinned, evenly spaced
+   subsample, narrowed by Illinois false position on the counting function until it holds O(n)
+   sums, which are then gathered and partitioned. Adjacent ranks (an even median) share one search.
 """
 
 from __future__ import annotations
