@@ -25,15 +25,15 @@ HERE = Path(__file__).resolve().parent
 
 
 def _data(report: str, persons: int, fmt: str, root: Path) -> Path:
-    from evalkit.io.writers import write_export
-    from evalkit.synth import generate
-
+    """Generate (once) the synthetic export with `evalkit synth` in its own process."""
     folder = root / f"{report}_{persons}_{fmt}"
     if not (folder / ".complete").exists():
         t = time.perf_counter()
-        # Issue 8: about 12 TEM forms per youth at scale, skewed like the seed's counts tables.
-        extra = {"tem_per_person": 12.0} if report == "ung-rusmidler" else {}
-        write_export(generate(report, persons, **extra), folder, fmt)  # type: ignore[arg-type]
+        cmd = [sys.executable, "-m", "evalkit", "synth", str(folder), "--report", report, "--persons", str(persons),
+               "--format", fmt]
+        if report == "ung-rusmidler":
+            cmd += ["--tem-per-person", "12"]  # issue 8: about 12 TEM forms per youth, skewed like the seed
+        subprocess.run(cmd, check=True, capture_output=True)
         (folder / ".complete").write_text(f"{time.perf_counter() - t:.1f}\n", encoding="ascii")
     return folder
 

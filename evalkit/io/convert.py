@@ -237,6 +237,9 @@ def to_date(arr: pa.Array, formats: tuple[str, ...] = ("dmy", "iso")) -> Convert
 
 
 def _date_range_check(values: pa.Array, failures: list[Failure]) -> Converted:
+    bounds = pc.min_max(values).as_py()
+    if bounds["min"] is None or (np.datetime64(bounds["min"]) >= MIN_DATE and np.datetime64(bounds["max"]) <= MAX_DATE):
+        return Converted(values, failures)
     as_np = values.to_numpy(zero_copy_only=False).astype("datetime64[D]")
     valid = ~np.isnat(as_np)
     out_of_range = valid & ((as_np < MIN_DATE) | (as_np > MAX_DATE))

@@ -62,6 +62,11 @@ def is_cpr_like(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
     Vectorised with pyarrow compute; nulls are ``False``.
     """
     values = pc.cast(values, pa.string())
+    n = len(values)
+    lengths = pc.utf8_length(values)
+    bounds = pc.min_max(lengths).as_py()
+    if bounds["max"] is None or bounds["max"] < 10:
+        return np.zeros(n, dtype=bool)  # every value is shorter than a CPR number
     match = pc.fill_null(pc.match_substring_regex(values, _CPR_FULL), False)
     mask = np.asarray(match.to_numpy(zero_copy_only=False), dtype=bool)
     if not mask.any():

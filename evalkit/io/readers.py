@@ -273,6 +273,10 @@ def _drop_blank_rows(raw: RawTable) -> None:
     """Rows whose every cell is empty: trailing ones are not rows at all, interior ones are excluded."""
     if not raw.columns or len(raw.row_numbers) == 0:
         return
+    # Fast path: one column without a single empty cell proves there is no blank row.
+    for col in raw.columns:
+        if col.null_count == 0 and not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
+            return
     blank = np.ones(len(raw.row_numbers), dtype=bool)
     for col in raw.columns:
         valid = np.asarray(col.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
@@ -437,8 +441,10 @@ def read_parquet(path: Path, name: str) -> RawTable:
     except (pa.ArrowInvalid, OSError) as exc:
         raise NotATable(f"the file is not a Parquet table: {_short(exc)}") from exc
     headers = [str(c) for c in table.column_names]
-    columns = [table.column(i).combine_chunks() for i in range(table.num_columns)]
-    columns = [c.dictionary_decode() if pa.types.is_dictionary(c.type) else c for c in columns]
+    # Columns stay chunked as Parquet's row groups made them: combining 12M-row string columns would
+    # copy them all once more (seconds and gigabytes at national scale) for nothing.
+    columns = [table.column(i) for i in range(table.num_columns)]
+    columns = [pc.cast(c, c.type.value_type) if pa.types.is_dictionary(c.type) else c for c in columns]
     raw = RawTable(name=name, file=path.name, headers=headers, columns=columns,
                    row_numbers=np.arange(1, table.num_rows + 1, dtype=np.int64), row_word="record",
                    decimal=".", thousands=None)
