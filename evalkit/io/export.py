@@ -266,6 +266,26 @@ def _key_array(frame: pd.DataFrame, columns: tuple[str, ...]) -> pa.Array:
     return pc.binary_join_element_wise(*parts, "\x1f")
 
 
+def _has_duplicates(keys: pa.Array | pa.ChunkedArray) -> bool:
+    """Whether any key occurs twice: sort once and compare neighbours (much cheaper than hashing 12M strings)."""
+    if len(keys) < 2:
+        return False
+    ordered = pc.take(keys, pc.sort_indices(keys))
+    if isinstance(ordered, pa.ChunkedArray):
+        ordered = ordered.combine_chunks()
+    same = pc.equal(ordered.slice(1), ordered.slice(0, len(ordered) - 1))
+    return bool(pc.any(same).as_py())
+
+
+def _is_in_encoded(child: pa.Array | pa.ChunkedArray, parent: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """``is_in`` through the child's dictionary: each distinct key is looked up once (12M rows, 1M keys)."""
+    encoded = pc.dictionary_encode(child)
+    if isinstance(encoded, pa.ChunkedArray):
+        encoded = encoded.combine_chunks() if encoded.num_chunks != 1 else encoded.chunk(0)
+    found_per_key = pc.is_in(encoded.dictionary, value_set=parent)
+    return pc.take(found_per_key, encoded.indices)
+
+
 def _check_keys(frames: dict[str, pd.DataFrame], rows: dict[str, np.ndarray], files: dict[str, str],
                 spec: DatasetSpec, severity: str, problems: ProblemList, ledger: Ledger, exclude: bool) -> None:
     for tspec in spec.tables:
@@ -273,6 +293,8 @@ def _check_keys(frames: dict[str, pd.DataFrame], rows: dict[str, np.ndarray], fi
         if name not in frames or not tspec.primary_key:
             continue
         frame = frames[name]
+        if not _has_duplicates(_key_array(frame, tspec.primary_key)):
+            continue
         dup = frame.duplicated(subset=list(tspec.primary_key), keep=False).to_numpy()
         if dup.any():
             keys = ", ".join(tspec.primary_key)
@@ -292,7 +314,7 @@ def _check_keys(frames: dict[str, pd.DataFrame], rows: dict[str, np.ndarray], fi
             parent = frames[fk.references]
             child_keys = _key_array(frame, fk.columns)
             parent_keys = _key_array(parent, tuple(fk.columns))
-            found = pc.is_in(child_keys, value_set=parent_keys)
+            found = _is_in_encoded(child_keys, parent_keys)
             orphan = np.asarray(pc.and_(pc.invert(found), pc.is_valid(child_keys)).to_numpy(zero_copy_only=False),
                                 dtype=bool)
             if orphan.any():
