@@ -57,9 +57,12 @@ def _is_text(arr: pa.Array) -> bool:
 
 
 def _text(arr: pa.Array) -> pa.Array:
-    """Trimmed text with empty strings as null."""
+    """Trimmed text with empty strings as null (the null-replacing pass runs only when one is empty)."""
     arr = pc.utf8_trim_whitespace(pc.cast(arr, pa.string()))
-    return pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.string()), arr)
+    empty = pc.equal(arr, "")
+    if not pc.any(empty).as_py():
+        return arr
+    return pc.if_else(empty, pa.scalar(None, pa.string()), arr)
 
 
 def _number_pattern(decimal: str, thousands: str | None) -> str:
