@@ -18,6 +18,10 @@ import io
 
 from evalkit.report.model import Table
 
+#: Row-key suffixes of a trajectory's LOCF line and of its completers (observed cases) line.
+LOCF_SUFFIXES = frozenset({"locf"})
+OBSERVED_SUFFIXES = frozenset({"observeret", "observed", "completers", "gennemfoerte"})
+
 
 def figure(table: Table, lang: str = "da"):
     """The matplotlib Figure for ``table`` (``None`` if it has no plot). Suppressed cells are gaps."""
@@ -28,18 +32,26 @@ def figure(table: Table, lang: str = "da"):
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(7.5, 3.8), dpi=100)
+    fig = Figure(figsize=(9.0, 3.8), dpi=100)
     ax = fig.add_subplot(1, 1, 1)
     rows = [r for r in table.rows if table.plot_rows is None or r.key in table.plot_rows]
     cols = [c for c in table.columns if any(_num(r.cells.get(c.key)) is not None for r in rows)
             and (table.plot_columns is None or c.key in table.plot_columns)]
     if table.plot == "lines":
         x = list(range(1, len(cols) + 1))
+        colours: dict[str, str] = {}
         for r in rows:
             y = [_num(r.cells.get(c.key)) for c in cols]
-            ax.plot(x, [float("nan") if v is None else v for v in y], marker="o", label=r.label(lang))
-        ax.set_xticks(x, [c.label(lang) for c in cols])
-        ax.legend(fontsize=8, loc="best")
+            # A completers/observed line shares the colour of its LOCF line and is dashed.
+            group, _, kind = r.key.rpartition("_")
+            observed = kind in OBSERVED_SUFFIXES
+            style = {"linestyle": "--", "marker": "s", "markersize": 4} if observed else {"marker": "o"}
+            if observed and group in colours:
+                style["color"] = colours[group]
+            line, = ax.plot(x, [float("nan") if v is None else v for v in y], label=r.label(lang), **style)
+            colours.setdefault(group if kind in LOCF_SUFFIXES | OBSERVED_SUFFIXES else r.key, line.get_color())
+        ax.set_xticks(x, [c.label(lang) for c in cols], fontsize=8)
+        ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
     elif table.plot == "bars":
         col = cols[0]
         labels = [r.label(lang) for r in rows]
