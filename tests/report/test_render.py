@@ -136,3 +136,10 @@ def test_html_in_headless_chromium():
     result = probe(render(report, "html"))
     assert result["tables"] == len(report.tables)
     assert result["images"] == 1 and result["loaded"] == 1
+
+
+def test_terminal_does_not_read_data_labels_as_markup():
+    report = fixed_report()
+    report.table("counts").rows[0].label = T("Hold [A] [/] [bold]x")
+    text = render(report, "terminal")
+    assert "Hold [A] [/] [bold]x" in text
