@@ -448,9 +448,11 @@ def verify(
         table = RichTable(title=f"evalkit verify: {', '.join(c.path for c in cats)}", title_justify="left")
         for h in ("figure", "printed", "computed", "status", "reason"):
             table.add_column(h)
+        from rich.markup import escape
+
         for r in results:
             computed = "" if r.computed is None else f"{r.computed:.6g}"
-            table.add_row(r.id, r.printed, computed, r.status, r.reason or "")
+            table.add_row(escape(r.id), escape(r.printed), computed, r.status, escape(r.reason or ""))
         console.print(table)
         console.print(f"{counts['pass']} pass, {counts['fail']} fail, {counts['known-deviation']} known deviations "
                       f"({counts['total']} figures)")
