@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -18,6 +17,7 @@ from scipy import stats
 from evalkit.io.schema import dataset
 from evalkit.synth import hcs
 from evalkit.synth.hcs import generate
+from tests.synth.schema_check import check_schema
 
 SPEC = dataset("hcs")
 
@@ -30,32 +30,6 @@ def sample() -> dict[str, pd.DataFrame]:
 @pytest.fixture(scope="module")
 def big() -> dict[str, pd.DataFrame]:
     return generate(persons=4000, seed=11)
-
-
-def _check_schema(tables: dict[str, pd.DataFrame]) -> None:
-    arrow = {"id": pa.string(), "string": pa.string(), "int": pa.int64(), "float": pa.float64(),
-             "bool": pa.bool_(), "date": pa.date32()}
-    assert sorted(tables) == sorted(SPEC.table_names)
-    for tspec in SPEC.tables:
-        frame = tables[tspec.name]
-        assert list(frame.columns) == tspec.column_names
-        for col in tspec.columns:
-            s = frame[col.name]
-            if col.dtype == "category":
-                assert isinstance(s.dtype, pd.CategoricalDtype)
-                assert list(s.cat.categories) == col.codes and s.cat.ordered == col.ordered
-            else:
-                assert s.dtype == pd.ArrowDtype(arrow[col.dtype]), (tspec.name, col.name, s.dtype)
-            if not col.nullable:
-                assert s.notna().all(), (tspec.name, col.name)
-            if col.min is not None:
-                assert (s.dropna() >= col.min).all(), (tspec.name, col.name)
-            if col.max is not None:
-                assert (s.dropna() <= col.max).all(), (tspec.name, col.name)
-        assert not frame.duplicated(list(tspec.primary_key)).any(), tspec.name
-        for fk in tspec.foreign_keys:
-            child, = fk.columns
-            assert frame[child].isin(tables[fk.references][child]).all(), (tspec.name, child)
 
 
 def _check_rules(t: dict[str, pd.DataFrame]) -> None:
@@ -109,7 +83,7 @@ def _check_rules(t: dict[str, pd.DataFrame]) -> None:
 
 
 def test_schema_matches_dictionary(sample):
-    _check_schema(sample)
+    check_schema(sample, SPEC)
 
 
 def test_model_rules(sample):
@@ -225,7 +199,7 @@ def test_deterministic(sample):
 def test_any_size_follows_the_rules(n, seed):
     t = generate(persons=n, seed=seed)
     assert len(t["hcs_deltagere"]) == n
-    _check_schema(t)
+    check_schema(t, SPEC)
     _check_rules(t)
 
 

@@ -14,7 +14,6 @@ from fractions import Fraction
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -25,6 +24,8 @@ from evalkit.synth.udgaaende import PUBLISHED, design, generate
 
 ES, PS = "erhvervsskole", "produktionsskole"
 TP = ["indskrivning", "afslutning", "opfoelgning"]
+from tests.synth.schema_check import check_schema
+
 SPEC = dataset("udgaaende")
 
 
@@ -361,32 +362,6 @@ def test_boundary_rules_do_not_change_the_counts(sample):
 # ------------------------------------------------------------------- schema and structure
 
 
-def _check_schema(tables: dict[str, pd.DataFrame]) -> None:
-    arrow = {"id": pa.string(), "string": pa.string(), "int": pa.int64(), "float": pa.float64(),
-             "bool": pa.bool_(), "date": pa.date32()}
-    assert sorted(tables) == sorted(SPEC.table_names)
-    for tspec in SPEC.tables:
-        frame = tables[tspec.name]
-        assert list(frame.columns) == tspec.column_names
-        for col in tspec.columns:
-            s = frame[col.name]
-            if col.dtype == "category":
-                assert isinstance(s.dtype, pd.CategoricalDtype)
-                assert list(s.cat.categories) == col.codes and s.cat.ordered == col.ordered
-            else:
-                assert s.dtype == pd.ArrowDtype(arrow[col.dtype]), (tspec.name, col.name, s.dtype)
-            if not col.nullable:
-                assert s.notna().all(), (tspec.name, col.name)
-            if col.min is not None:
-                assert (s.dropna() >= col.min).all(), (tspec.name, col.name)
-            if col.max is not None:
-                assert (s.dropna() <= col.max).all(), (tspec.name, col.name)
-        assert not frame.duplicated(list(tspec.primary_key)).any(), tspec.name
-        for fk in tspec.foreign_keys:
-            parent = tables[fk.references]
-            assert frame[list(fk.columns)[0]].isin(parent[list(fk.columns)[0]]).all()
-
-
 def _check_structure(tables: dict[str, pd.DataFrame]) -> None:
     d, r = tables["deltagere"], tables["registreringer"]
     per = r.groupby("person_id")["tidspunkt"].apply(lambda s: tuple(sorted(s.astype(str), key=TP.index)))
@@ -408,7 +383,7 @@ def _check_structure(tables: dict[str, pd.DataFrame]) -> None:
 
 
 def test_schema_matches_dictionary(sample):
-    _check_schema(sample)
+    check_schema(sample, SPEC)
     _check_structure(sample)
 
 
@@ -451,7 +426,7 @@ def test_design_scaling_identity():
 def test_any_size_is_a_valid_export(n, seed):
     t = generate(persons=n, seed=seed)
     assert len(t["deltagere"]) == n and t["deltagere"]["person_id"].is_unique
-    _check_schema(t)
+    check_schema(t, SPEC)
     _check_structure(t)
 
 
