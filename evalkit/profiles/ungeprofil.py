@@ -82,10 +82,7 @@ def ungeprofil(
     e_val, e_nan = as_bool(severe_externalising, "severe_externalising")
     missing = i_nan | e_nan
     codes = np.where(missing, -1, _codes_from_flags(i_val, e_val))
-    counts = {c: int((codes == k).sum()) for k, c in enumerate(UNGEPROFILER)}
-    counts["missing_flag"] = int(missing.sum())
-    record(ledger, "ungeprofil", counts, policy="source=flags", rule=rule_id(load_rule("ungeprofil")))
-    return category_series(codes, UNGEPROFILER, index, "ungeprofil", ordered=False)
+    return _profile_series(codes, index, "missing_flag", "source=flags", ledger)
 
 
 def ungeprofil_from_codes(values: pd.Series, *, ledger: MeasureLedger | None = None) -> pd.Series:
@@ -124,9 +121,15 @@ def ungeprofil_from_codes(values: pd.Series, *, ledger: MeasureLedger | None = N
         raise ValueError(f"unknown Ungeprofil value(s) {', '.join(map(repr, unknown))}; expected {', '.join(UNGEPROFILER)}")
     table = np.asarray(mapped + [-1], dtype="int64")
     codes = table[np.where(codes_in < 0, len(mapped), codes_in)]
+    return _profile_series(codes, index, "missing", "source=column", ledger)
+
+
+def _profile_series(codes: np.ndarray, index: pd.Index, missing_key: str, policy: str,
+                    ledger: MeasureLedger | None) -> pd.Series:
+    """Profile codes (-1 = missing) as the categorical result, with a count per profile in the ledger."""
     counts = {c: int((codes == k).sum()) for k, c in enumerate(UNGEPROFILER)}
-    counts["missing"] = int((codes == -1).sum())
-    record(ledger, "ungeprofil", counts, policy="source=column", rule=rule_id(load_rule("ungeprofil")))
+    counts[missing_key] = int((codes == -1).sum())
+    record(ledger, "ungeprofil", counts, policy=policy, rule=rule_id(load_rule("ungeprofil")))
     return category_series(codes, UNGEPROFILER, index, "ungeprofil", ordered=False)
 
 
