@@ -11,9 +11,11 @@ from evalkit.timing import Timings, peak_rss_bytes
 
 def main(source: str, report: str, fmt: str = "json") -> None:
     from evalkit.io import read_export
+    from evalkit.memory import tune_for_large_arrays
     from evalkit.report.render import render
     from evalkit.report.spec import ReportOptions, build_report
 
+    tune_for_large_arrays()   # as the CLI does (evalkit.memory)
     start = time.perf_counter()
     with Timings() as timings:
         export = read_export(source)

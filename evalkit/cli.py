@@ -66,6 +66,9 @@ def _root(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
 ) -> None:
     """Evaluation tables and significance tests for Danish youth substance-use programme exports."""
+    from evalkit.memory import tune_for_large_arrays
+
+    tune_for_large_arrays()   # registry-scale arrays: reuse freed memory (evalkit.memory; EVALKIT_MEMORY_TUNING=0 = off)
 
 
 SourceArg = typer.Argument(..., help="A folder of CSV/XLSX/Parquet files, one XLSX workbook, or one file.",

@@ -298,11 +298,11 @@ def kruskal_wallis(
     common: dict[str, Any] = dict(n=n, n_dropped=dropped, statistic_name="H", effect_size_name="epsilon_squared",
                                   confidence_level=level, n_groups=len(arrays), group_sizes=tuple(a.size for a in arrays))
     method = "Kruskal-Wallis H" + (f" (bootstrap CI, {n_resamples} resamples, seed {seed})" if n_resamples else "")
-    if len(arrays) < 2 or np.unique(np.concatenate(arrays)).size < 2:
+    pooled = np.concatenate(arrays) if arrays else np.zeros(0)
+    if len(arrays) < 2 or pooled.min() == pooled.max():
         warnings.warn("kruskal_wallis: fewer than two non-empty groups or no variation", DegenerateDataWarning, stacklevel=2)
         return GroupResult(**common, method=method, statistic=NAN, p_value=NAN, effect_size=NAN, effect_size_ci=NAN_CI, status="too_small")
-    res = stats.kruskal(*arrays)
-    h = float(res.statistic)
+    h, p_value = _kruskal_h(arrays, pooled)
     eps = h * (n + 1.0) / (n * n - 1.0)
     ci = NAN_CI
     if n_resamples:
@@ -311,12 +311,37 @@ def kruskal_wallis(
         for i in range(n_resamples):
             resampled = [a[rng.integers(0, a.size, a.size)] for a in arrays]
             pooled = np.concatenate(resampled)
-            draws[i] = stats.kruskal(*resampled).statistic * (n + 1.0) / (n * n - 1.0) if np.unique(pooled).size > 1 else 0.0
+            draws[i] = _kruskal_h(resampled, pooled)[0] * (n + 1.0) / (n * n - 1.0) if pooled.min() < pooled.max() else 0.0
         alpha = 1.0 - level
         lo, hi = np.quantile(draws, [alpha / 2.0, 1.0 - alpha / 2.0])
         ci = ConfidenceInterval(float(lo), float(hi))
-    return GroupResult(**common, method=method, statistic=h, df=float(len(arrays) - 1), p_value=float(res.pvalue),
+    return GroupResult(**common, method=method, statistic=h, df=float(len(arrays) - 1), p_value=p_value,
                        effect_size=eps, effect_size_ci=ci)
+
+
+def _kruskal_h(arrays: list[np.ndarray], pooled: np.ndarray) -> tuple[float, float]:
+    """Tie-corrected H and its chi-square p-value, as ``scipy.stats.kruskal``.
+
+    Whole-number data within a small range (scores, days, counts -- every registry outcome) are
+    ranked by counting: mid-ranks per distinct value from a ``bincount``, rank sums per group from a
+    weighted ``bincount``, O(n) instead of scipy's sort (a 1M-value test in milliseconds). Anything
+    else goes to scipy. The formula is scipy's: H = (12 / (n (n + 1)) sum R_j^2 / n_j - 3 (n + 1)) /
+    (1 - sum (t^3 - t) / (n^3 - n)).
+    """
+    low, high = float(pooled.min()), float(pooled.max())
+    if high - low > 1_000_000 or not np.array_equal(np.rint(pooled), pooled):
+        res = stats.kruskal(*arrays)
+        return float(res.statistic), float(res.pvalue)
+    n = float(pooled.size)
+    value = (pooled - low).astype(np.int64)
+    counts = np.bincount(value).astype(np.float64)
+    midrank = np.cumsum(counts) - (counts - 1.0) / 2.0
+    sizes = np.array([a.size for a in arrays], dtype=np.int64)
+    group = np.repeat(np.arange(sizes.size), sizes)
+    rank_sums = np.bincount(group, weights=midrank[value], minlength=sizes.size)
+    h = 12.0 / (n * (n + 1.0)) * float(np.sum(rank_sums**2 / sizes)) - 3.0 * (n + 1.0)
+    h /= 1.0 - float(np.sum(counts**3 - counts)) / (n**3 - n)
+    return h, float(stats.chi2.sf(h, sizes.size - 1))
 
 
 def welch_t(

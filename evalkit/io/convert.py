@@ -14,6 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from evalkit.io.schema import ColumnSpec, normalise_name
+from evalkit.io.textbuf import has_empty_string, may_need_trim
 
 TRUE_WORDS = ("ja", "j", "yes", "y", "true", "sand", "1", "x")
 FALSE_WORDS = ("nej", "n", "no", "false", "falsk", "0")
@@ -58,10 +59,12 @@ def _is_text(arr: pa.Array) -> bool:
 
 def _text(arr: pa.Array) -> pa.Array:
     """Trimmed text with empty strings as null (the null-replacing pass runs only when one is empty)."""
-    arr = pc.utf8_trim_whitespace(pc.cast(arr, pa.string()))
-    empty = pc.equal(arr, "")
-    if not pc.any(empty).as_py():
+    arr = pc.cast(arr, pa.string())
+    if may_need_trim(arr):  # ids and codes rarely carry blanks: skip the copying trim when none can
+        arr = pc.utf8_trim_whitespace(arr)
+    if not has_empty_string(arr):
         return arr
+    empty = pc.equal(arr, "")
     return pc.if_else(empty, pa.scalar(None, pa.string()), arr)
 
 

@@ -20,6 +20,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from evalkit.io.textbuf import max_byte_length
+
 KEY_ENV = "EVALKIT_PSEUDONYM_KEY"
 
 # Six digits that can form a date (day 01-31, month 01-12), optional dash or space, four digits,
@@ -63,9 +65,7 @@ def is_cpr_like(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
     """
     values = pc.cast(values, pa.string())
     n = len(values)
-    lengths = pc.utf8_length(values)
-    bounds = pc.min_max(lengths).as_py()
-    if bounds["max"] is None or bounds["max"] < 10:
+    if max_byte_length(values) < 10:
         return np.zeros(n, dtype=bool)  # every value is shorter than a CPR number
     match = pc.fill_null(pc.match_substring_regex(values, _CPR_FULL), False)
     mask = np.asarray(match.to_numpy(zero_copy_only=False), dtype=bool)

@@ -350,29 +350,40 @@ MEASURES: tuple[Measure, ...] = (
 MEASURE = {m.key: m for m in MEASURES}
 
 
-def _tem_values(tem: pd.DataFrame, c: Mapping[str, Any]) -> tuple[dict[str, np.ndarray], int]:
-    """Every TEM measure per form (float64, NaN = missing); samlet trivsel stored x3 when exact (scale 3)."""
+def _tem_scale(c: Mapping[str, Any]) -> int:
+    """3 when samlet trivsel is the mean of all three items (then stored x3: exact integer sums), else 1."""
+    opts = c["tem"]
+    return 3 if opts["samlet_method"] == "mean_of_three" and opts["samlet_missing"] == "complete" else 1
+
+
+def _tem_value(tem: pd.DataFrame, c: Mapping[str, Any], key: str) -> np.ndarray:
+    """One TEM measure per form (float64, NaN = missing); samlet trivsel x :func:`_tem_scale`.
+
+    Computed one measure at a time, so that only one 12M-value array is alive at once.
+    """
     from evalkit.measures import (alcohol_units_week, drug_free_last_week, samlet_trivsel, tem_drug_days_week,
                                   tem_scale_item)
 
     opts = c["tem"]
-    n = len(tem)
 
     def arr(s: pd.Series) -> np.ndarray:
         return s.to_numpy(dtype="float64", na_value=np.nan)
 
-    samlet = arr(samlet_trivsel(tem, method=opts["samlet_method"], missing=opts["samlet_missing"]))
-    exact = opts["samlet_method"] == "mean_of_three" and opts["samlet_missing"] == "complete"
-    out = {"samlet_trivsel": np.rint(samlet * 3.0) if exact else samlet}
-    for item in ("personlig_trivsel", "naere_relationer", "social_trivsel"):
-        out[item] = _floats(_col(tem, item), n)
-    out["koncentration"] = arr(tem_scale_item(tem, "koncentration"))
-    out["planlaegning"] = arr(tem_scale_item(tem, "planlaegning"))
-    out["cannabis_dage"] = arr(tem_drug_days_week(tem, "cannabis_days", tem30=opts["tem30"]))
-    out["andre_stoffer_dage"] = arr(tem_drug_days_week(tem, "other_drug_days", tem30=opts["tem30"]))
-    out["alkohol_genstande"] = arr(alcohol_units_week(tem))
-    out["stoffri"] = arr(drug_free_last_week(tem, method=opts["drug_free_method"], tem30=opts["tem30"]))
-    return out, (3 if exact else 1)
+    if key == "samlet_trivsel":
+        samlet = arr(samlet_trivsel(tem, method=opts["samlet_method"], missing=opts["samlet_missing"]))
+        return np.rint(samlet * 3.0) if _tem_scale(c) == 3 else samlet
+    if key in ("personlig_trivsel", "naere_relationer", "social_trivsel"):
+        return _floats(_col(tem, key), len(tem))
+    if key in ("koncentration", "planlaegning"):
+        return arr(tem_scale_item(tem, key))
+    if key in ("cannabis_dage", "andre_stoffer_dage"):
+        item = "cannabis_days" if key == "cannabis_dage" else "other_drug_days"
+        return arr(tem_drug_days_week(tem, item, tem30=opts["tem30"]))
+    if key == "alkohol_genstande":
+        return arr(alcohol_units_week(tem))
+    if key == "stoffri":
+        return arr(drug_free_last_week(tem, method=opts["drug_free_method"], tem30=opts["tem30"]))
+    raise KeyError(f"unknown TEM measure {key!r}")
 
 
 # ----------------------------------------------------------------------------------------- prepared data
@@ -403,12 +414,24 @@ class Trajectory:
 
 @dataclass
 class UnitValues:
-    """Per unit of a grid: the first and the K-th value, LOCF and observed (for the paired tests)."""
+    """Per unit of a grid: the first and the K-th value, LOCF and observed (for the paired tests).
+
+    Stored lean (20 of these per report, one value per youth each): at registration 1 LOCF has
+    nothing to carry, so the observed first value *is* ``first_locf``; the observed K-th value is
+    ``last_locf`` where the K-th form has the value (``last_observed``), else missing.
+    """
 
     first_locf: np.ndarray
     last_locf: np.ndarray
-    first_obs: np.ndarray
-    last_obs: np.ndarray
+    last_observed: np.ndarray
+
+    @property
+    def first_obs(self) -> np.ndarray:
+        return self.first_locf
+
+    @property
+    def last_obs(self) -> np.ndarray:
+        return np.where(self.last_observed, self.last_locf, np.nan)
 
 
 @dataclass
@@ -622,7 +645,7 @@ def _prepare_tem(ctx: Context, prep: Prepared, ep_ids: pd.Series) -> None:
     n = len(tem)
     pos = _positions(tem["episode_id"], ep_ids)
     date = _day_numbers(_col(tem, "tem_date"), n)
-    values, scale = _tem_values(tem, c)
+    scale = _tem_scale(c)
     prep.scale = {m.key: (scale if m.key == "samlet_trivsel" else 1) for m in MEASURES}
     known = pos >= 0
     sortdate = np.where(np.isnan(date), np.inf, date)
@@ -643,15 +666,23 @@ def _prepare_tem(ctx: Context, prep: Prepared, ep_ids: pd.Series) -> None:
     ctx.ledger_stages["tem"] = {"read": n, "kept": n - sum(excluded.values()), "excluded": excluded}
     recall = _floats(_col(tem, "recall_window_days"), n)
     prep.tem_notes = {"group_forms": int(group.sum()), "tem30_forms": int((recall == 30).sum())}
+    # The per-form working arrays (about 0.6 GB at 12M forms) are done with: free them before the
+    # measures' own per-form arrays are made.
+    del pos, date, sortdate, known, order, group, g_sorted, main_order, recall
     _groupings(prep)
-    if _sensitivity(ctx) is not None:   # the optional model tables refit from the observed forms
-        prep.form_values = {k: values[k] for k in _sensitivity(ctx)["measures"]}
+    refit = set(_sensitivity(ctx)["measures"]) if _sensitivity(ctx) is not None else set()
+    per_grid = {}
     for gkey, grid in prep.grids.items():
         groupings = [g for g in prep.groupings.values() if g.grid == gkey]
         membership, offsets = _membership(groupings, grid.unit_episode.size)
-        buffers = {"stack": np.empty((4, K, grid.unit_episode.size))}
-        for m in MEASURES:   # one measure at a time, in reused buffers
-            _aggregate(prep, m, gkey, values[m.key], groupings, membership, offsets, buffers)
+        per_grid[gkey] = (groupings, membership, offsets, {"stack": np.empty((4, K, grid.unit_episode.size))})
+    for m in MEASURES:   # one measure at a time (one per-form array alive), in reused buffers
+        values = _tem_value(tem, c, m.key)
+        if m.key in refit:   # the optional model tables refit from the observed forms
+            prep.form_values[m.key] = values
+        for gkey, (groupings, membership, offsets, buffers) in per_grid.items():
+            _aggregate(prep, m, gkey, values, groupings, membership, offsets, buffers)
+        del values
 
 
 def _sort_forms(pos: np.ndarray, date: np.ndarray, known: np.ndarray) -> np.ndarray:
@@ -669,7 +700,16 @@ def _sort_forms(pos: np.ndarray, date: np.ndarray, known: np.ndarray) -> np.ndar
     key = pos[idx].astype(np.int64) * (int(hi - lo) + 2) + day
     if key.size < 2 or bool((key[1:] >= key[:-1]).all()):
         return idx
-    return idx[np.argsort(key, kind="stable")]
+    row_bits = int(key.size - 1).bit_length()
+    if int(key.max()).bit_length() + row_bits > 63:
+        return idx[np.argsort(key, kind="stable")]
+    # (key, row) packed into one int64: numpy's vectorised sort of unique keys is stable by construction
+    # and several times faster than a stable argsort of 12M keys.
+    key <<= row_bits
+    key |= np.arange(key.size, dtype=np.int64)
+    key.sort()
+    key &= (1 << row_bits) - 1
+    return idx[key]
 
 
 def _break_ties(order: np.ndarray, pos: np.ndarray, date: np.ndarray, ids: pd.Series | None) -> np.ndarray:
@@ -765,7 +805,7 @@ def _aggregate(prep: Prepared, m: Measure, grid_key: str, values: np.ndarray, gr
     grid.fill(values, obs)
     locf_fill(obs, loc, axis=0)
     prep.units[(m.key, grid_key)] = UnitValues(first_locf=loc[0].copy(), last_locf=loc[K - 1].copy(),
-                                               first_obs=obs[0].copy(), last_obs=obs[K - 1].copy())
+                                               last_observed=~np.isnan(obs[K - 1]))
     if not groupings:
         return
     np.isnan(obs, out=vo)
@@ -1491,10 +1531,10 @@ def _trajectory_table(ctx: Context, m: Measure, g: Grouping, tid: str, source: s
         outcome = T(f"{name.da}: TEM 1 mod TEM {K} (LOCF)", f"{name.en}: TEM 1 vs TEM {K} (LOCF)")
         table.tests.append(_paired(ctx, m, uv.first_locf[sel] / div, uv.last_locf[sel] / div, key, outcome))
         if single:
-            both = sel & ~np.isnan(uv.first_obs) & ~np.isnan(uv.last_obs)
+            both = sel & ~np.isnan(uv.first_obs) & uv.last_observed
             outcome = T(f"{name.da}: TEM 1 mod TEM {K}, forløb med begge besvaret (completers)",
                         f"{name.en}: TEM 1 vs TEM {K}, episodes answering both (completers)")
-            table.tests.append(_paired(ctx, m, uv.first_obs[both] / div, uv.last_obs[both] / div, "observeret", outcome))
+            table.tests.append(_paired(ctx, m, uv.first_obs[both] / div, uv.last_locf[both] / div, "observeret", outcome))
     if not single:
         table.tests.extend(_group_tests(ctx, m, g, uv.last_locf / div, K))
     return table

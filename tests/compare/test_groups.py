@@ -7,6 +7,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from scipy import stats
 from statsmodels.stats.proportion import confint_proportions_2indep
 
@@ -152,6 +154,28 @@ def test_kruskal_wallis_matches_scipy_and_epsilon_squared() -> None:
     assert r.effect_size_ci.low <= r.effect_size <= r.effect_size_ci.high
     again = kruskal_wallis(values, groups, n_resamples=200)
     assert again.effect_size_ci == r.effect_size_ci  # seeded bootstrap
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.integers(-40, 40), min_size=1, max_size=25), min_size=2, max_size=5),
+       st.sampled_from([1.0, 0.5, 1 / 3]))
+def test_kruskal_counting_ranks_match_scipy(samples: list[list[int]], step: float) -> None:
+    # whole numbers take the counting path, halves and thirds scipy's; both must give scipy's H and p
+    arrays = [np.array(a, dtype=float) * step for a in samples]
+    pooled = np.concatenate(arrays)
+    assume(pooled.min() < pooled.max())
+    r = kruskal_wallis(arrays, n_resamples=0)
+    ref = stats.kruskal(*arrays)
+    np.testing.assert_allclose([r.statistic, r.p_value], [ref.statistic, ref.pvalue], rtol=1e-10, atol=1e-13)
+
+
+def test_kruskal_counting_ranks_at_registry_scale() -> None:
+    rng = np.random.default_rng(11)
+    groups = rng.integers(0, 4, 400_000)
+    values = np.clip(rng.poisson(2.0 + 0.05 * groups), 0, 7).astype(float)  # TEM days: 8 values, huge ties
+    r = kruskal_wallis(values, groups, n_resamples=0)
+    ref = stats.kruskal(*[values[groups == g] for g in range(4)])
+    np.testing.assert_allclose([r.statistic, r.p_value], [ref.statistic, ref.pvalue], rtol=1e-10, atol=1e-300)
 
 
 @pytest.mark.parametrize("alternative", ["two-sided", "less", "greater"])

@@ -535,6 +535,18 @@ def test_cohort_rules_ties_and_per_item_locf():
     assert rep.table("tem_samlet_trivsel").cell("observeret", "tem_4").value is None
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(-1, 6), st.one_of(st.just(math.nan), st.integers(17000, 17010))), max_size=60))
+def test_sort_forms_is_a_stable_sort_by_episode_then_date(forms):
+    pos = np.array([p for p, _ in forms], dtype=np.int64)
+    date = np.array([d for _, d in forms], dtype=float)
+    known = pos >= 0
+    order = ung._sort_forms(pos, np.where(np.isnan(date), np.inf, date), known)
+    idx = np.flatnonzero(known)
+    expected = idx[np.lexsort((np.arange(idx.size), np.where(np.isnan(date[idx]), np.inf, date[idx]), pos[idx]))]
+    assert order.tolist() == expected.tolist()
+
+
 def test_row_order_does_not_matter(tables):
     a = build_report(_export_of(tables), "ung-rusmidler")
     shuffled = {k: v.sample(frac=1.0, random_state=7).reset_index(drop=True) for k, v in tables.items()}
