@@ -4,6 +4,7 @@ Run from the repository root::
 
     python benchmarks/bench_compare.py                    # full size: 1,000,000 persons, 12,000,000 TEM rows
     python benchmarks/bench_compare.py --persons 100000 --rows 1200000 --repeat 1   # quick
+    python benchmarks/bench_compare.py --no-memory-tuning  # without evalkit.memory's allocator settings
 
 It measures the two acceptance targets of issue 5:
 
@@ -31,6 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from evalkit.compare import first_last, locf, model_means, paired_t, trajectory_summary, wilcoxon
+from evalkit.memory import tune_for_large_arrays
 
 SEED = 12345678
 
@@ -103,11 +105,16 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--mixedlm-persons", type=int, default=5_000, help="0 skips the MixedLM timing")
+    parser.add_argument("--no-memory-tuning", action="store_true",
+                        help="measure with the process's default allocator settings (a notebook that has not "
+                             "called evalkit.memory.tune_for_large_arrays)")
     args = parser.parse_args()
     warnings.simplefilter("ignore")
+    tuning = {} if args.no_memory_tuning else tune_for_large_arrays()   # as the CLI does
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cpus, "
           f"load average {os.getloadavg()[0]:.2f}; numpy {np.__version__}, pandas {pd.__version__}, pyarrow {pa.__version__}")
-    print("times: best of --repeat runs; wall clock (the target) and process CPU time")
+    print("times: best of --repeat runs; wall clock (the target) and process CPU time; memory tuning "
+          f"(evalkit.memory): {', '.join(k for k, v in tuning.items() if v) or 'off'}")
 
     t0 = time.perf_counter()
     tem = make_tem(args.persons, args.rows)

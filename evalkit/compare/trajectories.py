@@ -61,9 +61,18 @@ def _order_codes(col: pd.Series) -> np.ndarray:
             arr = _arrow(col)
             target = pa.int32() if pa.types.is_date32(t) else pa.int64()
             arr = arr.cast(target) if not pa.types.is_integer(t) else arr
-            mask = arr.is_null().to_numpy(zero_copy_only=False)
-            raw = arr.fill_null(0).to_numpy().astype(np.int64)
-            raw[mask] = np.iinfo(np.int64).min
+            if arr.null_count == 0 and len(arr):  # the usual case: one copy, no masks (each 12M-row temporary costs)
+                raw = arr.to_numpy()
+                low, high = int(raw.min()), int(raw.max())
+                if high - low < 2**40:
+                    out = raw.astype(np.int64)
+                    out -= low
+                    return out
+                raw = raw.astype(np.int64)
+            else:
+                mask = arr.is_null().to_numpy(zero_copy_only=False)
+                raw = arr.fill_null(0).to_numpy().astype(np.int64)
+                raw[mask] = np.iinfo(np.int64).min
     elif np.issubdtype(getattr(dtype, "type", object), np.datetime64):
         raw = col.to_numpy().view(np.int64).copy()  # NaT is int64 min
     elif pd.api.types.is_integer_dtype(dtype) and not pd.api.types.is_extension_array_dtype(dtype):
@@ -91,9 +100,9 @@ def _id_codes(ids: pd.Series, cohort: Any) -> tuple[np.ndarray, pd.Index]:
     if isinstance(ids.dtype, pd.ArrowDtype):  # pyarrow's hash encoder is the fastest route
         arr = _arrow(ids)
         arr = arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0)
-        encoded = pc.dictionary_encode(arr)
+        encoded = pc.dictionary_encode(arr)  # int32 indices: half the memory traffic of int64 codes
         indices = encoded.indices if encoded.indices.null_count == 0 else encoded.indices.fill_null(-1)
-        codes = indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        codes = indices.to_numpy(zero_copy_only=False)
         order = pc.sort_indices(encoded.dictionary).to_numpy()
         uniques = pd.Index(pd.arrays.ArrowExtensionArray(encoded.dictionary.take(pa.array(order))))
     else:
@@ -101,8 +110,8 @@ def _id_codes(ids: pd.Series, cohort: Any) -> tuple[np.ndarray, pd.Index]:
         raw_uniques = raw_uniques if isinstance(raw_uniques, pd.Index) else pd.Index(raw_uniques)
         order = raw_uniques.argsort()
         uniques = raw_uniques.take(order)
-        codes = codes.astype(np.int64)
-    rank = np.empty(order.size + 1, dtype=np.int64)
+    small = order.size < 2**31 - 1
+    rank = np.empty(order.size + 1, dtype=np.int32 if small else np.int64)
     rank[order] = np.arange(order.size)
     rank[-1] = -1  # code -1 (missing id) indexes the last slot and stays -1
     return rank[codes], uniques
@@ -298,19 +307,27 @@ def locf(
                       f"ordered by their values (add a tie-breaker column such as tem_id to `order`)",
                       DataQualityWarning, stacklevel=2)
     counts = np.bincount(sc, minlength=n_ids)
-    starts = np.zeros(n_ids, dtype=np.int64)
-    np.cumsum(counts[:-1], out=starts[1:])
-    pos = np.arange(sc.size, dtype=np.int64) - starts[sc]
-    keep = pos < upto
-    target = sc[keep] * upto + pos[keep]
-    perm_kept = perm[keep]
-    observed = np.zeros(n_ids * upto, dtype=bool)
+    # Cell of each sorted form on the (ids x upto) grid: cell = k + (id * upto - start of the id's
+    # forms); forms past the upto-th go to one spare cell at the end, so nothing is compressed.
+    cell_dtype = np.int32 if n_ids * upto + 1 < 2**31 and sc.size < 2**31 else np.int64
+    end_cell = np.arange(1, n_ids + 1, dtype=cell_dtype) * upto   # first cell after each id's row
+    shift = end_cell - upto
+    shift[1:] -= np.cumsum(counts[:-1]).astype(cell_dtype)
+    target = np.arange(sc.size, dtype=cell_dtype)
+    target += shift[sc]
+    spare = n_ids * upto
+    target[target >= end_cell[sc]] = spare
+    n_kept = int(sc.size - np.count_nonzero(target == spare))
+    observed = np.zeros(spare + 1, dtype=bool)
     observed[target] = True
+    observed = observed[:spare]
     columns: dict[str, Any] = {}
     imputed_cols: dict[str, Any] = {}
     for name, v, (_, how) in zip(value_cols, vals_u, converted):
-        grid = np.full((n_ids, upto), np.nan)
-        grid.ravel()[target] = v[perm_kept]
+        cells = np.empty(spare + 1)
+        cells[:spare] = np.nan
+        cells[target] = v[perm]
+        grid = cells[:spare].reshape(n_ids, upto)
         seen = ~np.isnan(grid)
         for k in range(1, upto):  # carry forward, one registration at a time (vectorised over ids)
             np.copyto(grid[:, k], grid[:, k - 1], where=~seen[:, k])
@@ -327,8 +344,8 @@ def locf(
         "upto": upto,
         "n_ids": n_ids,
         "n_rows": n_in,
-        "n_rows_used": int(keep.sum()),
-        "n_rows_beyond_upto": int((~keep).sum()),
+        "n_rows_used": n_kept,
+        "n_rows_beyond_upto": int(sc.size) - n_kept,
         "n_rows_missing_key": n_unusable,
         "n_rows_outside_cohort": n_outside,
         "n_rows_tied": n_tied,
@@ -451,10 +468,11 @@ def trajectory_summary(
     present = ~np.isnan(vals)
     n = present.sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        total = np.where(present, vals, 0.0).sum(axis=0)
+        total = np.sum(vals, axis=0, where=present)   # masked reductions: no ids x upto temporaries
         mean = np.where(n > 0, total / np.maximum(n, 1), np.nan)
-        dev = np.where(present, vals - mean, 0.0)
-        sd = np.where(n > 1, np.sqrt((dev**2).sum(axis=0) / np.maximum(n - 1, 1)), np.nan)
+        dev = vals - mean                               # two-pass SD (no cancellation), squared in place
+        np.square(dev, out=dev)
+        sd = np.where(n > 1, np.sqrt(np.sum(dev, axis=0, where=present) / np.maximum(n - 1, 1)), np.nan)
     return pd.DataFrame({"n": n.astype(np.int64), "n_imputed": (imputed & present).sum(axis=0).astype(np.int64),
                          "mean": mean, "sd": sd, "population": population},
                         index=pd.RangeIndex(1, upto + 1, name=REGISTRATION))
