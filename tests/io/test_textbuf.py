@@ -1,4 +1,4 @@
-"""The buffer shortcuts must never say "nothing to do" when pyarrow's own pass would change something."""
+"""The buffer shortcuts and key fast paths must never say "nothing to do" when the full pass would find something."""
 
 from __future__ import annotations
 
@@ -54,3 +54,13 @@ def test_to_text_still_trims_and_nulls_empties() -> None:
 def test_cpr_length_shortcut_keeps_detection() -> None:
     assert is_cpr_like(pa.array(["E1", "0101901234", None])).tolist() == [False, True, False]
     assert not is_cpr_like(pa.array(["010190123"])).any()  # nine digits: too short to be one
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="AB1", max_size=3), max_size=25), st.booleans(), st.booleans())
+def test_primary_key_check_agrees_with_a_set(keys: list[str], presort: bool, chunked: bool) -> None:
+    from evalkit.io.export import _has_duplicates
+
+    keys = sorted(keys) if presort else keys   # sorted input takes the one-pass route when strictly increasing
+    arr = _as(keys, "chunked" if chunked else "plain")
+    assert _has_duplicates(arr) == (len(set(keys)) != len(keys))
