@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from benchmarks.table import markdown
+
 STEPS = {"read", "validate", "measures, profiles, LOCF", "tables and tests", "multiplicity and disclosure", "render"}
 
 
@@ -26,3 +28,7 @@ def test_benchmark_smoke(tmp_path):
         assert run["tables"] > 0
     assert payload["baseline"] and payload["baseline"][0]["seconds"] > 0
     assert payload["baseline"][0]["ratio_evalkit_over_baseline"] is None  # no csv run of evalkit in the smoke run
+    table = markdown(payload).splitlines()   # the docs/performance.md tables
+    assert len(table) == 2 + len(payload["runs"]) + 3 + len(payload["baseline"])
+    assert table[2].startswith("| ung-rusmidler | 10,000 | parquet |")
+    assert table[-1].startswith("| 2,000 |") and table[-1].endswith("| n/a |")
