@@ -39,6 +39,7 @@ __all__ = ["first_last", "form_counts", "locf", "trajectory_summary"]
 REGISTRATION = "registration"
 OBSERVED = "observed"
 N_FORMS = "n_forms"
+_MISSING = np.iinfo(np.int64).min
 
 
 def _as_list(cols: str | Sequence[str]) -> list[str]:
@@ -54,38 +55,39 @@ def _arrow(col: pd.Series) -> pa.ChunkedArray:
 def _order_codes(col: pd.Series) -> np.ndarray:
     """Non-negative int64 codes that sort like ``col`` (-1 = missing)."""
     dtype = col.dtype
-    raw: np.ndarray | None = None
+    raw: np.ndarray | None = None   # integers in sort order; missing values marked by the int64 minimum
     if isinstance(dtype, pd.ArrowDtype):
         t = dtype.pyarrow_dtype
         if pa.types.is_date(t) or pa.types.is_timestamp(t) or pa.types.is_integer(t):
             arr = _arrow(col)
             target = pa.int32() if pa.types.is_date32(t) else pa.int64()
             arr = arr.cast(target) if not pa.types.is_integer(t) else arr
-            if arr.null_count == 0 and len(arr):  # the usual case: one copy, no masks (each 12M-row temporary costs)
-                raw = arr.to_numpy()
-                low, high = int(raw.min()), int(raw.max())
-                if high - low < 2**40:
-                    out = raw.astype(np.int64)
-                    out -= low
-                    return out
-                raw = raw.astype(np.int64)
-            else:
+            if arr.null_count:
                 mask = arr.is_null().to_numpy(zero_copy_only=False)
                 raw = arr.fill_null(0).to_numpy().astype(np.int64)
-                raw[mask] = np.iinfo(np.int64).min
+                raw[mask] = _MISSING
+            else:  # the usual case: no mask and no int64 copy before the one below
+                raw = arr.to_numpy()
     elif np.issubdtype(getattr(dtype, "type", object), np.datetime64):
-        raw = col.to_numpy().view(np.int64).copy()  # NaT is int64 min
+        raw = col.to_numpy().view(np.int64)  # NaT is int64 min
     elif pd.api.types.is_integer_dtype(dtype) and not pd.api.types.is_extension_array_dtype(dtype):
-        raw = col.to_numpy().astype(np.int64)
+        raw = col.to_numpy()
     if raw is not None:
-        missing = raw == np.iinfo(np.int64).min
-        if missing.all():
-            return np.full(raw.size, -1, dtype=np.int64)
-        low = raw[~missing].min()
-        span = int(raw[~missing].max()) - int(low)
-        if span < 2**40:
-            out = raw - low
-            out[missing] = -1
+        if raw.size == 0:
+            return np.zeros(0, dtype=np.int64)
+        low, high = int(raw.min()), int(raw.max())
+        missing = None
+        if low == _MISSING:   # only then is an element-wise mask needed (each 12M-row temporary costs)
+            missing = raw == _MISSING
+            if missing.all():
+                return np.full(raw.size, -1, dtype=np.int64)
+            valid = raw[~missing]
+            low, high = int(valid.min()), int(valid.max())
+        if high - low < 2**40:
+            out = raw.astype(np.int64)
+            out -= low
+            if missing is not None:
+                out[missing] = -1
             return out
     codes, _ = pd.factorize(col, sort=True)
     return codes.astype(np.int64)
@@ -309,7 +311,7 @@ def locf(
     counts = np.bincount(sc, minlength=n_ids)
     # Cell of each sorted form on the (ids x upto) grid: cell = k + (id * upto - start of the id's
     # forms); forms past the upto-th go to one spare cell at the end, so nothing is compressed.
-    cell_dtype = np.int32 if n_ids * upto + 1 < 2**31 and sc.size < 2**31 else np.int64
+    cell_dtype = np.int32 if n_ids * upto + sc.size < 2**31 else np.int64   # bounds every cell before clamping
     end_cell = np.arange(1, n_ids + 1, dtype=cell_dtype) * upto   # first cell after each id's row
     shift = end_cell - upto
     shift[1:] -= np.cumsum(counts[:-1]).astype(cell_dtype)

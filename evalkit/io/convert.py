@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from evalkit.io.schema import ColumnSpec, normalise_name
-from evalkit.io.textbuf import has_empty_string, may_need_trim
+from evalkit.io.textbuf import has_empty_string, is_string_type, may_need_trim
 
 TRUE_WORDS = ("ja", "j", "yes", "y", "true", "sand", "1", "x")
 FALSE_WORDS = ("nej", "n", "no", "false", "falsk", "0")
@@ -51,10 +51,6 @@ class Converted:
 
 def _np(mask: pa.Array | pa.ChunkedArray) -> np.ndarray:
     return np.asarray(pc.fill_null(mask, False).to_numpy(zero_copy_only=False), dtype=bool)
-
-
-def _is_text(arr: pa.Array) -> bool:
-    return pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)
 
 
 def _text(arr: pa.Array) -> pa.Array:
@@ -120,7 +116,7 @@ def to_float(arr: pa.Array, decimal: str, thousands: str | None) -> Converted:
         return Converted(values, failures)
     if pa.types.is_null(arr.type):
         return Converted(pa.nulls(len(arr), pa.float64()), [])
-    if not _is_text(arr):
+    if not is_string_type(arr):
         return Converted(pa.nulls(len(arr), pa.float64()),
                          [Failure("not-a-number", "is not a number", _np(pc.is_valid(arr)))])
     text = _text(arr)
@@ -140,7 +136,7 @@ def to_int(arr: pa.Array, decimal: str, thousands: str | None) -> Converted:
             return Converted(pc.cast(arr, pa.int64()), [])
         except pa.ArrowInvalid:
             pass  # uint64 beyond int64: the float path marks them too large
-    if _is_text(arr):
+    if is_string_type(arr):
         fast = _fast_cast(_text(arr), pa.int64(), ".", thousands)
         if fast is not None:
             return Converted(fast, [])
@@ -256,7 +252,7 @@ def _date_range_check(values: pa.Array, failures: list[Failure]) -> Converted:
 
 
 def to_text(arr: pa.Array) -> Converted:
-    if _is_text(arr):
+    if is_string_type(arr):
         return Converted(_text(arr), [])
     if pa.types.is_floating(arr.type):
         values = arr.to_numpy(zero_copy_only=False)

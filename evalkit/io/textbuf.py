@@ -14,7 +14,7 @@ from typing import Iterator
 import numpy as np
 import pyarrow as pa
 
-__all__ = ["max_byte_length", "may_need_trim", "has_empty_string"]
+__all__ = ["is_string_type", "max_byte_length", "may_need_trim", "has_empty_string"]
 
 # Bytes that may start or end a whitespace character: ASCII tab..carriage return, the ASCII
 # information separators and space, and every non-ASCII byte (a multi-byte character such as
@@ -37,7 +37,8 @@ def _buffers(chunk: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     return offsets, data
 
 
-def _is_plain_string(values: pa.Array | pa.ChunkedArray) -> bool:
+def is_string_type(values: pa.Array | pa.ChunkedArray) -> bool:
+    """Whether the column is Arrow text (``string`` or ``large_string``), the layout these helpers read."""
     return pa.types.is_string(values.type) or pa.types.is_large_string(values.type)
 
 
@@ -47,7 +48,7 @@ def max_byte_length(values: pa.Array | pa.ChunkedArray) -> int:
     >>> max_byte_length(pa.array(["ab", None, "æble"]))
     5
     """
-    if not _is_plain_string(values):
+    if not is_string_type(values):
         raise TypeError(f"expected a string array, got {values.type}")
     longest = 0
     for chunk in _chunks(values):
@@ -65,7 +66,7 @@ def may_need_trim(values: pa.Array | pa.ChunkedArray) -> bool:
     >>> may_need_trim(pa.array(["\\u00a0E1"]))   # any non-ASCII edge byte defers to the full trim
     True
     """
-    if not _is_plain_string(values):
+    if not is_string_type(values):
         return True
     for chunk in _chunks(values):
         if not len(chunk):
@@ -86,7 +87,7 @@ def has_empty_string(values: pa.Array | pa.ChunkedArray) -> bool:
     >>> has_empty_string(pa.array(["a", None])), has_empty_string(pa.array(["a", ""]))
     (False, True)
     """
-    if not _is_plain_string(values):
+    if not is_string_type(values):
         raise TypeError(f"expected a string array, got {values.type}")
     for chunk in _chunks(values):
         if not len(chunk):

@@ -418,7 +418,7 @@ class UnitValues:
 
     Stored lean (20 of these per report, one value per youth each): at registration 1 LOCF has
     nothing to carry, so the observed first value *is* ``first_locf``; the observed K-th value is
-    ``last_locf`` where the K-th form has the value (``last_observed``), else missing.
+    ``last_locf`` where the K-th form has the value (``last_observed``).
     """
 
     first_locf: np.ndarray
@@ -428,10 +428,6 @@ class UnitValues:
     @property
     def first_obs(self) -> np.ndarray:
         return self.first_locf
-
-    @property
-    def last_obs(self) -> np.ndarray:
-        return np.where(self.last_observed, self.last_locf, np.nan)
 
 
 @dataclass
@@ -670,7 +666,8 @@ def _prepare_tem(ctx: Context, prep: Prepared, ep_ids: pd.Series) -> None:
     # measures' own per-form arrays are made.
     del pos, date, sortdate, known, order, group, g_sorted, main_order, recall
     _groupings(prep)
-    refit = set(_sensitivity(ctx)["measures"]) if _sensitivity(ctx) is not None else set()
+    sensitivity = _sensitivity(ctx)
+    refit = set(sensitivity["measures"]) if sensitivity is not None else set()
     per_grid = {}
     for gkey, grid in prep.grids.items():
         groupings = [g for g in prep.groupings.values() if g.grid == gkey]
