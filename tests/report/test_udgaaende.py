@@ -29,7 +29,9 @@ from evalkit.io.writers import write_export
 from evalkit.report import udgaaende
 from evalkit.report.disclosure import DisclosureSettings, apply
 from evalkit.report.model import Cell, Column, T, Table
-from evalkit.report.model import TestRow as TRow  # aliased: pytest would try to collect a class named Test*
+from evalkit.report.model import (
+    TestRow as TRow,  # aliased: pytest would try to collect a class named Test*
+)
 from evalkit.report.render import render
 from evalkit.report.spec import ReportOptions, build_report
 from evalkit.synth.udgaaende import generate
@@ -322,8 +324,10 @@ def expected_tests(w):
             out[("progression", m, i)] = (kinds[m], _pairs(cohort(C, m), m, a, b))
             for s in SCHOOLS:
                 out[(by_school[m], s, i)] = (kinds[m], _pairs(cohort(C[C["skoletype"] == s], m), m, a, b))
-        delta = {s: (lambda f: (f[f"{m}_1"] - f[f"{m}_0"]).dropna().to_numpy())(cohort(C[C["skoletype"] == s], m))
-                 for s in SCHOOLS}
+        delta = {}
+        for s in SCHOOLS:
+            f = cohort(C[C["skoletype"] == s], m)
+            delta[s] = (f[f"{m}_1"] - f[f"{m}_0"]).dropna().to_numpy()
         out[(by_school[m], "total", 0)] = ("Mann-Whitney", _mw_p(delta[ES], delta[PS]))
         out[("dropouts", m, 0)] = (kinds[m], _pairs(cohort(D, m), m, 0, 2))
         dc = (cohort(C, m)[f"{m}_2"] - cohort(C, m)[f"{m}_0"]).dropna().to_numpy()
@@ -386,7 +390,7 @@ def test_binary_and_group_tests_match_scipy_and_statsmodels(plain, w):
         assert test.n == counts.sum()
         assert test.p_value == pytest.approx(_chi_p(test, counts), rel=1e-9)
     # Stuart-Maxwell on the WHO-5 bands (statsmodels SquareTable)
-    codes = lambda x: np.select([x <= 35, x <= 50], [0, 1], 2)  # noqa: E731
+    codes = lambda x: np.select([x <= 35, x <= 50], [0, 1], 2)
     for test, (a, b2) in zip(plain.table("who5_bands").tests, ((0, 1), (0, 2))):
         pair = C[[f"who5_{a}", f"who5_{b2}"]].dropna()
         tab = pd.crosstab(codes(pair.iloc[:, 0].to_numpy()), codes(pair.iloc[:, 1].to_numpy())).reindex(
@@ -421,17 +425,19 @@ def test_ledger_stages_balance_and_name_the_rules(plain):
                            "who5_pairs"}
     for name, s in stages.items():
         assert s["read"] == s["kept"] + sum(s["excluded"].values()), name
+    # reasons are codes of the report's text file, printed in the report's language (Danish here)
     assert stages["cannabis_reduction_eligible"] == {
-        "read": 333, "kept": 312, "excluded": {"0 cannabis days at Indskrivning (cannot stop or halve)": 21}}
+        "read": 333, "kept": 312, "excluded": {"0 hashdage ved indskrivning (kan ikke stoppe eller halvere)": 21}}
+    assert stages["completers"]["excluded"] == {"frafaldet": 72}
     notes = " ".join(n.en for n in plain.notes)
-    assert "used_at_intake" in notes and "strict_increase" in notes
+    assert "use at enrolment" in notes and "a higher score at the end than at enrolment" in notes
+    # no file path, rule id or option name in any printed note
+    assert not re.search(r"\.ya?ml|used_at_intake|strict_increase|--", notes)
 
 
 def test_eligibility_rule_is_a_constant(export, monkeypatch):
     """With the text's reading ('af de unge, som gennemfører') every completer is in the denominator."""
-    changed = {**udgaaende.constants(), "cannabis_reduction": {**udgaaende.constants()["cannabis_reduction"],
-                                                                "eligibility": "all_observed"}}
-    monkeypatch.setattr(udgaaende, "constants", lambda: changed)
+    monkeypatch.setitem(udgaaende.constants()["cannabis_reduction"], "eligibility", "all_observed")
     rep = build_report(export, "udgaaende", ReportOptions(disclosure=False), tables=["cannabis_reduction"])
     t = rep.table("cannabis_reduction")
     assert t.cell("total", "n").value == 333 and t.cell("total", "total").value == 193
