@@ -404,7 +404,13 @@ def test_binary_and_group_tests_match_scipy_and_statsmodels(plain, w):
     for test in plain.table("goals").tests:
         k, n = plain.table("goals").cell(test.row, "antal").value, test.n
         target = plain.table("goals").cell(test.row, "maal").value
-        assert test.p_value == pytest.approx(stats.binomtest(k, n, target / 100, alternative="greater").pvalue, rel=1e-9)
+        ref = stats.binomtest(k, n, target / 100, alternative="greater")
+        assert test.p_value == pytest.approx(ref.pvalue, rel=1e-9)
+        # R binom.test(k, n, target, alternative = "greater"): the share with its one-sided lower bound
+        assert test.estimate == pytest.approx(k / n, rel=1e-12) and test.status == "ok"
+        ci = ref.proportion_ci(confidence_level=0.95, method="exact")
+        assert test.estimate_ci == pytest.approx((ci.low, ci.high), rel=1e-9)
+        assert test.effect_size == pytest.approx(k / n - target / 100, rel=1e-9)
 
 
 def test_holm_over_the_whole_report(plain):
@@ -442,6 +448,14 @@ def test_eligibility_rule_is_a_constant(export, monkeypatch):
     t = rep.table("cannabis_reduction")
     assert t.cell("total", "n").value == 333 and t.cell("total", "total").value == 193
     assert round(t.cell("total", "total_pct").value) == 58      # I-8: 193/333
+
+
+def test_unknown_report_setting_is_refused(export):
+    """The report reads no --set keys: any key is refused, naming it (the CLI exits 2)."""
+    from evalkit.report._build import OptionError
+
+    with pytest.raises(OptionError, match="no_show_k"):
+        build_report(export, "udgaaende", ReportOptions(extra={"no_show_k": 2}))
 
 
 def test_plain_numpy_dtypes_give_the_same_report(tables, plain):

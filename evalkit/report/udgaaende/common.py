@@ -13,17 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from evalkit.report.model import Cell, Column, Text
+from evalkit.report._build import cells_of, count, prepared, quiet, test_row
+from evalkit.report.model import Cell, Column, Table, TestRow, Text
 from evalkit.report.spec import Context, TableSpec
-from evalkit.report.udgaaende._toolkit_shim import (
-    Table,
-    TestRow,
-    cells_of,
-    count,
-    prepared,
-    quiet,
-    test_row,
-)
 from evalkit.report.udgaaende.prepare import Prepared
 from evalkit.report.udgaaende.vocabulary import SCHOOLS, TXT, txt
 

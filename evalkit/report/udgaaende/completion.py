@@ -10,14 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from evalkit.report._build import cells_of, count_column, share, share_column
+from evalkit.report.model import Table
 from evalkit.report.spec import Context
-from evalkit.report.udgaaende._toolkit_shim import (
-    Table,
-    cells_of,
-    count_column,
-    share,
-    share_column,
-)
 from evalkit.report.udgaaende.common import (
     Declared,
     chi_square_row,

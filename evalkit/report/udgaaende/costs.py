@@ -10,15 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from evalkit.report.model import Cell
+from evalkit.report._build import cells_of, count_column, floats, share_column
+from evalkit.report.model import Cell, Table
 from evalkit.report.spec import Context
-from evalkit.report.udgaaende._toolkit_shim import (
-    Table,
-    cells_of,
-    count_column,
-    floats,
-    share_column,
-)
 from evalkit.report.udgaaende.common import Declared, persons, prep
 from evalkit.report.udgaaende.vocabulary import TXT, constants, txt
 

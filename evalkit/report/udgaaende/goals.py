@@ -7,18 +7,16 @@
 
 from __future__ import annotations
 
-from evalkit.report.model import Cell, Text
-from evalkit.report.spec import Context
-from evalkit.report.udgaaende._toolkit_shim import (
-    Column,
-    Table,
-    TestRow,
+from evalkit.report._build import (
     cells_of,
     count_column,
-    finite,
+    quiet,
     share,
     share_column,
+    test_row,
 )
+from evalkit.report.model import Cell, Column, Table, Text
+from evalkit.report.spec import Context
 from evalkit.report.udgaaende.common import Declared, persons, prep
 from evalkit.report.udgaaende.prepare import Prepared
 from evalkit.report.udgaaende.vocabulary import TXT, constants, txt
@@ -55,34 +53,16 @@ def goal_counts(p: Prepared, measure: str) -> tuple[int, int]:
     raise ValueError(f"udgaaende constants.yaml: unknown goal measure {measure!r} ({', '.join(GOAL_MEASURES)})")
 
 
-def _goal_test(row: str, goal: dict, k: int, n: int) -> tuple[TestRow, tuple[float, float]]:
-    """Exact one-sided binomial test of H0: share <= target, and the two-sided Clopper-Pearson interval.
-
-    TODO(i15): replace by ``evalkit.compare.goal_test(k, n, target)`` through ``test_row`` and take the
-    printed two-sided interval from ``evalkit.compare.clopper_pearson_ci`` once branch i15 is merged;
-    until then the computation stays here (scipy ``binomtest``, as R ``binom.test``).
-    """
-    from scipy.stats import binomtest
-
-    target = float(goal["target"])
-    bt = binomtest(k, n, p=target / 100.0, alternative="greater")
-    ci = binomtest(k, n).proportion_ci(confidence_level=0.95, method="exact")
-    test = TestRow(row=row, outcome=txt("goals.test", goal=TXT(f"goals.goal.{goal['key']}"), target=f"{target:g}"),
-                   method="Exact binomial test (one-sided, H0: share <= target)", n=n, statistic=float(k),
-                   p_value=finite(bt.pvalue), estimate=100.0 * k / n, estimate_name="share, %",
-                   estimate_ci=(finite(100.0 * ci.low), finite(100.0 * ci.high)),
-                   count_of="+".join(cells_of([row], ("antal", "n"))))
-    return test, (100.0 * ci.low, 100.0 * ci.high)
-
-
 def goals(ctx: Context) -> Table:
     """000-G7-maal: the results against every stated target, with an exact 95 % interval and a test.
 
     One row per goal statement of ``constants.goals`` (seed 000 states some targets twice with
     different values: completion 70 vs 75, reduction 70 vs 75, audit I-3/I-4). The result is
     :math:`100 k / n`; the interval is Clopper-Pearson; "opfyldt" compares the point estimate with
-    the target as the report does, and the test is the exact one-sided binomial test of
-    :math:`H_0: \\pi \\le` target (R ``binom.test(k, n, target, alternative = "greater")``).
+    the target as the report does, and the test is :func:`evalkit.compare.goal_test`, the exact
+    one-sided binomial test of :math:`H_0: \\pi \\le` target (R ``binom.test(k, n, target, alternative =
+    "greater")``; its estimate is the share with the one-sided lower bound); the two-sided interval
+    of the table is :func:`evalkit.compare.clopper_pearson_ci`.
 
     Parameters
     ----------
@@ -104,6 +84,8 @@ def goals(ctx: Context) -> Table:
     >>> round(t.cell("reduktion_gennemfoerte_70", "resultat").value, 2)
     57.96
     """
+    from evalkit.compare import clopper_pearson_ci, goal_test
+
     p = prep(ctx)
     over = ("resultat", "ci_lav", "ci_hoej", "forskel", "opfyldt")
     columns: list[Column] = [count_column("antal", TXT("goals.antal")), count_column("n", TXT("goals.n"))]
@@ -119,10 +101,12 @@ def goals(ctx: Context) -> Table:
                  "n": persons(n, "enrolled" if goal["measure"] == "completion" else "completers"),
                  "resultat": share(k, n, count_of=both), "maal": Cell(target, "number", decimals=0)}
         if n:
-            test, (low, high) = _goal_test(key, goal, k, n)
-            table.tests.append(test)
-            cells["ci_lav"] = Cell(low, "percent", n=n, count_of=both)
-            cells["ci_hoej"] = Cell(high, "percent", n=n, count_of=both)
+            result = quiet(goal_test, k, n, target / 100.0)
+            outcome = txt("goals.test", goal=TXT(f"goals.goal.{key}"), target=f"{target:g}")
+            table.tests.append(test_row(key, outcome, result, over=cells_of([key], ("antal", "n"))))
+            low, high = clopper_pearson_ci(k, n)       # the printed two-sided interval beside the one-sided test
+            cells["ci_lav"] = Cell(100.0 * low, "percent", n=n, count_of=both)
+            cells["ci_hoej"] = Cell(100.0 * high, "percent", n=n, count_of=both)
             cells["forskel"] = Cell(100.0 * k / n - target, "number", decimals=1, n=n, count_of=both)
             cells["opfyldt"] = Cell("✓" if 100.0 * k / n >= target else "✗", "text", count_of=both)
         else:

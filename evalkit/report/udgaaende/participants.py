@@ -11,10 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from evalkit.report.model import Cell, T
-from evalkit.report.spec import Context
-from evalkit.report.udgaaende._toolkit_shim import (
-    Table,
+from evalkit.report._build import (
     count_column,
     danish_sort_key,
     mean_cell,
@@ -22,6 +19,8 @@ from evalkit.report.udgaaende._toolkit_shim import (
     share_column,
     slug,
 )
+from evalkit.report.model import Cell, T, Table
+from evalkit.report.spec import Context
 from evalkit.report.udgaaende.common import (
     Declared,
     missing_note,

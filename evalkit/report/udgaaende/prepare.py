@@ -5,7 +5,7 @@ measure; cohorts (completers, dropouts, poly-drug users, the cannabis-reduction 
 improvement) become boolean arrays. Every chapter then only selects and counts. Measures come from
 :mod:`evalkit.measures`; the rules from ``constants.yaml``.
 
->>> from evalkit.report.udgaaende._toolkit_shim import prepared
+>>> from evalkit.report._build import prepared
 >>> ctx = sample_context()
 >>> p = prepared(ctx, Prepared)
 >>> p.n, int(p.completer.sum()), int((p.completer & p.poly_user).sum())
@@ -21,13 +21,9 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from evalkit.report._build import codes, floats, store_prepared
 from evalkit.report.model import T, Text
 from evalkit.report.spec import Context, ReportOptions
-from evalkit.report.udgaaende._toolkit_shim import (
-    codes,
-    floats,
-    store_prepared,
-)
 from evalkit.report.udgaaende.vocabulary import (
     GENDERS,
     MEASURES,

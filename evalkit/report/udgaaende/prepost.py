@@ -18,10 +18,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from evalkit.report.model import Cell, Text
-from evalkit.report.udgaaende._toolkit_shim import (
-    Column,
-    TestRow,
+from evalkit.report._build import (
     cells_of,
     count_column,
     mean_cell,
@@ -29,6 +26,7 @@ from evalkit.report.udgaaende._toolkit_shim import (
     quiet,
     test_row,
 )
+from evalkit.report.model import Cell, Column, TestRow, Text
 from evalkit.report.udgaaende.common import persons, prep
 from evalkit.report.udgaaende.prepare import Prepared
 from evalkit.report.udgaaende.vocabulary import (

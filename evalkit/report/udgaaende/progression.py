@@ -8,9 +8,9 @@
 
 from __future__ import annotations
 
-from evalkit.report.model import Cell
+from evalkit.report._build import cells_of
+from evalkit.report.model import Cell, Table
 from evalkit.report.spec import Context
-from evalkit.report.udgaaende._toolkit_shim import Table, cells_of
 from evalkit.report.udgaaende.common import Declared, persons, prep, school_rows
 from evalkit.report.udgaaende.prepost import (
     change_test,

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from evalkit.report.spec import Context
-from evalkit.report.udgaaende._toolkit_shim import (
-    Table,
+from evalkit.report._build import (
     cells_of,
     count_column,
     quiet,
@@ -19,6 +17,8 @@ from evalkit.report.udgaaende._toolkit_shim import (
     share_column,
     test_row,
 )
+from evalkit.report.model import Table
+from evalkit.report.spec import Context
 from evalkit.report.udgaaende.common import (
     Declared,
     chi_square_row,

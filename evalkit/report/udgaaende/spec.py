@@ -55,6 +55,7 @@ SPEC = ReportSpec(
     dataset="udgaaende",
     title=TXT("report.title"),
     prepare=prepare,
+    options=(),  # no --set keys: every rule a data owner may change is in constants.yaml
     description="Seeds 000/001: Socialstyrelsen's evaluation of outreach group courses (6 municipalities, 405 students).",
     tables=(
         ORGANISATION.spec(organisation),

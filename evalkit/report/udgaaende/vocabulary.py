@@ -16,8 +16,8 @@ from typing import Any
 
 import yaml
 
+from evalkit.report._build import report_text
 from evalkit.report.model import Text
-from evalkit.report.udgaaende._toolkit_shim import report_text
 
 __all__ = ["GENDERS", "MEASURES", "PAIRED_TESTS", "SCHOOLS", "STATUSES", "TP", "TXT", "Measure", "constants", "tp_label", "txt"]
 

@@ -11,10 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from evalkit.report.model import Cell
-from evalkit.report.spec import Context
-from evalkit.report.udgaaende._toolkit_shim import (
-    Table,
+from evalkit.report._build import (
     cells_of,
     count_column,
     quiet,
@@ -23,6 +20,8 @@ from evalkit.report.udgaaende._toolkit_shim import (
     slug,
     test_row,
 )
+from evalkit.report.model import Cell, Table
+from evalkit.report.spec import Context
 from evalkit.report.udgaaende.common import (
     Declared,
     chi_square_row,
