@@ -8,8 +8,6 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from evalkit.report._build import cells_of, count_column, share, share_column
 from evalkit.report.model import Table
 from evalkit.report.spec import Context
@@ -20,6 +18,7 @@ from evalkit.report.udgaaende.common import (
     persons,
     prep,
     school_rows,
+    two_by_two,
 )
 from evalkit.report.udgaaende.prepost import (
     change_test,
@@ -27,7 +26,14 @@ from evalkit.report.udgaaende.prepost import (
     means_row,
     paired_tests,
 )
-from evalkit.report.udgaaende.vocabulary import GENDERS, MEASURES, SCHOOLS, TXT, txt
+from evalkit.report.udgaaende.vocabulary import (
+    GENDERS,
+    MEASURES,
+    SCHOOLS,
+    STATUSES,
+    TXT,
+    txt,
+)
 
 __all__ = ["COMPLETION", "DROPOUTS", "ENROLMENT", "FOLLOW_UP", "completion", "dropouts", "enrolment", "follow_up"]
 
@@ -73,8 +79,7 @@ def enrolment(ctx: Context) -> Table:
     """
     p = prep(ctx)
     valid = (p.school >= 0) & (p.gender >= 0)
-    counts = np.zeros((2, 2), dtype=np.int64)
-    np.add.at(counts, (p.school[valid], p.gender[valid]), 1)
+    counts = two_by_two(p.gender == GENDERS.index("mand"), p.school, valid)
     columns = [count_column(g, TXT(f"gender.{g}")) for g in GENDERS] + [count_column("total", TXT("total"), is_total=True)]
     columns += [share_column(f"{g}_pct", TXT(f"enrolment.{g}_pct"), count_of=g) for g in (*GENDERS, "total")]
     columns += [share_column(f"{g}_rowpct", TXT(f"enrolment.{g}_rowpct")) for g in GENDERS]
@@ -131,8 +136,7 @@ def completion(ctx: Context) -> Table:
     """
     p = prep(ctx)
     valid = (p.school >= 0) & (p.status >= 0)
-    counts = np.zeros((2, 2), dtype=np.int64)
-    np.add.at(counts, (p.school[valid], p.status[valid]), 1)
+    counts = two_by_two(p.status == STATUSES.index("frafaldet"), p.school, valid)
     columns = [count_column("gennemfoert", TXT("status.gennemfoert")), count_column("frafaldet", TXT("status.frafaldet")),
                count_column("total", TXT("completion.total"), is_total=True),
                share_column("gennemfoert_pct", TXT("completion.gennemfoert_pct")),

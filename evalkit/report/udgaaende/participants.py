@@ -141,8 +141,8 @@ def age(ctx: Context) -> Table:
     has = ~np.isnan(p.age)
     for key, sel, label in school_rows(p):
         cells: dict[str, Cell] = {}
-        for g, gkey in enumerate(GENDERS):
-            x = p.age[sel & (p.gender == g) & has]
+        for code, gkey in enumerate(GENDERS):
+            x = p.age[sel & (p.gender == code) & has]
             cells[f"{gkey}_n"] = persons(x.size, "enrolled")
             cells[f"{gkey}_gennemsnit"] = mean_cell(x)
         x = p.age[sel & (p.gender >= 0) & has]

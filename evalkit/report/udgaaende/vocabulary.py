@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 
@@ -37,7 +37,7 @@ class Measure:
 
     key: str
     column: str          #: registreringer column (``who5`` is scored from the five items)
-    rule: str | None     #: measure name of :func:`evalkit.measures.progression_days`
+    rule: Literal["cannabis_days_30", "multidrug_days_30", "absence_days_14"] | None  #: of :func:`evalkit.measures.progression_days`
 
     @property
     def label(self) -> Text:
