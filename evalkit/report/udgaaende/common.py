@@ -19,7 +19,7 @@ from evalkit.report.spec import Context, TableSpec
 from evalkit.report.udgaaende.prepare import Prepared
 from evalkit.report.udgaaende.vocabulary import SCHOOLS, TXT, txt
 
-__all__ = ["Declared", "chi_square_row", "missing_note", "persons", "prep", "school_rows", "two_by_two"]
+__all__ = ["Declared", "chi_square_row", "joined", "missing_note", "persons", "prep", "school_rows", "two_by_two"]
 
 
 @dataclass(frozen=True)
@@ -98,6 +98,16 @@ def chi_square_row(table_key: str, counts: np.ndarray, columns: Sequence[str]) -
     from evalkit.compare import chi_square
 
     return test_row("total", TXT(f"{table_key}.test"), quiet(chi_square, counts), over=cells_of(SCHOOLS, columns))
+
+
+def joined(row: str, *cols: str, total_row: str | None = None) -> str:
+    """``count_of`` of a share over two cells of a row (or a row and the total row): the column
+    declaration names only one count column.
+
+    >>> joined("mand", "k", "n"), joined("mand", "k", total_row="total")
+    ('mand|k+mand|n', 'mand|k+total|k')
+    """
+    return "+".join(cells_of([row], cols) + (cells_of([total_row], cols) if total_row else []))
 
 
 def missing_note(table: Table, n: int, what: str) -> None:

@@ -14,6 +14,7 @@ from evalkit.report.spec import Context
 from evalkit.report.udgaaende.common import (
     Declared,
     chi_square_row,
+    joined,
     missing_note,
     persons,
     prep,
@@ -44,11 +45,6 @@ COMPLETION = Declared("completion", "000-F7.1-gennemfoerelse", "completed / drop
 FOLLOW_UP = Declared("follow_up", "000-F7.1-gennemfoerelse", "follow-up among completers and dropouts (fn 13)")
 DROPOUTS = Declared("dropouts", "000-F7.1-gennemfoerelse", "dropouts' means and tests against completers (fn 12)",
                     family="dropouts")
-
-
-def _joined(row: str, *cols: str, total_row: str | None = None) -> str:
-    """``count_of`` of a share over cells of two rows or two columns (the column declaration names one)."""
-    return "+".join(cells_of([row], cols) + (cells_of([total_row], cols) if total_row else []))
 
 
 def enrolment(ctx: Context) -> Table:
@@ -92,15 +88,15 @@ def enrolment(ctx: Context) -> Table:
         cells = {g: persons(row[i], "enrolled") for i, g in enumerate(GENDERS)}
         cells["total"] = persons(n, "enrolled")
         for i, g in enumerate(GENDERS):
-            cells[f"{g}_pct"] = share(row[i], col_tot[i], count_of=_joined(key, g, total_row="total"))
-            cells[f"{g}_rowpct"] = share(row[i], n, count_of=_joined(key, g, "total"))
-        cells["total_pct"] = share(n, grand, count_of=_joined(key, "total", total_row="total"))
+            cells[f"{g}_pct"] = share(row[i], col_tot[i], count_of=joined(key, g, total_row="total"))
+            cells[f"{g}_rowpct"] = share(row[i], n, count_of=joined(key, g, "total"))
+        cells["total_pct"] = share(n, grand, count_of=joined(key, "total", total_row="total"))
         table.add_row(key, TXT(f"school.{key}"), cells)
     cells = {g: persons(col_tot[i], "enrolled") for i, g in enumerate(GENDERS)}
     cells["total"] = persons(grand, "enrolled")
     for i, g in enumerate(GENDERS):
         cells[f"{g}_pct"] = share(col_tot[i], col_tot[i])
-        cells[f"{g}_rowpct"] = share(col_tot[i], grand, count_of=_joined("total", g, "total"))
+        cells[f"{g}_rowpct"] = share(col_tot[i], grand, count_of=joined("total", g, "total"))
     cells["total_pct"] = share(grand, grand)
     table.add_row("total", TXT("enrolment.total_row"), cells, is_total=True)
     table.notes.append(TXT("enrolment.note"))
@@ -147,8 +143,8 @@ def completion(ctx: Context) -> Table:
         table.add_row(key, label, {
             "gennemfoert": persons(row[0], "completers"), "frafaldet": persons(row[1], "dropouts"),
             "total": persons(n, "enrolled"),
-            "gennemfoert_pct": share(row[0], n, count_of=_joined(key, "gennemfoert", "total")),
-            "frafaldet_pct": share(row[1], n, count_of=_joined(key, "frafaldet", "total"))}, is_total=key == "total")
+            "gennemfoert_pct": share(row[0], n, count_of=joined(key, "gennemfoert", "total")),
+            "frafaldet_pct": share(row[1], n, count_of=joined(key, "frafaldet", "total"))}, is_total=key == "total")
     table.notes.append(TXT("completion.note"))
     missing_note(table, int((~valid).sum()), "school_or_status")
     table.tests.append(chi_square_row("completion", counts, ("gennemfoert", "frafaldet")))
@@ -192,7 +188,7 @@ def follow_up(ctx: Context) -> Table:
         k, n = int((sel & f).sum()), int(sel.sum())
         table.add_row(key, label, {"opfoelgning": persons(k, family), "ingen_opfoelgning": persons(n - k, family),
                                    "total": persons(n, family),
-                                   "opfoelgning_pct": share(k, n, count_of=_joined(key, "opfoelgning", "total"))},
+                                   "opfoelgning_pct": share(k, n, count_of=joined(key, "opfoelgning", "total"))},
                       is_total=key == "total")
     table.notes.append(TXT("follow_up.note"))
     return table

@@ -10,10 +10,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from evalkit.report._build import cells_of, count_column, floats, share_column
+from evalkit.report._build import count_column, floats, share_column
 from evalkit.report.model import Cell, Table
 from evalkit.report.spec import Context
-from evalkit.report.udgaaende.common import Declared, persons, prep
+from evalkit.report.udgaaende.common import Declared, joined, persons, prep
 from evalkit.report.udgaaende.vocabulary import TXT, constants, txt
 
 __all__ = ["COSTS", "costs"]
@@ -78,7 +78,7 @@ def costs(ctx: Context) -> Table:
             cnt[key] = persons(d, family) if d is not None else Cell(None, "count", decimals=0)
         value = total / d if (total is not None and d) else None
         avg[key] = Cell(value, "money", decimals=decimals,
-                        count_of="+".join(cells_of(["antal"], [key])) if family else None)
+                        count_of=joined("antal", key) if family else None)
     table.add_row("gennemsnit", TXT("costs.gennemsnit"), avg)
     table.add_row("antal", TXT("costs.antal"), cnt)
     if total is None:

@@ -17,7 +17,7 @@ from evalkit.report._build import (
 )
 from evalkit.report.model import Cell, Column, Table, Text
 from evalkit.report.spec import Context
-from evalkit.report.udgaaende.common import Declared, persons, prep
+from evalkit.report.udgaaende.common import Declared, joined, persons, prep
 from evalkit.report.udgaaende.prepare import Prepared
 from evalkit.report.udgaaende.vocabulary import TXT, constants, txt
 
@@ -96,7 +96,7 @@ def goals(ctx: Context) -> Table:
         key = goal["key"]
         k, n = goal_counts(p, goal["measure"])
         target = float(goal["target"])
-        both = "+".join(cells_of([key], ("antal", "n")))
+        both = joined(key, "antal", "n")
         cells = {"antal": persons(k, "completers"),
                  "n": persons(n, "enrolled" if goal["measure"] == "completion" else "completers"),
                  "resultat": share(k, n, count_of=both), "maal": Cell(target, "number", decimals=0)}
@@ -115,6 +115,6 @@ def goals(ctx: Context) -> Table:
             cells["opfyldt"] = Cell(None, "text")
         table.add_row(key, TXT(f"goals.goal.{key}"), cells)
     measures = [TXT(f"goals.measure.{m}") for m in GOAL_MEASURES]
-    joined = Text("; ".join(t.da for t in measures), "; ".join(t.en for t in measures))
-    table.notes += [txt("goals.note", measures=joined), TXT("goals.note_targets")]
+    denominators = Text("; ".join(t.da for t in measures), "; ".join(t.en for t in measures))
+    table.notes += [txt("goals.note", measures=denominators), TXT("goals.note_targets")]
     return table

@@ -10,7 +10,6 @@ from __future__ import annotations
 import numpy as np
 
 from evalkit.report._build import (
-    cells_of,
     count_column,
     quiet,
     share,
@@ -22,6 +21,7 @@ from evalkit.report.spec import Context
 from evalkit.report.udgaaende.common import (
     Declared,
     chi_square_row,
+    joined,
     persons,
     prep,
     school_rows,
@@ -86,7 +86,7 @@ def cannabis_reduction(ctx: Context) -> Table:
         k_st, k_hv = int((red.stopped & sel).sum()), int((red.halved & sel).sum())
         counts = dict(zip(_PARTS, (k_st, k_hv, k_st + k_hv, n - k_st - k_hv)))
         cells = {part: persons(k, "completers") for part, k in counts.items()}
-        cells.update({f"{part}_pct": share(k, n, count_of="+".join(cells_of([key], (part, "n")))) for part, k in counts.items()})
+        cells.update({f"{part}_pct": share(k, n, count_of=joined(key, part, "n")) for part, k in counts.items()})
         cells["n"] = persons(n, "completers")
         table.add_row(key, label, cells, is_total=key == "total")
     const = constants()["cannabis_reduction"]

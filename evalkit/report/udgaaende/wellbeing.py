@@ -25,6 +25,7 @@ from evalkit.report.spec import Context
 from evalkit.report.udgaaende.common import (
     Declared,
     chi_square_row,
+    joined,
     persons,
     prep,
     school_rows,
@@ -55,8 +56,8 @@ def _improved_table(ctx: Context, declared: Declared, rule: str) -> Table:
         table.add_row(key, label, {
             "ikke_forbedret": persons(n - k, "completers"), "forbedret": persons(k, "completers"),
             "total": persons(n, "completers"),
-            "ikke_forbedret_pct": share(n - k, n, count_of="+".join(cells_of([key], ("ikke_forbedret", "total")))),
-            "forbedret_pct": share(k, n, count_of="+".join(cells_of([key], ("forbedret", "total")))),
+            "ikke_forbedret_pct": share(n - k, n, count_of=joined(key, "ikke_forbedret", "total")),
+            "forbedret_pct": share(k, n, count_of=joined(key, "forbedret", "total")),
             "total_pct": share(n, n)}, is_total=key == "total")
     table.notes.append(txt(f"{declared.id}.note", rule=TXT(f"rule.who5_change.{rule}")))
     table.tests.append(chi_square_row("who5_improved", two_by_two(change.improved, p.school, change.valid),
@@ -168,7 +169,7 @@ def who5_bands(ctx: Context) -> Table:
         for i, tp in enumerate(TP):
             k = int((C & (p.who5_band[:, i] == b)).sum())
             cells[tp] = persons(k, "completers")
-            cells[f"{tp}_pct"] = share(k, totals[tp], count_of="+".join(cells_of([key, "total"], [tp])))
+            cells[f"{tp}_pct"] = share(k, totals[tp], count_of=joined(key, tp, total_row="total"))
         table.add_row(key, p.band_labels[code], cells)
     table.add_row("total", TXT("total"), {**{tp: persons(totals[tp], "completers") for tp in TP},
                                           **{f"{tp}_pct": share(totals[tp], totals[tp]) for tp in TP}}, is_total=True)
