@@ -59,16 +59,16 @@ def means_row(p: Prepared, measure: str, cohort: np.ndarray, family: str = "comp
     return cells
 
 
-def _paired(measure: str, pre: np.ndarray, post: np.ndarray) -> object:
-    from evalkit.compare import paired_t, wilcoxon
-
-    kind = constants()["tests"]["paired"][measure]
-    return quiet(paired_t if kind == "paired_t" else wilcoxon, pre, post)
-
-
 def paired_tests(p: Prepared, row: str, measure: str, cohort: np.ndarray, prefix: Text | None = None,
                  changes: Sequence[Sequence[str]] | None = None) -> list[TestRow]:
-    """Paired tests of every configured change (T0 -> T1, T0 -> T2) on the complete pairs of ``cohort``."""
+    """Paired tests of every configured change (T0 -> T1, T0 -> T2) on the complete pairs of ``cohort``.
+
+    The test of each measure is ``constants.yaml`` ``tests.paired``: :func:`evalkit.compare.wilcoxon`
+    (day counts) or :func:`evalkit.compare.paired_t` (WHO-5).
+    """
+    from evalkit.compare import paired_t, wilcoxon
+
+    compare = paired_t if constants()["tests"]["paired"][measure] == "paired_t" else wilcoxon
     out = []
     v = p.values[measure][cohort]
     for a, b in changes or constants()["tests"]["changes"]:
@@ -76,7 +76,7 @@ def paired_tests(p: Prepared, row: str, measure: str, cohort: np.ndarray, prefix
         both = ~np.isnan(v[:, i]) & ~np.isnan(v[:, j])
         fill = {"measure": MEASURES[measure].short, "a": tp_label(a), "b": tp_label(b)}
         outcome = txt("change_in", group=prefix, **fill) if prefix else txt("change", **fill)
-        out.append(test_row(row, outcome, _paired(measure, v[both, i], v[both, j]),
+        out.append(test_row(row, outcome, quiet(compare, v[both, i], v[both, j]),
                             over=cells_of([row], (f"n_{a}", f"n_{b}"))))
     return out
 
