@@ -202,6 +202,14 @@ def report(
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Print the row ledger and step timings."),
     settings: Optional[list[str]] = typer.Option(None, "--set", help="A report setting KEY=VALUE, e.g. "
                                                  "no_show_k=2 (hcs) or sensitivity=true (ung-rusmidler); repeatable."),
+    where: Optional[list[str]] = typer.Option(None, "--where", help="Only the units (persons, episodes) that "
+                                              "pass a filter, e.g. 'kommune == \"Odense\"' or "
+                                              "'indskrivningsdato >= 2014-01-01'; repeatable (all must hold). "
+                                              "See docs/tutorial.md."),
+    by: Optional[str] = typer.Option(None, "--by", help="One report per level of this column of the report's "
+                                     "unit (e.g. kommune), plus a comparison report across levels."),
+    period: Optional[str] = typer.Option(None, "--period", help="One report per period of the intake date "
+                                         "(year, halfyear, quarter or month), plus a comparison report."),
     mapping: Optional[Path] = MappingOpt,
     encoding: Optional[str] = EncodingOpt,
     delimiter: Optional[str] = DelimiterOpt,
@@ -222,6 +230,7 @@ def report(
     """
     from evalkit.report.render import render
     from evalkit.report._build.options import OptionError
+    from evalkit.report._build.where import WhereError
     from evalkit.report.spec import ReportOptions, available_reports, build_report
 
     if list_reports:
@@ -262,12 +271,23 @@ def report(
             raise typer.Exit(EXIT_INVALID)
         try:
             progress.update("Computing measures, tables and tests")
-            built = build_report(export, name, ReportOptions(lang=lang.value, min_cell=min_cell,
-                                                             disclosure=not no_disclosure,
-                                                             extra=_parse_settings(settings or [])))
+            report_options = ReportOptions(lang=lang.value, min_cell=min_cell, disclosure=not no_disclosure,
+                                           extra=_parse_settings(settings or []), where=tuple(where or ()))
+            if by is not None or period is not None:
+                from evalkit.report._build.split import split_report
+
+                split = split_report(export, name, report_options, by=by, period=period)
+                progress.stop()
+                _write_split(split, output_format.value, out, quiet)
+                return
+            built = build_report(export, name, report_options)
         except OptionError as exc:
             progress.stop()
             _err(f"evalkit report: --set: {exc}")
+            raise typer.Exit(EXIT_USAGE)
+        except WhereError as exc:
+            progress.stop()
+            _err(f"evalkit report: --where: {exc}")
             raise typer.Exit(EXIT_USAGE)
         except ValueError as exc:
             progress.stop()
@@ -291,6 +311,23 @@ def report(
             _err("  " + line)
         for name_, t in timings.as_dict().items():
             _err(f"time: {name_:<30} {t['seconds']:8.3f} s   peak RSS {t['peak_rss_mb']:8.1f} MB")
+
+
+def _write_split(split, fmt: str, out: Optional[Path], quiet: bool) -> None:
+    """Write (or print) one report per level and the comparison report: ``<out stem>-<level><suffix>``."""
+    from evalkit.report.render import render
+
+    items = [(split.file_stem(level), rep) for level, rep in split.reports.items()]
+    items.append(("sammenligning" if split.comparison.lang == "da" else "comparison", split.comparison))
+    for stem, rep in items:
+        path = None if out is None else out.with_name(f"{out.stem}-{stem}{out.suffix}")
+        text = render(rep, fmt, path)
+        if text is not None:
+            typer.echo(text, nl=False)
+        elif path is not None and not quiet:
+            _err(f"wrote {path}")
+    for level, n in split.left_out.items():
+        _err(f"left out {level!r}: fewer units than the disclosure threshold ({n})" if not quiet else "")
 
 
 class _Progress:
@@ -502,6 +539,65 @@ def init(
     todo = text.rstrip().rsplit("\n", 1)[-1].split()[1]
     _err(f"wrote {out}: {sum(1 for g in guesses if g.table)} table(s) recognised, {todo} TODO item(s). "
          f"Next: evalkit validate {source} --mapping {out}")
+
+
+@app.command("table")
+def table_command(
+    source: Path = typer.Argument(..., help="The export: a folder, one XLSX workbook, or one file.", show_default=False),
+    rows: str = typer.Option(..., "--rows", help="The variable summarised in the rows: a column of the report's "
+                             "unit (e.g. skoletype, alder) or a derived measure or profile by name."),
+    cols: Optional[str] = typer.Option(None, "--cols", help="A categorical variable giving one column per level."),
+    stats: Optional[str] = typer.Option(None, "--stats", help="Comma list: n,pct,ci for a category; "
+                                        "n,mean,sd,median,iqr,ci,min,max for a number."),
+    test: str = typer.Option("auto", "--test", help="auto (by the variable types), none, chi_square, trend, "
+                             "mann_whitney or kruskal_wallis."),
+    where: Optional[list[str]] = typer.Option(None, "--where", help="A filter on the unit; repeatable."),
+    output_format: ReportFormat = typer.Option(ReportFormat.terminal, "--format", "-f", help="Output format."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Output file (folder for csv)."),
+    lang: Lang = typer.Option(Lang.da, "--lang", help="Language of labels and numbers."),
+    min_cell: int = typer.Option(5, "--min-cell", min=1, help="Disclosure threshold: counts below it are suppressed."),
+    mapping: Optional[Path] = MappingOpt,
+    encoding: Optional[str] = EncodingOpt,
+    delimiter: Optional[str] = DelimiterOpt,
+    decimal: Optional[str] = DecimalOpt,
+    thousands: Optional[str] = ThousandsOpt,
+    exclude_invalid: bool = ExcludeOpt,
+    pseudonym_key_file: Optional[Path] = KeyFileOpt,
+) -> None:
+    """A custom table (crosstab or summary with a test) under the reports' disclosure control.
+
+    Examples:
+
+      evalkit table data/samples/udgaaende --rows skoletype --cols koen
+
+      evalkit table data/samples/udgaaende --rows alder --cols skoletype --stats n,mean,sd,ci
+    """
+    from evalkit.report._build.custom import custom_table
+    from evalkit.report._build.where import WhereError
+    from evalkit.report.render import render
+
+    if output_format in (ReportFormat.csv, ReportFormat.xlsx) and out is None:
+        _err(f"evalkit table: --format {output_format.value} needs --out.")
+        raise typer.Exit(EXIT_USAGE)
+    try:
+        export = read_export(source, mapping, csv_options=_csv_options(encoding, delimiter, decimal, thousands),
+                             on_invalid="exclude" if exclude_invalid else "error",
+                             pseudonym_key_file=pseudonym_key_file)
+    except InputError as exc:
+        _problems(f"{source}: the export is not valid ({exc.problems.count('error')} error(s)); "
+                  "no table was written:", exc.problems)
+        raise typer.Exit(EXIT_INVALID)
+    try:
+        built = custom_table(export, rows, cols, stats=stats, test=test, where=tuple(where or ()), lang=lang.value,
+                             min_cell=min_cell)
+    except WhereError as exc:
+        _err(f"evalkit table: {exc}")
+        raise typer.Exit(EXIT_USAGE)
+    text = render(built, output_format.value, out)
+    if text is not None:
+        typer.echo(text, nl=False)
+    else:
+        _err(f"wrote {out}")
 
 
 @app.command()
