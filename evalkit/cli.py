@@ -135,10 +135,30 @@ def validate(
 class ReportFormat(str, Enum):
     terminal = "terminal"
     markdown = "markdown"
+    md = "md"
     csv = "csv"
     xlsx = "xlsx"
     html = "html"
     json = "json"
+
+
+_SUFFIX_FORMAT = {".html": "html", ".htm": "html", ".xlsx": "xlsx", ".md": "markdown", ".markdown": "markdown",
+                  ".json": "json", ".csv": "csv", ".txt": "terminal"}
+
+
+def _output_format(given: Optional[ReportFormat], out: Optional[Path], command: str) -> ReportFormat:
+    """``--format`` as given (``md`` is markdown), else inferred from the extension of ``--out``."""
+    if given is not None:
+        return ReportFormat.markdown if given is ReportFormat.md else given
+    if out is None:
+        return ReportFormat.terminal
+    if out.suffix.lower() in _SUFFIX_FORMAT:
+        return ReportFormat(_SUFFIX_FORMAT[out.suffix.lower()])
+    if not out.suffix:
+        return ReportFormat.csv if out.is_dir() else ReportFormat.terminal
+    _err(f"evalkit {command}: cannot tell the format from --out {out.name!r}; give --format "
+         f"({', '.join(f.value for f in ReportFormat if f is not ReportFormat.md)}).")
+    raise typer.Exit(EXIT_USAGE)
 
 
 class PlotFormat(str, Enum):
@@ -187,7 +207,8 @@ def report(
                                             show_default=False),
     name: Optional[str] = typer.Option(None, "--report", "-r",
                                        help="Report name (default: the one for the export's dataset)."),
-    output_format: ReportFormat = typer.Option(ReportFormat.terminal, "--format", "-f", help="Output format."),
+    output_format: Optional[ReportFormat] = typer.Option(None, "--format", "-f", help="Output format (default: "
+                                                         "from the extension of --out, else the terminal)."),
     out: Optional[Path] = typer.Option(None, "--out", "-o",
                                        help="Output file (folder for csv). Default: print to the terminal."),
     lang: Lang = typer.Option(Lang.da, "--lang", help="Language of labels and numbers."),
@@ -243,6 +264,7 @@ def report(
         _err(f"evalkit report: unknown report '{name}'.{_suggest(name, available_reports())} "
              f"Known: {', '.join(available_reports())}.")
         raise typer.Exit(EXIT_USAGE)
+    output_format = _output_format(output_format, out, "report")
     if output_format in (ReportFormat.csv, ReportFormat.xlsx) and out is None:
         _err(f"evalkit report: --format {output_format.value} needs --out.")
         raise typer.Exit(EXIT_USAGE)
@@ -552,7 +574,8 @@ def table_command(
     test: str = typer.Option("auto", "--test", help="auto (by the variable types), none, chi_square, trend, "
                              "mann_whitney or kruskal_wallis."),
     where: Optional[list[str]] = typer.Option(None, "--where", help="A filter on the unit; repeatable."),
-    output_format: ReportFormat = typer.Option(ReportFormat.terminal, "--format", "-f", help="Output format."),
+    output_format: Optional[ReportFormat] = typer.Option(None, "--format", "-f",
+                                                         help="Output format (default: from --out, else terminal)."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Output file (folder for csv)."),
     lang: Lang = typer.Option(Lang.da, "--lang", help="Language of labels and numbers."),
     min_cell: int = typer.Option(5, "--min-cell", min=1, help="Disclosure threshold: counts below it are suppressed."),
@@ -576,6 +599,7 @@ def table_command(
     from evalkit.report._build.where import WhereError
     from evalkit.report.render import render
 
+    output_format = _output_format(output_format, out, "table")
     if output_format in (ReportFormat.csv, ReportFormat.xlsx) and out is None:
         _err(f"evalkit table: --format {output_format.value} needs --out.")
         raise typer.Exit(EXIT_USAGE)
