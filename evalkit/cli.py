@@ -140,10 +140,11 @@ class ReportFormat(str, Enum):
     xlsx = "xlsx"
     html = "html"
     json = "json"
+    docx = "docx"
 
 
-_SUFFIX_FORMAT = {".html": "html", ".htm": "html", ".xlsx": "xlsx", ".md": "markdown", ".markdown": "markdown",
-                  ".json": "json", ".csv": "csv", ".txt": "terminal"}
+_SUFFIX_FORMAT = {".html": "html", ".htm": "html", ".xlsx": "xlsx", ".docx": "docx", ".md": "markdown",
+                  ".markdown": "markdown", ".json": "json", ".csv": "csv", ".txt": "terminal"}
 
 
 def _output_format(given: Optional[ReportFormat], out: Optional[Path], command: str) -> ReportFormat:
@@ -265,7 +266,7 @@ def report(
              f"Known: {', '.join(available_reports())}.")
         raise typer.Exit(EXIT_USAGE)
     output_format = _output_format(output_format, out, "report")
-    if output_format in (ReportFormat.csv, ReportFormat.xlsx) and out is None:
+    if output_format in (ReportFormat.csv, ReportFormat.xlsx, ReportFormat.docx) and out is None:
         _err(f"evalkit report: --format {output_format.value} needs --out.")
         raise typer.Exit(EXIT_USAGE)
     if out is not None:
@@ -600,7 +601,7 @@ def table_command(
     from evalkit.report.render import render
 
     output_format = _output_format(output_format, out, "table")
-    if output_format in (ReportFormat.csv, ReportFormat.xlsx) and out is None:
+    if output_format in (ReportFormat.csv, ReportFormat.xlsx, ReportFormat.docx) and out is None:
         _err(f"evalkit table: --format {output_format.value} needs --out.")
         raise typer.Exit(EXIT_USAGE)
     try:
