@@ -2,41 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
-from pathlib import Path
-
-import pandas as pd
-import pytest
 
 from evalkit.verify import load_catalogue
 
-SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
+from .conftest import SAMPLES, run_verify
 
 
-def _run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "evalkit", "verify", *args], capture_output=True, text=True,
-                          timeout=600, env={**os.environ, "PYTHONIOENCODING": "utf-8"})
-
-
-@pytest.fixture(scope="module")
-def changed(tmp_path_factory):
-    """The udgaaende sample with one erhvervsskole woman recorded as a man: some figures fail."""
-    out = tmp_path_factory.mktemp("formats") / "udgaaende"
-    shutil.copytree(SAMPLES / "udgaaende", out)
-    path = out / "deltagere.csv"
-    d = pd.read_csv(path, sep=";", encoding="cp1252", dtype=str, keep_default_na=False)
-    d.loc[d.index[(d["skoletype"] == "Erhvervsskole") & (d["koen"] == "Kvinde")][0], "koen"] = "Mand"
-    d.to_csv(path, sep=";", index=False, encoding="cp1252")
-    return out
-
-
-def test_junit_shape_one_testcase_per_figure(changed, tmp_path):
+def test_junit_shape_one_testcase_per_figure(changed_udgaaende, tmp_path):
     target = tmp_path / "verify.xml"
-    result = _run("000", "001", "--data", str(changed), "--format", "junit", "--output", str(target))
+    result = run_verify("000", "001", "--data", str(changed_udgaaende), "--format", "junit", "--output", str(target))
     assert result.returncode == 1 and "wrote" in result.stderr
     root = ET.parse(target).getroot()
     assert root.tag == "testsuites"
@@ -67,8 +42,8 @@ def test_junit_shape_one_testcase_per_figure(changed, tmp_path):
         "system-out").text
 
 
-def test_github_annotations(changed):
-    result = _run("000", "--data", str(changed), "--format", "github")
+def test_github_annotations(changed_udgaaende):
+    result = run_verify("000", "--data", str(changed_udgaaende), "--format", "github")
     assert result.returncode == 1
     lines = result.stdout.splitlines()
     assert lines[-1].startswith("evalkit verify: ") and " fail" in lines[-1]
@@ -82,7 +57,7 @@ def test_github_annotations(changed):
 
 
 def test_text_output_lists_counts_per_catalogue():
-    result = _run("--data", str(SAMPLES / "udgaaende"))
+    result = run_verify("--data", str(SAMPLES / "udgaaende"))
     assert result.returncode == 0
     assert "catalogues/000.yaml: 124 pass, 0 fail, 8 known deviations, 1 pending a report cell (133 figures)" \
         in result.stdout

@@ -5,11 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
-import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -17,17 +12,13 @@ import pytest
 import evalkit
 from evalkit.verify import check, load_catalogue, summary
 
-SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
+from .conftest import SAMPLES, run_verify
+
 XLSX = SAMPLES / "ung-rusmidler" / "export.xlsx"
 
 
-def _run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "evalkit", "verify", *args], capture_output=True, text=True,
-                          timeout=600, env={**os.environ, "PYTHONIOENCODING": "utf-8"})
-
-
 def _verify(*args: str) -> tuple[int, dict]:
-    result = _run(*args, "--format", "json")
+    result = run_verify(*args, "--format", "json")
     return result.returncode, json.loads(result.stdout) if result.stdout.strip() else {}
 
 
@@ -47,18 +38,6 @@ def test_samples_check_every_figure(sample, catalogues, counts):
         if f["status"] == "pending":
             assert "no report cell yet (proposed: " in f["reason"], f["id"]
     assert {"id", "source", "printed", "computed", "status", "reason", "expected", "line"} <= set(payload["figures"][0])
-
-
-@pytest.fixture(scope="module")
-def changed_udgaaende(tmp_path_factory):
-    changed = tmp_path_factory.mktemp("verify") / "udgaaende"
-    shutil.copytree(SAMPLES / "udgaaende", changed)
-    path = changed / "deltagere.csv"
-    d = pd.read_csv(path, sep=";", encoding="cp1252", dtype=str, keep_default_na=False)
-    row = d.index[(d["skoletype"] == "Erhvervsskole") & (d["koen"] == "Kvinde")][0]
-    d.loc[row, "koen"] = "Mand"  # one woman at an erhvervsskole recorded as a man
-    d.to_csv(path, sep=";", index=False, encoding="cp1252")
-    return changed
 
 
 def test_changed_value_fails_naming_the_figure(changed_udgaaende):
@@ -141,7 +120,7 @@ def test_user_catalogue_with_a_typo_is_refused_naming_the_key(tmp_path):
     mine = tmp_path / "mine.yaml"
     mine.write_text("report: udgaaende\nfigures:\n  - id: mine/total\n    source: T7.1\n    table: enrolment\n"
                     "    rwo: total\n    column: total\n    printed: '405'\n    decimals: 0\n", encoding="utf-8")
-    result = _run(str(mine), "--data", str(SAMPLES / "udgaaende"))
+    result = run_verify(str(mine), "--data", str(SAMPLES / "udgaaende"))
     assert result.returncode == 2
     assert "unknown key 'rwo' (did you mean 'row'?)" in result.stderr
     assert "mine.yaml, figure 1 (line 3), id 'mine/total'" in result.stderr
