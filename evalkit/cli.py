@@ -431,7 +431,7 @@ def verify(
     from evalkit.verify import CatalogueError, bundled_catalogues, check, load_catalogue, render, summary
 
     try:
-        cats = [load_catalogue(c) for c in (catalogues or bundled_catalogues())]
+        cats = [load_catalogue(c) for c in dict.fromkeys(catalogues or bundled_catalogues())]
     except CatalogueError as exc:
         _err(f"evalkit verify: {exc}")
         raise typer.Exit(EXIT_USAGE)
