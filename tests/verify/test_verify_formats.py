@@ -18,7 +18,7 @@ def test_junit_shape_one_testcase_per_figure(changed_udgaaende, tmp_path):
     suites = root.findall("testsuite")
     assert [s.get("name") for s in suites] == ["catalogues/000.yaml", "catalogues/001.yaml"]
     total = failures = skipped = 0
-    for suite, name in zip(suites, ("000", "001")):
+    for suite, name in zip(suites, ("000", "001"), strict=True):
         cases = suite.findall("testcase")
         ids = [c.get("name") for c in cases]
         assert ids == [f.id for f in load_catalogue(name).figures]  # one testcase per figure, in order
