@@ -457,37 +457,54 @@ def synth(
         _err(f"wrote {p}")
 
 
+class VerifyFormat(str, Enum):
+    text = "text"
+    json = "json"
+    junit = "junit"
+    github = "github"
+
+
 @app.command()
 def verify(
     catalogues: Optional[list[str]] = typer.Argument(
-        None, help="Catalogue files or bundled names (000, 001, 004). Default: every bundled catalogue of the "
-                   "export's report.", show_default=False),
+        None, help="Catalogue files (your own, same schema) or bundled names (000, 001, 004). Default: every "
+                   "bundled catalogue of the export's report.", show_default=False),
     data: Path = typer.Option(..., "--data", "-d", help="The export to compute the figures from."),
-    output_format: TextOrJson = typer.Option(TextOrJson.text, "--format", "-f", help="Output format."),
+    output_format: VerifyFormat = typer.Option(VerifyFormat.text, "--format", "-f",
+                                               help="Output format: text, json, junit (JUnit XML) or github "
+                                                    "(GitHub Actions annotations)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the output to this file (e.g. the "
+                                          "JUnit XML for CI) instead of stdout; the counts still go to stderr."),
     mapping: Optional[Path] = MappingOpt,
     exclude_invalid: bool = ExcludeOpt,
 ) -> None:
     """Compare computed values with the published figures; exit 1 on any unexpected difference.
+
+    Every catalogued figure is checked: a reproducible figure must print as published, a known
+    deviation must keep its recorded value, a figure pending a report cell is listed as pending.
 
     Examples:
 
       evalkit verify --data data/samples/udgaaende
 
       evalkit verify 004 --data data/samples/ung-rusmidler/export.xlsx --format json
-    """
-    from evalkit.report.spec import ReportOptions, build_report, get_spec, report_for_dataset
-    from evalkit.verify import CatalogueError, bundled_catalogues, check, load_catalogue, summary
 
+      evalkit verify my_figures.yaml --data export/ --format junit --output verify.xml
+    """
+    from evalkit.io.atomic import write_text
+    from evalkit.report.spec import ReportOptions, build_report, get_spec, report_for_dataset
+    from evalkit.verify import CatalogueError, bundled_catalogues, check, load_catalogue, render, summary
+
+    try:
+        cats = [load_catalogue(c) for c in dict.fromkeys(catalogues or bundled_catalogues())]
+    except CatalogueError as exc:
+        _err(f"evalkit verify: {exc}")
+        raise typer.Exit(EXIT_USAGE)
     try:
         export = read_export(data, mapping, on_invalid="exclude" if exclude_invalid else "error")
     except InputError as exc:
         _problems(f"{data}: the export is not valid; nothing was verified:", exc.problems)
         raise typer.Exit(EXIT_INVALID)
-    try:
-        cats = [load_catalogue(c) for c in (catalogues or bundled_catalogues())]
-    except CatalogueError as exc:
-        _err(f"evalkit verify: {exc}")
-        raise typer.Exit(EXIT_USAGE)
     if not catalogues:
         own = report_for_dataset(export.dataset)
         cats = [c for c in cats if c.report == own]
@@ -497,33 +514,26 @@ def verify(
     results = []
     built = {}
     for cat in cats:
-        if get_spec(cat.report).dataset != export.dataset:
+        try:
+            dataset = get_spec(cat.report).dataset
+        except KeyError:
+            _err(f"evalkit verify: catalogue {cat.path} names report '{cat.report}', which evalkit does not have.")
+            raise typer.Exit(EXIT_USAGE)
+        if dataset != export.dataset:
             _err(f"evalkit verify: catalogue {cat.path} is for report '{cat.report}', not this export.")
             raise typer.Exit(EXIT_USAGE)
         if cat.report not in built:
             # Published figures are compared unsuppressed: the catalogue holds what was printed.
             built[cat.report] = build_report(export, cat.report, ReportOptions(disclosure=False))
         results += check(built[cat.report], cat)
+    text = render(output_format.value, results, cats)
     counts = summary(results)
-    if output_format is TextOrJson.json:
-        typer.echo(json.dumps({"summary": counts, "catalogues": [c.path for c in cats],
-                               "figures": [r.to_dict() for r in results]}, ensure_ascii=False, indent=2))
+    if output is not None:
+        write_text(output, text)
+        _err(f"wrote {output}: {counts['pass']} pass, {counts['fail']} fail, {counts['known-deviation']} known "
+             f"deviations, {counts['pending']} pending a report cell")
     else:
-        from rich.console import Console
-        from rich.table import Table as RichTable
-
-        console = Console(width=140, color_system=None)
-        table = RichTable(title=f"evalkit verify: {', '.join(c.path for c in cats)}", title_justify="left")
-        for h in ("figure", "printed", "computed", "status", "reason"):
-            table.add_column(h)
-        from rich.markup import escape
-
-        for r in results:
-            computed = "" if r.computed is None else f"{r.computed:.6g}"
-            table.add_row(escape(r.id), escape(r.printed), computed, r.status, escape(r.reason or ""))
-        console.print(table)
-        console.print(f"{counts['pass']} pass, {counts['fail']} fail, {counts['known-deviation']} known deviations "
-                      f"({counts['total']} figures)")
+        typer.echo(text, nl=False)
     if counts["fail"]:
         raise typer.Exit(EXIT_INVALID)
 
