@@ -239,6 +239,10 @@ class Report:
         """One sheet per table, numbers stored as numbers."""
         self._render("xlsx", path)
 
+    def to_docx(self, path: Any) -> None:
+        """A Word document: every table as a Word table with its notes and tests (restyle via its styles)."""
+        self._render("docx", path)
+
     def to_csv(self, folder: Any) -> None:
         """One CSV file per table in ``folder``."""
         self._render("csv", folder)
