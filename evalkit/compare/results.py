@@ -11,6 +11,9 @@ fields always exist, whatever the method; a field that does not apply is NaN, ne
                       (then ``status`` says why and ``reason`` explains it)
 ``estimate``          the raw-scale estimate (mean difference, Hodges-Lehmann shift, difference in
                       proportions), named by ``estimate_name``, with ``estimate_ci``
+``estimate_ci_level`` the level the estimate's interval actually has in the rank tests (R lowers
+                      it when the requested level is not achievable); NaN in the other tests,
+                      whose intervals have ``confidence_level``
 ``effect_size``       the scale-free effect size (d_z, r_rb, paired odds ratio, Cramer's V, ...), named
                       by ``effect_size_name``, with ``effect_size_ci``
 ``df``                degrees of freedom (NaN where none)
@@ -123,6 +126,7 @@ class ComparisonResult:
     estimate: float = NAN
     estimate_name: str = ""
     estimate_ci: ConfidenceInterval = NAN_CI
+    estimate_ci_level: float = NAN
     df: float = NAN
     alternative: str = "two-sided"
     confidence_level: float = 0.95

@@ -124,14 +124,14 @@ def test_mann_whitney_reproduces_r_example_and_resolves_exact() -> None:
     x = [0.80, 0.83, 1.89, 1.04, 1.45, 1.38, 1.91, 1.64, 0.73, 1.46]
     y = [1.15, 0.88, 0.90, 0.74, 1.21]
     r = mann_whitney(y, x, alternative="greater")
-    assert r.method == "Mann-Whitney U (exact)"
+    assert r.method == "Mann-Whitney U (exact p and CI)" and r.p_method_code == "p_exact"
     assert r.statistic == 35.0 and r.p_value == pytest.approx(0.1272, abs=5e-5)
 
 
 def test_two_sample_hodges_lehmann_matches_brute_force() -> None:
     rng = np.random.default_rng(9)
     x, y = rng.normal(0, 1, 120), rng.normal(0.5, 1, 90)
-    r = mann_whitney(x, y)
+    r = mann_whitney(x, y, estimator="all_differences")
     diffs = np.sort(np.subtract.outer(y, x).ravel())
     assert r.estimate == pytest.approx(np.median(diffs), abs=1e-15)
     total = diffs.size
