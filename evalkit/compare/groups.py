@@ -17,6 +17,7 @@ import pandas as pd
 from scipy import stats
 
 from evalkit.compare._inputs import as_float, check_alternative, check_confidence_level, sample
+from evalkit.compare._fisher import conditional_odds_ratio
 from evalkit.compare._rules import compare_rules
 from evalkit.compare.effect_sizes import cramers_v, newcombe_unpaired_ci, noncentral_t_ci
 from evalkit.compare.rank_sum import mann_whitney
@@ -73,8 +74,10 @@ def chi_square(
     Returns
     -------
     GroupResult
-        ``statistic`` = :math:`\chi^2` (df = (r-1)(c-1)), or for Fisher the sample odds ratio (2x2) /
-        the probability of the observed table (r x c); ``effect_size`` = Cramér's V from the
+        ``statistic`` = :math:`\chi^2` (df = (r-1)(c-1)), or for Fisher the conditional
+        maximum-likelihood odds ratio of R ``fisher.test`` (2x2; also in ``odds_ratio`` with its
+        exact interval, the sample ad/bc in ``sample_odds_ratio``) / the probability of the observed
+        table (r x c); ``effect_size`` = Cramér's V from the
         uncorrected :math:`\chi^2` with a noncentral-chi-square interval; for 2x2 tables
         ``estimate`` = :math:`P(\text{col 2}\mid\text{row 2}) - P(\text{col 2}\mid\text{row 1})` with
         Newcombe's hybrid score interval.
@@ -131,10 +134,16 @@ def chi_square(
     small = expected < threshold["min"] if threshold.get("include_min", True) else expected <= threshold["min"]
     if fallback and small.any():
         if nonempty.shape == (2, 2):
+            # R fisher.test: the conditional MLE of the odds ratio with its exact conditional
+            # interval (evalkit.compare._fisher); the sample ad/bc is kept apart, named as such
             res = stats.fisher_exact(nonempty)
+            cmle, or_ci = conditional_odds_ratio(nonempty, level)
             return GroupResult(**common, method="Fisher's exact test", test_code="fisher_exact",
-                               statistic=float(res.statistic), statistic_name="odds_ratio", p_value=float(res.pvalue),
-                               p_method_code="p_exact_hypergeometric")
+                               statistic=cmle, statistic_name="odds ratio (conditional MLE)",
+                               p_value=float(res.pvalue), p_method_code="p_exact_hypergeometric",
+                               odds_ratio=cmle, odds_ratio_ci=or_ci,
+                               odds_ratio_code="or_conditional_mle", odds_ratio_ci_code="ci_exact_conditional",
+                               sample_odds_ratio=float(res.statistic))
         mc = rules["rxc_monte_carlo"]
         res = stats.fisher_exact(nonempty, method=stats.MonteCarloMethod(n_resamples=mc["n_resamples"],
                                                                           rng=np.random.default_rng(mc["seed"])))

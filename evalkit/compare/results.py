@@ -241,10 +241,20 @@ class MarginalHomogeneityResult(ComparisonResult):
 
 @dataclass(frozen=True, kw_only=True)
 class GroupResult(ComparisonResult):
-    """A comparison of independent groups (chi-square/Fisher, Mann-Whitney, Kruskal-Wallis, Welch t)."""
+    """A comparison of independent groups (chi-square/Fisher, Mann-Whitney, Kruskal-Wallis, Welch t).
+
+    A 2x2 Fisher test also reports R ``fisher.test``'s odds ratio: ``odds_ratio`` is the
+    conditional maximum-likelihood estimate (``odds_ratio_code`` ``or_conditional_mle``) with its
+    exact conditional interval, and ``sample_odds_ratio`` the plain ad/bc.
+    """
 
     n_groups: int = 0
     group_sizes: tuple[int, ...] = field(default=(), metadata=_not_tidy())
+    odds_ratio: float = NAN
+    odds_ratio_ci: ConfidenceInterval = NAN_CI
+    odds_ratio_code: str = ""
+    odds_ratio_ci_code: str = ""
+    sample_odds_ratio: float = NAN
 
 
 @dataclass(frozen=True, kw_only=True)
