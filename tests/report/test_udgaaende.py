@@ -294,10 +294,12 @@ def _pairs(frame, m, a, b):
     return x[f"{m}_{a}"].to_numpy(), x[f"{m}_{b}"].to_numpy()
 
 
-def _paired_p(method, pre, post):
-    if method == "Paired t-test":
+def _paired_p(test, pre, post):
+    """scipy's p-value for the test the row names by its compare codes (test and p-value method)."""
+    r = test.result
+    if r.test_code == "paired_t":
         return stats.ttest_rel(post, pre).pvalue
-    assert method.startswith("Wilcoxon signed-rank (normal approximation, continuity-corrected)"), method
+    assert (r.test_code, r.p_method_code) == ("wilcoxon_signed_rank", "p_normal_cc"), (r.test_code, r.p_method_code)
     return stats.wilcoxon(post, pre, zero_method="wilcox", correction=True, method="approx").pvalue
 
 
@@ -306,10 +308,13 @@ def _mw_p(x, y):
 
 
 def _chi_p(test, table):
-    if test.method == "Pearson chi-square":
+    if test.result.test_code == "pearson_chi2":
         return stats.chi2_contingency(table, correction=False).pvalue
-    assert test.method == "Fisher's exact test"
+    assert test.result.test_code == "fisher_exact"
     return stats.fisher_exact(table).pvalue
+
+
+CODES = {"Wilcoxon": "wilcoxon_signed_rank", "Paired t-test": "paired_t", "Mann-Whitney": "mann_whitney"}
 
 
 def expected_tests(w):
@@ -347,13 +352,13 @@ def test_every_pre_post_row_has_a_test_matching_scipy(plain, w):
             i = position.get(test.row, 0)
             position[test.row] = i + 1
             kind, ref = expected[(table_id, test.row, i)]
-            assert test.method.startswith(kind), (table_id, test.row, test.method)
+            assert test.result.test_code == CODES[kind], (table_id, test.row, test.result.test_code)
             if kind == "Mann-Whitney":
                 p = ref
             else:
                 pre, post = ref
                 assert test.n == len(pre)
-                p = _paired_p(test.method, pre, post)
+                p = _paired_p(test, pre, post)
                 if kind == "Paired t-test":   # mean difference and its t interval, as scipy
                     res = stats.ttest_rel(post, pre)
                     assert test.estimate == pytest.approx(float(np.mean(post - pre)), rel=1e-12)
@@ -376,7 +381,7 @@ def test_binary_and_group_tests_match_scipy_and_statsmodels(plain, w):
     b = int(((both["hash_0"] > 0) & (both["hash_1"] == 0)).sum())
     c = int(((both["hash_0"] == 0) & (both["hash_1"] > 0)).sum())
     mcn = plain.table("cannabis_reduction").tests[0]
-    assert mcn.method == "McNemar (exact binomial)" and mcn.n == len(both)
+    assert (mcn.result.test_code, mcn.result.p_method_code) == ("mcnemar", "p_exact_binomial") and mcn.n == len(both)
     assert mcn.p_value == pytest.approx(stats.binomtest(c, b + c, 0.5).pvalue, rel=1e-9, abs=1e-300)
     assert mcn.effect_size == pytest.approx(c / b)
     # chi-square / Fisher over the printed 2 x 2 tables
