@@ -94,7 +94,8 @@ def wide(tabs: dict[str, pd.DataFrame]) -> pd.DataFrame:
     piv = frame.pivot(index="person_id", columns="t")
     piv.columns = [f"{m}_{t}" for m, t in piv.columns]
     d = tabs["deltagere"]
-    out = pd.DataFrame({"kommune": d["kommune"].astype(str).to_numpy(), "skoletype": d["skoletype"].astype(str).to_numpy(),
+    out = pd.DataFrame({"kommune": d["kommune"].astype(str).to_numpy(),
+                        "skoletype": d["skoletype"].astype(str).to_numpy(),
                         "koen": d["koen"].astype(str).to_numpy(), "status": d["status"].astype(str).to_numpy(),
                         "skole": d["skole"].astype(str).to_numpy(), "forloeb": d["forloeb"].astype(str).to_numpy(),
                         "alder": d["alder"].astype("float64").to_numpy()}, index=d["person_id"].astype(str).to_numpy())
@@ -206,7 +207,8 @@ def expected_cells(w: pd.DataFrame, costs: pd.DataFrame) -> dict[tuple[str, str,
         out[("who5_bands", "total", tp)] = len(x)
     # 000-G7 goals: result, Clopper-Pearson interval (statsmodels "beta")
     goal_counts = {"gennemfoerelse_70": ((C.shape[0]), len(w)), "gennemfoerelse_75": (C.shape[0], len(w)),
-                   "reduktion_70": (int((stop | half).sum()), len(E)), "reduktion_75": (int((stop | half).sum()), len(E)),
+                   "reduktion_70": (int((stop | half).sum()), len(E)),
+                   "reduktion_75": (int((stop | half).sum()), len(E)),
                    "reduktion_gennemfoerte_70": (int((stop | half).sum()),
                                                  int((C["hash_0"].notna() & C["hash_1"].notna()).sum())),
                    "trivsel_60": (int((P["who5_1"] > P["who5_0"]).sum()), len(P)),
@@ -364,7 +366,8 @@ def test_every_pre_post_row_has_a_test_matching_scipy(plain, w):
                     assert test.estimate == pytest.approx(float(np.mean(post - pre)), rel=1e-12)
                     ci = res.confidence_interval(0.95)
                     assert test.estimate_ci == pytest.approx((ci.low, ci.high), rel=1e-9)
-                    assert test.effect_size == pytest.approx(np.mean(post - pre) / np.std(post - pre, ddof=1), rel=1e-12)
+                    d_z = np.mean(post - pre) / np.std(post - pre, ddof=1)
+                    assert test.effect_size == pytest.approx(d_z, rel=1e-12)
             assert test.p_value == pytest.approx(p, rel=1e-9, abs=1e-300), (table_id, test.row, test.outcome.en)
             assert test.effect_size is not None and test.effect_size_ci[0] is not None
             seen.add((table_id, test.row, i))
@@ -395,8 +398,10 @@ def test_binary_and_group_tests_match_scipy_and_statsmodels(plain, w):
         assert test.n == counts.sum()
         assert test.p_value == pytest.approx(_chi_p(test, counts), rel=1e-9)
     # Stuart-Maxwell on the WHO-5 bands (statsmodels SquareTable)
-    codes = lambda x: np.select([x <= 35, x <= 50], [0, 1], 2)
-    for test, (a, b2) in zip(plain.table("who5_bands").tests, ((0, 1), (0, 2))):
+    def codes(x):
+        return np.select([x <= 35, x <= 50], [0, 1], 2)
+
+    for test, (a, b2) in zip(plain.table("who5_bands").tests, ((0, 1), (0, 2)), strict=True):
         pair = C[[f"who5_{a}", f"who5_{b2}"]].dropna()
         tab = pd.crosstab(codes(pair.iloc[:, 0].to_numpy()), codes(pair.iloc[:, 1].to_numpy())).reindex(
             index=[0, 1, 2], columns=[0, 1, 2], fill_value=0).to_numpy()
@@ -512,7 +517,7 @@ def test_every_table_renders_in_every_format(export, tmp_path, lang):
     payload = json.loads(render(rep, "json"))
     assert [t["id"] for t in payload["tables"]] == TABLE_IDS
     assert set(payload) >= {"report", "evalkit_version", "lang", "settings", "ledger", "disclosure", "tables"}
-    for t, table in zip(payload["tables"], rep.tables):
+    for t, table in zip(payload["tables"], rep.tables, strict=True):
         assert t["source"] == table.source and t["notes"] and set(t) >= {"columns", "rows", "tests", "title"}
         for row in t["rows"]:
             assert set(row["cells"]) <= {c["key"] for c in t["columns"]}
@@ -587,7 +592,8 @@ def _check_disclosure(rep, min_cell=5):
             for key, cell in r.cells.items():
                 if cell.kind == "count" and cell.value:
                     fam = (cell.link or "").split("=")[0]
-                    (hidden_by_family if cell.suppressed else shown_by_family).setdefault(fam, set()).add(int(cell.value))
+                    seen = hidden_by_family if cell.suppressed else shown_by_family
+                    seen.setdefault(fam, set()).add(int(cell.value))
                     if 0 < cell.value < min_cell:
                         assert cell.suppressed, (t.id, r.key, key)
                 if cell.kind in ("mean", "percent") and cell.n is not None and 0 < cell.n < min_cell:
@@ -608,7 +614,8 @@ def _check_disclosure(rep, min_cell=5):
             count_cols = [c.key for c in t.columns if any(r.cells.get(c.key) is not None
                                                           and r.cells[c.key].kind == "count" for r in t.rows)]
             groups = [count_cols] if t.row_lines is None else [list(g) for g in t.row_lines]
-            lines = [[r.cells[k] for k in g if k in r.cells and r.cells[k].kind == "count"] for r in t.rows for g in groups]
+            lines = [[r.cells[k] for k in g if k in r.cells and r.cells[k].kind == "count"]
+                     for r in t.rows for g in groups]
             lines += [[r.cells[k] for r in t.rows if k in r.cells and r.cells[k].kind == "count"] for k in count_cols]
             for line in lines:
                 if len(line) > 1:

@@ -76,7 +76,8 @@ def enrolment(ctx: Context) -> Table:
     p = prep(ctx)
     valid = (p.school >= 0) & (p.gender >= 0)
     counts = two_by_two(p.gender == GENDERS.index("mand"), p.school, valid)
-    columns = [count_column(g, TXT(f"gender.{g}")) for g in GENDERS] + [count_column("total", TXT("total"), is_total=True)]
+    columns = [count_column(g, TXT(f"gender.{g}")) for g in GENDERS]
+    columns.append(count_column("total", TXT("total"), is_total=True))
     columns += [share_column(f"{g}_pct", TXT(f"enrolment.{g}_pct"), count_of=g) for g in (*GENDERS, "total")]
     columns += [share_column(f"{g}_rowpct", TXT(f"enrolment.{g}_rowpct")) for g in GENDERS]
     table = ENROLMENT.table(columns, additive=True, plot="grouped", plot_columns=("kvinde_rowpct", "mand_rowpct"))
@@ -133,12 +134,13 @@ def completion(ctx: Context) -> Table:
     p = prep(ctx)
     valid = (p.school >= 0) & (p.status >= 0)
     counts = two_by_two(p.status == STATUSES.index("frafaldet"), p.school, valid)
-    columns = [count_column("gennemfoert", TXT("status.gennemfoert")), count_column("frafaldet", TXT("status.frafaldet")),
+    columns = [count_column("gennemfoert", TXT("status.gennemfoert")),
+               count_column("frafaldet", TXT("status.frafaldet")),
                count_column("total", TXT("completion.total"), is_total=True),
                share_column("gennemfoert_pct", TXT("completion.gennemfoert_pct")),
                share_column("frafaldet_pct", TXT("completion.frafaldet_pct"))]
     table = COMPLETION.table(columns, additive=True, plot="bars", plot_columns=("gennemfoert_pct",))
-    for (key, _, label), row in zip(school_rows(p), (counts[0], counts[1], counts.sum(axis=0))):
+    for (key, _, label), row in zip(school_rows(p), (counts[0], counts[1], counts.sum(axis=0)), strict=True):
         n = int(row.sum())
         table.add_row(key, label, {
             "gennemfoert": persons(row[0], "completers"), "frafaldet": persons(row[1], "dropouts"),

@@ -18,7 +18,8 @@ from evalkit.report.udgaaende.vocabulary import TXT, constants, txt
 
 __all__ = ["COSTS", "costs"]
 
-COSTS = Declared("costs", "000-T8-omkostninger", "cost per municipality-year, school, course, student, counselled student")
+COSTS = Declared("costs", "000-T8-omkostninger",
+                 "cost per municipality-year, school, course, student, counselled student")
 
 #: denominator column -> population of its person count (None: a count of institutions or courses, not persons)
 _DENOMINATORS = {"pr_kommune_aar": None, "pr_skole": None, "pr_forloeb": None, "pr_elev": "enrolled",
@@ -55,7 +56,8 @@ def costs(ctx: Context) -> Table:
 
     p = prep(ctx)
     decimals = int(constants()["costs"]["decimals"])
-    columns = [(count_column if family else share_column)(key, TXT(f"costs.{key}")) for key, family in _DENOMINATORS.items()]
+    columns = [(count_column if family else share_column)(key, TXT(f"costs.{key}"))
+               for key, family in _DENOMINATORS.items()]
     table = COSTS.table(columns)
     c = p.costs
     total: float | None = None
@@ -84,5 +86,6 @@ def costs(ctx: Context) -> Table:
     if total is None:
         table.notes.append(TXT("costs.note_missing"))
     else:
-        table.notes.append(txt("costs.note", total_da=format_number(total, "da", 0), total_en=format_number(total, "en", 0)))
+        table.notes.append(txt("costs.note", total_da=format_number(total, "da", 0),
+                               total_en=format_number(total, "en", 0)))
     return table

@@ -60,13 +60,15 @@ def organisation(ctx: Context) -> Table:
     --------
     >>> from evalkit.report.udgaaende.prepare import sample_context
     >>> t = organisation(sample_context())
-    >>> t.cell("lolland", "ps_deltagere").value, t.cell("lolland", "ps_forloeb").value, t.cell("lolland", "ps_forloeb").count_of
+    >>> courses = t.cell("lolland", "ps_forloeb")
+    >>> t.cell("lolland", "ps_deltagere").value, courses.value, courses.count_of
     (117, 14, 'lolland|ps_deltagere')
     """
     p = prep(ctx)
     columns = []
     for prefix in ("es_", "ps_", ""):
-        columns += [share_column(f"{prefix}forloeb", TXT(f"organisation.{prefix}forloeb"), count_of=f"{prefix}deltagere",
+        columns += [share_column(f"{prefix}forloeb", TXT(f"organisation.{prefix}forloeb"),
+                                 count_of=f"{prefix}deltagere",
                                  is_total=not prefix),
                     count_column(f"{prefix}deltagere", TXT(f"organisation.{prefix}deltagere"), is_total=not prefix)]
     table = ORGANISATION.table(columns, additive=True, row_lines=(("es_deltagere", "ps_deltagere", "deltagere"),))

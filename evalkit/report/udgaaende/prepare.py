@@ -280,7 +280,8 @@ def _stage(ctx: Context, name: str, read: int, kept: int, excluded: dict[str, in
 def _ledger_stages(ctx: Context, p: Prepared) -> None:
     C = p.completer
     nC = int(C.sum())
-    _stage(ctx, "completers", p.n, nC, {"dropped_out": int(p.dropout.sum()), "status_unknown": int((p.status < 0).sum())})
+    _stage(ctx, "completers", p.n, nC,
+           {"dropped_out": int(p.dropout.sum()), "status_unknown": int((p.status < 0).sum())})
     followed = int((C & p.registered[:, 2]).sum())
     _stage(ctx, "completers_followed_up", nC, followed, {"no_follow_up": nC - followed})
     users = int((C & p.poly_user).sum())
@@ -298,7 +299,8 @@ def _report_notes(ctx: Context) -> None:
     c = constants()
     red, who = c["cannabis_reduction"], c["who5"]
     ctx.notes.append(txt("notes.rules", version=c["version"], eligibility=TXT(f"rule.eligibility.{red['eligibility']}"),
-                         a=tp_label(red["from"]), b=tp_label(red["to"]), missing=TXT(f"rule.who5_missing.{who['missing']}"),
+                         a=tp_label(red["from"]), b=tp_label(red["to"]),
+                         missing=TXT(f"rule.who5_missing.{who['missing']}"),
                          improved=TXT(f"rule.who5_change.{who['improved_rule']}"),
                          sensitivity=TXT(f"rule.who5_change.{who['sensitivity_rule']}"),
                          bands=TXT(f"rule.who5_bands.{who['band_scheme']}")))

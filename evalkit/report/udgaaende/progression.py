@@ -2,8 +2,10 @@
 
 >>> from evalkit.report.udgaaende.prepare import sample_context
 >>> ctx = sample_context()
->>> round(progression(ctx).cell("hash", "indskrivning").value, 1), who5_by_school(ctx).cell("befolkning", "afslutning").value
-(14.9, 68.0)
+>>> round(progression(ctx).cell("hash", "indskrivning").value, 1)
+14.9
+>>> who5_by_school(ctx).cell("befolkning", "afslutning").value
+68.0
 """
 
 from __future__ import annotations
@@ -35,7 +37,8 @@ PROGRESSION = Declared("progression", "000-T7.2-progression",
                        "means at Indskrivning / Afslutning / Opfølgning with n and paired tests")
 HASH_BY_SCHOOL = Declared("hash_by_school", "000-F7.2a-hash-skoletype", "cannabis days by school type")
 ABSENCE_BY_SCHOOL = Declared("absence_by_school", "000-F7.2c-fravaer-polystof", "illegal absence by school type")
-POLYDRUG_BY_SCHOOL = Declared("polydrug_by_school", "000-F7.2c-fravaer-polystof", "poly-drug days by school type (users)")
+POLYDRUG_BY_SCHOOL = Declared("polydrug_by_school", "000-F7.2c-fravaer-polystof",
+                              "poly-drug days by school type (users)")
 WHO5_BY_SCHOOL = Declared("who5_by_school", "000-F7.2d-trivsel-skoletype", "WHO-5 by school type, population reference")
 
 

@@ -84,7 +84,7 @@ def cannabis_reduction(ctx: Context) -> Table:
     for key, sel, label in school_rows(p, order=("produktionsskole", "erhvervsskole")):
         n = int((red.eligible & sel).sum())
         k_st, k_hv = int((red.stopped & sel).sum()), int((red.halved & sel).sum())
-        counts = dict(zip(_PARTS, (k_st, k_hv, k_st + k_hv, n - k_st - k_hv)))
+        counts = dict(zip(_PARTS, (k_st, k_hv, k_st + k_hv, n - k_st - k_hv), strict=True))
         cells = {part: persons(k, "completers") for part, k in counts.items()}
         cells.update({f"{part}_pct": share(k, n, count_of=joined(key, part, "n")) for part, k in counts.items()})
         cells["n"] = persons(n, "completers")
@@ -101,6 +101,7 @@ def cannabis_reduction(ctx: Context) -> Table:
     opts = ctx.options
     small = bool(opts.disclosure and any(0 < k < opts.min_cell for k in (r.n_before_only, r.n_after_only)))
     table.tests.append(test_row("total", txt("cannabis_reduction.test_use", a=a, b=b), r, suppressed=small))
-    table.tests.append(chi_square_row("cannabis_reduction", two_by_two(red.stopped | red.halved, p.school, red.eligible),
+    reduced = two_by_two(red.stopped | red.halved, p.school, red.eligible)
+    table.tests.append(chi_square_row("cannabis_reduction", reduced,
                                       ("total", "ingen")))
     return table

@@ -19,7 +19,8 @@ import yaml
 from evalkit.report._build import report_text
 from evalkit.report.model import Text
 
-__all__ = ["GENDERS", "MEASURES", "PAIRED_TESTS", "SCHOOLS", "STATUSES", "TP", "TXT", "Measure", "constants", "tp_label", "txt"]
+__all__ = ["GENDERS", "MEASURES", "PAIRED_TESTS", "SCHOOLS", "STATUSES", "TP", "TXT", "Measure", "constants",
+           "tp_label", "txt"]
 
 TXT = report_text(__package__)
 """Every title, note and label of the report, in Danish and English (``text.yaml``)."""
@@ -37,7 +38,8 @@ class Measure:
 
     key: str
     column: str          #: registreringer column (``who5`` is scored from the five items)
-    rule: Literal["cannabis_days_30", "multidrug_days_30", "absence_days_14"] | None  #: of :func:`evalkit.measures.progression_days`
+    #: the measure of :func:`evalkit.measures.progression_days` (None: WHO-5, scored from its items)
+    rule: Literal["cannabis_days_30", "multidrug_days_30", "absence_days_14"] | None
 
     @property
     def label(self) -> Text:

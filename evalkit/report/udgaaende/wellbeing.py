@@ -35,8 +35,10 @@ from evalkit.report.udgaaende.vocabulary import TP, TXT, constants, tp_label, tx
 
 __all__ = ["WHO5_BANDS", "WHO5_IMPROVED", "WHO5_IMPROVED_10", "who5_bands", "who5_improved", "who5_improved_10"]
 
-WHO5_IMPROVED = Declared("who5_improved", "000-T7.2e-forbedret-trivsel", "WHO-5 improved (strict increase) by school type")
-WHO5_IMPROVED_10 = Declared("who5_improved_10", "000-T7.2e-forbedret-trivsel", "WHO-5 improved by >= 10 points (sensitivity)")
+WHO5_IMPROVED = Declared("who5_improved", "000-T7.2e-forbedret-trivsel",
+                         "WHO-5 improved (strict increase) by school type")
+WHO5_IMPROVED_10 = Declared("who5_improved_10", "000-T7.2e-forbedret-trivsel",
+                            "WHO-5 improved by >= 10 points (sensitivity)")
 WHO5_BANDS = Declared("who5_bands", "000-WHO5-scoring", "WHO-5 bands 0-35 / 36-50 / over 50 per time point")
 
 
@@ -159,12 +161,13 @@ def who5_bands(ctx: Context) -> Table:
     C = p.completer
     columns = []
     for tp in TP:
-        columns += [count_column(tp, tp_label(tp)), share_column(f"{tp}_pct", txt("who5_bands.pct", tp=tp_label(tp)), count_of=tp)]
+        columns += [count_column(tp, tp_label(tp)),
+                    share_column(f"{tp}_pct", txt("who5_bands.pct", tp=tp_label(tp)), count_of=tp)]
     rows = [band_key(c) for c in p.band_codes]
     table = WHO5_BANDS.table(columns, additive=True, row_lines=(), plot="grouped",
                              plot_columns=tuple(f"{tp}_pct" for tp in TP), plot_rows=tuple(rows))
     totals = {tp: int((C & (p.who5_band[:, i] >= 0)).sum()) for i, tp in enumerate(TP)}
-    for b, (code, key) in enumerate(zip(p.band_codes, rows)):
+    for b, (code, key) in enumerate(zip(p.band_codes, rows, strict=True)):
         cells: dict[str, Cell] = {}
         for i, tp in enumerate(TP):
             k = int((C & (p.who5_band[:, i] == b)).sum())
