@@ -18,6 +18,7 @@ import yaml
 
 from evalkit.report._build import report_text
 from evalkit.report.model import Text
+from evalkit.rules import validate_header
 
 __all__ = ["GENDERS", "MEASURES", "PAIRED_TESTS", "SCHOOLS", "STATUSES", "TP", "TXT", "Measure", "constants",
            "tp_label", "txt"]
@@ -92,6 +93,7 @@ def constants() -> dict[str, Any]:
     """
     text = (resources.files(__package__) / "constants.yaml").read_text(encoding="utf-8")
     data = yaml.safe_load(text)
+    validate_header(data, "udgaaende constants.yaml")   # rule, version, source, valid_from
     for kind in data["tests"]["paired"].values():
         if kind not in PAIRED_TESTS:
             raise ValueError(f"udgaaende constants.yaml: unknown paired test {kind!r} ({' | '.join(PAIRED_TESTS)})")
