@@ -451,6 +451,13 @@ def test_ledger_stages_balance_and_name_the_rules(plain):
     assert not re.search(r"\.ya?ml|used_at_intake|strict_increase|--", notes)
 
 
+def test_ledger_reasons_are_printed_in_the_report_language(export):
+    en = build_report(export, "udgaaende", ReportOptions(lang="en", disclosure=False), tables=["goals"])
+    assert en.ledger["report"]["cannabis_reduction_eligible"]["excluded"] == {
+        "0 cannabis days at Indskrivning (cannot stop or halve)": 21}
+    assert en.ledger["report"]["completers_followed_up"]["excluded"] == {"no Opfølgning registration": 43}
+
+
 def test_eligibility_rule_is_a_constant(export, monkeypatch):
     """With the text's reading ('af de unge, som gennemfører') every completer is in the denominator."""
     monkeypatch.setitem(udgaaende.constants()["cannabis_reduction"], "eligibility", "all_observed")
