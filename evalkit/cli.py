@@ -266,6 +266,9 @@ def report(
              f"Known: {', '.join(available_reports())}.")
         raise typer.Exit(EXIT_USAGE)
     output_format = _output_format(output_format, out, "report")
+    if no_disclosure:
+        _err("evalkit report: WARNING: disclosure control is off (--no-disclosure): small counts are printed. "
+             "The output is for internal checking only and must not be published.")
     if output_format in (ReportFormat.csv, ReportFormat.xlsx, ReportFormat.docx) and out is None:
         _err(f"evalkit report: --format {output_format.value} needs --out.")
         raise typer.Exit(EXIT_USAGE)
@@ -655,7 +658,7 @@ def dictionary(
         write_text(out, text + "\n")
 
 
-@app.command()
+@app.command(hidden=True)
 def docs(out: Path = typer.Option(Path("docs"), "--out", "-o", help="The docs folder.")) -> None:
     """Regenerate the reference pages and docs/reports.md from the code (a test keeps them in sync).
 

@@ -20,7 +20,8 @@ group with Wilson intervals. The conventions are R's defaults, so a user can che
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd

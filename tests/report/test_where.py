@@ -8,7 +8,8 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from evalkit.report._build.subset import evaluate
 from evalkit.report._build.where import Comparison, WhereError, parse_where
