@@ -6,8 +6,9 @@ differences ``x`` and for the rank-sum test of samples ``x`` and ``y``:
 * **exact** (no ties, no zeros, n < 50): the estimate is the median of the Walsh averages
   (``(x_i + x_j)/2, i <= j``) or of the differences ``x_i - y_j``; the interval is the pair of order
   statistics at ``qsignrank(alpha/2, n)`` / ``qwilcox(alpha/2, m, n)`` (one-sided: ``alpha``), a
-  quantile of 0 being replaced by 1, and the level lowered to ``1 - achieved alpha`` when the
-  requested one is not achievable;
+  quantile of 0 being replaced by 1; the interval then has the achieved level ``1 - achieved
+  alpha``, which evalkit reports exactly (R's ``conf.level`` attribute reports it only when the
+  achieved alpha exceeds 1.5 alpha, rounded to two digits in the one-sample case);
 * **asymptotic**: the interval limits are the roots in ``d`` of the continuity- and tie-corrected
   normal statistic of ``x - d`` (zeros of ``x - d`` dropped) minus the normal quantile, found by
   ``uniroot(tol = 1e-4)`` (Brent's zeroin); the estimate is the root of the uncorrected statistic.
@@ -254,7 +255,7 @@ def _lower_quantile(pmf: np.ndarray, prob: float) -> int:
 
 
 def exact_interval(pmf: np.ndarray, total: int, kth: Callable[[np.ndarray], np.ndarray], level: float,
-                   alternative: str, round_level: bool) -> tuple[float, ConfidenceInterval, float]:
+                   alternative: str) -> tuple[float, ConfidenceInterval, float]:
     """Median and exact interval from the ordered Walsh averages / differences (``kth`` gives order
     statistics by 1-based rank), with R's quantile-0 rule and lowered level."""
     alpha = 1.0 - level
@@ -269,9 +270,10 @@ def exact_interval(pmf: np.ndarray, total: int, kth: Callable[[np.ndarray], np.n
         high = math.inf
     elif alternative == "less":
         low = -math.inf
-    achieved = level
-    if achieved_alpha - alpha > alpha / 2.0:  # "requested conf.level not achievable"
-        achieved = 1.0 - (float(f"{achieved_alpha:.2g}") if round_level else achieved_alpha)
+    # The achieved level is below the requested one only when the quantile was 0 and replaced by 1.
+    # R's conf.level attribute then says so only when the achieved alpha exceeds 1.5 alpha (and rounds
+    # it to 2 significant digits in the one-sample case); evalkit always reports the exact level.
+    achieved = 1.0 - achieved_alpha if achieved_alpha > alpha else level
     return float((vals[0] + vals[1]) / 2.0), ConfidenceInterval(low, high), achieved
 
 
@@ -286,7 +288,7 @@ def signrank_exact(x: np.ndarray, level: float, alternative: str) -> tuple[float
     """
     n = x.size
     return exact_interval(signrank_pmf(n), n * (n + 1) // 2, lambda ks: kth_pairwise_sums(x, None, ks) / 2.0,
-                          level, alternative, round_level=True)
+                          level, alternative)
 
 
 def ranksum_exact(x: np.ndarray, y: np.ndarray, level: float, alternative: str) -> tuple[float, ConfidenceInterval, float]:
@@ -297,7 +299,7 @@ def ranksum_exact(x: np.ndarray, y: np.ndarray, level: float, alternative: str) 
     (6.0, 1.0, inf)
     """
     return exact_interval(ranksum_pmf(x.size, y.size), x.size * y.size, lambda ks: kth_pairwise_sums(x, -y, ks),
-                          level, alternative, round_level=False)
+                          level, alternative)
 
 
 def ranksum_exact_p(u: float, m: int, n: int, alternative: str) -> float:
