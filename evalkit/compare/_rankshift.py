@@ -136,6 +136,13 @@ def _z(p: float) -> float:
     return float(stats.norm.ppf(p)) if 0.0 <= p <= 1.0 else math.nan
 
 
+def _ordered(ci: ConfidenceInterval) -> ConfidenceInterval:
+    """The two limits in order. When both limits sit at the same jump of the statistic (huge n,
+    integer data), uniroot's tolerance can leave the lower one up to ``tol`` above the upper one;
+    R prints them so, evalkit swaps them (a difference below ``tol.root``)."""
+    return ci if not ci.low > ci.high else ConfidenceInterval(ci.high, ci.low)
+
+
 def signrank_asymptotic(x: np.ndarray, level: float, alternative: str, correct: bool,
                         tol: float = R_TOL_ROOT) -> tuple[float, ConfidenceInterval, float]:
     """R's asymptotic one-sample interval and estimate for the non-zero differences ``x``.
@@ -184,7 +191,7 @@ def signrank_asymptotic(x: np.ndarray, level: float, alternative: str, correct: 
         ci = ConfidenceInterval(-math.inf, root(_z(alpha)) if alpha < 1.0 else median)
     f_lo, f_hi = w(mumin, False), w(mumax, False)
     estimate = zeroin(lambda d: w(d, False), mumin, mumax, f_lo, f_hi, tol)
-    return float(estimate), ci, achieved
+    return float(estimate), _ordered(ci), achieved
 
 
 def ranksum_asymptotic(x: np.ndarray, y: np.ndarray, level: float, alternative: str, correct: bool,
@@ -222,7 +229,7 @@ def ranksum_asymptotic(x: np.ndarray, y: np.ndarray, level: float, alternative: 
     else:
         ci = ConfidenceInterval(-math.inf, root(_z(alpha)))
     estimate = zeroin(lambda d: w(d, False), mumin, mumax, w(mumin, False), w(mumax, False), tol)
-    return float(estimate), ci, level
+    return float(estimate), _ordered(ci), level
 
 
 @lru_cache(maxsize=64)

@@ -21,7 +21,15 @@ from evalkit.compare._inputs import check_alternative, check_confidence_level, s
 from evalkit.compare._rules import compare_rules
 from evalkit.compare._walsh import kth_pairwise_sums, median_rank_pair
 from evalkit.compare.effect_sizes import fisher_z_ci
-from evalkit.compare.results import NAN, NAN_CI, CompareWarning, ConfidenceInterval, DegenerateDataWarning, GroupResult, SmallSampleWarning
+from evalkit.compare.results import (
+    NAN,
+    NAN_CI,
+    CompareWarning,
+    ConfidenceInterval,
+    DegenerateDataWarning,
+    GroupResult,
+    SmallSampleWarning,
+)
 
 __all__ = ["mann_whitney"]
 
@@ -160,11 +168,10 @@ def mann_whitney(
         warnings.warn("mann_whitney: cannot compute an exact p-value with ties; normal approximation used (as R)",
                       CompareWarning, stacklevel=2)
         method = "asymptotic"
-    z = NAN
     if method == "exact":
         p = _rankshift.ranksum_exact_p(u, n2, n1, alternative)
     else:
-        z, p = _normal_p(u, n1, n2, sizes, alternative, correct)
+        p = _normal_p(u, n1, n2, sizes, alternative, correct)[1]
     ci_level = level
     if estimator == "all_differences":
         est, est_ci = _hl_all_differences(a, b, level, alternative)

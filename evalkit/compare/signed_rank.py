@@ -18,11 +18,23 @@ import numpy as np
 from scipy import stats
 
 from evalkit.compare import _rankshift, _signrank
-from evalkit.compare._inputs import check_alternative, check_confidence_level, paired_floats
+from evalkit.compare._inputs import (
+    check_alternative,
+    check_confidence_level,
+    paired_floats,
+)
 from evalkit.compare._rules import compare_rules
 from evalkit.compare._walsh import median_rank_pair, walsh_order_statistics
 from evalkit.compare.effect_sizes import fisher_z_ci
-from evalkit.compare.results import NAN, NAN_CI, CompareWarning, ConfidenceInterval, DegenerateDataWarning, PairedResult, SmallSampleWarning
+from evalkit.compare.results import (
+    NAN,
+    NAN_CI,
+    CompareWarning,
+    ConfidenceInterval,
+    DegenerateDataWarning,
+    PairedResult,
+    SmallSampleWarning,
+)
 
 __all__ = ["wilcoxon"]
 
