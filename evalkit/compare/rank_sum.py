@@ -184,9 +184,9 @@ def mann_whitney(
         codes = ("hl_root_y_x", "ci_asymptotic_inverted")
     r = 2.0 * u / (n1 * n2) - 1.0
     se = math.sqrt((n1 + n2 + 1.0) / (3.0 * n1 * n2))
-    resolved = "exact p and CI" if method == "exact" else (
-        "normal approximation" + (", continuity-corrected" if correct else "") + ", tie-corrected variance; asymptotic CI")
-    return GroupResult(**common, method=f"Mann-Whitney U ({resolved})", statistic=u, p_value=float(p),
+    printed = "Mann-Whitney U (exact), exact CI" if method == "exact" else (
+        "Mann-Whitney U (normal approximation" + (", continuity-corrected" if correct else "") + "), tie-corrected variance, asymptotic CI")
+    return GroupResult(**common, method=printed, statistic=u, p_value=float(p),
                        p_method_code="p_exact" if method == "exact" else ("p_normal_cc" if correct else "p_normal"),
                        estimate=est, estimate_ci=est_ci, estimate_ci_level=ci_level, estimate_code=codes[0],
                        estimate_ci_code=codes[1], tie_handling_code="ties_midrank_variance" if tied else "ties_none",

@@ -38,10 +38,10 @@ from evalkit.compare.results import (
 
 __all__ = ["wilcoxon"]
 
-_NAMES = {
-    "exact": "Wilcoxon signed-rank (exact p and CI; zeros dropped)",
-    "permutation": "Wilcoxon signed-rank (exact p conditional on ties; asymptotic CI; zeros dropped)",
-    "asymptotic": "Wilcoxon signed-rank (normal approximation{cc}, tie-corrected variance; asymptotic CI; zeros dropped)",
+_NAMES = {  # the part in parentheses names the p-value's distribution (as before issue 15), the rest the CI
+    "exact": "Wilcoxon signed-rank (exact), exact CI, zeros dropped",
+    "permutation": "Wilcoxon signed-rank (exact, conditional on ties), asymptotic CI, zeros dropped",
+    "asymptotic": "Wilcoxon signed-rank (normal approximation{cc}), tie-corrected variance, asymptotic CI, zeros dropped",
 }
 
 
@@ -132,7 +132,7 @@ def wilcoxon(
     >>> y = [0.878, 0.647, 0.598, 2.05, 1.06, 1.29, 1.06, 3.14, 1.29]
     >>> r = wilcoxon(y, x)          # R: wilcox.test(x, y, paired = TRUE, conf.int = TRUE)
     >>> r.method, r.statistic, round(r.p_value, 6)
-    ('Wilcoxon signed-rank (exact p and CI; zeros dropped)', 40.0, 0.039062)
+    ('Wilcoxon signed-rank (exact), exact CI, zeros dropped', 40.0, 0.039062)
     >>> round(r.estimate, 3), [round(v, 3) for v in r.estimate_ci], r.estimate_ci_code
     (0.46, [0.01, 0.786], 'ci_exact_inverted')
     """
