@@ -175,7 +175,8 @@ def wilcoxon(
     common: dict[str, Any] = dict(
         method=_NAMES[method].format(cc=", continuity-corrected" if correction else ""), test_code="wilcoxon_signed_rank",
         n=n, n_dropped=n_dropped, statistic_name="V", effect_size_name="r_rb", effect_size_code="r_rb_paired",
-        effect_size_ci_code="ci_fisher_z", estimate_name="Hodges-Lehmann shift (post - pre)", estimate_code=est_code,
+        effect_size_ci_code="ci_fisher_z", estimate_code=est_code,
+        estimate_name="Hodges-Lehmann shift (post - pre), zeros " + ("dropped" if estimator == "r" else "kept"),
         estimate_ci_code=ci_code, zero_handling_code={"wilcox": "zeros_dropped", "pratt": "zeros_pratt", "zsplit": "zeros_zsplit"}[zero_method],
         tie_handling_code=ties_code, alternative=alternative, confidence_level=level, n_zero=n_zero,
     )
