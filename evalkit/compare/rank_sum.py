@@ -19,7 +19,7 @@ from scipy import stats
 from evalkit.compare import _rankshift
 from evalkit.compare._inputs import check_alternative, check_confidence_level, sample
 from evalkit.compare._rules import compare_rules
-from evalkit.compare._walsh import kth_pairwise_sums, median_rank_pair
+from evalkit.compare._walsh import kth_pairwise_sums
 from evalkit.compare.effect_sizes import fisher_z_ci
 from evalkit.compare.results import (
     NAN,
@@ -65,13 +65,7 @@ def _hl_all_differences(a: np.ndarray, b: np.ndarray, level: float, alternative:
     tail = (1.0 - level) / 2.0 if alternative == "two-sided" else 1.0 - level
     k = int(math.floor(total / 2.0 - stats.norm.isf(tail) * math.sqrt(total * (n1 + n2 + 1) / 12.0)))
     k = min(max(k, 1), total)
-    vals = kth_pairwise_sums(b, -a, np.concatenate([median_rank_pair(total), [k, total - k + 1]]))
-    low, high = float(vals[2]), float(vals[3])
-    if alternative == "greater":
-        high = math.inf
-    elif alternative == "less":
-        low = -math.inf
-    return float((vals[0] + vals[1]) / 2.0), ConfidenceInterval(low, high)
+    return _rankshift.order_statistic_interval(lambda ks: kth_pairwise_sums(b, -a, ks), total, k, alternative)
 
 
 def mann_whitney(

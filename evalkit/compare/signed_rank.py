@@ -24,7 +24,7 @@ from evalkit.compare._inputs import (
     paired_floats,
 )
 from evalkit.compare._rules import compare_rules
-from evalkit.compare._walsh import median_rank_pair, walsh_order_statistics
+from evalkit.compare._walsh import walsh_order_statistics
 from evalkit.compare.effect_sizes import fisher_z_ci
 from evalkit.compare.results import (
     NAN,
@@ -58,14 +58,7 @@ def _hl_all_differences(d: np.ndarray, exact: bool, level: float, alternative: s
         _, ties = np.unique(np.abs(d), return_counts=True)
         var = n * (n + 1) * (2.0 * n + 1) / 24.0 - float(np.sum(ties.astype(float) ** 3 - ties)) / 48.0
         k = max(int(math.floor(n * (n + 1) / 4.0 - stats.norm.isf(tail) * math.sqrt(max(var, 0.0)))), 1)
-    k = min(k, total)
-    values = walsh_order_statistics(d, np.concatenate([median_rank_pair(total), [k, total - k + 1]]))
-    low, high = float(values[2]), float(values[3])
-    if alternative == "greater":
-        high = math.inf
-    elif alternative == "less":
-        low = -math.inf
-    return float((values[0] + values[1]) / 2.0), ConfidenceInterval(low, high)
+    return _rankshift.order_statistic_interval(lambda ks: walsh_order_statistics(d, ks), total, min(k, total), alternative)
 
 
 def wilcoxon(
