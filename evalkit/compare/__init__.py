@@ -20,7 +20,7 @@ from __future__ import annotations
 from evalkit.compare._rules import compare_rules, rules_id
 from evalkit.compare.binary import mcnemar, stuart_maxwell
 from evalkit.compare.correlation import CorrelationResult, bonett_wright_ci, spearman
-from evalkit.compare.describe import describe, proportions
+from evalkit.compare.describe import describe, frequencies
 from evalkit.compare.effect_sizes import (
     clopper_pearson_ci,
     cohens_d_av,
@@ -82,6 +82,7 @@ __all__ = [
     "compare_rules",
     "cramers_v",
     "describe",
+    "frequencies",
     "first_last",
     "form_counts",
     "goal_test",
@@ -96,7 +97,6 @@ __all__ = [
     "newcombe_unpaired_ci",
     "noncentral_t_ci",
     "paired_t",
-    "proportions",
     "regression_slope",
     "rules_id",
     "sign_test",
