@@ -9,7 +9,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from evalkit.compare.survey import flow, frequency, multi_response, ordinal_summary, round_half_up
+from evalkit.compare.survey import (
+    flow,
+    frequency,
+    multi_response,
+    ordinal_summary,
+    round_half_up,
+)
 from evalkit.io import InputError, read_export
 from evalkit.io.writers import write_export
 from evalkit.synth import generate
@@ -45,7 +51,7 @@ def test_an_unknown_level_is_reported_with_file_row_and_column(tmp_path):
     path.write_text(text, encoding="cp1252")
     with pytest.raises(InputError) as exc:
         read_export(folder)
-    problem = [p for p in exc.value.problems.problems if p.severity == "error"][0]
+    problem = next(p for p in exc.value.problems.problems if p.severity == "error")
     assert problem.file == "mk_institutioner.csv" and problem.row is not None and problem.column
 
 
