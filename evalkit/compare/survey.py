@@ -362,6 +362,18 @@ class PermutationResult:
     p_value: float
     n_arrangements: int
     cluster_shares: dict[str, float]
+    status: str = "ok"
+    estimate_name: str = "difference in mean cluster share (group - others)"
+
+    @property
+    def n(self) -> int:
+        """The number of clusters: the n of a cluster-level claim."""
+        return self.n_clusters
+
+    @property
+    def estimate(self) -> float:
+        """The observed difference (the statistic)."""
+        return self.statistic
 
 
 def cluster_permutation_test(outcome: Any, cluster: Any, cluster_group: Mapping[str, bool]) -> PermutationResult:

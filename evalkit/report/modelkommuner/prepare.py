@@ -7,14 +7,32 @@ reason (withdrew from the project, did not answer), in the report's row ledger.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
-from evalkit.compare.survey import flow
+from evalkit.compare.survey import Flow, flow
+from evalkit.report._build import prepared, store_prepared
 from evalkit.report.spec import Context
 from evalkit.verify import load_catalogue
 
-from . import text
+from .text import TXT
+
+__all__ = ["FLAGS", "Survey", "prepare", "survey"]
+
+FLAGS = ("in_project_start", "withdrew", "joined_late", "in_project_end", "responded")
+
+
+@dataclass(frozen=True)
+class Survey:
+    """Institution rows, their flow flags (boolean arrays), the flow, the respondents and the projects."""
+
+    institutions: pd.DataFrame
+    flags: dict[str, np.ndarray]
+    flow: Flow
+    respondents: pd.DataFrame
+    projects: pd.DataFrame
 
 
 def _flag(values: pd.Series) -> np.ndarray:
@@ -23,28 +41,30 @@ def _flag(values: pd.Series) -> np.ndarray:
 
 
 def prepare(ctx: Context) -> None:
-    """Institutions, respondents (``responded``), projects (in dictionary order) and the flow.
+    """Institutions, respondents (``responded``), projects (in the export's order) and the flow.
 
     >>> import evalkit
     >>> from evalkit.report.spec import ReportOptions
     >>> ctx = Context(export=evalkit.read_export("data/samples/modelkommuner"), options=ReportOptions())
     >>> prepare(ctx)
-    >>> len(ctx.data["respondents"]), ctx.data["flow"].counts["end"]
+    >>> len(survey(ctx).respondents), survey(ctx).flow.counts["end"]
     (44, 45)
     """
     inst = ctx.export["mk_institutioner"].reset_index(drop=True)
-    projects = ctx.export["mk_projekter"].reset_index(drop=True)
-    flags = {c: _flag(inst[c]) for c in ("in_project_start", "withdrew", "joined_late", "in_project_end", "responded")}
-    fl = flow(*(flags[c] for c in ("in_project_start", "withdrew", "joined_late", "in_project_end", "responded")))
+    flags = {c: _flag(inst[c]) for c in FLAGS}
     respondents = inst[flags["responded"]].reset_index(drop=True)
-    ctx.data.update(institutions=inst, flags=flags, flow=fl, respondents=respondents, projects=projects)
+    store_prepared(ctx, Survey(inst, flags, flow(*(flags[c] for c in FLAGS)), respondents,
+                               ctx.export["mk_projekter"].reset_index(drop=True)))
     withdrew = int((~flags["in_project_end"]).sum())
     silent = int((flags["in_project_end"] & ~flags["responded"]).sum())
     other = len(inst) - len(respondents) - withdrew - silent
-    excluded = {"withdrew_from_project": withdrew, "did_not_answer_survey": silent}
-    if other:
-        excluded["answered_but_not_in_project_at_end"] = other
+    excluded = {"withdrew_from_project": withdrew, "did_not_answer_survey": silent, "not_in_project_at_end": other}
     ctx.ledger_stages["modelkommuner: survey respondents"] = {
         "read": len(inst), "kept": len(respondents), "excluded": {k: v for k, v in excluded.items() if v}}
-    ctx.notes.extend([text.DESIGN, text.CLUSTER, text.DISCLOSURE, text.PROJECT_ASSIGNMENT,
-                      text.closing(len(load_catalogue("003").figures))])
+    ctx.notes.extend([TXT("notes.design"), TXT("notes.cluster"), TXT("notes.disclosure"),
+                      TXT("notes.project_assignment"), TXT("notes.closing", n=len(load_catalogue("003").figures))])
+
+
+def survey(ctx: Context) -> Survey:
+    """What :func:`prepare` stored."""
+    return prepared(ctx, Survey)

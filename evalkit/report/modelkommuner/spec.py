@@ -1,20 +1,26 @@
-"""The declaration of report ``modelkommuner``: its tables in the publication's order.
+"""The ReportSpec of report ``modelkommuner``: one id, source and title per table (titles in ``text.yaml``).
 
 NIRAS's evaluation of "Modelkommuneprojekt Unge, alkohol og stoffer" (2011-2014) reports a survey of
 44 institutions in 6 projects. The report reproduces every printed figure an institution-level export
-determines (catalogue 003) and the tables the publication implies (flow, roster, project counts,
-policy, action plans, involvement, substances, training, awareness, a friend's use, counselling offer
-and location, counsellors, the teacher's first step) plus three crosstabs that test its claims.
+determines (catalogue 003) and the tables the publication implies, plus three crosstabs that test its
+claims. It reads no settings.
 """
 
 from __future__ import annotations
 
-from evalkit.report.spec import ReportSpec, TableSpec
+from collections.abc import Callable
 
-from . import claims, competence, counselling, organisation, policies, text
+from evalkit.report.model import Table
+from evalkit.report.spec import Context, ReportSpec, TableSpec
+
+from . import claims, competence, counselling, organisation, policies
 from .prepare import prepare
+from .text import TXT
 
-_TABLES = (
+__all__ = ["SPEC", "TABLES"]
+
+#: (table id, source figure id, builder), in the order of the publication's chapters.
+TABLES: tuple[tuple[str, str, Callable[[Context], Table]], ...] = (
     ("flow", "003-5.3", organisation.flow_table),
     ("flow_rates", "003-5.3", organisation.flow_rates),
     ("roster", "003-04", organisation.roster),
@@ -37,19 +43,15 @@ _TABLES = (
     ("plan_by_training", "003-6.7", claims.plan_by_training),
 )
 
-
-def _title(build) -> object:
-    doc = (build.__doc__ or "").strip().splitlines()[0]
-    return text.T(doc, doc)
-
-
 SPEC = ReportSpec(
     name="modelkommuner",
     dataset="modelkommuner",
-    title=text.TITLE,
-    tables=tuple(TableSpec(id=i, source=s, title=_title(b), build=b, description=(b.__doc__ or "").strip().splitlines()[0])
-                 for i, s, b in _TABLES),
+    title=TXT("report.title"),
     prepare=prepare,
-    description="Seed 003: NIRAS's evaluation of the model municipality project Youth, alcohol and drugs "
-                "(44 institutions in 6 projects).",
+    tables=tuple(TableSpec(tid, src, TXT(f"titles.{tid}"), fn, (fn.__doc__ or "").strip().splitlines()[0])
+                 for tid, src, fn in TABLES),
+    description="NIRAS's evaluation of the model municipality project Youth, alcohol and drugs: institution flow, "
+                "projects, policies, action plans, training, awareness, counselling, and three crosstabs testing "
+                "the publication's claims.",
+    options=(),
 )
