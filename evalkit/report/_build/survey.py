@@ -25,7 +25,8 @@ from evalkit.compare.survey import Share, SurveyTable
 from evalkit.report._build.cells import count, count_column, share, share_column
 from evalkit.report._build.tables import TOTAL, crosstab_rows
 from evalkit.report._build.values import finite
-from evalkit.report.model import Cell, Column, T, Table, TestRow, Text
+from evalkit.report import model
+from evalkit.report.model import Cell, Column, T, Table, Text
 
 __all__ = ["crosstab_table", "frequency_table", "ordinal_table", "share_cells", "share_columns", "share_table"]
 
@@ -152,7 +153,7 @@ def ordinal_table(table_id: str, source: str, title: Text, items: Sequence[tuple
 
 def crosstab_table(table_id: str, source: str, title: Text, counts: Sequence[Sequence[int]],
                    row_keys: Sequence[tuple[str, Text]], col_keys: Sequence[tuple[str, Text]],
-                   share_of: str, tests: Sequence[TestRow] = (), notes: Sequence[Text] = ()) -> Table:
+                   share_of: str, tests: Sequence[model.TestRow] = (), notes: Sequence[Text] = ()) -> Table:
     """Counts of rows x columns with a total, and each row's share of column ``share_of``.
 
     >>> t = crosstab_table("t", "s", T("x"), [[3, 1], [1, 3]], [("a", T("A")), ("b", T("B"))],
