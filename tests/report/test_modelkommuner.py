@@ -90,7 +90,7 @@ def test_crosstab_tests_against_scipy_and_brute_force(export, open_report):
               for p, g in r.groupby(r["project"].astype(object))}
     names = sorted(shares)
     individual = {p for p in names if approach[p] != "faelles"}
-    diff = lambda grp: np.mean([shares[p] for p in grp]) - np.mean([shares[p] for p in names if p not in grp])  # noqa: E731
+    diff = lambda grp: np.mean([shares[p] for p in grp]) - np.mean([shares[p] for p in names if p not in grp])
     observed = diff(individual)
     all_diffs = [abs(diff(set(c))) for c in itertools.combinations(names, len(individual))]
     assert perm.n == 6 and perm.statistic == pytest.approx(observed)
@@ -161,7 +161,7 @@ def test_text_cites_the_publication_and_nothing_internal(open_report):
         blob = "\n".join(texts)
         assert "NIRAS" in blob
         for bad in (r"seed ?00\d", r"S003-", r"\bL\d{3,4}\b", r"\.ya?ml", r"spec ", r"--\w"):
-            assert not re.search(bad, blob, flags=re.I), (lang, bad)
+            assert not re.search(bad, blob, flags=re.IGNORECASE), (lang, bad)
         for t in open_report.tables:
             assert any("NIRAS" in n(lang) for n in t.notes), t.id
 

@@ -22,10 +22,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from evalkit.compare.survey import Share, SurveyTable
+from evalkit.report import model
 from evalkit.report._build.cells import count, count_column, share, share_column
 from evalkit.report._build.tables import TOTAL, crosstab_rows
 from evalkit.report._build.values import finite
-from evalkit.report import model
 from evalkit.report.model import Cell, Column, T, Table, Text
 
 __all__ = ["crosstab_table", "frequency_table", "ordinal_table", "share_cells", "share_columns", "share_table"]
