@@ -241,7 +241,7 @@ def generate(persons: int | None = None, seed: int = 2014) -> dict[str, pd.DataF
     ----------
     persons : int, optional
         Institution rows; ``None`` gives :data:`DEFAULT_INSTITUTIONS` (52, the published sample).
-        Larger values repeat the 52 rows (new ids).
+        Other values repeat (or cut) the 52 rows, with new ids; the printed figures hold for 52 only.
     seed : int, default 2014
         Seed of the free choices; every printed figure holds for any seed.
 
@@ -255,8 +255,8 @@ def generate(persons: int | None = None, seed: int = 2014) -> dict[str, pd.DataF
     """
     if persons is None:
         persons = DEFAULT_INSTITUTIONS
-    if isinstance(persons, bool) or not isinstance(persons, (int, np.integer)) or persons < DEFAULT_INSTITUTIONS:
-        raise ValueError(f"`persons` must be None or an integer >= {DEFAULT_INSTITUTIONS}, got {persons!r}")
+    if isinstance(persons, bool) or not isinstance(persons, (int, np.integer)) or persons < 1:
+        raise ValueError(f"`persons` must be None or a positive integer, got {persons!r}")
     rng = streams(seed, ["institutions"])["institutions"]
     cols = _institutions(rng)
     reps = -(-int(persons) // DEFAULT_INSTITUTIONS)

@@ -178,7 +178,8 @@ def _within(value: float, rng: tuple[float, float, bool, bool]) -> bool:
 
 
 def _fmt(x: float) -> str:
-    return f"{x:.2f}".rstrip("0").rstrip(".")
+    """Up to three decimals, so that a value next to a rounding boundary shows which side it is on."""
+    return f"{x:.3f}".rstrip("0").rstrip(".")
 
 
 def _pair_findings(fig: dict[str, Any], s: FigureSet) -> list[Finding]:
