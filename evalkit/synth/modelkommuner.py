@@ -32,6 +32,8 @@ up to N rows, so every share stays the same for multiples of 52.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -71,7 +73,7 @@ _I = [
 ]
 
 #: The 6 project rows (chapter 04 profiles; counts of chapters 5-8 assigned where the document names no project).
-PROJECTS = {
+PROJECTS: dict[str, list[Any]] = {
     "project": ["kobenhavn", "hok", "odense", "svendborg", "horsens", "skive"],
     "titel": ["Unge, Alkohol og Stoffer på Ungdomsuddannelserne", "Ung og Rus", "KulturRus", "Rusk",
               "Unge og Rusmidler – Fælles indsats, fælles ansvar", "På eller Påvirket? Rusmiddelnetværket – på tværs i Skive"],
@@ -276,7 +278,7 @@ def generate(persons: int | None = None, seed: int = 2014) -> dict[str, pd.DataF
     return {"mk_institutioner": institutions, "mk_projekter": canonical_frame("modelkommuner", "mk_projekter", proj)}
 
 
-def _project_column(name: str, values: list) -> object:
+def _project_column(name: str, values: list[Any]) -> object:
     dtype = _PROJ.column(name).dtype
     if dtype in ("bool", "int"):
         return np.ma.MaskedArray([0 if v is None else v for v in values], mask=[v is None for v in values])

@@ -353,7 +353,7 @@ def load_figures(path: str | Path) -> FigureSet:
         rows = [{k.strip(): (v.strip() if v and v.strip() else None) for k, v in r.items() if k}
                 for r in csv.DictReader(io.StringIO(text), dialect=dialect)]
         figures = [r for r in rows if not r.get("parts")]
-        partitions = [{"label": r["label"], "parts": _parts(r["parts"]), "total": r.get("total") or 100} for r in rows
+        partitions = [{"label": r["label"], "parts": _parts(str(r["parts"])), "total": r.get("total") or 100} for r in rows
                       if r.get("parts")]
         settings, quantifiers = {}, {}
     else:

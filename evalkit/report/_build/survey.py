@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import numpy as np
+
 from evalkit.compare.survey import Share, SurveyTable
 from evalkit.report import model
 from evalkit.report._build.cells import count, count_column, share, share_column
@@ -166,7 +168,7 @@ def crosstab_table(table_id: str, source: str, title: Text, counts: Sequence[Seq
     table = Table(table_id, source, title, cols, notes=list(notes), tests=list(tests), additive=True,
                   row_lines=(tuple(k for k, _ in col_keys) + ("total",),))
     keys = [k for k, _ in row_keys]
-    crosstab_rows(table, keys, dict(row_keys), counts, [k for k, _ in col_keys], share_cols={"pct": share_of})
+    crosstab_rows(table, keys, dict(row_keys), np.asarray(counts, dtype=np.int64), [k for k, _ in col_keys], share_cols={"pct": share_of})
     for row in [*keys, "total"]:
         table.cell(row, "pct").count_of = f"{row}|{share_of}+{row}|total"
     return table

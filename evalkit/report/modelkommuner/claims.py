@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from evalkit.compare.survey import cluster_permutation_test, crosstab
+from evalkit.io.schema import dataset
 from evalkit.report._build import cells_of, quiet, test_row
 from evalkit.report._build.survey import crosstab_table
 from evalkit.report.model import Table
@@ -33,7 +34,10 @@ SCHOOL_GROUPS = {  # type of youth education -> group of the claim in section 5.
 
 def _yes_no(values: pd.Series) -> np.ndarray:
     v = values.astype("boolean")
-    return np.where(v.isna(), None, np.where(v.fillna(False), "yes", "no")).astype(object)
+    out = np.full(len(v), None, dtype=object)
+    known = v.notna().to_numpy()
+    out[known] = np.where(v[known].to_numpy(dtype=bool), "yes", "no")
+    return out
 
 
 def _yes_no_cols() -> list:
@@ -47,7 +51,7 @@ def students_by_policy(ctx: Context) -> Table:
     approach = {p: a for p, a in zip(proj["project"].astype("object"), proj["politik"].astype("object"))
                 if not pd.isna(a)}
     project = r["project"].astype("object")
-    group = project.map(lambda p: None if p not in approach else ("common" if approach[p] == "faelles" else "individual"))
+    group = project.map({p: "common" if a == "faelles" else "individual" for p, a in approach.items()})
     rows = [("individual", TXT("labels.policy.individual")), ("common", TXT("labels.policy.common"))]
     counts, result = crosstab(group.astype(object), _yes_no(r["involved_elever"]), [k for k, _ in rows], ["yes", "no"])
     outcome = label(INST, "involved_elever")
@@ -63,7 +67,8 @@ def students_by_policy(ctx: Context) -> Table:
 def engagement_by_school_type(ctx: Context) -> Table:
     """A fixed key person (engagement) by type of youth education, grouped as in the claim of section 5.5."""
     r = survey(ctx).respondents
-    group = r["school_type"].astype("object").map(lambda t: None if pd.isna(t) else SCHOOL_GROUPS.get(t, "oevrige"))
+    types = dataset("modelkommuner").table(INST).column("school_type").codes
+    group = r["school_type"].astype("object").map({t: SCHOOL_GROUPS.get(t, "oevrige") for t in types})
     keys = ["gymnasial", "produktionsskole", "teknisk_skole", "oevrige"]
     rows = [(k, TXT(f"labels.school_groups.{k}")) for k in keys]
     counts, result = quiet(crosstab, group.astype(object), _yes_no(r["noegleperson"]), keys, ["yes", "no"])
@@ -77,10 +82,9 @@ def engagement_by_school_type(ctx: Context) -> Table:
 def plan_by_training(ctx: Context) -> Table:
     """Action plan (separate or integrated) by training in detection (top two boxes)."""
     r = survey(ctx).respondents
-    plan = r["action_plan"].astype("object").map(
-        lambda v: None if pd.isna(v) else ("yes" if v in ("saerskilt", "integreret") else "no"))
+    plan = r["action_plan"].astype("object").map({"saerskilt": "yes", "integreret": "yes", "ingen": "no"})
     trained = r["training_opspore"].astype("object").map(
-        lambda v: None if pd.isna(v) else ("yes" if v in ("over_halvdelen", "alle") else "no"))
+        {"alle": "yes", "over_halvdelen": "yes", "under_halvdelen": "no", "ingen": "no"})
     counts, result = crosstab(plan.astype(object), trained.astype(object), ["yes", "no"], ["yes", "no"])
     tests = [test_row("total", TXT("labels.trained.outcome"), result, over=cells_of(["yes", "no"], ["yes", "no"]))]
     return crosstab_table("plan_by_training", "003-6.7", TXT("titles.plan_by_training"), counts.to_numpy(),

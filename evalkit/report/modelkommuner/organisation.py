@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -128,7 +130,8 @@ def project_partitions(ctx: Context) -> Table:
     sums: dict[str, list[str]] = {"da": [], "en": []}
     for column, levels in PARTITIONS:
         values = proj[column].astype("object").to_numpy()
-        labels = {True: TXT("labels.yes")} if levels == (True,) else level_labels("mk_projekter", column)
+        labels: dict[Any, Text] = ({True: TXT("labels.yes")} if levels == (True,)
+                                   else dict(level_labels("mk_projekter", column)))
         col_label = label("mk_projekter", column)
         counts = {}
         for lv in levels:
