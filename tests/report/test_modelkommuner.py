@@ -170,3 +170,15 @@ def test_ledger_accounts_for_every_institution(open_report):
     stage = open_report.ledger["report"]["modelkommuner: survey respondents"]
     assert stage["read"] == stage["kept"] + sum(stage["excluded"].values()) == 52
     assert stage["excluded"] == {"withdrew_from_project": 7, "did_not_answer_survey": 1}
+
+
+def test_paired_mcnemar_against_the_binomial(export, open_report):
+    r = export["mk_institutioner"]
+    r = r[r["responded"].astype(bool)]
+    first = r["training_opspore"].astype(object).isin(["over_halvdelen", "alle"]).to_numpy()
+    second = r["training_stoette"].astype(object).isin(["over_halvdelen", "alle"]).to_numpy()
+    b, c = int((first & ~second).sum()), int((~first & second).sum())
+    test = open_report.table("training").tests[0]
+    assert test.method.startswith("McNemar") and test.n == 44
+    assert test.p_value == pytest.approx(stats.binomtest(c, b + c, 0.5).pvalue)
+    assert test.estimate == pytest.approx((c - b) / 44)

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+import pandas as pd
+
+from evalkit.compare import mcnemar
 from evalkit.compare.survey import ordinal_summary, share
+from evalkit.report._build import cells_of, quiet, test_row
 from evalkit.report._build.survey import ordinal_table, share_table
 from evalkit.report.model import Table, Text
 from evalkit.report.spec import Context
@@ -27,16 +32,37 @@ def ordinal_items(ctx: Context, table_id: str, source: str, columns: list[str], 
                          [cite(table_id), *notes], boxes)
 
 
+def _in_box(values: pd.Series, box: tuple[str, ...]) -> np.ndarray:
+    """1.0 where the answer is one of ``box``, 0.0 for another answer, NaN when not answered."""
+    v = values.astype("object")
+    return np.where(v.isna().to_numpy(), np.nan, v.isin(box).to_numpy().astype("float64"))
+
+
+def _paired_box_test(ctx: Context, table: Table, first: str, second: str, box: tuple[str, ...], box_col: str,
+                     outcome: Text) -> None:
+    """McNemar's exact test of one box between two items the same institutions answered (second - first)."""
+    r = survey(ctx).respondents
+    result = quiet(mcnemar, _in_box(r[first], box), _in_box(r[second], box))
+    table.tests.append(test_row(second, outcome, result, over=cells_of([first, second], [box_col, "base"])))
+
+
 def training(ctx: Context) -> Table:
     """7.1: share of teachers trained in detection and in support, with the top-two box and 'ingen'."""
-    return ordinal_items(ctx, "training", "003-7.1", ["training_opspore", "training_stoette"],
-                         [TXT("notes.base_44"), TXT("notes.training"), TXT("notes.training_words")], ("top_two", "bottom"))
+    table = ordinal_items(ctx, "training", "003-7.1", ["training_opspore", "training_stoette"],
+                          [TXT("notes.base_44"), TXT("notes.training"), TXT("notes.training_words")],
+                          ("top_two", "bottom"))
+    _paired_box_test(ctx, table, "training_opspore", "training_stoette", ("over_halvdelen", "alle"), "top_two_n",
+                     TXT("labels.paired.training"))
+    return table
 
 
 def awareness(ctx: Context) -> Table:
     """7.3: awareness now, increased awareness and the ability to handle/support ('i høj grad')."""
-    return ordinal_items(ctx, "awareness", "003-7.3", ["aware_now", "aware_increased", "handle_support_now"],
-                         [TXT("notes.base_44"), TXT("notes.awareness")], ("top", "top_two"))
+    table = ordinal_items(ctx, "awareness", "003-7.3", ["aware_now", "aware_increased", "handle_support_now"],
+                          [TXT("notes.base_44"), TXT("notes.awareness")], ("top", "top_two"))
+    _paired_box_test(ctx, table, "aware_now", "handle_support_now", ("i_hoej_grad",), "top_n",
+                     TXT("labels.paired.awareness"))
+    return table
 
 
 def handling_improved(ctx: Context) -> Table:
