@@ -123,7 +123,8 @@ def test_fisher_exact_against_a_hand_computed_2x2():
     assert table.values.tolist() == [[3, 1], [1, 3]]
     assert r.method == "Fisher's exact test"
     assert r.p_value == pytest.approx(34 / 70, abs=1e-12)
-    assert r.statistic == pytest.approx(9.0)   # sample odds ratio 3*3 / (1*1)
+    # the conditional maximum-likelihood odds ratio, as R fisher.test(matrix(c(3, 1, 1, 3), 2))$estimate
+    assert r.statistic == pytest.approx(6.408309, abs=1e-6)
 
 
 def test_crosstab_drops_missing_and_rejects_unknown_levels():
