@@ -44,6 +44,7 @@ __all__ = ["CI_METHODS", "CLUSTER_NOTE", "Base", "Flow", "Partition", "Permutati
 
 #: Printable names of the interval methods.
 CI_METHODS = {"wilson": "Wilson score", "clopper-pearson": "Clopper-Pearson exact"}
+PERMUTATION_METHOD = "Exact permutation test over clusters (difference in mean cluster share)"
 #: The design caveat every clustered survey table carries (units nested in clusters).
 CLUSTER_NOTE = ("Units are nested in {k} clusters; a claim about the clusters has n = {k} and is tested "
                 "exactly over the clusters or described only.")
@@ -90,7 +91,8 @@ def share(count: int, base: int, *, method: str = "wilson", confidence_level: fl
         raise ValueError(f"a share needs 0 <= count <= base, got {count} of {base}")
     if base == 0:
         return Share(int(count), 0, math.nan, math.nan, math.nan, CI_METHODS[method])
-    ci = wilson_ci(count, base, confidence_level) if method == "wilson" else clopper_pearson_ci(count, base, confidence_level)
+    interval = wilson_ci if method == "wilson" else clopper_pearson_ci
+    ci = interval(count, base, confidence_level)
     return Share(int(count), int(base), 100.0 * count / base, 100.0 * ci.low, 100.0 * ci.high, CI_METHODS[method])
 
 
@@ -278,7 +280,8 @@ def flow(in_start: Any, withdrew: Any, joined: Any, in_end: Any, responded: Any)
     >>> f.counts, f.ok
     ({'start': 3, 'withdrew': 1, 'joined': 1, 'end': 3, 'responded': 2, 'not_responded': 1}, True)
     """
-    start, out, inn, end, resp = (np.nan_to_num(_bool_array(v)) == 1.0 for v in (in_start, withdrew, joined, in_end, responded))
+    start, out, inn, end, resp = (np.nan_to_num(_bool_array(v)) == 1.0
+                                  for v in (in_start, withdrew, joined, in_end, responded))
     counts = {"start": int(start.sum()), "withdrew": int(out.sum()), "joined": int(inn.sum()), "end": int(end.sum()),
               "responded": int(resp.sum()), "not_responded": int((end & ~resp).sum())}
     expected = counts["start"] - counts["withdrew"] + counts["joined"]
@@ -286,9 +289,11 @@ def flow(in_start: Any, withdrew: Any, joined: Any, in_end: Any, responded: Any)
     checks = (
         Check("totals", expected == counts["end"],
               f"{counts['start']} - {counts['withdrew']} + {counts['joined']} = {expected}; end = {counts['end']}"),
-        Check("units", not per_unit.any(), f"{int(per_unit.sum())} unit(s) whose end flag does not follow from the others"),
+        Check("units", not per_unit.any(),
+              f"{int(per_unit.sum())} unit(s) whose end flag does not follow from the others"),
         Check("withdrew_from", not (out & ~(start | inn)).any(), "every unit that withdrew had taken part"),
-        Check("responded_at_end", not (resp & ~end).any(), f"{int((resp & ~end).sum())} respondent(s) not taking part at the end"),
+        Check("responded_at_end", not (resp & ~end).any(),
+              f"{int((resp & ~end).sum())} respondent(s) not taking part at the end"),
     )
     return Flow(counts, checks)
 
@@ -383,7 +388,8 @@ def cluster_permutation_test(outcome: Any, cluster: Any, cluster_group: Mapping[
     the statistic is the mean share in the clusters where ``cluster_group`` is True minus the mean
     share in the others; the p-value (two-sided) is the fraction of all C(k, m) assignments of the
     attribute to clusters whose absolute difference is at least the observed one. With 3 + 3
-    projects there are 20 assignments, so the smallest possible p-value is 2/20 = 0.10.
+    projects there are 20 assignments, so the smallest possible p-value is 2/20 = 0.10. When one group
+    has no cluster with data the result has ``status="too_small"`` and no p-value.
 
     >>> r = cluster_permutation_test([1, 1, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0],
     ...                              list("aabbccddeeff"), {"a": True, "b": False, "c": True, "d": False,
@@ -397,8 +403,9 @@ def cluster_permutation_test(outcome: Any, cluster: Any, cluster_group: Mapping[
     shares = np.array([np.nanmean(y[groups == c]) for c in names])
     flags = np.array([bool(cluster_group[c]) for c in names])
     k, m = len(names), int(flags.sum())
-    if m == 0 or m == k:
-        raise ValueError("both groups of clusters need at least one cluster with data")
+    if m == 0 or m == k:   # nothing to permute: say so instead of a p-value
+        return PermutationResult(PERMUTATION_METHOD, k, math.nan, math.nan, 0,
+                                 dict(zip(names, shares.tolist(), strict=True)), status="too_small")
     observed = shares[flags].mean() - shares[~flags].mean()
     total = shares.sum()
     diffs = []
@@ -407,5 +414,5 @@ def cluster_permutation_test(outcome: Any, cluster: Any, cluster_group: Mapping[
         diffs.append(s / m - (total - s) / (k - m))
     diffs_arr = np.abs(np.array(diffs))
     p = float(np.mean(diffs_arr >= abs(observed) - 1e-12))
-    return PermutationResult("Exact permutation test over clusters (difference in mean cluster share)", k,
-                             float(observed), p, len(diffs), dict(zip(names, shares.tolist())))
+    return PermutationResult(PERMUTATION_METHOD, k,
+                             float(observed), p, len(diffs), dict(zip(names, shares.tolist(), strict=True)))

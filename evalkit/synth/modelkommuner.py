@@ -56,8 +56,9 @@ _I = [
      + [("kobenhavn", "hf", "out")]),
     ("hok", [("holbaek", "almen_gymnasium", ""), ("holbaek", "teknisk_skole", ""), ("holbaek", "hhx", ""),
              ("holbaek", "voksenuddannelse", ""), ("holbaek", "produktionsskole", "joined"),
-             ("odsherred", "ungdomsskole", ""), ("odsherred", "produktionsskole", ""), ("odsherred", "social_sundhed", ""),
-             ("kalundborg", "almen_gymnasium", ""), ("kalundborg", "teknisk_skole", ""), ("kalundborg", "ungdomsskole", ""),
+             ("odsherred", "ungdomsskole", ""), ("odsherred", "produktionsskole", ""),
+             ("odsherred", "social_sundhed", ""), ("kalundborg", "almen_gymnasium", ""),
+             ("kalundborg", "teknisk_skole", ""), ("kalundborg", "ungdomsskole", ""),
              ("holbaek", "tiende_klasse", "out"), ("kalundborg", "teknisk_skole", "out")]),
     ("odense", [("odense", t, "") for t in ("almen_gymnasium", "almen_gymnasium", "almen_gymnasium", "teknisk_skole",
                                             "hhx", "voksenuddannelse", "social_sundhed", "ungdomsskole", "ungdomsskole",
@@ -68,25 +69,29 @@ _I = [
      + [("svendborg", "soefartsskole", "joined"), ("svendborg", "ungdomsskole", "out")]),
     ("horsens", [("horsens", t, "") for t in ("teknisk_skole", "almen_gymnasium", "voksenuddannelse", "social_sundhed",
                                               "landbrugsskole")] + [("horsens", "produktionsskole", "out")]),
-    ("skive", [("skive", t, "") for t in ("almen_gymnasium", "hhx", "teknisk_skole", "teknisk_skole", "produktionsskole",
-                                          "ungdomsskole")]),
+    ("skive", [("skive", t, "") for t in ("almen_gymnasium", "hhx", "teknisk_skole", "teknisk_skole",
+                                          "produktionsskole", "ungdomsskole")]),
 ]
 
 #: The 6 project rows (chapter 04 profiles; counts of chapters 5-8 assigned where the document names no project).
 PROJECTS: dict[str, list[Any]] = {
     "project": ["kobenhavn", "hok", "odense", "svendborg", "horsens", "skive"],
     "titel": ["Unge, Alkohol og Stoffer på Ungdomsuddannelserne", "Ung og Rus", "KulturRus", "Rusk",
-              "Unge og Rusmidler – Fælles indsats, fælles ansvar", "På eller Påvirket? Rusmiddelnetværket – på tværs i Skive"],
+              "Unge og Rusmidler – Fælles indsats, fælles ansvar",
+              "På eller Påvirket? Rusmiddelnetværket – på tværs i Skive"],
     "kommuner": ["København", "Holbæk, Odsherred, Kalundborg", "Odense", "Svendborg", "Horsens", "Skive"],
-    "projektleder": ["Johanne Møller", "Helle Oldrup Jensen", "Torben Vangsted", "Louise Elisabeth Madsen og Jørn Olsen",
-                     "Jan Asmussen", "Søren Holm"],
+    "projektleder": ["Johanne Møller", "Helle Oldrup Jensen", "Torben Vangsted",
+                     "Louise Elisabeth Madsen og Jørn Olsen", "Jan Asmussen", "Søren Holm"],
     "forvaltning": ["social", "sundhed", "social", "sundhed", None, None],
     "udfoerende_enhed": [True, False, False, False, True, True],
     "antal_institutioner": [4, 11, 12, 7, None, 6],
     "skoletyper": ["gymnasium, erhvervsskole, ungdomsskole, handelsskole",
-                   "teknisk skole, handelsskole, VUC, gymnasium, social- og sundhedsskole, ungdomsskole, produktionsskole",
-                   "teknisk skole, handelsskole, VUC, gymnasium, social- og sundhedsskole, ungdomsskole, produktionsskole",
-                   "teknisk skole, handelsskole, VUC, gymnasium, social- og sundhedsskole, produktionsskole, søfartsskole",
+                   "teknisk skole, handelsskole, VUC, gymnasium, social- og sundhedsskole, ungdomsskole, "
+                   "produktionsskole",
+                   "teknisk skole, handelsskole, VUC, gymnasium, social- og sundhedsskole, ungdomsskole, "
+                   "produktionsskole",
+                   "teknisk skole, handelsskole, VUC, gymnasium, social- og sundhedsskole, produktionsskole, "
+                   "søfartsskole",
                    "teknisk skole, HF, VUC, gymnasium, social- og sundhedsskole, landbrugsskole, produktionsskole",
                    "gymnasium, handelsskole, erhvervsskole, produktionsskole, kommunal ungdomsskole"],
     "politik": ["individuel_tvunget", "faelles", "individuel_valgt", "individuel_tvunget", "faelles", "faelles"],
@@ -137,7 +142,8 @@ def _levels(pool: np.ndarray, counts: dict[str, int], n: int, rng: np.random.Gen
     return out
 
 
-def _survey(project: np.ndarray, school: np.ndarray, status: np.ndarray, rng: np.random.Generator) -> dict[str, np.ndarray]:
+def _survey(project: np.ndarray, school: np.ndarray, status: np.ndarray,
+            rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Survey answers of the respondents (everything else missing), with the printed margins."""
     n = len(project)
     r = np.flatnonzero(np.isin(status, ("", "joined")))            # the 44 respondents
@@ -174,7 +180,7 @@ def _survey(project: np.ndarray, school: np.ndarray, status: np.ndarray, rng: np
     out["involved_elever"] = _answers(n, r, np.r_[_pick(individual, 11, rng), _pick(common, 4, rng)])
 
     # 5.5 key persons follow the project's coverage (alle / nogle / ingen), at engaged school types first
-    coverage = dict(zip(PROJECTS["project"], PROJECTS["noeglepersoner"]))
+    coverage = dict(zip(PROJECTS["project"], PROJECTS["noeglepersoner"], strict=True))
     key = []
     for p, cov in coverage.items():
         members = r[project[r] == p]
@@ -198,7 +204,8 @@ def _survey(project: np.ndarray, school: np.ndarray, status: np.ndarray, rng: np
 
     # 7.3 awareness and handling (only "i høj grad" printed)
     out["aware_now"] = _levels(r, {"i_hoej_grad": 24, "i_nogen_grad": 17, "i_mindre_grad": 3}, n, rng)
-    out["aware_increased"] = _levels(r, {"i_hoej_grad": 17, "i_nogen_grad": 20, "i_mindre_grad": 5, "slet_ikke": 2}, n, rng)
+    out["aware_increased"] = _levels(r, {"i_hoej_grad": 17, "i_nogen_grad": 20, "i_mindre_grad": 5, "slet_ikke": 2},
+                                     n, rng)
     out["handle_support_now"] = _levels(r, {"i_hoej_grad": 17, "i_nogen_grad": 21, "i_mindre_grad": 6}, n, rng)
     # 8.2 a friend's use: "ind i mellem" 36, "ofte" 1
     out["friend_concern_freq"] = _levels(r, {"ofte": 1, "ind_i_mellem": 36, "sjaeldent": 6, "aldrig": 1}, n, rng)
@@ -225,7 +232,7 @@ def _answers(n: int, asked: np.ndarray, yes: np.ndarray) -> np.ma.MaskedArray:
 
 def _institutions(rng: np.random.Generator) -> dict[str, np.ndarray]:
     rows = [(p, m, t, s) for p, members in _I for (m, t, s) in members]
-    project, municipality, school, status = (np.array(c, dtype=object) for c in zip(*rows))
+    project, municipality, school, status = (np.array(c, dtype=object) for c in zip(*rows, strict=True))
     order = np.lexsort((rng.random(len(rows)), _code(_INST, "project", project)))
     project, municipality, school, status = project[order], municipality[order], school[order], status[order]
     cols: dict[str, np.ndarray] = {"project": project, "municipality": municipality, "school_type": school,

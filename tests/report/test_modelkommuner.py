@@ -85,12 +85,13 @@ def test_crosstab_tests_against_scipy_and_brute_force(export, open_report):
     perm = students.tests[1]
     # exact permutation over the 6 projects, by hand: each project's share of students involved
     projects = evalkit.read_export(SAMPLE)["mk_projekter"]
-    approach = dict(zip(projects["project"].astype(object), projects["politik"].astype(object)))
+    approach = dict(zip(projects["project"].astype(object), projects["politik"].astype(object), strict=True))
     shares = {p: float(g["involved_elever"].astype(float).mean())
               for p, g in r.groupby(r["project"].astype(object))}
     names = sorted(shares)
     individual = {p for p in names if approach[p] != "faelles"}
-    diff = lambda grp: np.mean([shares[p] for p in grp]) - np.mean([shares[p] for p in names if p not in grp])
+    def diff(grp):
+        return np.mean([shares[p] for p in grp]) - np.mean([shares[p] for p in names if p not in grp])
     observed = diff(individual)
     all_diffs = [abs(diff(set(c))) for c in itertools.combinations(names, len(individual))]
     assert perm.n == 6 and perm.statistic == pytest.approx(observed)
@@ -182,3 +183,15 @@ def test_paired_mcnemar_against_the_binomial(export, open_report):
     assert test.method.startswith("McNemar") and test.n == 44
     assert test.p_value == pytest.approx(stats.binomtest(c, b + c, 0.5).pvalue)
     assert test.estimate == pytest.approx((c - b) / 44)
+
+
+@pytest.mark.parametrize("where,projects,status", [('project == "skive"', 1, "too_small"),
+                                                   ('municipality == "odense" or municipality == "skive"', 2, "ok"),
+                                                   ("responded == nej", 5, "too_small")])
+def test_filtered_reports_follow_the_projects(export, where, projects, status):
+    # the project rows follow the kept institutions; with one policy group (or no respondent) the
+    # permutation test over projects says so instead of giving a p-value
+    report = build_report(export, options=ReportOptions(where=(where,), disclosure=False))
+    part = report.table("project_partitions")
+    assert {c.value for r in part.rows for k, c in r.cells.items() if k == "of"} == {projects}
+    assert report.table("students_by_policy").tests[1].status == status

@@ -152,3 +152,8 @@ def test_cluster_permutation_test_three_versus_three():
 
 def test_round_half_up_differs_from_python_round():
     assert round_half_up(2.5) == 3 and round(2.5) == 2 and math.isnan(round_half_up(math.nan))
+
+
+def test_cluster_permutation_test_with_one_group_only():
+    r = cluster_permutation_test([1, 0, 1], ["a", "a", "b"], {"a": True, "b": True})
+    assert r.status == "too_small" and math.isnan(r.p_value) and r.n == 2

@@ -116,7 +116,8 @@ def test_seed_000_misprints():
     assert [f.status for f in got] == ["inconsistent", "inconsistent"]
     # 000-S7: 84/312 printed 26 (I-7): wrong half-up, right by truncation
     assert _one([{"label": "stoppet hash", "printed": "26 %", "count": 84, "base": 312}])[0].status == "inconsistent"
-    assert _one([{"label": "stoppet hash", "printed": "26 %", "count": 84, "base": 312, "rounding": "truncate"}])[0].status == "ok"
+    truncated = {"label": "stoppet hash", "printed": "26 %", "count": 84, "base": 312, "rounding": "truncate"}
+    assert _one([truncated])[0].status == "ok"
     # 000-S2.1: 62 % of the 333 completers needs n about 312 (I-8)
     got = _one([{"label": "62 % af gennemførte", "printed": "62 %", "count": 193, "base": 333}])
     assert got[0].status == "inconsistent" and "57.958 %" in got[0].message
@@ -133,7 +134,8 @@ def test_seed_004_misprints():
         f = _one([{"label": printed, "printed": printed, "base": 216}])[0]
         assert f.status == "inconsistent", printed
     # 004-F6.28: 39,6 % and 47,6 % not with n = 327; both fit 313 and 328 (A13)
-    got = _one([{"label": "tem1", "printed": "39,6 %", "base": 327}, {"label": "tem12", "printed": "47,6 %", "base": 327}])
+    got = _one([{"label": "tem1", "printed": "39,6 %", "base": 327},
+                {"label": "tem12", "printed": "47,6 %", "base": 327}])
     assert {f.status for f in got} == {"inconsistent"}
     group = _one([{"label": "tem1", "printed": "39,6 %", "group": "locf"},
                   {"label": "tem12", "printed": "47,6 %", "group": "locf"}], max_n=330)[-1]

@@ -65,7 +65,8 @@ def share_cells(key: str, s: Share) -> dict[str, Cell]:
     """Cells of one share row (``key`` is the row key); the share names its count and its base."""
     of = f"{key}|n+{key}|base"
     return {"n": count(s.count), "n_no": count(s.base - s.count), "base": count(s.base),
-            "pct": _pct(s.count, s.base, of), "ci_low": _ci(s.ci_low, s.base, of), "ci_high": _ci(s.ci_high, s.base, of)}
+            "pct": _pct(s.count, s.base, of), "ci_low": _ci(s.ci_low, s.base, of),
+            "ci_high": _ci(s.ci_high, s.base, of)}
 
 
 def share_table(table_id: str, source: str, title: Text, rows: Sequence[tuple[str, Text, Share]],
@@ -141,7 +142,7 @@ def ordinal_table(table_id: str, source: str, title: Text, items: Sequence[tuple
     lines = ((*[f"n_{lv}" for lv in shown], "base"), ("base", "missing", "asked"), *(box_lines[b] for b in boxes))
     table = Table(table_id, source, title, cols, notes=list(notes), additive=True, row_lines=lines)
     for key, label, item in items:
-        counts = dict(zip(item.rows["key"], item.rows["count"]))
+        counts = dict(zip(item.rows["key"], item.rows["count"], strict=True))
         cells = {f"n_{lv}": count(int(counts[lv])) for lv in shown}
         cells.update(base=count(item.base), missing=count(item.n_missing), asked=count(item.base + item.n_missing))
         for box in boxes:
@@ -168,7 +169,8 @@ def crosstab_table(table_id: str, source: str, title: Text, counts: Sequence[Seq
     table = Table(table_id, source, title, cols, notes=list(notes), tests=list(tests), additive=True,
                   row_lines=(tuple(k for k, _ in col_keys) + ("total",),))
     keys = [k for k, _ in row_keys]
-    crosstab_rows(table, keys, dict(row_keys), np.asarray(counts, dtype=np.int64), [k for k, _ in col_keys], share_cols={"pct": share_of})
+    crosstab_rows(table, keys, dict(row_keys), np.asarray(counts, dtype=np.int64), [k for k, _ in col_keys],
+                  share_cols={"pct": share_of})
     for row in [*keys, "total"]:
         table.cell(row, "pct").count_of = f"{row}|{share_of}+{row}|total"
     return table

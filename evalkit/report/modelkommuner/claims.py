@@ -48,7 +48,7 @@ def students_by_policy(ctx: Context) -> Table:
     """Students involved in the policy by the project's approach (individual vs common)."""
     s = survey(ctx)
     r, proj = s.respondents, s.projects
-    approach = {p: a for p, a in zip(proj["project"].astype("object"), proj["politik"].astype("object"))
+    approach = {p: a for p, a in zip(proj["project"].astype("object"), proj["politik"].astype("object"), strict=True)
                 if not pd.isna(a)}
     project = r["project"].astype("object")
     group = project.map({p: "common" if a == "faelles" else "individual" for p, a in approach.items()})

@@ -38,7 +38,8 @@ def counselling_offer(ctx: Context) -> Table:
     answered = (specific.notna() | general.notna()).to_numpy()
     n = int(answered.sum())
     s, g = _yes(specific), _yes(general)
-    rows = [("counselling_specific", label(INST, "counselling_specific"), share(int(s.sum()), int(specific.notna().sum()))),
+    rows = [("counselling_specific", label(INST, "counselling_specific"),
+             share(int(s.sum()), int(specific.notna().sum()))),
             ("counselling_in_general_offer", label(INST, "counselling_in_general_offer"),
              share(int(g.sum()), int(general.notna().sum()))),
             ("both", TXT("labels.offer.both"), share(int((s & g).sum()), n)),

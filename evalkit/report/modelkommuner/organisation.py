@@ -34,8 +34,9 @@ def flow_table(ctx: Context) -> Table:
         row = np.array([(mask & f["in_project_end"]).sum(), (mask & f["withdrew"]).sum(), mask.sum(),
                         (mask & f["responded"]).sum(), (mask & f["in_project_end"] & ~f["responded"]).sum()])
         sums += row
-        table.add_row(key, TXT(f"labels.flow_rows.{key}"), {k: count(int(v)) for k, v in zip(FLOW_COLS, row)})
-    table.add_row("total", TOTAL, {k: count(int(v)) for k, v in zip(FLOW_COLS, sums)}, is_total=True)
+        cells = {k: count(int(v)) for k, v in zip(FLOW_COLS, row, strict=True)}
+        table.add_row(key, TXT(f"labels.flow_rows.{key}"), cells)
+    table.add_row("total", TOTAL, {k: count(int(v)) for k, v in zip(FLOW_COLS, sums, strict=True)}, is_total=True)
     arithmetic = TXT("notes.flow_ok") if s.flow.ok else TXT(
         "notes.flow_failed", checks=", ".join(c.name for c in s.flow.checks if not c.ok))
     table.notes += [cite("flow"), arithmetic, TXT("notes.flow_silent")]
@@ -47,7 +48,8 @@ def flow_rates(ctx: Context) -> Table:
     c = survey(ctx).flow.counts
     rows = [("withdrawal", TXT("labels.rates.withdrawal"), share(c["withdrew"], c["start"])),
             ("response", TXT("labels.rates.response"), share(c["responded"], c["end"]))]
-    return share_table("flow_rates", "003-5.3", TXT("titles.flow_rates"), rows, [cite("flow_rates"), TXT("notes.flow_rates")])
+    return share_table("flow_rates", "003-5.3", TXT("titles.flow_rates"), rows,
+                       [cite("flow_rates"), TXT("notes.flow_rates")])
 
 
 ROSTER_COUNTS = ("profile_n", "start", "withdrew", "joined", "end", "responded", "not_responded")

@@ -48,7 +48,8 @@ def action_plan_followed(ctx: Context) -> Table:
     return ordinal_table("action_plan_followed", "003-6.7", TXT("titles.action_plan_followed"),
                          [("action_plan_followed", label(INST, "action_plan_followed"), item)], levels,
                          level_labels(INST, "action_plan_followed"),
-                         [cite("action_plan_followed"), TXT("notes.action_plan_filter"), TXT("notes.action_plan_followed")],
+                         [cite("action_plan_followed"), TXT("notes.action_plan_filter"),
+                          TXT("notes.action_plan_followed")],
                          ("top_two",))
 
 
@@ -56,7 +57,7 @@ def multi_table(ctx: Context, table_id: str, source: str, columns: list[str], no
     """A multi-response item over the respondents: one share row per option ("% of cases")."""
     r = survey(ctx).respondents
     item = multi_response(r, columns)
-    rows = [(c, label(INST, c), share(int(k), item.base)) for c, k in zip(columns, item.rows["count"])]
+    rows = [(c, label(INST, c), share(int(k), item.base)) for c, k in zip(columns, item.rows["count"], strict=True)]
     return share_table(table_id, source, TXT(f"titles.{table_id}"), rows, [cite(table_id), *notes, TXT("notes.multi")])
 
 

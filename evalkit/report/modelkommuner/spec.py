@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from evalkit.report.model import Table
+from evalkit.report._build.subset import Population
+from evalkit.report.model import T, Table
 from evalkit.report.spec import Context, ReportSpec, TableSpec
 
 from . import claims, competence, counselling, organisation, policies
@@ -54,4 +55,9 @@ SPEC = ReportSpec(
                 "projects, policies, action plans, training, awareness, counselling, and three crosstabs testing "
                 "the publication's claims.",
     options=(),
+    # --where / --by filter institutions; the project rows follow the kept institutions' projects.
+    population=Population("mk_institutioner", T("institutioner", "institutions"),
+                          shared_column={"mk_projekter": "project"}),
+    key_figures=(("flow", "total", "responded"), ("involvement", "involved_elever", "pct"),
+                 ("training", "training_opspore", "top_two_pct"), ("counselling_offer", "counselling_specific", "pct")),
 )
