@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 
 from evalkit.compare.survey import cluster_permutation_test, crosstab
-from evalkit.io.schema import dataset
 from evalkit.report._build import cells_of, quiet, test_row
 from evalkit.report._build.survey import crosstab_table
 from evalkit.report.model import Table
@@ -23,13 +22,11 @@ from evalkit.report.spec import Context
 
 from .prepare import survey
 from .text import TXT, cite, label
+from .variables import SCHOOL_GROUP_KEYS, has_action_plan, policy_approach, school_group, trained_detection
 
-__all__ = ["SCHOOL_GROUPS", "engagement_by_school_type", "plan_by_training", "students_by_policy"]
+__all__ = ["engagement_by_school_type", "plan_by_training", "students_by_policy"]
 
 INST = "mk_institutioner"
-SCHOOL_GROUPS = {  # type of youth education -> group of the claim in section 5.5 (others: "oevrige")
-    "almen_gymnasium": "gymnasial", "hf": "gymnasial", "htx": "gymnasial", "hhx": "gymnasial",
-    "produktionsskole": "produktionsskole", "teknisk_skole": "teknisk_skole"}
 
 
 def _yes_no(values: pd.Series) -> np.ndarray:
@@ -48,12 +45,12 @@ def students_by_policy(ctx: Context) -> Table:
     """Students involved in the policy by the project's approach (individual vs common)."""
     s = survey(ctx)
     r, proj = s.respondents, s.projects
+    project = r["project"].astype("object")
+    group = policy_approach(r, proj)
     approach = {p: a for p, a in zip(proj["project"].astype("object"), proj["politik"].astype("object"), strict=True)
                 if not pd.isna(a)}
-    project = r["project"].astype("object")
-    group = project.map({p: "common" if a == "faelles" else "individual" for p, a in approach.items()})
     rows = [("individual", TXT("labels.policy.individual")), ("common", TXT("labels.policy.common"))]
-    counts, result = crosstab(group.astype(object), _yes_no(r["involved_elever"]), [k for k, _ in rows], ["yes", "no"])
+    counts, result = crosstab(group, _yes_no(r["involved_elever"]), [k for k, _ in rows], ["yes", "no"])
     outcome = label(INST, "involved_elever")
     over = cells_of([k for k, _ in rows], ["yes", "no"])
     perm = cluster_permutation_test(r["involved_elever"].astype("boolean"), project,
@@ -67,11 +64,10 @@ def students_by_policy(ctx: Context) -> Table:
 def engagement_by_school_type(ctx: Context) -> Table:
     """A fixed key person (engagement) by type of youth education, grouped as in the claim of section 5.5."""
     r = survey(ctx).respondents
-    types = dataset("modelkommuner").table(INST).column("school_type").codes
-    group = r["school_type"].astype("object").map({t: SCHOOL_GROUPS.get(t, "oevrige") for t in types})
-    keys = ["gymnasial", "produktionsskole", "teknisk_skole", "oevrige"]
+    group = school_group(r)
+    keys = list(SCHOOL_GROUP_KEYS)
     rows = [(k, TXT(f"labels.school_groups.{k}")) for k in keys]
-    counts, result = quiet(crosstab, group.astype(object), _yes_no(r["noegleperson"]), keys, ["yes", "no"])
+    counts, result = quiet(crosstab, group, _yes_no(r["noegleperson"]), keys, ["yes", "no"])
     tests = [test_row("total", label(INST, "noegleperson"), result, over=cells_of(keys, ["yes", "no"]))]
     return crosstab_table("engagement_by_school_type", "003-5.5", TXT("titles.engagement_by_school_type"),
                           counts.to_numpy(), rows, _yes_no_cols(), "yes", tests,
@@ -82,10 +78,7 @@ def engagement_by_school_type(ctx: Context) -> Table:
 def plan_by_training(ctx: Context) -> Table:
     """Action plan (separate or integrated) by training in detection (top two boxes)."""
     r = survey(ctx).respondents
-    plan = r["action_plan"].astype("object").map({"saerskilt": "yes", "integreret": "yes", "ingen": "no"})
-    trained = r["training_opspore"].astype("object").map(
-        {"alle": "yes", "over_halvdelen": "yes", "under_halvdelen": "no", "ingen": "no"})
-    counts, result = crosstab(plan.astype(object), trained.astype(object), ["yes", "no"], ["yes", "no"])
+    counts, result = crosstab(has_action_plan(r), trained_detection(r), ["yes", "no"], ["yes", "no"])
     tests = [test_row("total", TXT("labels.trained.outcome"), result, over=cells_of(["yes", "no"], ["yes", "no"]))]
     return crosstab_table("plan_by_training", "003-6.7", TXT("titles.plan_by_training"), counts.to_numpy(),
                           [(k, TXT(f"labels.plan.{k}")) for k in ("yes", "no")],

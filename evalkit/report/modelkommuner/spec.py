@@ -17,6 +17,7 @@ from evalkit.report.spec import Context, ReportSpec, TableSpec
 from . import claims, competence, counselling, organisation, policies
 from .prepare import prepare
 from .text import TXT
+from .variables import VARIABLES
 
 __all__ = ["SPEC", "TABLES"]
 
@@ -58,6 +59,7 @@ SPEC = ReportSpec(
     # --where / --by filter institutions; the project rows follow the kept institutions' projects.
     population=Population("mk_institutioner", T("institutioner", "institutions"),
                           shared_column={"mk_projekter": "project"}),
+    variables=VARIABLES,
     key_figures=(("flow", "total", "responded"), ("involvement", "involved_elever", "pct"),
                  ("training", "training_opspore", "top_two_pct"), ("counselling_offer", "counselling_specific", "pct")),
 )
