@@ -9,7 +9,8 @@ value per institution, missing where the input is missing:
 - ``has_action_plan``: ``yes`` for a separate or integrated action plan, ``no`` for none (6.2);
 - ``trained_detection``: ``yes`` when more than half or all teachers are trained in detection (7.1).
 
->>> import pandas as pd
+>>> import numpy as np
+import pandas as pd
 >>> inst = pd.DataFrame({"project": ["skive", "odense"], "school_type": ["hhx", "landbrugsskole"],
 ...                      "action_plan": ["ingen", None], "training_opspore": ["alle", "ingen"]})
 >>> proj = pd.DataFrame({"project": ["skive", "odense"], "politik": ["faelles", "individuel_valgt"]})
@@ -36,7 +37,7 @@ SCHOOL_GROUP_KEYS = ("gymnasial", "produktionsskole", "teknisk_skole", "oevrige"
 
 def _mapped(values: pd.Series, mapping: Mapping[str, str]) -> pd.Series:
     out = values.astype("object").map(dict(mapping))
-    return out.where(out.notna(), None).astype(object)
+    return pd.Series(np.where(out.isna().to_numpy(), None, out.to_numpy(dtype=object)), index=out.index, dtype=object)
 
 
 def policy_approach(institutions: pd.DataFrame, projects: pd.DataFrame) -> pd.Series:
