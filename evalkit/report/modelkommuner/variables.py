@@ -9,8 +9,7 @@ value per institution, missing where the input is missing:
 - ``has_action_plan``: ``yes`` for a separate or integrated action plan, ``no`` for none (6.2);
 - ``trained_detection``: ``yes`` when more than half or all teachers are trained in detection (7.1).
 
->>> import numpy as np
-import pandas as pd
+>>> import pandas as pd
 >>> inst = pd.DataFrame({"project": ["skive", "odense"], "school_type": ["hhx", "landbrugsskole"],
 ...                      "action_plan": ["ingen", None], "training_opspore": ["alle", "ingen"]})
 >>> proj = pd.DataFrame({"project": ["skive", "odense"], "politik": ["faelles", "individuel_valgt"]})
@@ -24,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+import numpy as np
 import pandas as pd
 
 from evalkit.io.schema import dataset
