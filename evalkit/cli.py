@@ -541,6 +541,42 @@ def verify(
         raise typer.Exit(EXIT_INVALID)
 
 
+@app.command("check-figures")
+def check_figures(
+    file: Path = typer.Argument(..., help="YAML or CSV of printed figures (label, printed, count, base, quantifier).",
+                                show_default=False),
+    output_format: TextOrJson = typer.Option(TextOrJson.text, "--format", "-f", help="Output format."),
+) -> None:
+    """Check printed figures without their data: bases of (count, %) pairs, feasible (k, n) of a % alone,
+    partitions that must add up, and verbal quantifiers ("knap en tredjedel") against their value.
+
+    Exit code 1 when any figure is inconsistent.
+
+    Example:
+
+      evalkit check-figures figures.yaml
+    """
+    from evalkit.verify import CatalogueError
+    from evalkit.verify.check_figures import check_file
+
+    try:
+        findings = check_file(file)
+    except (CatalogueError, OSError, ValueError) as exc:
+        _err(f"evalkit check-figures: {exc}")
+        raise typer.Exit(EXIT_USAGE)
+    bad = sum(f.status == "inconsistent" for f in findings)
+    if output_format is TextOrJson.json:
+        typer.echo(json.dumps({"inconsistent": bad, "findings": [f.to_dict() for f in findings]}, ensure_ascii=False,
+                              indent=2))
+    else:
+        for f in findings:
+            typer.echo(f"{f.status:<13} {f.label}: {f.message}")
+        typer.echo(f"{bad} inconsistent, {sum(f.status == 'ok' for f in findings)} ok, "
+                   f"{sum(f.status == 'info' for f in findings)} for information ({len(findings)} checks)")
+    if bad:
+        raise typer.Exit(EXIT_INVALID)
+
+
 @app.command()
 def init(
     source: Path = SourceArg,

@@ -26,6 +26,7 @@ REPORT_MODULES = {
     "udgaaende": "evalkit.report.udgaaende",
     "ung-rusmidler": "evalkit.report.ung_rusmidler",
     "hcs": "evalkit.report.hcs",
+    "modelkommuner": "evalkit.report.modelkommuner",
 }
 
 
