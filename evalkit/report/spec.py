@@ -10,8 +10,9 @@ default, the family stated), applies disclosure control and attaches the row led
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable
+from typing import Any
 
 from evalkit import __version__
 from evalkit.io.export import Export

@@ -3,7 +3,7 @@ kept rows (costs included), and split reports add up to the whole."""
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -27,7 +27,7 @@ CASES = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def _export(sample: str):
     return evalkit.read_export(SAMPLES / sample)
 
