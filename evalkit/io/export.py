@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from evalkit.io.convert import Failure, convert_column
-from evalkit.io.cpr import contains_cpr, is_cpr_like, load_key, mask_cpr, pseudonymise
+from evalkit.io.cpr import MASK, contains_cpr, contains_cpr_mask, load_key, pseudonymise, scrub_column, scrub_text
 from evalkit.io.ledger import Ledger
 from evalkit.io.mapping import Mapping, load_mapping
 from evalkit.io.problems import InputError, Problem, ProblemList
@@ -46,7 +46,8 @@ class Export:
     problems: ProblemList
     files: dict[str, str] = field(default_factory=dict)
     row_numbers: dict[str, np.ndarray] = field(default_factory=dict)
-    unprintable: set[tuple[str, str]] = field(default_factory=set)
+    # (table, column) of free-text columns whose CPR numbers were replaced by XXXXXX-XXXX on read.
+    scrubbed: set[tuple[str, str]] = field(default_factory=set)
     pseudonym_key_source: str = "none"
     source: str = ""
 
@@ -160,7 +161,7 @@ def _problems_for(failure: Failure, column: ColumnSpec, header: str, raw: RawTab
 
 
 def _convert_table(raw: RawTable, spec: TableSpec, mapping: Mapping, severity: str, key: bytes | None,
-                   problems: ProblemList, unprintable: set[tuple[str, str]]) -> _TableResult | None:
+                   problems: ProblemList, scrubbed: set[tuple[str, str]]) -> _TableResult | None:
     tmap = mapping.tables.get(spec.name)
     mapped = tmap.columns if tmap else {}
     matched: dict[str, int] = {}
@@ -192,13 +193,16 @@ def _convert_table(raw: RawTable, spec: TableSpec, mapping: Mapping, severity: s
             ok = False
             continue
         matched[canonical] = j
-    for col in spec.columns:
-        if col.required and col.name not in matched:
-            hint = difflib.get_close_matches(col.name, [normalise_name(h) for h in raw.headers], n=1, cutoff=0.6)
-            extra = f"; did you mean '{raw.headers[[normalise_name(h) for h in raw.headers].index(hint[0])]}'?" if hint else ""
-            problems.add(Problem("error", "missing-column", f"required column '{col.name}' ({col.label_en}) is missing"
-                                 f"{extra}", file=raw.file, table=spec.name, column=col.name))
-            ok = False
+    missing = [col for col in spec.columns if col.required and col.name not in matched]
+    unused = [h for j, h in enumerate(raw.headers) if j not in matched.values()]
+    for col in missing:
+        problems.add(Problem("error", "missing-column", f"required column '{col.name}' ({col.label_en}) is missing"
+                             f"{_nearest_header(col.name, unused)}", file=raw.file, table=spec.name, column=col.name))
+        ok = False
+    if missing:
+        problems.add(Problem("info", "mapping-hint", "if the file holds these columns under other names, "
+                             "`evalkit init` proposes a mapping file naming them; pass it with --mapping",
+                             file=raw.file, table=spec.name))
     if not ok:
         return None
 
@@ -216,15 +220,17 @@ def _convert_table(raw: RawTable, spec: TableSpec, mapping: Mapping, severity: s
         values = conv.values
         failures = list(conv.failures)
         if col.dtype in ("id", "string"):
-            cpr = is_cpr_like(values)
-            if cpr.any() and col.dtype == "id" and key is not None:
-                values = pseudonymise(values, key, cpr)
-            elif cpr.any() or (col.dtype == "string" and contains_cpr(values)):
-                # Free text with CPR numbers: masked here, and the column is marked unprintable.
-                unprintable.add((spec.name, col.name))
-                values = pa.array([None if v is None else mask_cpr(v) for v in values.to_pylist()], pa.string())
-                problems.add(Problem("warning", "cpr-in-text", "the column holds CPR-like values; they are masked "
-                                     "and the column is never printed", file=raw.file, table=spec.name, column=header))
+            holds = contains_cpr_mask(values)
+            if holds.any() and col.dtype == "id" and key is not None:
+                values = pseudonymise(values, key, holds)
+            elif holds.any():
+                # Free text with CPR numbers: the numbers are replaced here, so labels built from the
+                # column are printed without them (the rest of the text is kept).
+                scrubbed.add((spec.name, col.name))
+                values = scrub_column(values, holds)
+                problems.add(Problem("warning", "cpr-in-text", f"{int(holds.sum())} value(s) hold a CPR-like number; "
+                                     f"the numbers are replaced by {MASK} and the column is printed without them",
+                                     file=raw.file, table=spec.name, column=header))
         if not col.nullable:
             missing = np.asarray(pc.is_null(values).to_numpy(zero_copy_only=False), dtype=bool)
             missing &= ~conv.invalid()
@@ -235,6 +241,18 @@ def _convert_table(raw: RawTable, spec: TableSpec, mapping: Mapping, severity: s
             reasons.append((f"{col.name}: {failure.message}", failure.mask))
         columns[col.name] = values
     return _TableResult(columns, reasons, raw.row_numbers)
+
+
+def _nearest_header(column: str, headers: list[str]) -> str:
+    """``"; did you mean 'X'?"`` for the unused header closest to ``column`` (numbers must agree), or ``""``.
+
+    >>> _nearest_header("who5_1", ["who5_5", "trivsel_1"]), _nearest_header("alder", ["Alder i år"])
+    ('', "; did you mean 'Alder i år'?")
+    """
+    digits = "".join(ch for ch in column if ch.isdigit())
+    names = {normalise_name(h): h for h in headers if "".join(ch for ch in normalise_name(h) if ch.isdigit()) == digits}
+    hint = difflib.get_close_matches(column, list(names), n=1, cutoff=0.6)
+    return f"; did you mean '{names[hint[0]]}'?" if hint else ""
 
 
 def _arrow_type(col: ColumnSpec) -> pa.DataType:
@@ -297,7 +315,14 @@ def _is_in_encoded(child: pa.Array | pa.ChunkedArray, parent: pa.Array | pa.Chun
 
 
 def _check_keys(frames: dict[str, pd.DataFrame], rows: dict[str, np.ndarray], files: dict[str, str],
-                spec: DatasetSpec, severity: str, problems: ProblemList, ledger: Ledger, exclude: bool) -> None:
+                spec: DatasetSpec, severity: str, problems: ProblemList, ledger: Ledger, exclude: bool,
+                rejected: dict[str, list[pd.DataFrame]]) -> None:
+    """Duplicated primary keys and references to unknown rows.
+
+    ``rejected`` holds, per table, the rows already excluded as invalid: a reference to one of them
+    is a consequence of a problem reported once already, so it is excluded with that reason and not
+    reported again as "not found".
+    """
     for tspec in spec.tables:
         name = tspec.name
         if name not in frames or not tspec.primary_key:
@@ -312,6 +337,7 @@ def _check_keys(frames: dict[str, pd.DataFrame], rows: dict[str, np.ndarray], fi
                 value = " / ".join(str(frame[c].iloc[i]) for c in tspec.primary_key)
                 problems.add(Problem(severity, "duplicate-key", f"the key ({keys}) appears more than once",
                                      file=files[name], table=name, row=int(rows[name][i]), column=keys, value=value))
+            rejected.setdefault(name, []).append(frame.loc[dup])
             _drop(frames, rows, ledger, name, dup, f"duplicated key ({keys})", exclude)
     for tspec in spec.tables:
         name = tspec.name
@@ -327,13 +353,31 @@ def _check_keys(frames: dict[str, pd.DataFrame], rows: dict[str, np.ndarray], fi
             found = _is_in_encoded(child_keys, parent_keys)
             orphan = np.asarray(pc.and_(pc.invert(found), pc.is_valid(child_keys)).to_numpy(zero_copy_only=False),
                                 dtype=bool)
+            cols = ", ".join(fk.columns)
+            if orphan.any() and rejected.get(fk.references):
+                invalid_parent = pd.concat(rejected[fk.references], ignore_index=True)
+                follows = orphan & _np_bool(pc.is_in(child_keys, value_set=_key_array(invalid_parent, tuple(fk.columns))))
+                if follows.any():
+                    problems.add(Problem("info", "follows-invalid-row", f"{int(follows.sum())} row(s) refer to rows of "
+                                         f"table '{fk.references}' that are invalid (reported above); excluded with "
+                                         "them", file=files[name], table=name, column=cols))
+                    _drop(frames, rows, ledger, name, follows, f"{cols}: the row in {fk.references} is invalid",
+                          exclude)
+                    rejected.setdefault(name, []).append(frame.loc[follows])
+                    frame, child_keys, orphan = frames[name], child_keys.filter(pa.array(~follows)), orphan[~follows]
             if orphan.any():
-                cols = ", ".join(fk.columns)
                 for i in np.flatnonzero(orphan)[:PROBLEMS_PER_KIND]:
                     problems.add(Problem(severity, "unknown-reference", f"{cols} is not found in table "
                                          f"'{fk.references}'", file=files[name], table=name, row=int(rows[name][i]),
                                          column=cols, value=str(child_keys[int(i)].as_py())))
+                problems.add_suppressed(name, cols, "unknown-reference", severity,
+                                        int(orphan.sum()) - min(int(orphan.sum()), PROBLEMS_PER_KIND))
+                rejected.setdefault(name, []).append(frame.loc[orphan])
                 _drop(frames, rows, ledger, name, orphan, f"{cols} not found in {fk.references}", exclude)
+
+
+def _np_bool(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    return np.asarray(pc.fill_null(values, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def _drop(frames: dict[str, pd.DataFrame], rows: dict[str, np.ndarray], ledger: Ledger, name: str,
@@ -448,7 +492,8 @@ def _validate(source: Path, raws: list[RawTable], user_mapping: Mapping, dataset
     frames: dict[str, pd.DataFrame] = {}
     rows: dict[str, np.ndarray] = {}
     files: dict[str, str] = {}
-    unprintable: set[tuple[str, str]] = set()
+    scrubbed: set[tuple[str, str]] = set()
+    rejected: dict[str, list[pd.DataFrame]] = {}
     for tspec in spec.tables:
         raw = identified.get(tspec.name)
         if raw is None:
@@ -465,7 +510,7 @@ def _validate(source: Path, raws: list[RawTable], user_mapping: Mapping, dataset
             problems.add(Problem("error", "empty-table", "the table has a header but no rows", file=raw.file,
                                  table=tspec.name))
             continue
-        result = _convert_table(raw, tspec, user_mapping, severity, key, problems, unprintable)
+        result = _convert_table(raw, tspec, user_mapping, severity, key, problems, scrubbed)
         if result is None:
             continue
         frame = _to_frame(result.frame_columns, tspec)
@@ -477,11 +522,13 @@ def _validate(source: Path, raws: list[RawTable], user_mapping: Mapping, dataset
             invalid |= mask
         frames[tspec.name] = frame.loc[~invalid].reset_index(drop=True)
         rows[tspec.name] = result.row_numbers[~invalid]
+        if invalid.any():
+            rejected[tspec.name] = [frame.loc[invalid]]
 
     if all(p.code not in STRUCTURAL for p in problems.errors):
-        _check_keys(frames, rows, files, spec, severity, problems, ledger, on_invalid == "exclude")
+        _check_keys(frames, rows, files, spec, severity, problems, ledger, on_invalid == "exclude", rejected)
     ledger.check(frames)
     if problems.has_errors:
         raise InputError(problems, ledger)
     return Export(dataset=spec.name, tables=frames, ledger=ledger, problems=problems, files=files, row_numbers=rows,
-                  unprintable=unprintable, pseudonym_key_source=key_source, source=mask_cpr(str(source)))
+                  scrubbed=scrubbed, pseudonym_key_source=key_source, source=scrub_text(str(source)))
