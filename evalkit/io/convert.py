@@ -322,6 +322,21 @@ def convert_column(arr: pa.Array, spec: ColumnSpec, decimal: str, thousands: str
         conv = to_category(arr, spec, recode)
     else:
         conv = to_text(arr)
+    if spec.dtype == "float":
+        conv = _bounded(conv)
     if spec.dtype in ("int", "float"):
         conv.failures.extend(range_failures(conv.values, spec))
     return conv
+
+
+# Beyond this no registry quantity is plausible, and sums and decimal rounding lose every digit.
+MAX_ABS_FLOAT = 1e15
+
+
+def _bounded(conv: Converted) -> Converted:
+    """Values beyond +-10^15 fail as too large (a cost of 1e300 would overflow every sum)."""
+    huge = _np(pc.greater(pc.abs(conv.values), MAX_ABS_FLOAT))
+    if not huge.any():
+        return conv
+    values = pc.if_else(pa.array(huge), pa.scalar(None, pa.float64()), conv.values)
+    return Converted(values, conv.failures + [Failure("too-large", "is too large (more than 10^15)", huge)])

@@ -14,6 +14,7 @@ from typing import Any, Iterable, Literal
 from evalkit.io.safetext import printable
 
 Severity = Literal["error", "warning", "info"]
+MAX_VALUE_CHARS = 80
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,10 @@ class Problem:
         for name in ("message", "file", "table", "column", "value"):
             text = getattr(self, name)
             if text is not None:
-                object.__setattr__(self, name, printable(text))
+                text = printable(text)
+                if name == "value" and len(text) > MAX_VALUE_CHARS:
+                    text = text[:MAX_VALUE_CHARS] + f"... ({len(text)} characters)"
+                object.__setattr__(self, name, text)
 
     def location(self) -> str:
         parts = []
