@@ -27,10 +27,12 @@ from evalkit.io.mapping import Mapping, load_mapping
 from evalkit.io.problems import InputError, Problem, ProblemList
 from evalkit.io.readers import (CSV_SUFFIXES, PARQUET_SUFFIXES, TABLE_SUFFIXES, XLSX_SUFFIXES, CsvOptions,
                                 NotATable, RawTable, read_csv, read_parquet, read_xlsx)
+from evalkit.io.textbuf import has_control_bytes
 from evalkit.timing import step
 from evalkit.io.schema import ColumnSpec, DatasetSpec, TableSpec, all_tables, dataset, normalise_name
 
 OnInvalid = Literal["error", "exclude"]
+CONTROL_CHARACTERS = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 PROBLEMS_PER_KIND = 20
 # Problems after which key checks would only add noise.
 STRUCTURAL = frozenset({"missing-column", "duplicate-header", "ambiguous-column", "empty-table", "missing-table"})
@@ -220,6 +222,11 @@ def _convert_table(raw: RawTable, spec: TableSpec, mapping: Mapping, severity: s
         values = conv.values
         failures = list(conv.failures)
         if col.dtype in ("id", "string"):
+            if has_control_bytes(values):
+                bad = _np_bool(pc.match_substring_regex(values, CONTROL_CHARACTERS))
+                failures.append(Failure("control-character", "holds a control character (an invisible NUL, vertical "
+                                        "tab or escape); remove it", bad))
+                values = pc.if_else(pa.array(bad), pa.scalar(None, pa.string()), values)
             holds = contains_cpr_mask(values)
             if holds.any() and col.dtype == "id" and key is not None:
                 values = pseudonymise(values, key, holds)

@@ -14,7 +14,7 @@ from typing import Iterator
 import numpy as np
 import pyarrow as pa
 
-__all__ = ["is_string_type", "max_byte_length", "may_need_trim", "has_empty_string"]
+__all__ = ["is_string_type", "max_byte_length", "may_need_trim", "has_empty_string", "has_control_bytes"]
 
 # Bytes that may start or end a whitespace character: ASCII tab..carriage return, the ASCII
 # information separators and space, and every non-ASCII byte (a multi-byte character such as
@@ -100,5 +100,27 @@ def has_empty_string(values: pa.Array | pa.ChunkedArray) -> bool:
             return True
         valid = chunk.is_valid().to_numpy(zero_copy_only=False)
         if (empty & valid).any():
+            return True
+    return False
+
+
+# C0 controls other than tab, line feed and carriage return, and DEL: never part of a name or a code.
+_CONTROL_BYTE = np.zeros(256, dtype=bool)
+_CONTROL_BYTE[[*range(0, 9), 11, 12, *range(14, 32), 127]] = True
+
+
+def has_control_bytes(values: pa.Array | pa.ChunkedArray) -> bool:
+    """Whether some value holds a control character (NUL, vertical tab, escape, ...), from the data buffer alone.
+
+    >>> has_control_bytes(pa.array(["Odense", None])), has_control_bytes(pa.array(["Ode\\x0bnse"]))
+    (False, True)
+    """
+    if not is_string_type(values):
+        raise TypeError(f"expected a string array, got {values.type}")
+    for chunk in _chunks(values):
+        if not len(chunk):
+            continue
+        offsets, data = _buffers(chunk)
+        if _CONTROL_BYTE[data[offsets[0]:offsets[-1]]].any():
             return True
     return False
