@@ -220,6 +220,8 @@ def to_date(arr: pa.Array, formats: tuple[str, ...] = ("dmy", "iso")) -> Convert
         if not hit.any():
             continue
         parts = pc.extract_regex(pc.filter(text, pa.array(hit)), pattern)
+        if isinstance(parts, pa.ChunkedArray):  # Parquet text columns stay chunked
+            parts = parts.combine_chunks()
         idx = np.flatnonzero(hit)
         years[idx] = pc.cast(parts.field("y"), pa.int64()).to_numpy()
         months[idx] = pc.cast(parts.field("m"), pa.int64()).to_numpy()

@@ -240,7 +240,8 @@ def _convert_table(raw: RawTable, spec: TableSpec, mapping: Mapping, severity: s
                                      file=raw.file, table=spec.name, column=header))
         if not col.nullable:
             missing = np.asarray(pc.is_null(values).to_numpy(zero_copy_only=False), dtype=bool)
-            missing &= ~conv.invalid()
+            for failure in failures:  # a value that failed is not also "missing"
+                missing &= ~failure.mask
             if missing.any():
                 failures.append(Failure("missing-value", "is missing", missing))
         for failure in failures:
