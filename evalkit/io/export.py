@@ -27,6 +27,7 @@ from evalkit.io.mapping import Mapping, load_mapping
 from evalkit.io.problems import InputError, Problem, ProblemList
 from evalkit.io.readers import (CSV_SUFFIXES, PARQUET_SUFFIXES, TABLE_SUFFIXES, XLSX_SUFFIXES, CsvOptions,
                                 NotATable, RawTable, read_csv, read_parquet, read_xlsx)
+from evalkit.io.safetext import printable
 from evalkit.io.textbuf import has_control_bytes
 from evalkit.timing import step
 from evalkit.io.schema import ColumnSpec, DatasetSpec, TableSpec, all_tables, dataset, normalise_name
@@ -506,7 +507,7 @@ def _validate(source: Path, raws: list[RawTable], user_mapping: Mapping, dataset
         raw = identified.get(tspec.name)
         if raw is None:
             continue
-        files[tspec.name] = raw.file
+        files[tspec.name] = printable(raw.file)  # a file or sheet name may hold a CPR number
         entry = ledger.start(tspec.name, raw.file, raw.n_read)
         for reason, numbers in raw.excluded.items():
             entry.exclude(reason, len(numbers))
