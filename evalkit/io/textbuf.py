@@ -37,6 +37,15 @@ def _buffers(chunk: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     return offsets, data
 
 
+def _string_chunks(values: pa.Array | pa.ChunkedArray) -> Iterator[tuple[pa.Array, np.ndarray, np.ndarray]]:
+    """``(chunk, offsets, data)`` of every non-empty chunk of a text column (``TypeError`` for other types)."""
+    if not is_string_type(values):
+        raise TypeError(f"expected a string array, got {values.type}")
+    for chunk in _chunks(values):
+        if len(chunk):
+            yield (chunk, *_buffers(chunk))
+
+
 def is_string_type(values: pa.Array | pa.ChunkedArray) -> bool:
     """Whether the column is Arrow text (``string`` or ``large_string``), the layout these helpers read."""
     return pa.types.is_string(values.type) or pa.types.is_large_string(values.type)
@@ -87,12 +96,7 @@ def has_empty_string(values: pa.Array | pa.ChunkedArray) -> bool:
     >>> has_empty_string(pa.array(["a", None])), has_empty_string(pa.array(["a", ""]))
     (False, True)
     """
-    if not is_string_type(values):
-        raise TypeError(f"expected a string array, got {values.type}")
-    for chunk in _chunks(values):
-        if not len(chunk):
-            continue
-        offsets, _ = _buffers(chunk)
+    for chunk, offsets, _ in _string_chunks(values):
         empty = offsets[1:] == offsets[:-1]
         if not empty.any():
             continue
@@ -115,12 +119,7 @@ def has_control_bytes(values: pa.Array | pa.ChunkedArray) -> bool:
     >>> has_control_bytes(pa.array(["Odense", None])), has_control_bytes(pa.array(["Ode\\x0bnse"]))
     (False, True)
     """
-    if not is_string_type(values):
-        raise TypeError(f"expected a string array, got {values.type}")
-    for chunk in _chunks(values):
-        if not len(chunk):
-            continue
-        offsets, data = _buffers(chunk)
+    for _, offsets, data in _string_chunks(values):
         if _CONTROL_BYTE[data[offsets[0]:offsets[-1]]].any():
             return True
     return False
