@@ -33,7 +33,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from evalkit.io.textbuf import is_string_type, max_byte_length
+from evalkit.io.textbuf import first_byte_in, is_string_type, max_byte_length
 
 KEY_ENV = "EVALKIT_PSEUDONYM_KEY"
 MASK = "XXXXXX-XXXX"
@@ -61,11 +61,20 @@ def _class(chars: str, escape: str) -> str:
 _SEP = _class(SEPARATORS, r"\u%04x")
 #: The one definition: ten digits with up to three separators after the sixth, or nine digits.
 CPR_PATTERN = re.compile(rf"(?<!\d)(?:(\d{{6}}){_SEP}{{0,3}}(\d{{4}})|(\d{{9}}))(?!\d)")
-# The same pattern for ASCII text in RE2 (pyarrow); non-ASCII values always take the Python path.
+# The same detector for ASCII text in RE2 (pyarrow), with the date check written into the pattern:
+# day 01-28 of any month, 29 and 30 of every month but February, 31 of the long months, and 29
+# February of a year divisible by four (yy 00 = 2000). Non-ASCII values holding six decimal digits
+# in a row (every form of the number does) are decided by CPR_PATTERN in Python.
 _ASCII_SEP = _class(_ASCII_SEPARATORS, r"\x{%02x}")
-_ASCII_CORE = rf"(?:[0-9]{{6}}{_ASCII_SEP}{{0,3}}[0-9]{{4}}|[0-9]{{9}})"
+_DDMMYY = (r"(?:(?:0[1-9]|1[0-9]|2[0-8])(?:0[1-9]|1[0-2])[0-9]{2}|(?:29|30)(?:0[13-9]|1[0-2])[0-9]{2}"
+           r"|31(?:0[13578]|1[02])[0-9]{2}|2902(?:[02468][048]|[13579][26]))")
+_ASCII_CORE = rf"(?:{_DDMMYY}{_ASCII_SEP}{{0,3}}[0-9]{{4}}|[1-9](?:0[1-9]|1[0-2])[0-9]{{6}})"
 _ASCII_CONTAINS = rf"(?:^|[^0-9]){_ASCII_CORE}(?:[^0-9]|$)"
 _ASCII_WHOLE = rf"^{_ASCII_SEP}*{_ASCII_CORE}{_ASCII_SEP}*$"
+_SIX_DIGITS = r"\p{Nd}{6}"
+# First bytes a whole-value CPR number can start with: ASCII digits and separators, any non-ASCII byte.
+_MAY_START = np.zeros(256, dtype=bool)
+_MAY_START[[ord(c) for c in _ASCII_SEPARATORS] + list(range(48, 58)) + list(range(128, 256))] = True
 _DAYS = np.array([0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
 
 
@@ -142,58 +151,36 @@ def _as_text(values: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
     return values if is_string_type(values) else pc.cast(values, pa.string())
 
 
-def _whole_ascii_valid(text: pa.Array | pa.ChunkedArray, idx: np.ndarray) -> tuple[np.ndarray, pa.Array]:
-    """Date check of whole-value ASCII CPR candidates ``text[idx]``: (valid mask, their ten digits)."""
-    sub = pc.take(text, pa.array(idx, pa.int64()))
-    digits = pc.utf8_lpad(pc.replace_substring_regex(sub, "[^0-9]", ""), 10, "0")
-    day = pc.cast(pc.utf8_slice_codeunits(digits, 0, 2), pa.int64()).to_numpy()
-    month = pc.cast(pc.utf8_slice_codeunits(digits, 2, 4), pa.int64()).to_numpy()
-    yy = pc.cast(pc.utf8_slice_codeunits(digits, 4, 6), pa.int64()).to_numpy()
-    ok = (month >= 1) & (month <= 12) & (day >= 1)
-    ok &= day <= _DAYS[np.where(ok, month, 0)]
-    ok &= ~((month == 2) & (day == 29)) | (yy % 4 == 0)
-    return ok, digits
-
-
 def _python_values(text: pa.Array | pa.ChunkedArray, idx: np.ndarray) -> list[str]:
     return pc.take(text, pa.array(idx, pa.int64())).to_pylist()
 
 
-def _classify(values: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
-    """``(holds, whole)``: which values hold a CPR number anywhere, and which are one as a whole.
+def _classify(values: pa.Array | pa.ChunkedArray, anywhere: bool) -> np.ndarray:
+    """Which values hold a CPR number anywhere (``anywhere``) or are one as a whole.
 
-    Vectorised for ASCII values (RE2 pre-filter, then a vectorised date check of whole values);
-    values that are not ASCII or hold a CPR number among other text are decided per distinct value
-    by :data:`CPR_PATTERN` itself.
+    ASCII values are decided by RE2 alone (the date check is part of the pattern); other values
+    holding six digits in a row are decided per distinct value by :data:`CPR_PATTERN` itself. The
+    whole-value test is anchored, so it costs one short scan per id (the hot path at national scale).
     """
     n = len(values)
-    holds = np.zeros(n, dtype=bool)
-    whole = np.zeros(n, dtype=bool)
     text = _as_text(values)
     if n == 0 or max_byte_length(text) < _MIN_BYTES:
-        return holds, whole  # every value is shorter than a CPR number
-    cand = _np_bool(pc.match_substring_regex(text, _ASCII_CONTAINS))
+        return np.zeros(n, dtype=bool)  # every value is shorter than a CPR number
+    if not anywhere and not first_byte_in(text, _MAY_START).any():
+        return np.zeros(n, dtype=bool)  # no value starts with a digit, a separator or a non-ASCII byte
     ascii_ = _np_bool(pc.string_is_ascii(text))
-    valid = _np_bool(pc.is_valid(text))
-    slow = valid & ~ascii_
-    if cand.any():
-        full = cand & ascii_ & _np_bool(pc.match_substring_regex(text, _ASCII_WHOLE))
-        idx = np.flatnonzero(full)
-        if len(idx):
-            ok, _ = _whole_ascii_valid(text, idx)
-            holds[idx[ok]] = True
-            whole[idx[ok]] = True
-        slow |= cand & ascii_ & ~full
+    found = _np_bool(pc.match_substring_regex(text, _ASCII_CONTAINS if anywhere else _ASCII_WHOLE)) & ascii_
+    if ascii_.all():
+        return found
+    slow = ~ascii_ & _np_bool(pc.is_valid(text))
+    slow &= _np_bool(pc.match_substring_regex(text, _SIX_DIGITS))
     idx = np.flatnonzero(slow)
     if len(idx):
         texts = _python_values(text, idx)
-        found = {t: has_cpr(t) for t in set(texts)}
-        is_whole = {t: _whole_digits(t) is not None for t in found if found[t]}
-        for i, t in zip(idx.tolist(), texts):
-            if found[t]:
-                holds[i] = True
-                whole[i] = is_whole[t]
-    return holds, whole
+        decide = has_cpr if anywhere else (lambda t: _whole_digits(t) is not None)
+        decided = {t: decide(t) for t in set(texts)}
+        found[idx] = [decided[t] for t in texts]
+    return found
 
 
 def contains_cpr_mask(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
@@ -202,7 +189,7 @@ def contains_cpr_mask(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
     >>> contains_cpr_mask(pa.array(["Odense", "Lolland 030405\\u00a01234", None, "102039999"])).tolist()
     [False, True, False, True]
     """
-    return _classify(values)[0]
+    return _classify(values, anywhere=True)
 
 
 def is_cpr_like(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
@@ -211,7 +198,7 @@ def is_cpr_like(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
     >>> is_cpr_like(pa.array(["0102031234", "010203 1234", "102031234", "A12", "3102031234", None])).tolist()
     [True, True, True, False, False, False]
     """
-    return _classify(values)[1]
+    return _classify(values, anywhere=False)
 
 
 def contains_cpr(values: pa.Array | pa.ChunkedArray) -> bool:

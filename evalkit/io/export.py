@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 
 from evalkit.io.convert import Failure, convert_column
 from evalkit.io.keys import _check_keys, _np_bool
-from evalkit.io.cpr import MASK, contains_cpr, contains_cpr_mask, load_key, pseudonymise, scrub_column, scrub_text
+from evalkit.io.cpr import MASK, contains_cpr, contains_cpr_mask, is_cpr_like, load_key, pseudonymise, scrub_column, scrub_text
 from evalkit.io.ledger import Ledger
 from evalkit.io.mapping import Mapping, load_mapping
 from evalkit.io.problems import InputError, Problem, ProblemList
@@ -229,7 +229,9 @@ def _convert_table(raw: RawTable, spec: TableSpec, mapping: Mapping, severity: s
                 failures.append(Failure("control-character", "holds a control character (an invisible NUL, vertical "
                                         "tab or escape); remove it", bad))
                 values = pc.if_else(pa.array(bad), pa.scalar(None, pa.string()), values)
-            holds = contains_cpr_mask(values)
+            # Ids are pseudonymised when the whole value is a CPR number (an anchored scan: the hot path);
+            # free text is searched anywhere.
+            holds = is_cpr_like(values) if col.dtype == "id" else contains_cpr_mask(values)
             if holds.any() and col.dtype == "id" and key is not None:
                 values = pseudonymise(values, key, holds)
             elif holds.any():

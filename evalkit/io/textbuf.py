@@ -14,7 +14,8 @@ from typing import Iterator
 import numpy as np
 import pyarrow as pa
 
-__all__ = ["is_string_type", "max_byte_length", "may_need_trim", "has_empty_string", "has_control_bytes"]
+__all__ = ["is_string_type", "max_byte_length", "may_need_trim", "has_empty_string", "has_control_bytes",
+           "first_byte_in"]
 
 # Bytes that may start or end a whitespace character: ASCII tab..carriage return, the ASCII
 # information separators and space, and every non-ASCII byte (a multi-byte character such as
@@ -123,3 +124,27 @@ def has_control_bytes(values: pa.Array | pa.ChunkedArray) -> bool:
         if _CONTROL_BYTE[data[offsets[0]:offsets[-1]]].any():
             return True
     return False
+
+
+def first_byte_in(values: pa.Array | pa.ChunkedArray, allowed: np.ndarray) -> np.ndarray:
+    """Per value: whether its first byte is marked in the 256-entry table ``allowed`` (nulls and "" are not).
+
+    One gather from the data buffer, so a column whose values cannot start a pattern is ruled out
+    without running a regex over it.
+
+    >>> digit = np.zeros(256, dtype=bool); digit[48:58] = True
+    >>> first_byte_in(pa.array(["0102", "T01", None, ""]), digit).tolist()
+    [True, False, False, False]
+    """
+    out = []
+    for chunk in _chunks(values):
+        if not len(chunk):
+            continue
+        offsets, data = _buffers(chunk)
+        starts, filled = offsets[:-1], offsets[1:] > offsets[:-1]
+        hit = np.zeros(len(chunk), dtype=bool)
+        hit[filled] = allowed[data[starts[filled]]]
+        if chunk.null_count:
+            hit &= chunk.is_valid().to_numpy(zero_copy_only=False)
+        out.append(hit)
+    return np.concatenate(out) if out else np.zeros(0, dtype=bool)
