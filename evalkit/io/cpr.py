@@ -33,7 +33,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from evalkit.io.textbuf import first_byte_in, is_string_type, max_byte_length
+from evalkit.io.textbuf import first_byte_in, has_byte_in, is_string_type, max_byte_length
 
 KEY_ENV = "EVALKIT_PSEUDONYM_KEY"
 MASK = "XXXXXX-XXXX"
@@ -75,6 +75,10 @@ _SIX_DIGITS = r"\p{Nd}{6}"
 # First bytes a whole-value CPR number can start with: ASCII digits and separators, any non-ASCII byte.
 _MAY_START = np.zeros(256, dtype=bool)
 _MAY_START[[ord(c) for c in _ASCII_SEPARATORS] + list(range(48, 58)) + list(range(128, 256))] = True
+# Bytes without which no value holds a digit: ASCII digits, and UTF-8 lead bytes beyond U+00FF (the
+# Latin-1 block, lead bytes C2 and C3, has no decimal digit).
+_MAY_HOLD = np.zeros(256, dtype=bool)
+_MAY_HOLD[list(range(48, 58)) + list(range(0xC4, 0x100))] = True
 _DAYS = np.array([0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
 
 
@@ -168,6 +172,8 @@ def _classify(values: pa.Array | pa.ChunkedArray, anywhere: bool) -> np.ndarray:
         return np.zeros(n, dtype=bool)  # every value is shorter than a CPR number
     if not anywhere and not first_byte_in(text, _MAY_START).any():
         return np.zeros(n, dtype=bool)  # no value starts with a digit, a separator or a non-ASCII byte
+    if anywhere and not has_byte_in(text, _MAY_HOLD):
+        return np.zeros(n, dtype=bool)  # no digit anywhere (Latin-1 letters such as æøå hold none)
     ascii_ = _np_bool(pc.string_is_ascii(text))
     found = _np_bool(pc.match_substring_regex(text, _ASCII_CONTAINS if anywhere else _ASCII_WHOLE)) & ascii_
     if ascii_.all():

@@ -15,7 +15,7 @@ import numpy as np
 import pyarrow as pa
 
 __all__ = ["is_string_type", "max_byte_length", "may_need_trim", "has_empty_string", "has_control_bytes",
-           "first_byte_in"]
+           "first_byte_in", "has_byte_in"]
 
 # Bytes that may start or end a whitespace character: ASCII tab..carriage return, the ASCII
 # information separators and space, and every non-ASCII byte (a multi-byte character such as
@@ -114,16 +114,26 @@ _CONTROL_BYTE = np.zeros(256, dtype=bool)
 _CONTROL_BYTE[[*range(0, 9), 11, 12, *range(14, 32), 127]] = True
 
 
+def has_byte_in(values: pa.Array | pa.ChunkedArray, table: np.ndarray) -> bool:
+    """Whether some value holds a byte marked in the 256-entry ``table``, from the data buffer alone.
+
+    >>> digit = np.zeros(256, dtype=bool); digit[48:58] = True
+    >>> has_byte_in(pa.array(["Odense", None]), digit), has_byte_in(pa.array(["Odense 5000"]), digit)
+    (False, True)
+    """
+    for _, offsets, data in _string_chunks(values):
+        if table[data[offsets[0]:offsets[-1]]].any():
+            return True
+    return False
+
+
 def has_control_bytes(values: pa.Array | pa.ChunkedArray) -> bool:
-    """Whether some value holds a control character (NUL, vertical tab, escape, ...), from the data buffer alone.
+    """Whether some value holds a control character (NUL, vertical tab, escape, ...).
 
     >>> has_control_bytes(pa.array(["Odense", None])), has_control_bytes(pa.array(["Ode\\x0bnse"]))
     (False, True)
     """
-    for _, offsets, data in _string_chunks(values):
-        if _CONTROL_BYTE[data[offsets[0]:offsets[-1]]].any():
-            return True
-    return False
+    return has_byte_in(values, _CONTROL_BYTE)
 
 
 def first_byte_in(values: pa.Array | pa.ChunkedArray, allowed: np.ndarray) -> np.ndarray:
