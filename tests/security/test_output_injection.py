@@ -141,7 +141,7 @@ def test_terminal_has_no_control_characters(report_and_outputs):
 
 
 def test_json_stays_json_without_controls(report_and_outputs):
-    rep, _, texts = report_and_outputs
+    _, _, texts = report_and_outputs
     payload = json.loads(texts["json"])
     table = next(t for t in payload["tables"] if t["id"] == "organisation")
     labels = {r["label"] for r in table["rows"]}

@@ -6,9 +6,18 @@ test outcomes) has already passed :func:`evalkit.report.render.neutral.neutral`.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
-from evalkit.report.labels import DEFAULT_DECIMALS, cell_text, format_number, format_p, pack, round_half_up, word
+from evalkit.report.labels import (
+    DEFAULT_DECIMALS,
+    cell_text,
+    format_number,
+    format_p,
+    pack,
+    round_half_up,
+    word,
+)
 from evalkit.report.model import Cell, Report, TestRow
 from evalkit.report.render.neutral import neutral
 
@@ -39,7 +48,7 @@ def published_value(cell: Cell) -> Any:
         value = float(cell.value)
     except (TypeError, ValueError):
         return None
-    if value != value or value in (float("inf"), float("-inf")):
+    if not math.isfinite(value):
         return None
     decimals = cell.decimals if cell.decimals is not None else DEFAULT_DECIMALS.get(cell.kind, 2)
     rounded = round_half_up(value, decimals)

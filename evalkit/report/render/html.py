@@ -11,7 +11,14 @@ import html
 
 from evalkit.report.labels import word
 from evalkit.report.model import Report
-from evalkit.report.render.common import cell_str, disclosure_note, ledger_rows, settings_lines, test_cells, test_header
+from evalkit.report.render.common import (
+    cell_str,
+    disclosure_note,
+    ledger_rows,
+    settings_lines,
+    test_cells,
+    test_header,
+)
 from evalkit.report.render.neutral import neutral
 
 CSS = """

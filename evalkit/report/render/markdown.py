@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from evalkit.report.labels import word
 from evalkit.report.model import Report
-from evalkit.report.render.common import cell_str, disclosure_note, ledger_rows, settings_lines, test_cells, test_header
+from evalkit.report.render.common import (
+    cell_str,
+    disclosure_note,
+    ledger_rows,
+    settings_lines,
+    test_cells,
+    test_header,
+)
 from evalkit.report.render.neutral import md_text as _esc
 
 

@@ -10,7 +10,13 @@ import io
 
 from evalkit.report.labels import word
 from evalkit.report.model import Report
-from evalkit.report.render.common import cell_str, disclosure_note, ledger_rows, test_cells, test_header
+from evalkit.report.render.common import (
+    cell_str,
+    disclosure_note,
+    ledger_rows,
+    test_cells,
+    test_header,
+)
 from evalkit.report.render.neutral import neutral
 
 

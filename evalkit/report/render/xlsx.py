@@ -14,8 +14,14 @@ from typing import Any
 from evalkit.io.atomic import atomic_path, normalise_zip
 from evalkit.report.labels import DEFAULT_DECIMALS, pack, word
 from evalkit.report.model import Cell, Report
-from evalkit.report.render.common import (disclosure_note, ledger_rows, published_value, settings_lines, test_cells,
-                                          test_header)
+from evalkit.report.render.common import (
+    disclosure_note,
+    ledger_rows,
+    published_value,
+    settings_lines,
+    test_cells,
+    test_header,
+)
 from evalkit.report.render.neutral import formula_like, neutral
 
 
