@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 from evalkit import __version__
 from evalkit.io.export import Export
-from evalkit.report.disclosure import DisclosureSettings, apply, protect_ledger, suppressed_total
+from evalkit.report.disclosure import DisclosureSettings, apply, suppressed_total
 from evalkit.report.model import Report, Table, Text
 from evalkit.timing import step
 
@@ -122,17 +122,17 @@ def build_report(export: Export, name: str | None = None, options: ReportOptions
         # A builder may return None: an optional table its report did not switch on (ReportOptions.extra).
         built = [t for t in (ts.build(ctx) for ts in spec.tables if tables is None or ts.id in tables) if t is not None]
     report = Report(name=name, title=spec.title, tables=built, lang=options.lang, settings=options.to_dict())
+    ledger = {"export": export.ledger.to_dict()}
+    if ctx.ledger_stages:
+        ledger["report"] = ctx.ledger_stages
     with step("multiplicity and disclosure"):
         adjust_tests(report, options.multiplicity)
-        counts = apply(report.tables, DisclosureSettings(min_cell=options.min_cell, enabled=options.disclosure))
+        # Tables and ledger are protected together (one problem); apply returns new objects.
+        protected = apply(report.tables, DisclosureSettings(min_cell=options.min_cell, enabled=options.disclosure),
+                          ledger=ledger)
+    report.tables, report.ledger = protected.tables, protected.ledger
     report.disclosure = {"enabled": options.disclosure, "min_cell": options.min_cell,
-                         "suppressed_cells": suppressed_total(report.tables), "by_rule": counts}
-    ledger = export.ledger.to_dict()
-    if ctx.ledger_stages:
-        ledger = {"export": ledger, "report": ctx.ledger_stages}
-    else:
-        ledger = {"export": ledger}
-    report.ledger = protect_ledger(ledger, DisclosureSettings(min_cell=options.min_cell, enabled=options.disclosure))
+                         "suppressed_cells": suppressed_total(report.tables), "by_rule": protected.counts}
     report.notes = ctx.notes
     report.settings["evalkit_version"] = __version__
     return report
