@@ -162,4 +162,4 @@ def suppressed_total(tables: list[Table]) -> int:
     return sum(1 for t in tables for r in t.rows for c in r.cells.values() if c is not None and c.suppressed)
 
 
-__all__ = ["DisclosureSettings", "Protected", "apply", "protect_ledger", "suppressed_total", "ledger_entries"]
+__all__ = ["DisclosureSettings", "Protected", "apply", "ledger_entries", "protect_ledger", "suppressed_total"]

@@ -4,7 +4,8 @@
 variable: cells with the same ``link``; the ``n`` of a mean, median, share or test and the count cell
 of the same table (same column or same row, or for a test anywhere in its table) that holds exactly
 that number (the base an attacker would pair it with); a row-ledger number of at least ``min_cell``
-and every table count equal to it. Merging more than the truth only narrows the attacker's feasible
+and every table total (total row or column) equal to it; a ledger number that another table count
+prints is known. Merging more than the truth only narrows the attacker's feasible
 set in our model, so the audit stays conservative.
 
 *Items* are what a format prints: a cell, a test row or a ledger number. An item publishes the
@@ -27,8 +28,9 @@ a ledger entry gives ``read = kept + excluded``.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 from evalkit.report.model import Cell, Table
 
@@ -120,6 +122,7 @@ class _Builder:
         self.items: list[Item] = []
         self.lines: list[tuple[dict[int, float], int | None]] = []
         self.virtual: list[int] = []
+        self.known: list[int] = []     # ledger numbers a table prints: fixed
         self.cell_var: dict[tuple[int, str, str], int] = {}
         self.link_var: dict[str, int] = {}
         self.near: dict[tuple[Any, ...], list[int]] = {}   # ("row"|"col"|"table", ti, key) -> count variables
@@ -142,15 +145,20 @@ class _Builder:
                         self.link_var[cell.link] = var
 
     def _base(self, ti: int, table: Table, row: str | None, col: str | None, n: float) -> int:
-        """The variable of ``n``: every count of the same column/row (or table) holding ``n``."""
+        """The variable of ``n``: the count of the same row holding ``n`` if there is exactly one, else
+        the one of the same column, else every such count of the row and column (of the table for a
+        test)."""
         var = self.u.new(n)
         if n <= 0:
             return var
-        places = [("table", ti, None)] if row is None else [("row", ti, row), ("col", ti, col)]
-        for where in places:
-            for cv in self.near.get(where, ()):
-                if self.u.value[cv] == n:
+        places = [[("table", ti, None)]] if row is None else [[("row", ti, row)], [("col", ti, col)],
+                                                               [("row", ti, row), ("col", ti, col)]]
+        for i, group in enumerate(places):
+            found = [cv for where in group for cv in self.near.get(where, ()) if self.u.value[cv] == n]
+            if len(found) == 1 or (found and i == len(places) - 1):
+                for cv in found:
                     self.u.union(var, cv)
+                break
         return var
 
     def stats_and_tests(self, ti: int, table: Table) -> None:
@@ -241,10 +249,18 @@ class _Builder:
         self.lines.append((eq, ti))
 
     # --- ledger -------------------------------------------------------------------------------
-    def ledger(self, ledger: dict) -> None:
-        by_value: dict[float, list[int]] = {}
-        for var in self.cell_var.values():
-            by_value.setdefault(self.u.value[var], []).append(var)
+    def ledger(self, ledger: dict, tables: list[Table]) -> None:
+        """Ledger entries as lines. A ledger number of at least ``min_cell`` is the same variable as every
+        table total (total row or column) holding it; one that equals any other printed count is
+        taken as known (it cannot be hidden in the ledger while a table prints it)."""
+        totals: dict[float, list[int]] = {}
+        printed: set[float] = set()
+        for (ti, r, c), var in self.cell_var.items():
+            value = self.u.value[var]
+            printed.add(value)
+            t = tables[ti]
+            if t.row(r).is_total or any(col.key == c and col.is_total for col in t.columns):
+                totals.setdefault(value, []).append(var)
         for path, entry in ledger_entries(ledger):
             fields = [("read", entry.get("read")), ("kept", entry.get("kept"))]
             fields += [(("excluded", k), v) for k, v in (entry.get("excluded") or {}).items()]
@@ -254,9 +270,11 @@ class _Builder:
                 if v is None:
                     continue
                 var = self.u.new(v)
-                if v >= self.m:
-                    for other in by_value.get(v, ()):
+                if v >= self.m and v in totals:
+                    for other in totals[v]:
                         self.u.union(var, other)
+                elif v >= self.m and v in printed:
+                    self.known.append(var)
                 self.items.append(Item(("ledger", path, name), (var,), _small(v, self.m, False), COSTS["ledger"],
                                        None, "ledger"))
                 members.append((var, name == "read"))
@@ -288,6 +306,7 @@ class _Builder:
         for v in self.virtual:
             if values[idx[v]] >= self.m:
                 p.fixed.add(idx[v])
+        p.fixed.update(idx[v] for v in self.known)
         p.sensitive = {i for i, v in enumerate(values) if _small(v, self.m, self.zero)} - p.fixed
         return p
 
@@ -300,5 +319,5 @@ def build(tables: list[Table], ledger: dict, min_cell: int, suppress_zero: bool)
     for ti, t in enumerate(tables):
         b.stats_and_tests(ti, t)
         b.table_lines(ti, t)
-    b.ledger(ledger)
+    b.ledger(ledger, tables)
     return b.problem()

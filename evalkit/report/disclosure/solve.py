@@ -3,7 +3,7 @@
 1. *Primary*: every small count (``0 < k < min_cell``) is hidden, and every count an item already
    hides.
 2. *Line heuristic* (warm start, the classic complementary rule): while a line holds exactly one
-   hidden count, hide its smallest other count.
+   hidden count, hide its cheapest other count (fewest printed numbers depend on it; then smallest).
 3. *Audit and repair* (exact): for each hidden small count ``s`` with value ``v`` an attacker solves
    ``min``/``max x_s`` subject to every line, every printed count fixed at its value and ``x >= 0``
    (a linear program, HiGHS). ``s`` is protected when the interval reaches ``min_cell`` above and
@@ -23,6 +23,10 @@
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -58,7 +62,7 @@ def _incidence(p: Problem) -> sparse.csr_matrix:
     return sparse.csr_matrix((data, (rows, cols)), shape=(len(p.lines), len(p.values)))
 
 
-def _heuristic(p: Problem, hidden: set[int], origin: dict[int, int | None]) -> None:
+def _heuristic(p: Problem, hidden: set[int], origin: dict[int, int | None], costs: np.ndarray) -> None:
     changed = True
     while changed:
         changed = False
@@ -69,7 +73,8 @@ def _heuristic(p: Problem, hidden: set[int], origin: dict[int, int | None]) -> N
             candidates = [v for v in members if v not in hidden and v not in p.fixed]
             if not candidates:
                 continue
-            pick = min(candidates, key=lambda v: (p.values[v], v))
+            # The cheapest count (fewest printed numbers depend on it), then the smallest.
+            pick = min(candidates, key=lambda v: (costs[v], p.values[v], v))
             hidden.add(pick)
             origin[pick] = ti
             changed = True
@@ -162,12 +167,27 @@ def _repair(p: Problem, a: sparse.csr_matrix, hidden: set[int], s: int, costs: n
             upper[2 * n + k] = 0.0
     c = np.concatenate([np.zeros(2 * n), costs[comp]])
     integrality = np.concatenate([np.zeros(2 * n), np.ones(n)])
-    res = milp(c, constraints=constraints, bounds=Bounds(lower, upper), integrality=integrality,
-               options={"time_limit": 20.0})
+    with _quiet_solver():
+        res = milp(c, constraints=constraints, bounds=Bounds(lower, upper), integrality=integrality,
+                   options={"time_limit": 20.0})
     if res.x is None:
         return {int(v) for v in comp if v not in p.fixed} - hidden
     z = res.x[2 * n:]
     return {int(comp[k]) for k in np.flatnonzero(z > 0.5)} - hidden - p.fixed
+
+
+@contextmanager
+def _quiet_solver() -> Iterator[None]:
+    """Silence the solver's own prints (HiGHS can write diagnostics straight to file descriptor 1)."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
 
 
 def protect_variables(p: Problem, costs: np.ndarray | None = None, hidden: set[int] | None = None) -> Solution:
@@ -176,10 +196,10 @@ def protect_variables(p: Problem, costs: np.ndarray | None = None, hidden: set[i
     sol = Solution(hidden=hidden)
     if not p.lines:
         return sol
-    _heuristic(p, hidden, sol.origin)
+    costs = np.ones(len(p.values)) if costs is None else costs
+    _heuristic(p, hidden, sol.origin, costs)
     a = _incidence(p)
     in_line = set(a.nonzero()[1].tolist())
-    costs = np.ones(len(p.values)) if costs is None else costs
     pending = sorted(v for v in p.sensitive if v in in_line)
     while pending:
         s = pending.pop(0)
@@ -192,7 +212,7 @@ def protect_variables(p: Problem, costs: np.ndarray | None = None, hidden: set[i
         for v in added:
             sol.origin.setdefault(v, table)
         hidden |= added
-        _heuristic(p, hidden, sol.origin)
+        _heuristic(p, hidden, sol.origin, costs)
         if not added:
             continue
         pending.append(s)          # re-check: the repair must have protected it
