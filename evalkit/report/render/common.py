@@ -83,11 +83,18 @@ def disclosure_note(report: Report) -> str:
     return word("disclosure_note", report.lang, min_cell=d.get("min_cell", 5), n=d.get("suppressed_cells", 0))
 
 
+def _num(value: Any, lang: str, decimals: int) -> str:
+    """``format_number`` that also prints an infinite bound (an odds ratio with a zero cell) as ``∞``."""
+    if isinstance(value, (int, float)) and math.isinf(value):
+        return "∞" if value > 0 else "-∞"
+    return format_number(value, lang, decimals)
+
+
 def _ci(ci: tuple[Any, Any], lang: str, decimals: int = 2) -> str:
     lo, hi = ci
     if lo is None or hi is None:
         return ""
-    return f"[{format_number(lo, lang, decimals)}; {format_number(hi, lang, decimals)}]"
+    return f"[{_num(lo, lang, decimals)}; {_num(hi, lang, decimals)}]"
 
 
 def test_cells(test: TestRow, lang: str) -> list[str]:
@@ -98,13 +105,15 @@ def test_cells(test: TestRow, lang: str) -> list[str]:
     est = ""
     if test.estimate is not None:
         d = 2 if test.decimals is None else test.decimals
-        est = f"{neutral(test.estimate_name or '')} {format_number(test.estimate, lang, d)} {_ci(test.estimate_ci, lang, d)}".strip()
+        est = f"{neutral(test.estimate_name or '')} {_num(test.estimate, lang, d)} {_ci(test.estimate_ci, lang, d)}"
+        est = est.strip()
     eff = ""
     if test.effect_size is not None:
-        eff = f"{neutral(test.effect_size_name or '')} {format_number(test.effect_size, lang, 2)} " \
+        eff = f"{neutral(test.effect_size_name or '')} {_num(test.effect_size, lang, 2)} " \
               f"{_ci(test.effect_size_ci, lang)}".strip()
-    return [neutral(test.outcome(lang)), neutral(test.method), "" if test.n is None else format_number(test.n, lang), est, eff,
-            format_p(test.p_value, lang), format_p(test.p_adjusted, lang)]
+    n = "" if test.n is None else format_number(test.n, lang)
+    return [neutral(test.outcome(lang)), neutral(test.method), n, est, eff, format_p(test.p_value, lang),
+            format_p(test.p_adjusted, lang)]
 
 
 def test_header(lang: str) -> list[str]:
