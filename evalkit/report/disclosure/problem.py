@@ -57,6 +57,9 @@ class Problem:
     sensitive: set[int] = field(default_factory=set)     # small counts: must stay protected
     lines: list[dict[int, float]] = field(default_factory=list)
     line_table: list[int | None] = field(default_factory=list)
+    # The printed cells of each line (one variable per cell, repeated when merged): the line heuristic
+    # keeps every line of cells from holding exactly one hidden cell.
+    members: list[tuple[list[int], int | None]] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)
     min_cell: int = 5
 
@@ -189,14 +192,13 @@ class _Builder:
         vars_: list[int] = []
         primary = cell.suppressed
         if n is not None and n > 0:
-            base = self._base(ti, table, row, col, n)
-            vars_.append(base)
+            # A source that equals n is the declared base of the share ("r|k+r|n"); else the base is found.
+            declared = [j for j, s in enumerate(sources) if self.u.value[s] == n] if len(sources) > 1 else []
+            if declared:
+                vars_.append(sources.pop(declared[-1]))
+            else:
+                vars_.append(self._base(ti, table, row, col, n))
             primary = primary or n < self.m
-            # The source that equals n is the base of the share ("r|k+r|n"); the others are its numerator.
-            for j in range(len(sources) - 1, -1, -1) if len(sources) > 1 else ():
-                if self.u.value[sources[j]] == n:
-                    del sources[j]
-                    break
             if cell.kind == "percent" and not cell.count_of:
                 value = _number(cell.value)
                 if value is not None:
@@ -292,7 +294,9 @@ class _Builder:
                 values.append(self.u.value[root])
         idx = [roots[self.u.find(v)] for v in range(len(self.u.parent))]
         p = Problem(values=values, min_cell=self.m)
+        virtual = set(self.virtual)
         for eq, ti in self.lines:
+            p.members.append(([idx[v] for v in eq if v not in virtual], ti))
             merged: dict[int, float] = {}
             for v, coef in eq.items():
                 merged[idx[v]] = merged.get(idx[v], 0.0) + coef

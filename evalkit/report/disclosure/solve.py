@@ -16,7 +16,7 @@
 
 >>> from evalkit.report.disclosure.problem import Problem
 >>> p = Problem(values=[3.0, 9.0, 12.0], fixed={2}, sensitive={0}, lines=[{2: 1.0, 0: -1.0, 1: -1.0}],
-...             line_table=[0])
+...             line_table=[0], members=[([0, 1], 0)])
 >>> sorted(protect_variables(p).hidden)
 [0, 1]
 """
@@ -66,8 +66,7 @@ def _heuristic(p: Problem, hidden: set[int], origin: dict[int, int | None], cost
     changed = True
     while changed:
         changed = False
-        for line, ti in zip(p.lines, p.line_table):
-            members = list(line)
+        for members, ti in p.members:
             if sum(1 for v in members if v in hidden) != 1:
                 continue
             candidates = [v for v in members if v not in hidden and v not in p.fixed]
@@ -194,7 +193,7 @@ def protect_variables(p: Problem, costs: np.ndarray | None = None, hidden: set[i
     """Hide counts until every sensitive count is protected (see the module docstring)."""
     hidden = set(p.sensitive) | (hidden or set())
     sol = Solution(hidden=hidden)
-    if not p.lines:
+    if not p.lines and not p.members:
         return sol
     costs = np.ones(len(p.values)) if costs is None else costs
     _heuristic(p, hidden, sol.origin, costs)
