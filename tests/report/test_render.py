@@ -44,8 +44,9 @@ def fixed_report(lang: str = "da") -> Report:
                     settings={"lang": lang, "min_cell": 5, "evalkit_version": "0.0-test"},
                     ledger={"export": {"deltagere": {"file": "d.csv", "read": 406, "kept": 405,
                                                      "excluded": {"blank row": 1}}}})
-    counts_by_rule = apply(report.tables, DisclosureSettings())
-    report.disclosure = {"enabled": True, "min_cell": 5, "suppressed_cells": 4, "by_rule": counts_by_rule}
+    protected = apply(report.tables, DisclosureSettings(), ledger=report.ledger)  # pure: new tables and ledger
+    report.tables, report.ledger = protected.tables, protected.ledger
+    report.disclosure = {"enabled": True, "min_cell": 5, "suppressed_cells": 4, "by_rule": protected.counts}
     return report
 
 
