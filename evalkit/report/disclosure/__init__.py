@@ -31,7 +31,12 @@ from typing import Any
 
 import numpy as np
 
-from evalkit.report.disclosure.problem import Problem, build, ledger_entries
+from evalkit.report.disclosure.problem import (
+    Problem,
+    build,
+    finite_number,
+    ledger_entries,
+)
 from evalkit.report.disclosure.solve import Solution, protect_variables
 from evalkit.report.labels import DEFAULT_DECIMALS, round_half_up
 from evalkit.report.model import Cell, Table, TestRow
@@ -129,15 +134,8 @@ def _hide_ledger(ledger: dict, path: tuple[str, ...], name: Any) -> None:
 
 
 def _round(value: Any, decimals: int) -> Any:
-    if value is None or isinstance(value, (str, bool)):
-        return value
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        return value
-    if not np.isfinite(v):
-        return value
-    return float(round_half_up(v, decimals))
+    v = finite_number(value)
+    return value if v is None else float(round_half_up(v, decimals))
 
 
 def _round_cell(cell: Cell) -> None:

@@ -86,7 +86,8 @@ class _Union:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def _number(value: Any) -> float | None:
+def finite_number(value: Any) -> float | None:
+    """``value`` as a finite float, else ``None`` (text, booleans, NaN and infinities are not numbers here)."""
     if value is None or isinstance(value, (str, bool)):
         return None
     try:
@@ -134,7 +135,7 @@ class _Builder:
     def counts(self, ti: int, table: Table) -> None:
         for r in table.rows:
             for key, cell in r.cells.items():
-                v = _number(cell.value) if cell is not None and cell.kind == "count" else None
+                v = finite_number(cell.value) if cell is not None and cell.kind == "count" else None
                 if v is None:
                     continue
                 var = self.u.new(v)
@@ -180,14 +181,14 @@ class _Builder:
                     continue
                 self._stat(ti, table, r.key, key, cell, ref)
         for i, test in enumerate(table.tests):
-            n = _number(test.n)
+            n = finite_number(test.n)
             vars_ = [self._base(ti, table, None, None, n)] if n is not None and n > 0 else []
             vars_ += [self.cell_var[(ti, r, c)] for r, c in _sources(table, test.count_of) if (ti, r, c) in self.cell_var]
             primary = test.suppressed or (n is not None and n < self.m)
             self.items.append(Item(("test", ti, i), tuple(vars_), primary, COSTS["test"], ti, "test"))
 
     def _stat(self, ti: int, table: Table, row: str, col: str, cell: Cell, ref: tuple[Any, ...]) -> None:
-        n = _number(cell.n)
+        n = finite_number(cell.n)
         sources = [self.cell_var[(ti, r, c)] for r, c in _sources(table, cell.count_of) if (ti, r, c) in self.cell_var]
         vars_: list[int] = []
         primary = cell.suppressed
@@ -200,7 +201,7 @@ class _Builder:
                 vars_.append(self._base(ti, table, row, col, n))
             primary = primary or n < self.m
             if cell.kind == "percent" and not cell.count_of:
-                value = _number(cell.value)
+                value = finite_number(cell.value)
                 if value is not None:
                     k = round(value * n / 100.0)
                     # A share printed without its count stands for k of n (and n - k left out).
@@ -268,7 +269,7 @@ class _Builder:
             fields += [(("excluded", k), v) for k, v in (entry.get("excluded") or {}).items()]
             members = []
             for name, raw in fields:
-                v = _number(raw)
+                v = finite_number(raw)
                 if v is None:
                     continue
                 var = self.u.new(v)

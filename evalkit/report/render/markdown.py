@@ -1,8 +1,8 @@
 """Markdown: one section per table, with its source, notes and the tests behind its rows.
 
-Every printed string passes :func:`~evalkit.report.render.neutral.md_text` (HTML as entities,
-Markdown punctuation and pipes escaped, line breaks folded), so a label cannot open a tag, a link or
-a new table row.
+Every printed string passes :func:`~evalkit.report.render.neutral.md_text` (no HTML tag, character
+reference or link can start, pipes escaped, line breaks folded), so a label cannot open a tag, a
+link or a new table cell or row.
 """
 
 from __future__ import annotations
