@@ -178,8 +178,12 @@ def _repair(p: Problem, a: sparse.csr_matrix, hidden: set[int], s: int, costs: n
 @contextmanager
 def _quiet_solver() -> Iterator[None]:
     """Silence the solver's own prints (HiGHS can write diagnostics straight to file descriptor 1)."""
-    sys.stdout.flush()
-    saved = os.dup(1)
+    try:
+        sys.stdout.flush()
+        saved = os.dup(1)
+    except (OSError, ValueError):      # no file descriptor 1 (a daemon, an embedded interpreter)
+        yield
+        return
     try:
         with open(os.devnull, "w") as null:
             os.dup2(null.fileno(), 1)
