@@ -155,8 +155,9 @@ class _Builder:
         var = self.u.new(n)
         if n <= 0:
             return var
-        places = [[("table", ti, None)]] if row is None else [[("row", ti, row)], [("col", ti, col)],
-                                                               [("row", ti, row), ("col", ti, col)]]
+        places: list[list[tuple[Any, ...]]] = (
+            [[("table", ti, None)]] if row is None
+            else [[("row", ti, row)], [("col", ti, col)], [("row", ti, row), ("col", ti, col)]])
         for i, group in enumerate(places):
             found = [cv for where in group for cv in self.near.get(where, ()) if self.u.value[cv] == n]
             if len(found) == 1 or (found and i == len(places) - 1):
@@ -265,7 +266,7 @@ class _Builder:
             if t.row(r).is_total or any(col.key == c and col.is_total for col in t.columns):
                 totals.setdefault(value, []).append(var)
         for path, entry in ledger_entries(ledger):
-            fields = [("read", entry.get("read")), ("kept", entry.get("kept"))]
+            fields: list[tuple[Any, Any]] = [("read", entry.get("read")), ("kept", entry.get("kept"))]
             fields += [(("excluded", k), v) for k, v in (entry.get("excluded") or {}).items()]
             members = []
             for name, raw in fields:

@@ -8,6 +8,7 @@ written with data type ``s`` and the quote prefix, so a label such as ``=HYPERLI
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ def _fmt(decimals: int) -> str:
     return "#,##0" if decimals == 0 else "#,##0." + "0" * decimals
 
 
-def _append(ws: Any, values: list[Any], formats: list[str | None] | None = None) -> None:
+def _append(ws: Any, values: list[Any], formats: Sequence[str | None] | None = None) -> None:
     """Append a row: strings neutral and typed as text (never a formula), numbers with their format."""
     ws.append([neutral(v) if isinstance(v, str) else v for v in values])
     for j, cell in enumerate(ws[ws.max_row] if values else (), start=1):
