@@ -42,7 +42,7 @@ def _reports(tmp_path_factory, name: str, persons: int, seed: int | None = None)
             build_report(export, name, ReportOptions(min_cell=MIN_CELL)))
 
 
-@pytest.fixture(scope="module", params=[1, 2, 3])
+@pytest.fixture(scope="module", params=[1, 2])
 def ung(request, tmp_path_factory):
     return _reports(tmp_path_factory, "ung-rusmidler", 120, request.param)
 
