@@ -196,6 +196,46 @@ def test_exact_attacker_on_linked_tables_means_tests_and_ledger(counts, excluded
             assert x.suppressed, key
         elif not x.suppressed and x.value is not None:
             assert round(x.value, 1) == x.value
+    attack_means(b, arr.sum(0), min_cell)
+
+
+def attack_means(b: Table, col_n: np.ndarray, min_cell: int) -> None:
+    """Means times n: the columns' total stays S_j >= 0 add up to the total's; every printed mean gives
+    its S_j to within half a printed unit times n. A hidden group of fewer than min_cell persons
+    (at least one day each) must not have its total stay pinned to within a day."""
+    c = len(col_n)
+    rows, rhs, bounds = [], [], [(0, None)] * c + [(0, None)] * (c + 1)
+    # unknowns: S_0..S_{c-1}, then one rounding slack in [0, n] per printed mean (and the total)
+    def slack_row(j_slack: int, coef: dict[int, float], value: float) -> None:
+        row = np.zeros(2 * c + 1)
+        for j, a in coef.items():
+            row[j] = a
+        row[c + j_slack] = -1.0
+        rows.append(row)
+        rhs.append(value)
+
+    total = b.cell("gns", "total")
+    shown = [j for j in range(c) if not b.cell("gns", f"c{j}").suppressed and col_n[j]]
+    if total.suppressed or total.value is None:
+        return
+    slack_row(c, dict.fromkeys(range(c), 1.0), (total.value - 0.05) * total.n)
+    bounds[2 * c] = (0, 0.1 * total.n)
+    for j in shown:
+        x = b.cell("gns", f"c{j}")
+        slack_row(j, {j: 1.0}, (x.value - 0.05) * x.n)
+        bounds[c + j] = (0, 0.1 * x.n)
+    for j in range(c):
+        if j in shown:
+            continue
+        bounds[c + j] = (0, 0)
+        if b.cell("gns", f"c{j}").suppressed and 0 < col_n[j] < min_cell:
+            f = np.zeros(2 * c + 1)
+            f[j] = 1.0
+            lo = linprog(f, A_eq=np.array(rows), b_eq=np.array(rhs), bounds=bounds, method="highs")
+            hi = linprog(-f, A_eq=np.array(rows), b_eq=np.array(rhs), bounds=bounds, method="highs")
+            assert lo.status == 0, lo.message
+            width = np.inf if hi.status == 3 else -hi.fun - lo.fun
+            assert width >= 1.0, f"column {j}: {col_n[j]} persons' total stay known to within {width:.2f} days"
 
 
 @settings(max_examples=60, deadline=None)

@@ -153,8 +153,6 @@ class _Builder:
         the one of the same column, else every such count of the row and column (of the table for a
         test)."""
         var = self.u.new(n)
-        if n <= 0:
-            return var
         places: list[list[tuple[Any, ...]]] = (
             [[("table", ti, None)]] if row is None
             else [[("row", ti, row)], [("col", ti, col)], [("row", ti, row), ("col", ti, col)]])
@@ -193,14 +191,14 @@ class _Builder:
         sources = [self.cell_var[(ti, r, c)] for r, c in _sources(table, cell.count_of) if (ti, r, c) in self.cell_var]
         vars_: list[int] = []
         primary = cell.suppressed
-        if n is not None and n > 0:
+        if n is not None and n >= 0:
             # A source that equals n is the declared base of the share ("r|k+r|n"); else the base is found.
             declared = [j for j, s in enumerate(sources) if self.u.value[s] == n] if len(sources) > 1 else []
             if declared:
                 vars_.append(sources.pop(declared[-1]))
             else:
                 vars_.append(self._base(ti, table, row, col, n))
-            primary = primary or n < self.m
+            primary = primary or 0 < n < self.m
             if cell.kind == "percent" and not cell.count_of:
                 value = finite_number(cell.value)
                 if value is not None:
