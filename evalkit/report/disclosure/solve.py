@@ -28,10 +28,12 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 from evalkit.report.disclosure.problem import Problem
 
@@ -53,6 +55,8 @@ def protection(p: Problem, s: int) -> tuple[float, float]:
 
 
 def _incidence(p: Problem) -> sparse.csr_matrix:
+    from scipy import sparse
+
     rows, cols, data = [], [], []
     for i, line in enumerate(p.lines):
         for v, c in line.items():
@@ -81,6 +85,8 @@ def _heuristic(p: Problem, hidden: set[int], origin: dict[int, int | None], cost
 
 def interval(p: Problem, a: sparse.csr_matrix, hidden: set[int], s: int) -> tuple[float, float]:
     """The attacker's bounds on ``x_s``: LP over the hidden counts, every printed count fixed."""
+    from scipy.optimize import linprog
+
     free = sorted(hidden - p.fixed)
     pos = {v: i for i, v in enumerate(free)}
     values = np.asarray(p.values)
@@ -132,6 +138,8 @@ def _protected(p: Problem, a: sparse.csr_matrix, hidden: set[int], s: int) -> bo
 def _repair(p: Problem, a: sparse.csr_matrix, hidden: set[int], s: int, costs: np.ndarray) -> set[int]:
     """Cheapest further counts to hide so that ``s`` is protected (MILP); every count of the component
     as a fallback when the program has no solution."""
+    from scipy import sparse
+    from scipy.optimize import Bounds, LinearConstraint, milp
     from scipy.sparse.csgraph import connected_components
 
     adj = (abs(a.T) @ abs(a)).tocsr()
@@ -201,9 +209,11 @@ def protect_variables(p: Problem, costs: np.ndarray | None = None, hidden: set[i
         return sol
     costs = np.ones(len(p.values)) if costs is None else costs
     _heuristic(p, hidden, sol.origin, costs)
-    a = _incidence(p)
-    in_line = set(a.nonzero()[1].tolist())
+    in_line = {v for line in p.lines for v in line}
     pending = sorted(v for v in p.sensitive if v in in_line)
+    if not pending:
+        return sol
+    a = _incidence(p)
     while pending:
         s = pending.pop(0)
         sol.audited += 1
