@@ -187,6 +187,7 @@ def test_exact_attacker_on_linked_tables_means_tests_and_ledger(counts, excluded
     lengths = np.array([data.draw(st.integers(int(k), 400 * int(k))) for k in arr.sum(0)], dtype=float)
     tables, ledger = linked_report(arr, excluded, lengths)
     out = apply(tables, DisclosureSettings(min_cell=min_cell), ledger=ledger)
+    assert out.unprotected == 0
     attack(out.tables, out.ledger, arr, excluded, min_cell)
     # Means of hidden bases are hidden; printed means carry only their printed precision.
     b = out.tables[1]

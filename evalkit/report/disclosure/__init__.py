@@ -61,6 +61,7 @@ class Protected:
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(RULES, 0))
     audited: int = 0      # small counts checked by the attacker's linear program
     repaired: int = 0     # of them, how many needed the mixed-integer repair
+    unprotected: int = 0  # small counts that totals known from elsewhere pin whatever is hidden (expected 0)
 
 
 def apply(tables: list[Table], settings: DisclosureSettings, ledger: dict | None = None) -> Protected:
@@ -79,7 +80,8 @@ def apply(tables: list[Table], settings: DisclosureSettings, ledger: dict | None
             for v in item.vars:
                 costs[v] += item.cost
     solution = protect_variables(problem, costs + 1e-3, seed)
-    out = Protected(tables, ledger, audited=solution.audited, repaired=solution.repaired)
+    out = Protected(tables, ledger, audited=solution.audited, repaired=solution.repaired,
+                    unprotected=len(solution.unprotected))
     _publish(problem, solution, out)
     return out
 

@@ -46,6 +46,7 @@ class Solution:
     origin: dict[int, int | None] = field(default_factory=dict)   # variable -> table whose line hid it
     audited: int = 0
     repaired: int = 0
+    unprotected: list[int] = field(default_factory=list)   # pinned by known totals whatever is hidden
 
 
 def protection(p: Problem, s: int) -> tuple[float, float]:
@@ -227,6 +228,8 @@ def protect_variables(p: Problem, costs: np.ndarray | None = None, hidden: set[i
         hidden |= added
         _heuristic(p, hidden, sol.origin, costs)
         if not added:
+            if not _protected(p, a, hidden, s):
+                sol.unprotected.append(s)
             continue
         pending.append(s)          # re-check: the repair must have protected it
         pending = sorted(set(pending))
