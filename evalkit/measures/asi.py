@@ -10,28 +10,37 @@ Missing data are all-or-nothing: any missing item gives no composite (anchors.md
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Literal, Mapping, Sequence
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from evalkit.io.schema import ColumnSpec, all_tables
-from evalkit.measures._common import aligned_index, as_bool, as_float, bool_series, check_range, float_series, resolve_columns
+from evalkit.measures._common import (
+    aligned_index,
+    as_bool,
+    as_float,
+    bool_series,
+    check_range,
+    float_series,
+    resolve_columns,
+)
 from evalkit.measures._keys import code_positions, id_strings, positions_in
 from evalkit.measures._ledger import MeasureLedger, record
 from evalkit.rules import load_rule, rule_id
 
 __all__ = [
     "AsiScores",
-    "asi_scores",
-    "asi_item_columns",
+    "asi_alcohol",
     "asi_composite",
     "asi_drug",
+    "asi_item_columns",
     "asi_psychiatric",
-    "asi_alcohol",
     "asi_samlet_eligible",
+    "asi_scores",
 ]
 
 Domain = Literal["drug", "psychiatric", "alcohol"]

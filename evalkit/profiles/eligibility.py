@@ -8,14 +8,15 @@ Judgement criteria (INC-5, EXC-1..4) are checked only as the booleans the export
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from evalkit.io.schema import dataset, normalise_name
-from evalkit.measures._keys import id_strings, positions_in
 from evalkit.measures._common import as_bool, as_float, bool_series, resolve_columns
+from evalkit.measures._keys import id_strings, positions_in
 from evalkit.measures._ledger import MeasureLedger, record
 from evalkit.measures.asi import asi_samlet_eligible
 from evalkit.rules import interval_mask, load_rule, rule_id
@@ -36,26 +37,6 @@ def _codes_of(values: pd.Series, table: str, column: str) -> tuple[np.ndarray, l
     unknown = [str(u) for u, m in zip(uniques, mapped) if m is None]
     table_arr = np.array(mapped + [None], dtype=object)
     return table_arr[np.where(idx < 0, len(uniques), idx)], unknown
-
-
-def _join_reasons(parts: list[np.ndarray]) -> np.ndarray:
-    """Row-wise "; ".join of the non-empty strings in ``parts``, built once per distinct pattern."""
-    n = len(parts[0]) if parts else 0
-    if n == 0:
-        return np.array([], dtype=object)
-    codes = []
-    uniques = []
-    for p in parts:
-        c, u = pd.factorize(p)
-        codes.append(c)
-        uniques.append(u)
-    key = np.zeros(n, dtype="int64")
-    for c, u in zip(codes, uniques):
-        key = key * (len(u) + 1) + c
-    inverse, distinct = pd.factorize(key)
-    first = np.unique(inverse, return_index=True)[1]
-    texts = np.array(["; ".join(x for x in (u[c[i]] for c, u in zip(codes, uniques)) if x) for i in first], dtype=object)
-    return texts[inverse]
 
 
 def no_show_counts(

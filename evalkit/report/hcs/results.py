@@ -1,0 +1,174 @@
+"""Chapter 4 of the model description (results), ASI: means by time point, their n, aftercare groups.
+
+Tables 002-1.10: ASI stof / psykisk for everybody measured, everybody enrolled (LOCF) and complete
+cases, with paired t and Wilcoxon tests of the stated contrasts; the same by efterbehandling, with the
+groups' change compared (Mann-Whitney U).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from evalkit.compare import locf, mann_whitney, paired_t, wilcoxon
+from evalkit.report.hcs._pending_compare import run_test
+from evalkit.report.hcs._shim import count, mean_cell, prepared
+from evalkit.report.hcs._text import TXT, fill, span, time_point
+from evalkit.report.hcs.prepare import HcsPrepared
+from evalkit.report.model import Column, Table, TestRow, Text
+from evalkit.report.spec import Context
+
+COMPOSITES = ("asi_stof", "asi_psykisk")
+VARIANTS = ("observed", "itt_locf", "complete")
+AFTERCARE = {1: ("efterbehandling", "asi.with_aftercare"), 0: ("uden_efterbehandling", "asi.without_aftercare")}
+
+
+def carried_forward(scores: np.ndarray) -> np.ndarray:
+    """Each row's last observed score carried forward along the columns (time points), by
+    :func:`evalkit.compare.locf` (registration k = column k; missing before the first score).
+
+    Examples
+    --------
+    >>> carried_forward(np.array([[1.0, np.nan, 3.0], [np.nan, 2.0, np.nan]])).tolist()
+    [[1.0, 1.0, 3.0], [nan, 2.0, 2.0]]
+    """
+    n, m = scores.shape
+    if n == 0:
+        return scores.copy()
+    forms = pd.DataFrame({"person": np.repeat(np.arange(n), m), "k": np.tile(np.arange(m), n), "score": scores.ravel()})
+    return locf(forms, id="person", order="k", values="score", upto=m)["score"].to_numpy().reshape(n, m)
+
+
+def asi_variants(p: HcsPrepared, mask: np.ndarray) -> dict[str, dict[str, np.ndarray]]:
+    """Per composite, the scores (persons x time points) of the persons in ``mask`` as ``observed``
+    (as measured), ``itt_locf`` (everybody with an intake score; the last in-course score carried to
+    the later in-course time points, follow-ups not imputed) and ``complete`` (a score at every
+    in-course time point)."""
+    course = [p.asi.time_points.index(t) for t in p.constants["asi"]["in_course"]]
+    out = {}
+    for key in COMPOSITES:
+        s = p.asi.scores[key][mask]
+        itt = np.full_like(s, np.nan)
+        itt[:, course] = carried_forward(s[:, course])
+        itt = itt[~np.isnan(s[:, course[0]])]
+        out[key] = {"observed": s, "itt_locf": itt, "complete": s[~np.isnan(s[:, course]).any(axis=1)]}
+    return out
+
+
+def paired_tests(pre: np.ndarray, post: np.ndarray, row: str, outcome: Text, decimals: int) -> list[TestRow]:
+    """Paired t-test and Wilcoxon signed-rank test of post - pre (either, Holm over the report)."""
+    return [run_test(paired_t, pre, post, row, outcome, "Paired t-test", decimals),
+            run_test(wilcoxon, pre, post, row, outcome, "Wilcoxon signed-rank", decimals)]
+
+
+def _notes(p: HcsPrepared) -> list[Text]:
+    details = [fill(TXT("asi.notes.source_detail"), key=k, **v) for k, v in p.asi.sources.items()]
+    detail = Text("; ".join(d.da for d in details), "; ".join(d.en for d in details))
+    return [fill(TXT("asi.notes.variants"), in_course=", ".join(p.constants["asi"]["in_course"])),
+            fill(TXT("asi.notes.composites"), detail=detail), TXT("asi.notes.tests")]
+
+
+def _time_point_columns(p: HcsPrepared) -> list[Column]:
+    return [Column(tp, time_point(tp)) for tp in p.asi.time_points]
+
+
+def _row_label(key: str, variant: Text) -> Text:
+    return fill(TXT("asi.row"), composite=TXT(f"composites.{key}"), variant=variant)
+
+
+def asi_means(ctx: Context) -> Table:
+    """002-1.10: ASI stof and ASI psykisk at every time point; paired tests for the stated contrasts."""
+    p = prepared(ctx, HcsPrepared)
+    c, tps = p.constants["asi"], p.asi.time_points
+    table = Table(id="asi_means", source="002-1.10-asi", title=TXT("titles.asi_means"),
+                  columns=_time_point_columns(p), plot="lines")
+    for key, variants in asi_variants(p, p.cohort).items():
+        for variant in VARIANTS:
+            grid = variants[variant]
+            table.add_row(f"{key}_{variant}", _row_label(key, TXT(f"asi.variants.{variant}")),
+                          {tp: mean_cell(grid[:, j], decimals=c["decimals"]) for j, tp in enumerate(tps)})
+        obs = variants["observed"]
+        for a, b in c["contrasts"]:
+            outcome = fill(TXT("asi.contrast"), composite=TXT(f"composites.{key}"), span=span(a, b))
+            table.tests += paired_tests(obs[:, tps.index(a)], obs[:, tps.index(b)], f"{key}_observed", outcome,
+                                        c["decimals"])
+    table.notes = _notes(p)
+    return table
+
+
+def asi_n(ctx: Context) -> Table:
+    """002-1.10: the number of persons behind every mean of ``asi_means``."""
+    p = prepared(ctx, HcsPrepared)
+    table = Table(id="asi_n", source="002-1.10-asi", title=TXT("titles.asi_n"), columns=_time_point_columns(p))
+    for key, variants in asi_variants(p, p.cohort).items():
+        for variant in VARIANTS:
+            grid = variants[variant]
+            table.add_row(f"{key}_{variant}", _row_label(key, TXT(f"asi.variants.{variant}")),
+                          {tp: count((~np.isnan(grid[:, j])).sum()) for j, tp in enumerate(p.asi.time_points)})
+    table.notes = _notes(p)[:1]
+    return table
+
+
+def asi_by_aftercare(ctx: Context) -> Table:
+    """002-1.10: ASI by efterbehandling, paired tests within each group, change compared between groups."""
+    p = prepared(ctx, HcsPrepared)
+    c, tps = p.constants, p.asi.time_points
+    decimals = c["asi"]["decimals"]
+    table = Table(id="asi_by_aftercare", source="002-1.10-aftercare", title=TXT("titles.asi_by_aftercare"),
+                  columns=_time_point_columns(p), plot="lines")
+    by_group = {g: asi_variants(p, p.cohort & (p.aftercare == g)) for g in AFTERCARE}
+    pairs: list[list[TestRow]] = []   # the two groups' tests of one outcome and contrast
+    for key in COMPOSITES:
+        composite = TXT(f"composites.{key}")
+        tests: dict[tuple[str, str], list[TestRow]] = {}
+        for group, (suffix, glabel) in AFTERCARE.items():
+            obs = by_group[group][key]["observed"]
+            row = f"{key}_{suffix}"
+            table.add_row(row, _row_label(key, TXT(glabel)),
+                          {tp: mean_cell(obs[:, j], decimals=decimals) for j, tp in enumerate(tps)})
+            for a, b in c["asi"]["contrasts"]:
+                outcome = fill(TXT("asi.group_contrast"), composite=composite, group=TXT(glabel), span=span(a, b))
+                tests.setdefault((a, b), []).extend(
+                    paired_tests(obs[:, tps.index(a)], obs[:, tps.index(b)], row, outcome, decimals))
+        for group_tests in tests.values():
+            table.tests += group_tests
+            pairs.append(group_tests)
+        for a, b in c["aftercare"]["between_contrasts"]:
+            change = {g: by_group[g][key]["observed"][:, tps.index(b)] - by_group[g][key]["observed"][:, tps.index(a)]
+                      for g in AFTERCARE}
+            outcome = fill(TXT("asi.change_between"), composite=composite, span=span(a, b))
+            table.tests.append(_group_change_test(ctx, change[0], change[1], f"{key}_efterbehandling", outcome, decimals))
+    _suppress_group_pairs(ctx, table, pairs)
+    table.notes = [*_notes(p), TXT("asi.notes.aftercare")]
+    return table
+
+
+def _suppress_group_pairs(ctx: Context, table: Table, pairs: list[list[TestRow]]) -> None:
+    """Complementary suppression across the two aftercare groups: their n add up to the n of ``asi_n``
+    (everybody measured), so when one group's mean or test rests on fewer than ``min_cell`` persons,
+    the other group's is hidden too; otherwise the small n would follow by subtraction."""
+    if not ctx.options.disclosure:
+        return
+    small = lambda n: n is not None and 0 < n < ctx.options.min_cell
+    for key in COMPOSITES:
+        rows = [table.row(f"{key}_{suffix}") for suffix, _ in AFTERCARE.values()]
+        for col in table.columns:
+            cells = [r.cells[col.key] for r in rows]
+            if any(small(cell.n) for cell in cells):
+                for cell in cells:
+                    cell.suppress("complementary")
+    for group_tests in pairs:
+        if any(small(x.n) for x in group_tests):
+            for x in group_tests:
+                x.suppressed = True
+
+
+def _group_change_test(ctx: Context, without: np.ndarray, with_: np.ndarray, row: str, outcome: Text,
+                       decimals: int) -> TestRow:
+    """Mann-Whitney U on change scores, with aftercare minus without; suppressed when either group is
+    smaller than ``min_cell`` (the test describes each group; the disclosure step sees only the total n)."""
+    a, b = without[~np.isnan(without)], with_[~np.isnan(with_)]
+    test = run_test(mann_whitney, a, b, row, outcome, "Mann-Whitney U", decimals)
+    if ctx.options.disclosure and 0 < min(a.size, b.size) < ctx.options.min_cell:
+        test.suppressed = True
+    return test
