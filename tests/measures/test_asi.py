@@ -163,3 +163,22 @@ def test_monotone_in_every_item(base, which):
     df = pd.DataFrame([row(base), row(higher)])
     out = asi_composite(df, domain).to_numpy()
     assert out[1] > out[0]
+
+
+def test_asi_scores_grid_from_items_and_export():
+    from evalkit.measures.asi import asi_scores
+
+    drug_cols = list(asi_item_columns("drug").values())
+    rows = pd.DataFrame({c: [0, 0, None] for c in drug_cols})
+    rows["deltager_id"] = ["a", "a", "b"]
+    rows["tidspunkt"] = ["indskrivning", "Afslutning", "indskrivning"]
+    rows["asi_stof"] = [0.5, 0.0, 0.25]           # a/intake disagrees with its items (0.0); b has no items
+    out = asi_scores(rows, ["b", "a", "c"], time_points=["indskrivning", "afslutning"])
+    assert out.time_points == ["indskrivning", "afslutning"]
+    assert np.array_equal(out.scores["asi_stof"], np.array([[0.25, np.nan], [0.0, 0.0], [np.nan, np.nan]]), equal_nan=True)
+    assert out.present.tolist() == [[True, False], [True, True], [False, False]]
+    assert out.sources["asi_stof"] == {"from_items": 2, "from_export": 1, "missing": 0, "disagree": 1}
+    assert np.isnan(out.scores["asi_psykisk"]).all()
+    assert out.sources["asi_psykisk"]["missing"] == 3
+    with pytest.raises(ValueError, match="more than one row"):
+        asi_scores(pd.concat([rows, rows.iloc[:1]]), ["a"])

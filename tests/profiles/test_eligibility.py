@@ -167,3 +167,36 @@ def test_reader_dtypes_categorical_codes_and_arrow_strings():
     out = hcs_eligibility(d, asi)
     assert out["eligible_at_intake"].iloc[0] == True  # noqa: E712
     assert out.index[0] == "p"
+
+
+def _reference_reasons(out: pd.DataFrame) -> list[str]:
+    """Rebuild `reasons` row by row from the rule columns (the reason texts are read from the frame itself)."""
+    rules = [c for c in out.columns if c.startswith(("INC", "EXC"))]
+    texts = []
+    for _, row in out.iterrows():
+        parts = [p for p in row["reasons"].split("; ") if p]
+        assert [p.split(":")[0] for p in parts] == [r for r in rules if row[r] != "pass"]
+        texts.append("; ".join(parts))
+    return texts
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 10_000), n=st.integers(1, 40), k=st.integers(1, 4))
+def test_precounted_no_show_equals_counting_the_registrations(seed, n, k):
+    rng = np.random.default_rng(seed)
+    d = pd.DataFrame({"deltager_id": [f"p{i}" for i in range(n)], "alder": rng.choice([16, 18, 30, np.nan], n),
+                      "lovgrundlag": rng.choice(["sel101", "sel101a", None], n), "hovedstof": rng.choice(["hash", "andet"], n),
+                      "tilknytning": ["arbejde"] * n, "maal": rng.choice(["reducere", None], n),
+                      "reflekterende": rng.choice([True, False, None], n)})
+    asi = pd.DataFrame({"deltager_id": d["deltager_id"], "tidspunkt": "indskrivning", "asi_samlet": rng.uniform(0, 0.5, n)})
+    rows = [(pid, f"s{j}", rng.choice(["moedt", "ikke_meldt_afbud"])) for pid in d["deltager_id"]
+            for j in range(int(rng.integers(0, 6)))]
+    att = pd.DataFrame(rows, columns=["deltager_id", "session_id", "status"])
+    counted = hcs_eligibility(d, asi, att, no_show_k=k)
+    per_person = att.assign(hit=att["status"] == "ikke_meldt_afbud").groupby("deltager_id")["hit"].sum()
+    pre = per_person.reindex(d["deltager_id"]).to_numpy(dtype="float64")        # NaN = nothing registered
+    given_counts = hcs_eligibility(d, asi, no_show=pre, no_show_k=k)
+    pd.testing.assert_frame_equal(counted, given_counts)
+    assert given_counts["reasons"].tolist() == _reference_reasons(given_counts)
+    with pytest.raises(ValueError, match="one value per participant"):
+        hcs_eligibility(d, asi, no_show=pre[:-1] if n > 1 else np.r_[pre, pre], no_show_k=k)
