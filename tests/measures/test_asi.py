@@ -16,7 +16,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from evalkit.io.schema import dataset
-from evalkit.measures import MeasureLedger, asi_alcohol, asi_composite, asi_drug, asi_item_columns, asi_psychiatric, asi_samlet_eligible
+from evalkit.measures import (
+    MeasureLedger,
+    asi_alcohol,
+    asi_composite,
+    asi_drug,
+    asi_item_columns,
+    asi_psychiatric,
+    asi_samlet_eligible,
+)
 
 # anchors.md 2.2, verbatim divisors
 DRUG = {**{f"D{i}": 390 for i in (3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 27)}, "D29": 52, "D31": 52}

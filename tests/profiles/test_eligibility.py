@@ -32,7 +32,7 @@ def test_a_fully_eligible_participant():
     out = hcs_eligibility(participants(), asi_intake(0.2))
     intake_rules = [c for c in out.columns if c.startswith(("INC", "EXC-1", "EXC-2", "EXC-3", "EXC-4"))]
     assert all(status(out, r) == "pass" for r in intake_rules)
-    assert out["eligible_at_intake"].iloc[0] == True  # noqa: E712
+    assert out["eligible_at_intake"].iloc[0] == True
     # EXC-5 needs attendance data and a K
     assert status(out, "EXC-5-no-show") == "unknown"
     assert out["reasons"].iloc[0] == "EXC-5-no-show:attendance_not_given"
@@ -57,7 +57,7 @@ def test_category_and_boolean_rules(column, value, rule, expected):
     out = hcs_eligibility(participants(**{column: value}), asi_intake(0.2))
     assert status(out, rule) == expected
     if expected == "fail":
-        assert out["eligible_at_intake"].iloc[0] == False  # noqa: E712
+        assert out["eligible_at_intake"].iloc[0] == False
         assert rule in out["reasons"].iloc[0]
     if expected == "unknown":
         assert out["eligible_at_intake"].isna().iloc[0]
@@ -102,7 +102,7 @@ def test_no_show_rule_needs_k_and_counts_unannounced_only():
     any_abs = hcs_eligibility(participants(), asi_intake(0.2), att, no_show_k=4, count_statuses=["ikke_meldt_afbud", "meldt_afbud"])
     assert any_abs["no_show"].iloc[0] == 4 and bool(any_abs["excluded_no_show"].iloc[0])
     # EXC-5 is an in-course rule: it does not change intake eligibility
-    assert any_abs["eligible_at_intake"].iloc[0] == True  # noqa: E712
+    assert any_abs["eligible_at_intake"].iloc[0] == True
     with pytest.raises(ValueError):
         hcs_eligibility(participants(), asi_intake(0.2), att, no_show_k=0)
 
@@ -165,7 +165,7 @@ def test_reader_dtypes_categorical_codes_and_arrow_strings():
     asi["tidspunkt"] = pd.Categorical(asi["tidspunkt"], categories=tp, ordered=True)
     asi["asi_samlet"] = asi["asi_samlet"].astype("double[pyarrow]")
     out = hcs_eligibility(d, asi)
-    assert out["eligible_at_intake"].iloc[0] == True  # noqa: E712
+    assert out["eligible_at_intake"].iloc[0] == True
     assert out.index[0] == "p"
 
 
