@@ -221,6 +221,7 @@ def report(
       evalkit report --list
     """
     from evalkit.report.render import render
+    from evalkit.report._build.options import OptionError
     from evalkit.report.spec import ReportOptions, available_reports, build_report
 
     if list_reports:
@@ -264,6 +265,10 @@ def report(
             built = build_report(export, name, ReportOptions(lang=lang.value, min_cell=min_cell,
                                                              disclosure=not no_disclosure,
                                                              extra=_parse_settings(settings or [])))
+        except OptionError as exc:
+            progress.stop()
+            _err(f"evalkit report: --set: {exc}")
+            raise typer.Exit(EXIT_USAGE)
         except ValueError as exc:
             progress.stop()
             _err(f"evalkit report: {exc}")

@@ -60,9 +60,17 @@ class Cell:
 
 @dataclass
 class Column:
+    """A column of a table.
+
+    ``count_of`` declares, for a share or mean column, the column of the same row holding the count
+    its cells are computed from: :meth:`Table.add_row` then sets each cell's :attr:`Cell.count_of`
+    to ``"<row>|<count_of>"``, so disclosure links are derived from the declaration, never typed.
+    """
+
     key: str
     label: Text
     is_total: bool = False
+    count_of: str | None = None
 
 
 @dataclass
@@ -101,6 +109,9 @@ class TestRow:
     note: str | None = None
     decimals: int | None = None
     count_of: str | None = None  # "row|col" count cells the test is computed over ("+"-joined), as Cell.count_of
+    result: Any = None           #: the :mod:`evalkit.compare` result itself (df, n_dropped, alternative, ...)
+    status: str = "ok"           #: ``"ok"`` or the code of why no statistic could be computed
+    reason: Text | None = None   #: the printed reason for a status other than ``"ok"``
 
     def to_dict(self, lang: str = "da") -> dict[str, Any]:
         return {
@@ -109,7 +120,8 @@ class TestRow:
             "family": self.family, "estimate": self.estimate, "estimate_name": self.estimate_name,
             "estimate_ci": list(self.estimate_ci), "effect_size": self.effect_size,
             "effect_size_name": self.effect_size_name, "effect_size_ci": list(self.effect_size_ci),
-            "suppressed": self.suppressed, "note": self.note,
+            "suppressed": self.suppressed, "note": self.note, "status": self.status,
+            "reason": None if self.reason is None else self.reason(lang),
         }
 
 
@@ -156,6 +168,10 @@ class Table:
             raise KeyError(f"table {self.id!r}: cells for unknown columns {sorted(unknown)}")
         if any(r.key == key for r in self.rows):
             raise KeyError(f"table {self.id!r}: duplicate row key {key!r}")
+        for column in self.columns:
+            cell = cells.get(column.key)
+            if cell is not None and column.count_of and cell.count_of is None and column.count_of in cells:
+                cell.count_of = f"{key}|{column.count_of}"
         r = Row(key=key, label=label, cells=cells, is_total=is_total)
         self.rows.append(r)
         return r

@@ -10,11 +10,12 @@ default, the family stated), applies disclosure control and attaches the row led
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 from evalkit import __version__
 from evalkit.io.export import Export
+from evalkit.report._build.options import Option, resolve_options
 from evalkit.report.disclosure import DisclosureSettings, apply, protect_ledger, suppressed_total
 from evalkit.report.model import Report, Table, Text
 from evalkit.timing import step
@@ -66,12 +67,19 @@ class TableSpec:
 
 @dataclass(frozen=True)
 class ReportSpec:
+    """A report: its dataset, title, tables, ``prepare`` step and declared settings.
+
+    ``options`` declares every ``--set KEY=VALUE`` setting the report reads (type, default, range);
+    ``None`` (not yet declared) passes settings through unchecked.
+    """
+
     name: str
     dataset: str
     title: Text
     tables: tuple[TableSpec, ...]
     prepare: Callable[[Context], None] = lambda ctx: None
     description: str = ""
+    options: tuple[Option, ...] | None = None
 
 
 def get_spec(name: str) -> ReportSpec:
@@ -115,6 +123,8 @@ def build_report(export: Export, name: str | None = None, options: ReportOptions
     spec = get_spec(name)
     if spec.dataset != export.dataset:
         raise ValueError(f"report {name!r} needs a {spec.dataset!r} export, not {export.dataset!r}")
+    if spec.options is not None:
+        options = replace(options, extra=resolve_options(spec.options, options.extra))
     ctx = Context(export=export, options=options)
     with step("measures, profiles, LOCF"):
         spec.prepare(ctx)
