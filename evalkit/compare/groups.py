@@ -105,13 +105,15 @@ def chi_square(
         raise ValueError("`x` must be a 2-D table of non-negative whole counts (or pass two label columns)")
     table = table.astype(np.int64)
     n = int(table.sum())
-    common: dict[str, Any] = dict(n=n, n_dropped=n_dropped, effect_size_name="Cramer's V", confidence_level=level,
+    common: dict[str, Any] = dict(n=n, n_dropped=n_dropped, effect_size_name="Cramer's V", effect_size_code="cramers_v",
+                                  effect_size_ci_code="ci_noncentral_chi2", confidence_level=level,
                                   n_groups=table.shape[0], group_sizes=tuple(int(v) for v in table.sum(axis=1)))
     nonempty = table[table.sum(axis=1) > 0][:, table.sum(axis=0) > 0]
     if nonempty.shape[0] < 2 or nonempty.shape[1] < 2:
         warnings.warn("chi_square: fewer than two non-empty rows or columns", DegenerateDataWarning, stacklevel=2)
-        return GroupResult(**common, method="Pearson chi-square", statistic=NAN, statistic_name="chi2", p_value=NAN,
-                           effect_size=NAN, effect_size_ci=NAN_CI, status="too_small")
+        return GroupResult(**common, method="Pearson chi-square", test_code="pearson_chi2", statistic=NAN,
+                           statistic_name="chi2", p_value=None, effect_size=NAN, effect_size_ci=NAN_CI,
+                           status="too_small", reason="fewer than two non-empty rows or columns")
     expected = stats.contingency.expected_freq(nonempty)
     chi2_plain = float(stats.chi2_contingency(nonempty, correction=False).statistic)
     v, v_ci = cramers_v(chi2_plain, n, nonempty.shape, level)
@@ -122,6 +124,7 @@ def chi_square(
             estimate = d / (c + d) - b / (a + b)
             estimate_ci = newcombe_unpaired_ci(int(b), int(a + b), int(d), int(c + d), level)
             estimate_name = "P(col 2 | row 2) - P(col 2 | row 1)"
+            common.update(estimate_code="prop_diff_row2_row1", estimate_ci_code="ci_newcombe_hybrid")
     common.update(estimate=estimate, estimate_ci=estimate_ci, estimate_name=estimate_name,
                   effect_size=v, effect_size_ci=v_ci)
     threshold = rules["fisher_fallback_expected"]
@@ -129,18 +132,21 @@ def chi_square(
     if fallback and small.any():
         if nonempty.shape == (2, 2):
             res = stats.fisher_exact(nonempty)
-            return GroupResult(**common, method="Fisher's exact test", statistic=float(res.statistic),
-                               statistic_name="odds_ratio", p_value=float(res.pvalue))
+            return GroupResult(**common, method="Fisher's exact test", test_code="fisher_exact",
+                               statistic=float(res.statistic), statistic_name="odds_ratio", p_value=float(res.pvalue),
+                               p_method_code="p_exact_hypergeometric")
         mc = rules["rxc_monte_carlo"]
         res = stats.fisher_exact(nonempty, method=stats.MonteCarloMethod(n_resamples=mc["n_resamples"],
                                                                           rng=np.random.default_rng(mc["seed"])))
         return GroupResult(**common, method=f"Fisher-Freeman-Halton (Monte Carlo, {mc['n_resamples']} tables, seed {mc['seed']})",
+                           test_code="fisher_freeman_halton", p_method_code="p_monte_carlo",
                            # scipy returns 1-element arrays here for some small tables
                            statistic=float(np.ravel(res.statistic)[0]), statistic_name="table_probability",
                            p_value=float(np.ravel(res.pvalue)[0]))
     res = stats.chi2_contingency(nonempty, correction=correction)
     use_cc = correction and nonempty.shape == (2, 2)
     return GroupResult(**common, method="Pearson chi-square" + (" (Yates-corrected)" if use_cc else ""),
+                       test_code="pearson_chi2_yates" if use_cc else "pearson_chi2", p_method_code="p_chi2",
                        statistic=float(res.statistic), statistic_name="chi2", df=float(res.dof), p_value=float(res.pvalue))
 
 
@@ -197,12 +203,18 @@ def mann_whitney(
     b, drop_b = sample(y, "y")
     n1, n2 = a.size, b.size
     common: dict[str, Any] = dict(n=n1 + n2, n_dropped=drop_a + drop_b, statistic_name="U", effect_size_name="r_rb",
-                                  estimate_name="Hodges-Lehmann shift (y - x)", alternative=alternative,
-                                  confidence_level=level, n_groups=2, group_sizes=(n1, n2))
+                                  test_code="mann_whitney", effect_size_code="r_rb", effect_size_ci_code="ci_fisher_z",
+                                  estimate_name="Hodges-Lehmann shift (y - x)", estimate_code="hl_shift_y_x",
+                                  alternative=alternative, confidence_level=level, n_groups=2, group_sizes=(n1, n2))
     if n1 == 0 or n2 == 0:
         warnings.warn("mann_whitney: an empty group", SmallSampleWarning, stacklevel=2)
-        return GroupResult(**common, method="Mann-Whitney U", statistic=NAN, p_value=NAN, effect_size=NAN,
-                           effect_size_ci=NAN_CI, status="too_small")
+        return GroupResult(**common, method="Mann-Whitney U", statistic=NAN, p_value=None, effect_size=NAN,
+                           effect_size_ci=NAN_CI, status="empty_group", reason=f"group sizes {n1} and {n2}")
+    if np.ptp(np.concatenate([a, b])) == 0:
+        warnings.warn("mann_whitney: every value is the same", DegenerateDataWarning, stacklevel=2)
+        return GroupResult(**common, method="Mann-Whitney U", statistic=NAN, p_value=None, effect_size=NAN,
+                           effect_size_ci=NAN_CI, estimate=0.0, status="constant_input",
+                           reason="every value is the same, so there is nothing to rank")
     if method == "auto":  # scipy's rule (1.17): exact if one sample has <= 8 values and no ties
         tied = np.unique(np.concatenate([a, b])).size < n1 + n2
         method = "exact" if min(n1, n2) <= 8 and not tied else "asymptotic"
@@ -224,7 +236,11 @@ def mann_whitney(
     elif alternative == "less":
         low = -math.inf
     resolved = "exact" if method == "exact" else "normal approximation" + (", continuity-corrected" if use_continuity else "")
+    tied = np.unique(np.concatenate([a, b])).size < n1 + n2
     return GroupResult(**common, method=f"Mann-Whitney U ({resolved})", statistic=u, p_value=float(res.pvalue),
+                       p_method_code="p_exact" if method == "exact" else ("p_normal_cc" if use_continuity else "p_normal"),
+                       estimate_ci_code="ci_asymptotic_order_statistics",
+                       tie_handling_code="ties_midrank_variance" if tied else "ties_none",
                        effect_size=r, effect_size_ci=fisher_z_ci(r, se, level, alternative),
                        estimate=float((vals[0] + vals[1]) / 2.0), estimate_ci=ConfidenceInterval(low, high))
 
@@ -296,12 +312,18 @@ def kruskal_wallis(
     arrays = [a for a in arrays if a.size]
     n = int(sum(a.size for a in arrays))
     common: dict[str, Any] = dict(n=n, n_dropped=dropped, statistic_name="H", effect_size_name="epsilon_squared",
+                                  test_code="kruskal_wallis", effect_size_code="epsilon_squared",
+                                  effect_size_ci_code="ci_bootstrap_percentile" if n_resamples else "",
+                                  tie_handling_code="ties_midrank_variance",
                                   confidence_level=level, n_groups=len(arrays), group_sizes=tuple(a.size for a in arrays))
     method = "Kruskal-Wallis H" + (f" (bootstrap CI, {n_resamples} resamples, seed {seed})" if n_resamples else "")
     pooled = np.concatenate(arrays) if arrays else np.zeros(0)
     if len(arrays) < 2 or pooled.min() == pooled.max():
         warnings.warn("kruskal_wallis: fewer than two non-empty groups or no variation", DegenerateDataWarning, stacklevel=2)
-        return GroupResult(**common, method=method, statistic=NAN, p_value=NAN, effect_size=NAN, effect_size_ci=NAN_CI, status="too_small")
+        status = "too_small" if len(arrays) < 2 else "constant_input"
+        return GroupResult(**common, method=method, statistic=NAN, p_value=None, effect_size=NAN, effect_size_ci=NAN_CI,
+                           status=status, reason="fewer than two non-empty groups" if len(arrays) < 2
+                           else "every value is the same, so there is nothing to rank")
     h, p_value = _kruskal_h(arrays, pooled)
     eps = h * (n + 1.0) / (n * n - 1.0)
     ci = NAN_CI
@@ -315,7 +337,7 @@ def kruskal_wallis(
         alpha = 1.0 - level
         lo, hi = np.quantile(draws, [alpha / 2.0, 1.0 - alpha / 2.0])
         ci = ConfidenceInterval(float(lo), float(hi))
-    return GroupResult(**common, method=method, statistic=h, df=float(len(arrays) - 1), p_value=p_value,
+    return GroupResult(**common, method=method, statistic=h, df=float(len(arrays) - 1), p_value=p_value, p_method_code="p_chi2",
                        effect_size=eps, effect_size_ci=ci)
 
 
@@ -377,23 +399,27 @@ def welch_t(
     a, drop_a = sample(x, "x")
     b, drop_b = sample(y, "y")
     n1, n2 = a.size, b.size
-    common: dict[str, Any] = dict(method="Welch t-test", n=n1 + n2, n_dropped=drop_a + drop_b, statistic_name="t",
-                                  effect_size_name="d_s (pooled SD)", estimate_name="mean difference (y - x)",
+    common: dict[str, Any] = dict(method="Welch t-test", test_code="welch_t", n=n1 + n2, n_dropped=drop_a + drop_b,
+                                  statistic_name="t", effect_size_name="d_s (pooled SD)", effect_size_code="d_s",
+                                  effect_size_ci_code="ci_noncentral_t", estimate_name="mean difference (y - x)",
+                                  estimate_code="mean_diff_y_x", estimate_ci_code="ci_t",
                                   alternative=alternative, confidence_level=level, n_groups=2, group_sizes=(n1, n2))
     if n1 < 2 or n2 < 2:
         warnings.warn("welch_t needs at least 2 values per group", SmallSampleWarning, stacklevel=2)
-        return GroupResult(**common, statistic=NAN, p_value=NAN, effect_size=NAN, effect_size_ci=NAN_CI, status="too_small")
+        return GroupResult(**common, statistic=NAN, p_value=None, effect_size=NAN, effect_size_ci=NAN_CI,
+                           status="too_small", reason=f"needs at least 2 values per group, got {n1} and {n2}")
     v1, v2 = float(np.var(a, ddof=1)), float(np.var(b, ddof=1))
     if v1 == 0.0 and v2 == 0.0:
         warnings.warn("welch_t: both groups are constant", DegenerateDataWarning, stacklevel=2)
-        return GroupResult(**common, statistic=NAN, p_value=NAN, effect_size=NAN, effect_size_ci=NAN_CI,
-                           estimate=float(b.mean() - a.mean()), status="constant_input")
+        return GroupResult(**common, statistic=NAN, p_value=None, effect_size=NAN, effect_size_ci=NAN_CI,
+                           estimate=float(b.mean() - a.mean()), status="constant_input",
+                           reason="both groups are constant, so t is undefined")
     res = stats.ttest_ind(b, a, equal_var=False, alternative=alternative)
     ci = res.confidence_interval(level)
     s_pooled = math.sqrt(((n1 - 1) * v1 + (n2 - 1) * v2) / (n1 + n2 - 2))
     d = (float(b.mean()) - float(a.mean())) / s_pooled
     scale = math.sqrt(1.0 / n1 + 1.0 / n2)
     ncp = noncentral_t_ci(d / scale, n1 + n2 - 2, level, alternative)
-    return GroupResult(**common, statistic=float(res.statistic), df=float(res.df), p_value=float(res.pvalue),
+    return GroupResult(**common, statistic=float(res.statistic), df=float(res.df), p_value=float(res.pvalue), p_method_code="p_t",
                        estimate=float(b.mean() - a.mean()), estimate_ci=ConfidenceInterval(float(ci.low), float(ci.high)),
                        effect_size=d, effect_size_ci=ConfidenceInterval(ncp.low * scale, ncp.high * scale))

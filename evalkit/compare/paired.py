@@ -92,20 +92,23 @@ def paired_t(
     d = b - a
     n = d.size
     common: dict[str, Any] = dict(
-        method="Paired t-test", n=n, n_dropped=n_dropped, statistic_name="t", effect_size_name=effect_size,
-        estimate_name="mean difference (post - pre)", alternative=alternative, confidence_level=level,
-        n_zero=int(np.sum(d == 0)),
+        method="Paired t-test", test_code="paired_t", n=n, n_dropped=n_dropped, statistic_name="t",
+        effect_size_name=effect_size, effect_size_code=effect_size, effect_size_ci_code="ci_noncentral_t",
+        estimate_name="mean difference (post - pre)", estimate_code="mean_diff_post_pre", estimate_ci_code="ci_t",
+        alternative=alternative, confidence_level=level, n_zero=int(np.sum(d == 0)),
     )
     if n < 2:
         warnings.warn(f"paired_t needs at least 2 complete pairs, got {n}", SmallSampleWarning, stacklevel=2)
-        return PairedResult(**common, statistic=NAN, p_value=NAN, effect_size=NAN, effect_size_ci=NAN_CI,
-                            estimate=float(d.mean()) if n else NAN, status="too_small")
+        return PairedResult(**common, statistic=NAN, p_value=None, effect_size=NAN, effect_size_ci=NAN_CI,
+                            estimate=float(d.mean()) if n else NAN, status="too_small",
+                            reason=f"needs at least 2 complete pairs, got {n}")
     mean = float(np.mean(d))
     sd = float(np.std(d, ddof=1))
     if sd == 0.0:
         warnings.warn("paired_t: all differences are equal; t is undefined", DegenerateDataWarning, stacklevel=2)
-        return PairedResult(**common, statistic=NAN, p_value=NAN, effect_size=NAN, effect_size_ci=NAN_CI,
-                            estimate=mean, df=n - 1.0, status="constant_input")
+        return PairedResult(**common, statistic=NAN, p_value=None, effect_size=NAN, effect_size_ci=NAN_CI,
+                            estimate=mean, df=n - 1.0, status="constant_input",
+                            reason="every difference is the same, so t is undefined")
     se = sd / math.sqrt(n)
     t = mean / se
     df = n - 1.0
@@ -119,7 +122,7 @@ def paired_t(
         es, es_ci = cohens_d_z(d, level, alternative)
     else:
         es, es_ci = cohens_d_av(a, b, level, alternative)
-    return PairedResult(**common, statistic=float(t), df=df, p_value=p, estimate=mean,
+    return PairedResult(**common, statistic=float(t), df=df, p_value=p, p_method_code="p_t", estimate=mean,
                         estimate_ci=_t_interval(mean, se, df, level, alternative),
                         effect_size=es, effect_size_ci=es_ci)
 
@@ -239,21 +242,30 @@ def wilcoxon(
         "asymptotic": "Wilcoxon signed-rank (normal approximation"
         + (", continuity-corrected)" if correction else ")"),
     }
+    p_codes = {"exact": "p_exact", "permutation": "p_exact_conditional",
+               "asymptotic": "p_normal_cc" if correction else "p_normal"}
     common: dict[str, Any] = dict(
-        method=names[method], n=n, n_dropped=n_dropped, statistic_name="V", effect_size_name="r_rb",
-        estimate_name="Hodges-Lehmann shift (post - pre)", alternative=alternative, confidence_level=level,
-        n_zero=n_zero,
+        method=names[method], test_code="wilcoxon_signed_rank", n=n, n_dropped=n_dropped, statistic_name="V",
+        effect_size_name="r_rb", effect_size_code="r_rb_paired", effect_size_ci_code="ci_fisher_z",
+        estimate_name="Hodges-Lehmann shift (post - pre)", estimate_code="hl_shift_all_post_pre",
+        estimate_ci_code="ci_exact_inverted" if method == "exact" else "ci_asymptotic_order_statistics",
+        zero_handling_code={"wilcox": "zeros_dropped", "pratt": "zeros_pratt", "zsplit": "zeros_zsplit"}[zero_method],
+        tie_handling_code=("ties_midrank_conditional" if method == "permutation" else "ties_midrank_variance")
+        if stat["has_ties"] else "ties_none",
+        alternative=alternative, confidence_level=level, n_zero=n_zero,
     )
     if n == 0:
         warnings.warn("wilcoxon: no complete pairs", SmallSampleWarning, stacklevel=2)
-        return PairedResult(**common, statistic=NAN, p_value=NAN, effect_size=NAN, effect_size_ci=NAN_CI, status="too_small")
+        return PairedResult(**common, statistic=NAN, p_value=None, effect_size=NAN, effect_size_ci=NAN_CI,
+                            status="too_small", reason="no complete pairs")
     if method == "exact" and (stat["has_ties"] or n_zero):
         raise ValueError("method='exact' needs untied, non-zero differences; use method='permutation' or 'asymptotic'")
     hl, hl_ci = _hl_interval(d, method == "exact", level, alternative)
     if n_nonzero == 0:
         warnings.warn("wilcoxon: every difference is zero", DegenerateDataWarning, stacklevel=2)
-        return PairedResult(**common, statistic=stat["w_plus"], p_value=NAN, effect_size=NAN, effect_size_ci=NAN_CI,
-                            estimate=hl, estimate_ci=hl_ci, status="no_nonzero_differences")
+        return PairedResult(**common, statistic=stat["w_plus"], p_value=None, effect_size=NAN, effect_size_ci=NAN_CI,
+                            estimate=hl, estimate_ci=hl_ci, status="no_nonzero_differences",
+                            reason="every difference is zero, so there is nothing to rank")
     if method in ("exact", "permutation") and n_nonzero > 2000:
         raise ValueError(f"method={method!r} enumerates 2**n sign patterns by recursion; with {n_nonzero} non-zero "
                          "differences use method='asymptotic'")
@@ -268,7 +280,7 @@ def wilcoxon(
     r = (stat["w_plus"] - stat["w_minus"]) / w_sum if w_sum > 0 else NAN
     m = n_nonzero
     se = math.sqrt((2.0 * m**3 + 3.0 * m**2 + m) / 6.0) / (m * (m + 1) / 2.0)
-    return PairedResult(**common, statistic=stat["w_plus"], p_value=float(p), z=float(z),
+    return PairedResult(**common, statistic=stat["w_plus"], p_value=float(p), z=float(z), p_method_code=p_codes[method],
                         estimate=hl, estimate_ci=hl_ci, effect_size=float(r),
                         effect_size_ci=fisher_z_ci(r, se, level, alternative))
 
@@ -317,13 +329,17 @@ def sign_test(
     n_pos, n_neg = int(np.sum(d > 0)), int(np.sum(d < 0))
     m = n_pos + n_neg
     common: dict[str, Any] = dict(
-        method="Sign test (exact binomial)", n=n, n_dropped=n_dropped, statistic_name="n_positive",
-        effect_size_name="sign dominance (P+ - P-)", estimate_name="median difference (post - pre)",
-        alternative=alternative, confidence_level=level, n_zero=n - m,
+        method="Sign test (exact binomial)", test_code="sign_test",
+        n=n, n_dropped=n_dropped, statistic_name="n_positive",
+        effect_size_name="sign dominance (P+ - P-)", effect_size_code="sign_dominance",
+        effect_size_ci_code="ci_clopper_pearson", estimate_name="median difference (post - pre)",
+        estimate_code="median_diff_post_pre", estimate_ci_code="ci_order_statistics_binomial",
+        zero_handling_code="zeros_dropped", alternative=alternative, confidence_level=level, n_zero=n - m,
     )
     if n == 0:
         warnings.warn("sign_test: no complete pairs", SmallSampleWarning, stacklevel=2)
-        return PairedResult(**common, statistic=NAN, p_value=NAN, effect_size=NAN, effect_size_ci=NAN_CI, status="too_small")
+        return PairedResult(**common, statistic=NAN, p_value=None, effect_size=NAN, effect_size_ci=NAN_CI,
+                            status="too_small", reason="no complete pairs")
     ds = np.sort(d)
     alpha = 1.0 - level
     tail = alpha / 2.0 if alternative == "two-sided" else alpha
@@ -336,11 +352,12 @@ def sign_test(
     median = float(np.median(d))
     if m == 0:
         warnings.warn("sign_test: every difference is zero", DegenerateDataWarning, stacklevel=2)
-        return PairedResult(**common, statistic=0.0, p_value=NAN, effect_size=NAN, effect_size_ci=NAN_CI,
-                            estimate=median, estimate_ci=ConfidenceInterval(low, high), status="no_nonzero_differences")
+        return PairedResult(**common, statistic=0.0, p_value=None, effect_size=NAN, effect_size_ci=NAN_CI,
+                            estimate=median, estimate_ci=ConfidenceInterval(low, high), status="no_nonzero_differences",
+                            reason="every difference is zero, so there is no sign to test")
     test = stats.binomtest(n_pos, m, 0.5, alternative=alternative)
     ci = test.proportion_ci(level, method="exact")
-    return PairedResult(**common, statistic=float(n_pos), p_value=float(test.pvalue),
+    return PairedResult(**common, statistic=float(n_pos), p_value=float(test.pvalue), p_method_code="p_exact_binomial",
                         estimate=median, estimate_ci=ConfidenceInterval(low, high),
                         effect_size=(n_pos - n_neg) / m,
                         effect_size_ci=ConfidenceInterval(2.0 * float(ci.low) - 1.0, 2.0 * float(ci.high) - 1.0))
