@@ -23,7 +23,6 @@ from evalkit.io import Export, Ledger, ProblemList, read_export
 from evalkit.io.writers import write_export
 from evalkit.profiles.attendance import attendance_counts
 from evalkit.report import hcs
-from evalkit.report.hcs._pending_compare import spearman_ci
 from evalkit.report.render import render
 from evalkit.report.spec import ReportOptions, build_report
 from evalkit.synth import generate
@@ -380,23 +379,17 @@ def test_dose_response_spearman_and_slope(sample, plain):
             assert (got is None and sel.sum() == 0) or got == pytest.approx(y[sel].mean(), abs=1e-12)
 
 
-def test_a_failing_test_statistic_becomes_a_note_not_a_crash():
-    # 14 persons, seed 9429: an aftercare group holds 2 pairs whose paired t interval the noncentral-t
-    # solver could not invert; the report still builds and says why the row has no p-value.
+def test_a_degenerate_test_prints_its_status_not_a_crash():
+    # 14 persons, seed 9429: an aftercare group holds 2 pairs (the paired t interval cannot be
+    # computed); compare returns a status and the row prints its reason instead of a p-value.
     export = Export("hcs", generate("hcs", 14, seed=9429), Ledger(), ProblemList())
     report = build_report(export, "hcs", ReportOptions(disclosure=False))
+    degenerate = [x for x in report.all_tests() if x.p_value is None]
+    assert degenerate
     for x in report.all_tests():
-        assert x.p_value is not None or x.note, (x.outcome("en"), x.method)
+        assert (x.p_value is None) == (x.status != "ok"), (x.outcome("en"), x.method, x.status)
+        assert x.p_value is not None or (x.reason is not None and x.reason("da") and x.reason("en"))
         assert x.p_value is None or 0 <= x.p_value <= 1
-
-
-def test_spearman_ci_hand_example():
-    # x = 1..6, y a neighbour swap of each pair: d^2 = 6 x 1, rho = 1 - 6*6/(6*35) = 0.828571...
-    r = spearman_ci([1, 2, 3, 4, 5, 6], [2, 1, 4, 3, 6, 5])
-    assert r["rho"] == pytest.approx(1 - 36 / 210, abs=1e-15)
-    se = math.sqrt((1 + r["rho"] ** 2 / 2) / 3)
-    assert r["ci_low"] == pytest.approx(math.tanh(math.atanh(r["rho"]) - stats.norm.isf(0.025) * se), rel=1e-12)
-    assert math.isnan(spearman_ci([1, 1, 1, 1], [1, 2, 3, 4])["rho"])
 
 
 # ----------------------------------------------------------------------------- multiplicity
@@ -615,3 +608,15 @@ def test_disclosure_property_over_random_small_exports(persons, seed, min_cell):
             hidden = [c for c in cells if c.suppressed]
             if len(hidden) == 1 and total.cells.get(col.key) is not None:
                 assert total.cells[col.key].suppressed, (t.id, col.key)
+
+
+def test_settings_are_declared_with_defaults_from_the_constants(sample):
+    from evalkit.report._build import OptionError
+
+    opts = {o.key: o for o in hcs.SPEC.options}
+    assert set(opts) == {"no_show_k", "no_show_consecutive"}
+    assert opts["no_show_k"].default == hcs.load_constants()["no_show"]["k"]
+    with pytest.raises(OptionError, match="no_show_k"):
+        build_report(sample[1], "hcs", ReportOptions(extra={"no_show_K": 2}), tables=["no_show_rule"])
+    with pytest.raises(OptionError, match="below"):
+        build_report(sample[1], "hcs", ReportOptions(extra={"no_show_k": 0}), tables=["no_show_rule"])

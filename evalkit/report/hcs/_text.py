@@ -5,23 +5,33 @@ from __future__ import annotations
 from typing import Any
 
 from evalkit.io.schema import dataset
-from evalkit.report.hcs._shim import report_text
+from evalkit.report._build import report_text
 from evalkit.report.model import Text
 
 TXT = report_text("evalkit.report.hcs")
 
 
 def fill(text: Text, **values: Any) -> Text:
-    """``text`` with its ``{placeholders}`` filled in both languages (a Text value is taken per language).
+    """``text`` with its ``{placeholders}`` filled in both languages; a :class:`Text` value is filled
+    per language (e.g. a time point's Danish label into the Danish text).
 
     Examples
     --------
-    >>> fill(Text("{k} sessioner", "{k} sessions"), k=3)
-    Text(da='3 sessioner', en='3 sessions')
+    >>> fill(Text("{k} sessioner: {tp}", "{k} sessions: {tp}"), k=3, tp=Text("Indskrivning", "Intake"))
+    Text(da='3 sessioner: Indskrivning', en='3 sessions: Intake')
     """
     def one(lang: str) -> str:
         return getattr(text, lang).format(**{k: (v(lang) if isinstance(v, Text) else v) for k, v in values.items()})
     return Text(one("da"), one("en"))
+
+
+def joined(texts: list[Text], sep: str = "; ") -> Text:
+    """The texts joined in each language.
+
+    >>> joined([Text("a", "A"), Text("b", "B")], " / ")
+    Text(da='a / b', en='A / B')
+    """
+    return Text(sep.join(t.da for t in texts), sep.join(t.en for t in texts))
 
 
 def code_label(table: str, column: str, code: str) -> Text:

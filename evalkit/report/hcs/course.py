@@ -10,28 +10,36 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from evalkit.profiles.attendance import ATTENDANCE_STATUSES as STATUSES
-from evalkit.report.hcs._shim import count, mean_cell, prepared, share
-from evalkit.report.hcs._text import TXT, fill
+from evalkit.report._build import (
+    count,
+    count_column,
+    mean_cell,
+    mean_column,
+    prepared,
+    share,
+    share_column,
+)
+from evalkit.report.hcs._text import TXT, fill, joined
 from evalkit.report.hcs.prepare import HcsPrepared
 from evalkit.report.model import Column, Table, Text
 from evalkit.report.spec import Context
 
 
 def _status_columns(statuses: Sequence[str]) -> list[Column]:
-    return [Column(s, TXT(f"statuses.{s}")) for s in statuses]
+    return [count_column(s, TXT(f"statuses.{s}")) for s in statuses]
 
 
 def attendance_sessions(ctx: Context) -> Table:
     """002-1.6: registrations by session number 1-16 and status, with the share attended."""
     per = prepared(ctx, HcsPrepared).attendance.per_session
     table = Table(id="attendance_sessions", source="002-1.6-attendance", title=TXT("titles.attendance_sessions"),
-                  columns=[*_status_columns(STATUSES), Column("total", TXT("labels.total"), is_total=True),
-                           Column("moedt_pct", TXT("attendance.moedt_pct"))],
+                  columns=[*_status_columns(STATUSES), count_column("total", TXT("labels.total"), is_total=True),
+                           share_column("moedt_pct", TXT("attendance.moedt_pct"), count_of="moedt")],
                   additive=True, row_lines=((*STATUSES, "total"),))
     rows = [(f"session_{i + 1:02d}", fill(TXT("labels.session_k"), k=i + 1), per[i], False) for i in range(len(per))]
     for key, label, row, is_total in [*rows, ("total", TXT("labels.total"), per.sum(axis=0), True)]:
         cells = {s: count(row[j]) for j, s in enumerate(STATUSES)}
-        cells.update(total=count(row.sum()), moedt_pct=share(row[0], row.sum(), count_of=f"{key}|moedt"))
+        cells.update(total=count(row.sum()), moedt_pct=share(row[0], row.sum()))
         table.add_row(key, label, cells, is_total=is_total)
     return table
 
@@ -78,14 +86,14 @@ def attendance_summary(ctx: Context) -> Table:
     p = prepared(ctx, HcsPrepared)
     per = p.attendance.per_person[p.cohort].astype("float64")
     table = Table(id="attendance_summary", source="002-1.6-attendance", title=TXT("titles.attendance_summary"),
-                  columns=[Column("n", TXT("labels.number")), Column("mean", TXT("labels.mean")),
-                           Column("median", TXT("labels.median"))])
+                  columns=[count_column("n", TXT("labels.number")), mean_column("mean", TXT("labels.mean"), count_of="n"),
+                           mean_column("median", TXT("labels.median"), count_of="n")])
     rows = {"registered": (TXT("attendance.registered"), per.sum(axis=1))}
     rows.update({s: (TXT(f"statuses.{s}"), per[:, j]) for j, s in enumerate(STATUSES)})
     for key, (label, values) in rows.items():
         table.add_row(key, label, {"n": count(len(values), link="hcs_n_cohort"),
-                                   "mean": mean_cell(values, decimals=1, count_of=f"{key}|n"),
-                                   "median": mean_cell(values, decimals=1, kind="median", count_of=f"{key}|n")})
+                                   "mean": mean_cell(values, decimals=1),
+                                   "median": mean_cell(values, decimals=1, kind="median")})
     return table
 
 
@@ -97,16 +105,17 @@ def no_show_rule(ctx: Context) -> Table:
     fail, passed = int((excluded == True).sum()), int((excluded == False).sum())
     n = fail + passed
     table = Table(id="no_show_rule", source="002-1.6-exc5", title=TXT("titles.no_show_rule"),
-                  columns=[Column("n", TXT("labels.number")), Column("pct", TXT("labels.percent"))], additive=True)
+                  columns=[count_column("n", TXT("labels.number")),
+                           share_column("pct", TXT("labels.percent"), count_of="n")], additive=True)
     table.add_row("below_k", fill(TXT("attendance.below_k"), k=k),
-                  {"n": count(passed), "pct": share(passed, n, count_of="below_k|n")})
+                  {"n": count(passed), "pct": share(passed, n)})
     table.add_row("at_or_above_k", fill(TXT("attendance.at_or_above_k"), k=k),
-                  {"n": count(fail, link="hcs_exc5_fail"), "pct": share(fail, n, count_of="at_or_above_k|n")})
+                  {"n": count(fail, link="hcs_exc5_fail"), "pct": share(fail, n)})
     table.add_row("total", TXT("labels.total"),
                   {"n": count(n, link="hcs_n_cohort" if p.attendance_registered else None),
-                   "pct": share(n, n, count_of="total|n")}, is_total=True)
+                   "pct": share(n, n)}, is_total=True)
     names = [TXT(f"statuses.{s}") for s in p.constants["no_show"]["count_statuses"]]
-    counted = Text(" / ".join(x.da.lower() for x in names), " / ".join(x.en.lower() for x in names))
+    counted = joined([Text(x.da.lower(), x.en.lower()) for x in names], " / ")
     run = TXT("attendance.in_a_row") if p.consecutive else TXT("attendance.in_total")
     table.notes = [fill(TXT("attendance.rule_note"), k=k, run=run, planned=len(p.attendance.per_session),
                         counted=counted)]

@@ -1,7 +1,8 @@
 """Chapter 4 of the model description (results), dose-response: sessions attended vs change in ASI.
 
-Tables 002-1.10: Spearman's rho with CI and the OLS slope adjusted for the intake score, and the
-mean change by attendance band. The model description states the association without a direction.
+Tables 002-1.10: Spearman's rho with CI and the OLS slope adjusted for the intake score (both from
+:mod:`evalkit.compare`), and the mean change by attendance band. The model description states the
+association without a direction, so both tests are two-sided.
 """
 
 from __future__ import annotations
@@ -10,13 +11,22 @@ from typing import Any
 
 import numpy as np
 
-from evalkit.compare._rules import default_confidence_level
-from evalkit.report.hcs._pending_compare import ols_slope, spearman_ci
-from evalkit.report.hcs._shim import count, finite, mean_cell, number, prepared
+from evalkit.compare import regression_slope, spearman
+from evalkit.report._build import (
+    count,
+    count_column,
+    finite,
+    mean_cell,
+    mean_column,
+    number,
+    prepared,
+    quiet,
+    test_row,
+)
 from evalkit.report.hcs._text import TXT, fill, span
 from evalkit.report.hcs.prepare import HcsPrepared
 from evalkit.report.hcs.results import COMPOSITES
-from evalkit.report.model import Column, Table, TestRow
+from evalkit.report.model import Table
 from evalkit.report.spec import Context
 
 
@@ -39,30 +49,20 @@ def dose_response(ctx: Context) -> Table:
     """002-1.10: sessions attended vs change in ASI: Spearman rho with CI and the OLS slope adjusted for baseline."""
     p = prepared(ctx, HcsPrepared)
     c = p.constants["dose_response"]
-    level = default_confidence_level()
     table = Table(id="dose_response", source="002-1.10-dose-response", title=TXT("titles.dose_response"),
-                  columns=[Column("n", TXT("labels.number")), Column("rho", TXT("dose.rho")),
-                           Column("slope", TXT("dose.slope"))])
+                  columns=[count_column("n", TXT("labels.number")), mean_column("rho", TXT("dose.rho"), count_of="n"),
+                           mean_column("slope", TXT("dose.slope"), count_of="n")])
     between = span(c["from"], c["to"])
     for key, (x, y, base) in dose_data(p).items():
         outcome = fill(TXT("dose.outcome"), composite=TXT(f"composites.{key}"), span=between)
-        sp = spearman_ci(x, y, confidence_level=level)
-        fit = ols_slope(y, x, base, confidence_level=level)
-        table.tests.append(TestRow(row=key, outcome=outcome, method="Spearman rank correlation", n=int(sp["n"]),
-                                   statistic=finite(sp["rho"]), p_value=finite(sp["p_value"]),
-                                   effect_size=finite(sp["rho"]), effect_size_name="rho",
-                                   effect_size_ci=(finite(sp["ci_low"]), finite(sp["ci_high"]))))
-        ols = "Linear regression (OLS), adjusted for intake score"
-        table.tests.append(TestRow(row=key, outcome=outcome, method=ols, n=len(x), statistic=None, p_value=None,
-                                   note="too_small_or_constant") if fit is None else
-                           TestRow(row=key, outcome=outcome, method=ols, n=fit["n"], statistic=fit["t"],
-                                   p_value=fit["p_value"], estimate=fit["slope"],
-                                   estimate_name="change per session attended",
-                                   estimate_ci=(fit["ci_low"], fit["ci_high"]), decimals=4))
+        rho = quiet(spearman, x, y)                       # R cor.test(x, y, method = "spearman")
+        slope = quiet(regression_slope, x, y, base)       # R lm(y ~ x + base)
+        table.tests += [test_row(key, outcome, rho, over=[f"{key}|n"]),
+                        test_row(key, outcome, slope, over=[f"{key}|n"], decimals=4)]
         table.add_row(key, TXT(f"composites.{key}"), {
             "n": count(len(x), link=f"hcs_dose_n_{key}"),
-            "rho": number(sp["rho"], decimals=2, n=len(x), count_of=f"{key}|n"),
-            "slope": number(None if fit is None else fit["slope"], decimals=4, n=len(x), count_of=f"{key}|n")})
+            "rho": number(finite(rho.effect_size), decimals=2, n=len(x)),
+            "slope": number(finite(slope.estimate), decimals=4, n=len(x))})
     table.notes = [fill(TXT("dose.notes.cohort"), span=between, planned=p.constants["course"]["sessions_planned"]),
                    TXT("dose.notes.direction")]
     return table
@@ -77,8 +77,8 @@ def dose_response_bands(ctx: Context) -> Table:
     cols = []
     for key in COMPOSITES:
         composite = TXT(f"composites.{key}")
-        cols += [Column(f"{key}_n", fill(TXT("dose.band_n"), composite=composite)),
-                 Column(f"{key}_change", fill(TXT("dose.band_change"), composite=composite))]
+        cols += [count_column(f"{key}_n", fill(TXT("dose.band_n"), composite=composite)),
+                 mean_column(f"{key}_change", fill(TXT("dose.band_change"), composite=composite), count_of=f"{key}_n")]
     table = Table(id="dose_response_bands", source="002-1.10-dose-response", title=TXT("titles.dose_response_bands"),
                   columns=cols, additive=True, row_lines=())
     for band in c["bands"]:
@@ -86,12 +86,12 @@ def dose_response_bands(ctx: Context) -> Table:
         for key, (x, y, _) in data.items():
             m = (x >= band["min"]) & (x <= band["max"])
             cells[f"{key}_n"] = count(m.sum())
-            cells[f"{key}_change"] = mean_cell(y[m], decimals=decimals, count_of=f"{band['key']}|{key}_n")
+            cells[f"{key}_change"] = mean_cell(y[m], decimals=decimals)
         table.add_row(band["key"], fill(TXT("labels.sessions_band"), lo=band["min"], hi=band["max"]), cells)
     totals: dict[str, Any] = {}
     for key, (x, y, _) in data.items():
         totals[f"{key}_n"] = count(len(x), link=f"hcs_dose_n_{key}")
-        totals[f"{key}_change"] = mean_cell(y, decimals=decimals, count_of=f"total|{key}_n")
+        totals[f"{key}_change"] = mean_cell(y, decimals=decimals)
     table.add_row("total", TXT("labels.total"), totals, is_total=True)
     table.notes = [fill(TXT("dose.notes.bands"), span=span(c["from"], c["to"]))]
     return table

@@ -26,7 +26,7 @@ from evalkit.profiles.attendance import (
     AttendanceCounts,
     attendance_counts,
 )
-from evalkit.report.hcs._shim import store_prepared
+from evalkit.report._build import store_prepared
 from evalkit.report.hcs._text import TXT, fill
 from evalkit.report.spec import Context
 from evalkit.rules import validate_header
@@ -88,7 +88,7 @@ def _category(d: pd.DataFrame, name: str) -> np.ndarray:
 def prepare(ctx: Context) -> None:
     """Compute attendance, eligibility and ASI scores once; record the cohort in the ledger.
 
-    ``ctx.options.extra`` may set ``no_show_k`` (K of the no-show exclusion) and
+    ``ctx.options.extra`` holds the declared settings ``no_show_k`` (K of the no-show exclusion) and
     ``no_show_consecutive`` (absences must be in a row); both default to the constants file.
 
     Examples
@@ -102,8 +102,8 @@ def prepare(ctx: Context) -> None:
     d, att, ses, asi = ex["hcs_deltagere"], ex["hcs_fremmoede"], ex["hcs_sessioner"], ex["hcs_asi"]
     ids = pd.Index(d["deltager_id"], name="deltager_id")
     ns = c["no_show"]
-    k = int(ctx.options.extra.get("no_show_k", ns["k"]))
-    consecutive = bool(ctx.options.extra.get("no_show_consecutive", ns["consecutive"]))
+    k = int(ctx.options.extra["no_show_k"])                     # declared in spec.OPTIONS (default: constants)
+    consecutive = bool(ctx.options.extra["no_show_consecutive"])
     attendance = attendance_counts(att, ses, ids, sessions_planned=int(c["course"]["sessions_planned"]))
     registered = attendance.registered
     if consecutive:  # runs need the session order: the profile counts them from the kept registrations

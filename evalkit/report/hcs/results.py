@@ -7,13 +7,22 @@ groups' change compared (Mann-Whitney U).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
 from evalkit.compare import locf, mann_whitney, paired_t, wilcoxon
-from evalkit.report.hcs._pending_compare import run_test
-from evalkit.report.hcs._shim import count, mean_cell, prepared
-from evalkit.report.hcs._text import TXT, fill, span, time_point
+from evalkit.report._build import (
+    count,
+    count_column,
+    mean_cell,
+    mean_column,
+    prepared,
+    quiet,
+    test_row,
+)
+from evalkit.report.hcs._text import TXT, fill, joined, span, time_point
 from evalkit.report.hcs.prepare import HcsPrepared
 from evalkit.report.model import Column, Table, TestRow, Text
 from evalkit.report.spec import Context
@@ -57,19 +66,19 @@ def asi_variants(p: HcsPrepared, mask: np.ndarray) -> dict[str, dict[str, np.nda
 
 def paired_tests(pre: np.ndarray, post: np.ndarray, row: str, outcome: Text, decimals: int) -> list[TestRow]:
     """Paired t-test and Wilcoxon signed-rank test of post - pre (either, Holm over the report)."""
-    return [run_test(paired_t, pre, post, row, outcome, "Paired t-test", decimals),
-            run_test(wilcoxon, pre, post, row, outcome, "Wilcoxon signed-rank", decimals)]
+    return [test_row(row, outcome, quiet(paired_t, pre, post), decimals=decimals),
+            test_row(row, outcome, quiet(wilcoxon, pre, post), decimals=decimals)]
 
 
 def _notes(p: HcsPrepared) -> list[Text]:
-    details = [fill(TXT("asi.notes.source_detail"), key=k, **v) for k, v in p.asi.sources.items()]
-    detail = Text("; ".join(d.da for d in details), "; ".join(d.en for d in details))
+    detail = joined([fill(TXT("asi.notes.source_detail"), key=k, **v) for k, v in p.asi.sources.items()])
     return [fill(TXT("asi.notes.variants"), in_course=", ".join(p.constants["asi"]["in_course"])),
             fill(TXT("asi.notes.composites"), detail=detail), TXT("asi.notes.tests")]
 
 
-def _time_point_columns(p: HcsPrepared) -> list[Column]:
-    return [Column(tp, time_point(tp)) for tp in p.asi.time_points]
+def _time_point_columns(p: HcsPrepared, kind: Callable[..., Column] = mean_column) -> list[Column]:
+    """One column per ASI time point (means; ``kind=count_column`` for the n table)."""
+    return [kind(tp, time_point(tp)) for tp in p.asi.time_points]
 
 
 def _row_label(key: str, variant: Text) -> Text:
@@ -99,7 +108,8 @@ def asi_means(ctx: Context) -> Table:
 def asi_n(ctx: Context) -> Table:
     """002-1.10: the number of persons behind every mean of ``asi_means``."""
     p = prepared(ctx, HcsPrepared)
-    table = Table(id="asi_n", source="002-1.10-asi", title=TXT("titles.asi_n"), columns=_time_point_columns(p))
+    table = Table(id="asi_n", source="002-1.10-asi", title=TXT("titles.asi_n"),
+                  columns=_time_point_columns(p, count_column))
     for key, variants in asi_variants(p, p.cohort).items():
         for variant in VARIANTS:
             grid = variants[variant]
@@ -168,7 +178,5 @@ def _group_change_test(ctx: Context, without: np.ndarray, with_: np.ndarray, row
     """Mann-Whitney U on change scores, with aftercare minus without; suppressed when either group is
     smaller than ``min_cell`` (the test describes each group; the disclosure step sees only the total n)."""
     a, b = without[~np.isnan(without)], with_[~np.isnan(with_)]
-    test = run_test(mann_whitney, a, b, row, outcome, "Mann-Whitney U", decimals)
-    if ctx.options.disclosure and 0 < min(a.size, b.size) < ctx.options.min_cell:
-        test.suppressed = True
-    return test
+    small = ctx.options.disclosure and 0 < min(a.size, b.size) < ctx.options.min_cell
+    return test_row(row, outcome, quiet(mann_whitney, a, b), decimals=decimals, suppressed=small)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from evalkit.report._build import Option
 from evalkit.report.hcs import course, dose_response, results, visitation
 from evalkit.report.hcs._text import TXT
-from evalkit.report.hcs.prepare import prepare
+from evalkit.report.hcs.prepare import load_constants, prepare
 from evalkit.report.model import Table
 from evalkit.report.spec import Context, ReportSpec, TableSpec
 
@@ -26,6 +27,16 @@ TABLES: tuple[tuple[str, str, Callable[[Context], Table]], ...] = (
     ("dose_response_bands", "002-1.10-dose-response", dose_response.dose_response_bands),
 )
 
+_NO_SHOW = load_constants()["no_show"]
+
+#: The ``--set`` settings this report reads (defaults from its constants file).
+OPTIONS = (
+    Option("no_show_k", int, int(_NO_SHOW["k"]), "K: counted absences at which a participant is excluded "
+           "(the model says 'gentagne gange' without a number)", minimum=1),
+    Option("no_show_consecutive", bool, bool(_NO_SHOW["consecutive"]),
+           "Count only absences in a row (the longest run) instead of all absences"),
+)
+
 SPEC = ReportSpec(
     name="hcs",
     dataset="hcs",
@@ -35,4 +46,5 @@ SPEC = ReportSpec(
                  for tid, src, fn in TABLES),
     description="Socialstyrelsen, the HCS model description: eligibility, attendance, completion, follow-up, ASI stof/psykisk with "
                 "paired tests, aftercare groups and dose-response. No printed figures, so no catalogue.",
+    options=OPTIONS,
 )
