@@ -64,10 +64,11 @@ def asi_variants(p: HcsPrepared, mask: np.ndarray) -> dict[str, dict[str, np.nda
     return out
 
 
-def paired_tests(pre: np.ndarray, post: np.ndarray, row: str, outcome: Text, decimals: int) -> list[TestRow]:
+def paired_tests(pre: np.ndarray, post: np.ndarray, row: str, outcome: Text, decimals: int,
+                 suppressed: bool = False) -> list[TestRow]:
     """Paired t-test and Wilcoxon signed-rank test of post - pre (either, Holm over the report)."""
-    return [test_row(row, outcome, quiet(paired_t, pre, post), decimals=decimals),
-            test_row(row, outcome, quiet(wilcoxon, pre, post), decimals=decimals)]
+    return [test_row(row, outcome, quiet(paired_t, pre, post), decimals=decimals, suppressed=suppressed),
+            test_row(row, outcome, quiet(wilcoxon, pre, post), decimals=decimals, suppressed=suppressed)]
 
 
 def _notes(p: HcsPrepared) -> list[Text]:
@@ -127,50 +128,41 @@ def asi_by_aftercare(ctx: Context) -> Table:
     table = Table(id="asi_by_aftercare", source="002-1.10-aftercare", title=TXT("titles.asi_by_aftercare"),
                   columns=_time_point_columns(p), plot="lines")
     by_group = {g: asi_variants(p, p.cohort & (p.aftercare == g)) for g in AFTERCARE}
-    pairs: list[list[TestRow]] = []   # the two groups' tests of one outcome and contrast
     for key in COMPOSITES:
         composite = TXT(f"composites.{key}")
-        tests: dict[tuple[str, str], list[TestRow]] = {}
+        observed = {g: by_group[g][key]["observed"] for g in AFTERCARE}
+        # complementary suppression across the two groups: their n add up to the n of asi_n (everybody
+        # measured), so a small group hides the other group's mean too (else it follows by subtraction)
+        hidden = np.zeros(len(tps), dtype=bool)
+        for obs in observed.values():
+            hidden |= _small(ctx, (~np.isnan(obs)).sum(axis=0))
+        tests: dict[tuple[str, str], list[tuple[str, Text, np.ndarray, np.ndarray]]] = {}
         for group, (suffix, glabel) in AFTERCARE.items():
-            obs = by_group[group][key]["observed"]
+            obs = observed[group]
             row = f"{key}_{suffix}"
-            table.add_row(row, _row_label(key, TXT(glabel)),
-                          {tp: mean_cell(obs[:, j], decimals=decimals) for j, tp in enumerate(tps)})
+            cells = {tp: mean_cell(obs[:, j], decimals=decimals) for j, tp in enumerate(tps)}
+            for j in np.flatnonzero(hidden):
+                cells[tps[j]].suppress("complementary")
+            table.add_row(row, _row_label(key, TXT(glabel)), cells)
             for a, b in c["asi"]["contrasts"]:
                 outcome = fill(TXT("asi.group_contrast"), composite=composite, group=TXT(glabel), span=span(a, b))
-                tests.setdefault((a, b), []).extend(
-                    paired_tests(obs[:, tps.index(a)], obs[:, tps.index(b)], row, outcome, decimals))
-        for group_tests in tests.values():
-            table.tests += group_tests
-            pairs.append(group_tests)
+                tests.setdefault((a, b), []).append((row, outcome, obs[:, tps.index(a)], obs[:, tps.index(b)]))
+        for group_pairs in tests.values():   # both groups' tests of one contrast are hidden together
+            hide = bool(_small(ctx, np.array([(~np.isnan(pre) & ~np.isnan(post)).sum()
+                                               for _, _, pre, post in group_pairs])).any())
+            for row, outcome, pre, post in group_pairs:
+                table.tests += paired_tests(pre, post, row, outcome, decimals, suppressed=hide)
         for a, b in c["aftercare"]["between_contrasts"]:
-            change = {g: by_group[g][key]["observed"][:, tps.index(b)] - by_group[g][key]["observed"][:, tps.index(a)]
-                      for g in AFTERCARE}
+            change = {g: observed[g][:, tps.index(b)] - observed[g][:, tps.index(a)] for g in AFTERCARE}
             outcome = fill(TXT("asi.change_between"), composite=composite, span=span(a, b))
             table.tests.append(_group_change_test(ctx, change[0], change[1], f"{key}_efterbehandling", outcome, decimals))
-    _suppress_group_pairs(ctx, table, pairs)
     table.notes = [*_notes(p), TXT("asi.notes.aftercare")]
     return table
 
 
-def _suppress_group_pairs(ctx: Context, table: Table, pairs: list[list[TestRow]]) -> None:
-    """Complementary suppression across the two aftercare groups: their n add up to the n of ``asi_n``
-    (everybody measured), so when one group's mean or test rests on fewer than ``min_cell`` persons,
-    the other group's is hidden too; otherwise the small n would follow by subtraction."""
-    if not ctx.options.disclosure:
-        return
-    small = lambda n: n is not None and 0 < n < ctx.options.min_cell
-    for key in COMPOSITES:
-        rows = [table.row(f"{key}_{suffix}") for suffix, _ in AFTERCARE.values()]
-        for col in table.columns:
-            cells = [r.cells[col.key] for r in rows]
-            if any(small(cell.n) for cell in cells):
-                for cell in cells:
-                    cell.suppress("complementary")
-    for group_tests in pairs:
-        if any(small(x.n) for x in group_tests):
-            for x in group_tests:
-                x.suppressed = True
+def _small(ctx: Context, n: np.ndarray) -> np.ndarray:
+    """Which counts are below the disclosure threshold (0 is not small: nothing to disclose)."""
+    return ctx.options.disclosure & (n > 0) & (n < ctx.options.min_cell)
 
 
 def _group_change_test(ctx: Context, without: np.ndarray, with_: np.ndarray, row: str, outcome: Text,
@@ -178,5 +170,5 @@ def _group_change_test(ctx: Context, without: np.ndarray, with_: np.ndarray, row
     """Mann-Whitney U on change scores, with aftercare minus without; suppressed when either group is
     smaller than ``min_cell`` (the test describes each group; the disclosure step sees only the total n)."""
     a, b = without[~np.isnan(without)], with_[~np.isnan(with_)]
-    small = ctx.options.disclosure and 0 < min(a.size, b.size) < ctx.options.min_cell
+    small = bool(_small(ctx, np.array([min(a.size, b.size)])).any())
     return test_row(row, outcome, quiet(mann_whitney, a, b), decimals=decimals, suppressed=small)
