@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from evalkit.compare import locf
 from evalkit.io.schema import dataset
 from evalkit.measures._common import as_bool
 from evalkit.measures._keys import code_positions
@@ -55,7 +56,9 @@ class HcsPrepared:
     ``status`` and ``legal_basis`` are positions in the dictionary's codes of
     ``hcs_deltagere.udskrivningsstatus`` / ``lovgrundlag`` (-1 = not recorded); ``aftercare`` is
     1 = ja, 0 = nej, -1 = not recorded; ``cohort`` = at least one registered session (everybody when
-    the export registers no attendance: registration is optional in the model).
+    the export registers no attendance: registration is optional in the model);
+    ``asi_in_course_locf``: per composite the scores at the in-course time points (``asi.in_course``)
+    with each person's last score carried forward (:func:`carried_forward`).
     """
 
     constants: Mapping[str, Any]
@@ -70,12 +73,29 @@ class HcsPrepared:
     attendance_registered: bool
     k: int
     consecutive: bool
+    asi_in_course_locf: dict[str, np.ndarray]
 
     def codes_in(self, column: str, values: Any) -> np.ndarray:
         """Mask of participants whose ``status`` / ``legal_basis`` is one of the codes ``values``."""
         codes = dataset("hcs").table("hcs_deltagere").column(column).codes
         arr = self.status if column == "udskrivningsstatus" else self.legal_basis
         return np.isin(arr, [codes.index(v) for v in values])
+
+
+def carried_forward(scores: np.ndarray) -> np.ndarray:
+    """Each row's last observed score carried forward along the columns (time points), by
+    :func:`evalkit.compare.locf` (registration k = column k; missing before the first score).
+
+    Examples
+    --------
+    >>> carried_forward(np.array([[1.0, np.nan, 3.0], [np.nan, 2.0, np.nan]])).tolist()
+    [[1.0, 1.0, 3.0], [nan, 2.0, 2.0]]
+    """
+    n, m = scores.shape
+    if n == 0:
+        return scores.copy()
+    forms = pd.DataFrame({"person": np.repeat(np.arange(n), m), "k": np.tile(np.arange(m), n), "score": scores.ravel()})
+    return locf(forms, id="person", order="k", values="score", upto=m)["score"].to_numpy().reshape(n, m)
 
 
 def _category(d: pd.DataFrame, name: str) -> np.ndarray:
@@ -121,10 +141,12 @@ def prepare(ctx: Context) -> None:
         aftercare = np.where(missing, -1, val.astype("int64"))
     scores = asi_scores(asi, ids, time_points=list(c["asi"]["time_points"]),
                         tolerance=float(c["asi"]["agreement_tolerance"]))
+    course = [scores.time_points.index(t) for t in c["asi"]["in_course"]]
     store_prepared(ctx, HcsPrepared(
         constants=c, ids=ids, eligibility=eligibility, attendance=attendance, asi=scores, cohort=cohort,
         status=_category(d, "udskrivningsstatus"), legal_basis=_category(d, "lovgrundlag"), aftercare=aftercare,
-        attendance_registered=len(att) > 0, k=k, consecutive=consecutive))
+        attendance_registered=len(att) > 0, k=k, consecutive=consecutive,
+        asi_in_course_locf={key: carried_forward(grid[:, course]) for key, grid in scores.scores.items()}))
     _ledger(ctx, len(att), attendance, cohort, aftercare, scores)
     ctx.notes.extend([
         TXT("notes.source"),

@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-import pandas as pd
 
-from evalkit.compare import locf, mann_whitney, paired_t, wilcoxon
+from evalkit.compare import mann_whitney, paired_t, wilcoxon
 from evalkit.report._build import (
     count,
     count_column,
@@ -32,22 +31,6 @@ VARIANTS = ("observed", "itt_locf", "complete")
 AFTERCARE = {1: ("efterbehandling", "asi.with_aftercare"), 0: ("uden_efterbehandling", "asi.without_aftercare")}
 
 
-def carried_forward(scores: np.ndarray) -> np.ndarray:
-    """Each row's last observed score carried forward along the columns (time points), by
-    :func:`evalkit.compare.locf` (registration k = column k; missing before the first score).
-
-    Examples
-    --------
-    >>> carried_forward(np.array([[1.0, np.nan, 3.0], [np.nan, 2.0, np.nan]])).tolist()
-    [[1.0, 1.0, 3.0], [nan, 2.0, 2.0]]
-    """
-    n, m = scores.shape
-    if n == 0:
-        return scores.copy()
-    forms = pd.DataFrame({"person": np.repeat(np.arange(n), m), "k": np.tile(np.arange(m), n), "score": scores.ravel()})
-    return locf(forms, id="person", order="k", values="score", upto=m)["score"].to_numpy().reshape(n, m)
-
-
 def asi_variants(p: HcsPrepared, mask: np.ndarray) -> dict[str, dict[str, np.ndarray]]:
     """Per composite, the scores (persons x time points) of the persons in ``mask`` as ``observed``
     (as measured), ``itt_locf`` (everybody with an intake score; the last in-course score carried to
@@ -58,7 +41,7 @@ def asi_variants(p: HcsPrepared, mask: np.ndarray) -> dict[str, dict[str, np.nda
     for key in COMPOSITES:
         s = p.asi.scores[key][mask]
         itt = np.full_like(s, np.nan)
-        itt[:, course] = carried_forward(s[:, course])
+        itt[:, course] = p.asi_in_course_locf[key][mask]
         itt = itt[~np.isnan(s[:, course[0]])]
         out[key] = {"observed": s, "itt_locf": itt, "complete": s[~np.isnan(s[:, course]).any(axis=1)]}
     return out
