@@ -34,8 +34,8 @@ def code_positions(values: Any, dataset_name: str, table: str, column: str, orde
     [0, 1, -1, -1]
     """
     series = pd.Series(values, copy=False)
-    if isinstance(series.dtype, pd.CategoricalDtype):
-        idx, uniques = series.cat.codes.to_numpy(dtype="int64"), list(series.cat.categories)
+    if isinstance(series.dtype, pd.CategoricalDtype):   # the reader's categoricals: int8 codes, no rehash
+        idx, uniques = series.cat.codes.to_numpy(), list(series.cat.categories)
     else:
         idx, uniques = pd.factorize(series, use_na_sentinel=True)
     spec = dataset(dataset_name).table(table).column(column)
@@ -46,8 +46,9 @@ def code_positions(values: Any, dataset_name: str, table: str, column: str, orde
         raise ValueError(f"{table}.{column}: unknown value(s) {', '.join(map(repr, bad))}; "
                          f"expected {', '.join(spec.codes)}")
     where = {code: i for i, code in enumerate(order)}
+    # one entry per distinct value plus a trailing -1 that the missing-value code -1 indexes
     table_ = np.array([where.get(code, -1) for code in mapped] + [-1], dtype="int64")
-    return table_[np.where(np.asarray(idx) < 0, len(uniques), idx)]
+    return table_[np.asarray(idx)]
 
 
 def id_strings(values: Any) -> pa.Array:

@@ -101,11 +101,13 @@ def attendance_counts(
     session_rank = np.empty(n_ses, dtype="int64")
     session_rank[np.lexsort((np.arange(n_ses), day_numbers(sessioner["dato"])))] = np.arange(n_ses)
     known = (pid >= 0) & (spos >= 0)
-    rows = np.flatnonzero(known)
-    key = pid[rows] * max(n_ses, 1) + session_rank[spos[rows]]
+    every = bool(known.all())
+    rows = np.arange(len(known)) if every else np.flatnonzero(known)
+    key = (pid if every else pid[rows]) * max(n_ses, 1) + session_rank[spos if every else spos[rows]]
     if len(key) > 1 and not (key[1:] > key[:-1]).all():   # exports usually come sorted: skip the sort then
         sort = np.argsort(key, kind="stable")
         rows = rows[sort]
+    del key
     p = pid[rows]
     seq = np.zeros(len(fremmoede), dtype="int64")
     if len(rows):

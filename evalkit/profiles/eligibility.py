@@ -126,11 +126,11 @@ def _code_index(values: Any, table: str, column: str) -> np.ndarray:
     where = {code: i for i, code in enumerate(spec.codes)}
     series = pd.Series(values, copy=False)
     if isinstance(series.dtype, pd.CategoricalDtype):
-        idx, uniques = series.cat.codes.to_numpy(dtype="int64"), list(series.cat.categories)
+        idx, uniques = series.cat.codes.to_numpy(), list(series.cat.categories)
     else:
         idx, uniques = pd.factorize(series, use_na_sentinel=True)
     mapped = [where.get(lookup.get(normalise_name(u)), -2) for u in uniques]   # type: ignore[arg-type]
-    return np.array(mapped + [-1], dtype="int64")[np.where(np.asarray(idx) < 0, len(uniques), idx)]
+    return np.array(mapped + [-1], dtype="int64")[np.asarray(idx)]   # missing (-1) takes the trailing -1
 
 
 def _positions_of(codes: Sequence[str], table: str, column: str) -> np.ndarray:
