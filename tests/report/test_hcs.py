@@ -620,3 +620,20 @@ def test_settings_are_declared_with_defaults_from_the_constants(sample):
         build_report(sample[1], "hcs", ReportOptions(extra={"no_show_K": 2}), tables=["no_show_rule"])
     with pytest.raises(OptionError, match="below"):
         build_report(sample[1], "hcs", ReportOptions(extra={"no_show_k": 0}), tables=["no_show_rule"])
+
+
+def test_every_ledger_reason_is_a_code_with_a_label_in_both_languages(sample):
+    from evalkit.report.hcs._text import TXT
+
+    # an export with every kind of excluded row: unknown participant and session, a 17th session, no composite
+    t, _ = sample
+    att = t["hcs_fremmoede"]
+    extra = pd.DataFrame({"deltager_id": ["nobody", att["deltager_id"].iloc[0]], "session_id": [att["session_id"].iloc[0], "no-such"],
+                          "status": ["moedt", "moedt"]}).astype(att.dtypes.to_dict())
+    export = Export("hcs", {**t, "hcs_fremmoede": pd.concat([att, extra], ignore_index=True)}, Ledger(), ProblemList())
+    report = build_report(export, "hcs", ReportOptions(disclosure=False), tables=["attendance_sessions"])
+    reasons = {r for stage in report.ledger["report"].values() for r in stage["excluded"]}
+    assert {"unknown_participant", "unknown_session", "no_composite"} <= reasons
+    for reason in reasons:
+        label = TXT(f"ledger.{reason}")
+        assert label.da and label.en and label.da != reason
