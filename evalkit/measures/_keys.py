@@ -45,7 +45,7 @@ def code_positions(values: Any, dataset_name: str, table: str, column: str, orde
     if bad:
         raise ValueError(f"{table}.{column}: unknown value(s) {', '.join(map(repr, bad))}; "
                          f"expected {', '.join(spec.codes)}")
-    where = {code: i for i, code in enumerate(order)}
+    where: dict[str | None, int] = {code: i for i, code in enumerate(order)}
     # one entry per distinct value plus a trailing -1 that the missing-value code -1 indexes
     table_ = np.array([where.get(code, -1) for code in mapped] + [-1], dtype="int64")
     return table_[np.asarray(idx)]

@@ -272,7 +272,7 @@ def asi_samlet_eligible(
 
 
 #: The two composites of the seed-002 report: export column -> (domain, composite function).
-_SCORED = {"asi_stof": "drug", "asi_psykisk": "psychiatric"}
+_SCORED: dict[str, Domain] = {"asi_stof": "drug", "asi_psykisk": "psychiatric"}
 
 
 @dataclass(frozen=True)
@@ -349,9 +349,8 @@ def asi_scores(
     scores: dict[str, np.ndarray] = {}
     sources: dict[str, dict[str, int]] = {}
     for key, domain in _SCORED.items():
-        has_items = all(col in asi.columns for col in asi_item_columns(domain).values())  # type: ignore[arg-type]
-        from_items = asi_composite(asi, domain).to_numpy(dtype="float64") if has_items \
-            else np.full(len(asi), np.nan)  # type: ignore[arg-type]
+        has_items = all(col in asi.columns for col in asi_item_columns(domain).values())
+        from_items = asi_composite(asi, domain).to_numpy(dtype="float64") if has_items else np.full(len(asi), np.nan)
         export = as_float(asi[key], key) if key in asi.columns else np.full(len(asi), np.nan)
         value = np.where(np.isnan(from_items), export, from_items)
         grid = np.full(n_ids * len(tps), np.nan)
