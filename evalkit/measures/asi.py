@@ -150,7 +150,9 @@ def asi_composite(
         else:
             values = as_float(asi[col], str(col))
             hi = spec.max if spec.max is not None else np.inf
-            check_range(values, spec.min or 0, hi, str(col), integer=spec.dtype == "int")
+            # an integer column holds whole numbers already: only its range is checked
+            whole = pd.api.types.is_integer_dtype(asi[col].dtype)
+            check_range(values, spec.min or 0, hi, str(col), integer=spec.dtype == "int" and not whole)
             nan = np.isnan(values)
         any_missing |= nan
         if nan.any():
