@@ -11,6 +11,9 @@ fields always exist, whatever the method; a field that does not apply is NaN, ne
                       (then ``status`` says why and ``reason`` explains it)
 ``estimate``          the raw-scale estimate (mean difference, Hodges-Lehmann shift, difference in
                       proportions), named by ``estimate_name``, with ``estimate_ci``
+``estimate_ci_level`` the level the estimate's interval actually has in the rank tests (R lowers
+                      it when the requested level is not achievable); NaN in the other tests,
+                      whose intervals have ``confidence_level``
 ``effect_size``       the scale-free effect size (d_z, r_rb, paired odds ratio, Cramer's V, ...), named
                       by ``effect_size_name``, with ``effect_size_ci``
 ``df``                degrees of freedom (NaN where none)
@@ -123,6 +126,7 @@ class ComparisonResult:
     estimate: float = NAN
     estimate_name: str = ""
     estimate_ci: ConfidenceInterval = NAN_CI
+    estimate_ci_level: float = NAN
     df: float = NAN
     alternative: str = "two-sided"
     confidence_level: float = 0.95
@@ -237,10 +241,20 @@ class MarginalHomogeneityResult(ComparisonResult):
 
 @dataclass(frozen=True, kw_only=True)
 class GroupResult(ComparisonResult):
-    """A comparison of independent groups (chi-square/Fisher, Mann-Whitney, Kruskal-Wallis, Welch t)."""
+    """A comparison of independent groups (chi-square/Fisher, Mann-Whitney, Kruskal-Wallis, Welch t).
+
+    A 2x2 Fisher test also reports R ``fisher.test``'s odds ratio: ``odds_ratio`` is the
+    conditional maximum-likelihood estimate (``odds_ratio_code`` ``or_conditional_mle``) with its
+    exact conditional interval, and ``sample_odds_ratio`` the plain ad/bc.
+    """
 
     n_groups: int = 0
     group_sizes: tuple[int, ...] = field(default=(), metadata=_not_tidy())
+    odds_ratio: float = NAN
+    odds_ratio_ci: ConfidenceInterval = NAN_CI
+    odds_ratio_code: str = ""
+    odds_ratio_ci_code: str = ""
+    sample_odds_ratio: float = NAN
 
 
 @dataclass(frozen=True, kw_only=True)

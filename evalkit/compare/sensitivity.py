@@ -5,13 +5,15 @@ panel advises against it as the primary analysis (anchors.md section 4). The rep
 beside each LOCF trajectory, the means per registration estimated from the *observed* registrations
 only by
 
-* a linear mixed model with a random intercept per person (statsmodels ``MixedLM``, REML), valid
-  under missing-at-random given earlier values, or
+* a linear mixed model with a random intercept per person fitted by REML, with the standard errors
+  :math:`(X^\top V^{-1} X)^{-1}` of R ``lme4::lmer(y ~ 0 + factor(k) + (1 | id), REML = TRUE)``
+  (:mod:`evalkit.compare._reml`), valid under missing-at-random given earlier values, or
 * GEE with an exchangeable (or unstructured, or independence) working correlation and robust SEs.
 
 Both use a cell-means design (one indicator per registration, no intercept), so the coefficients
-*are* the estimated means. MixedLM costs about 0.5 ms per person on the reference machine
-(anchors.md section 7.1); above ``max_persons`` a random subsample of persons is fitted with a
+*are* the estimated means. The mixed model reduces to per-person sums and costs
+microseconds per person (statsmodels MixedLM, used before, cost about 0.5 ms per person, anchors.md
+section 7.1); above ``max_persons`` a random subsample of persons is fitted with a
 fixed seed, and the result says so.
 """
 
@@ -29,6 +31,7 @@ import statsmodels.api as sm
 from scipy import stats
 
 from evalkit.compare._inputs import check_confidence_level
+from evalkit.compare._reml import fit_random_intercept
 from evalkit.compare._rules import compare_rules
 
 __all__ = ["ModelMeansResult", "model_means"]
@@ -180,9 +183,8 @@ def _fit(y: np.ndarray, exog: np.ndarray, person: np.ndarray, k: np.ndarray, pre
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # convergence is reported in the result instead
         if method == "mixedlm":
-            fit = sm.MixedLM(y, exog, groups=person).fit(reml=True)
-            params, bse = np.asarray(fit.fe_params), np.asarray(fit.bse_fe)
-            converged = bool(fit.converged)
+            fit = fit_random_intercept(y, person, np.searchsorted(present, k))
+            params, bse, converged = fit.means, fit.se, fit.converged
             name = "Linear mixed model (random intercept, REML) on observed registrations"
         else:
             structs = {"exchangeable": sm.cov_struct.Exchangeable(), "independence": sm.cov_struct.Independence(),

@@ -19,7 +19,8 @@ from evalkit.compare.labels import LANGUAGES, code_kinds
 from evalkit.compare.results import ComparisonResult
 
 CODE_FIELDS = ("test_code", "p_method_code", "estimate_code", "estimate_ci_code", "effect_size_code",
-               "effect_size_ci_code", "zero_handling_code", "tie_handling_code", "status", "alternative")
+               "effect_size_ci_code", "zero_handling_code", "tie_handling_code", "status", "alternative",
+               "odds_ratio_code", "odds_ratio_ci_code")
 ALTERNATIVES = ("two-sided", "greater", "less")
 
 PRE = [5.0, 6.0, 4.0, 7.0, 5.0, 3.0, 8.0, 6.0]
@@ -105,7 +106,7 @@ def test_every_emitted_code_has_both_labels() -> None:
     for r in _all_results():
         assert isinstance(r, ComparisonResult)
         for name in CODE_FIELDS:
-            code = getattr(r, name)
+            code = getattr(r, name, "")
             if code:
                 seen.add(code)
                 assert code in table, f"{type(r).__name__}.{name} = {code!r} has no label"
@@ -152,7 +153,7 @@ def test_every_labelled_code_has_a_kind_and_unknown_codes_raise() -> None:
 def test_result_fields_carry_the_codes_into_the_tidy_row() -> None:
     row = compare.paired_t(PRE, POST).to_dict()
     assert row["test_code"] == "paired_t" and row["p_method_code"] == "p_t" and row["interval_sides"] == "two-sided"
-    names = {f.name for f in dataclasses.fields(ComparisonResult)}
+    names = {f.name for f in dataclasses.fields(compare.GroupResult)}
     assert set(CODE_FIELDS) <= names
 
 

@@ -5,12 +5,29 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from evalkit.compare import paired_t
-from evalkit.report._build import (Option, OptionError, cells_of, codes, count, count_column, crosstab_rows,
-                                   day_numbers, distribution_table, floats, positions, quiet, resolve_options,
-                                   share, share_column, slug, test_row)
+from evalkit.report._build import (
+    Option,
+    OptionError,
+    cells_of,
+    codes,
+    count,
+    count_column,
+    crosstab_rows,
+    day_numbers,
+    distribution_table,
+    floats,
+    positions,
+    quiet,
+    resolve_options,
+    share,
+    share_column,
+    slug,
+    test_row,
+)
 from evalkit.report.model import T, Table
 
 DTYPES = ["object", "string[pyarrow]", "category"]

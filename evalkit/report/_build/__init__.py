@@ -10,16 +10,30 @@ statistics come from :mod:`evalkit.compare`), recurring tables with :mod:`.table
 (3, 33.33)
 """
 
-from evalkit.report._build.cells import (count, count_column, mean_cell, mean_column, money, number, share,
-                                         share_column)
+from evalkit.report._build.cells import count, count_column, mean_cell, mean_column, money, number, share, share_column
 from evalkit.report._build.options import Option, OptionError, resolve_options
 from evalkit.report._build.prepared import prepared, store_prepared
-from evalkit.report._build.tables import (TOTAL, UNKNOWN, binary_rows, columns_for, crosstab_rows,
-                                          distribution_rows, distribution_table)
+from evalkit.report._build.tables import (
+                                         TOTAL,
+                                         UNKNOWN,
+                                         binary_rows,
+                                         columns_for,
+                                         crosstab_rows,
+                                         distribution_rows,
+                                         distribution_table,
+)
 from evalkit.report._build.testrows import cells_of, quiet, test_row
 from evalkit.report._build.text import ReportText, report_text, status_text
-from evalkit.report._build.values import (arrow_strings, codes, danish_sort_key, day_numbers, finite, floats,
-                                          positions, slug)
+from evalkit.report._build.values import (
+                                         arrow_strings,
+                                         codes,
+                                         danish_sort_key,
+                                         day_numbers,
+                                         finite,
+                                         floats,
+                                         positions,
+                                         slug,
+)
 
 __all__ = [
     "TOTAL", "UNKNOWN", "Option", "OptionError", "ReportText", "arrow_strings", "binary_rows", "cells_of", "codes",

@@ -16,8 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from evalkit.report.model import Cell, Column, Text
 from evalkit.report._build.values import finite
+from evalkit.report.model import Cell, Column, Text
 
 __all__ = ["count", "count_column", "mean_cell", "mean_column", "money", "number", "share", "share_column"]
 

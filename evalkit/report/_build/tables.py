@@ -16,12 +16,12 @@ declaration (:func:`~evalkit.report._build.cells.share_column`), so disclosure l
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from evalkit.report.model import Cell, Column, T, Table, Text
 from evalkit.report._build.cells import count, count_column, share, share_column
+from evalkit.report.model import Cell, Column, T, Table, Text
 
 __all__ = ["TOTAL", "UNKNOWN", "binary_rows", "crosstab_rows", "distribution_rows", "distribution_table"]
 

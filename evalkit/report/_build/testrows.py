@@ -15,10 +15,11 @@ a ``status`` on degenerate data, and the row prints that status instead of a p-v
 from __future__ import annotations
 
 import warnings
-from typing import Any, Callable, Iterable, Sequence, TypeVar
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
 
-from evalkit.report.model import TestRow, Text
 from evalkit.report._build.values import finite
+from evalkit.report.model import TestRow, Text
 
 __all__ = ["cells_of", "quiet", "test_row"]
 

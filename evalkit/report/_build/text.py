@@ -15,10 +15,11 @@ Placeholders in ``{braces}`` are filled by keyword.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from collections.abc import Callable, Mapping
+from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import yaml
 
@@ -73,7 +74,7 @@ def report_text(source: str | Path) -> ReportText:
     return _load(str(source))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load(source: str) -> ReportText:
     if source.endswith((".yaml", ".yml")):
         raw = Path(source).read_text(encoding="utf-8")
