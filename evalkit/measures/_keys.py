@@ -41,7 +41,7 @@ def code_positions(values: Any, dataset_name: str, table: str, column: str, orde
     spec = dataset(dataset_name).table(table).column(column)
     lookup = spec.value_lookup()
     mapped = [lookup.get(normalise_name(u)) for u in uniques]
-    bad = [str(u) for u, m in zip(uniques, mapped) if m is None]
+    bad = [str(u) for u, m in zip(uniques, mapped, strict=True) if m is None]
     if bad:
         raise ValueError(f"{table}.{column}: unknown value(s) {', '.join(map(repr, bad))}; "
                          f"expected {', '.join(spec.codes)}")

@@ -68,7 +68,8 @@ def asi_item_columns(domain: Domain) -> dict[str, str]:
     for item in comps[domain]["items"]:
         spec = specs.get(item["item"])
         if spec is None:
-            raise KeyError(f"ASI item {item['item']} has no column with `asi_item: {item['item']}` in the data dictionary")
+            raise KeyError(f"ASI item {item['item']} has no column with `asi_item: {item['item']}` "
+                           "in the data dictionary")
         out[item["item"]] = spec.name
     return out
 
@@ -100,7 +101,8 @@ def asi_composite(
     -------
     pandas.Series
         float64 on the input index, NaN where any item is missing. Drug and psychiatric range 0-1;
-        alcohol stays within 0-1 only for money <= e^(22/3), about 1530 (it contains ln(money)/44, so it depends on the currency).
+        alcohol stays within 0-1 only for money <= e^(22/3), about 1530 (it contains ln(money)/44, so it
+        depends on the currency).
 
     Notes
     -----
@@ -143,7 +145,8 @@ def asi_composite(
             if col not in asi.columns:
                 raise KeyError(f"`item_columns` maps {item} to `{col}`, which is not a column of the frame")
         else:
-            col = resolve_columns(asi, [canonical[item]], {canonical[item]: spec.aliases}, what=f"ASI {domain} composite")[0]
+            col = resolve_columns(asi, [canonical[item]], {canonical[item]: spec.aliases},
+                                  what=f"ASI {domain} composite")[0]
         if spec.dtype == "bool":
             data, nan = as_bool(asi[col], str(col))
             values = data.astype("float64")
@@ -173,7 +176,8 @@ def asi_composite(
     return float_series(score, asi.index, comps[domain]["column"])
 
 
-def asi_drug(asi: pd.DataFrame, *, item_columns: Mapping[str, str] | None = None, ledger: MeasureLedger | None = None) -> pd.Series:
+def asi_drug(asi: pd.DataFrame, *, item_columns: Mapping[str, str] | None = None,
+             ledger: MeasureLedger | None = None) -> pd.Series:
     """ASI drug composite ("ASI stof"); see :func:`asi_composite`.
 
     Examples
@@ -186,7 +190,8 @@ def asi_drug(asi: pd.DataFrame, *, item_columns: Mapping[str, str] | None = None
     return asi_composite(asi, "drug", item_columns=item_columns, ledger=ledger)
 
 
-def asi_psychiatric(asi: pd.DataFrame, *, item_columns: Mapping[str, str] | None = None, ledger: MeasureLedger | None = None) -> pd.Series:
+def asi_psychiatric(asi: pd.DataFrame, *, item_columns: Mapping[str, str] | None = None,
+                    ledger: MeasureLedger | None = None) -> pd.Series:
     """ASI psychiatric composite ("ASI psykisk"); see :func:`asi_composite`.
 
     Examples
@@ -200,7 +205,8 @@ def asi_psychiatric(asi: pd.DataFrame, *, item_columns: Mapping[str, str] | None
     return asi_composite(asi, "psychiatric", item_columns=item_columns, ledger=ledger)
 
 
-def asi_alcohol(asi: pd.DataFrame, *, item_columns: Mapping[str, str] | None = None, ledger: MeasureLedger | None = None) -> pd.Series:
+def asi_alcohol(asi: pd.DataFrame, *, item_columns: Mapping[str, str] | None = None,
+                ledger: MeasureLedger | None = None) -> pd.Series:
     """ASI alcohol composite ("ASI alkohol"); see :func:`asi_composite`.
 
     Examples

@@ -34,7 +34,7 @@ def _codes_of(values: pd.Series, table: str, column: str) -> tuple[np.ndarray, l
     lookup = dataset("hcs").table(table).column(column).value_lookup()
     idx, uniques = pd.factorize(pd.Series(values, copy=False), use_na_sentinel=True)
     mapped = [lookup.get(normalise_name(u)) for u in uniques]
-    unknown = [str(u) for u, m in zip(uniques, mapped) if m is None]
+    unknown = [str(u) for u, m in zip(uniques, mapped, strict=True) if m is None]
     table_arr = np.array(mapped + [None], dtype=object)
     return table_arr[np.where(idx < 0, len(uniques), idx)], unknown
 
@@ -86,7 +86,8 @@ def no_show_counts(
     att = pd.DataFrame({"deltager_id": fremmoede[cols[0]].array, "session_id": fremmoede[cols[1]].array})
     codes, unknown = _codes_of(fremmoede[cols[2]], "hcs_fremmoede", "status")
     if unknown:
-        raise ValueError(f"unknown attendance status value(s) {', '.join(map(repr, unknown))}; expected {', '.join(known)}")
+        raise ValueError(f"unknown attendance status value(s) {', '.join(map(repr, unknown))}; "
+                         f"expected {', '.join(known)}")
     att["status"] = codes
     att["hit"] = att["status"].isin(statuses).to_numpy()
     if not consecutive:
@@ -375,13 +376,16 @@ def hcs_eligibility(
     exc5 = status[ns["rule_id"]]
     out = pd.DataFrame(columns, index=index)
     out["no_show"] = pd.Series(no_show_col, index=index)
-    out["eligible_at_intake"] = bool_series(~any_fail & ~any_unknown, ~any_fail & any_unknown, index, "eligible_at_intake")
+    out["eligible_at_intake"] = bool_series(~any_fail & ~any_unknown, ~any_fail & any_unknown, index,
+                                            "eligible_at_intake")
     out["excluded_no_show"] = bool_series(exc5 == _FAIL, exc5 == _UNKNOWN, index, "excluded_no_show")
     out["reasons"] = reasons.joined()
     if ledger is not None:
         for rid, st in status.items():
             record(ledger, f"hcs_eligibility[{rid}]", {s: int((st == i).sum()) for i, s in enumerate(RULE_STATUSES)},
                    policy=f"K={k}, consecutive={consec}" if rid == ns["rule_id"] else "", rule=rule_id(rule))
-        record(ledger, "hcs_eligibility", {"eligible": int((~any_fail & ~any_unknown).sum()), "not_eligible": int(any_fail.sum()),
-                                           "undetermined": int((~any_fail & any_unknown).sum())}, policy="intake rules INC-1..5, EXC-1..4", rule=rule_id(rule))
+        record(ledger, "hcs_eligibility", {"eligible": int((~any_fail & ~any_unknown).sum()),
+                                           "not_eligible": int(any_fail.sum()),
+                                           "undetermined": int((~any_fail & any_unknown).sum())},
+               policy="intake rules INC-1..5, EXC-1..4", rule=rule_id(rule))
     return out

@@ -12,7 +12,8 @@ from evalkit.profiles.attendance import ATTENDANCE_STATUSES, attendance_counts
 
 
 def reference(att: pd.DataFrame, ses: pd.DataFrame, ids: list[str], planned: int) -> tuple[np.ndarray, np.ndarray]:
-    """Plain pandas: merge the session dates, number each participant's sessions by (date, session row), keep the first `planned`."""
+    """Plain pandas: merge the session dates, number each participant's sessions by (date, session row),
+    keep the first `planned`."""
     ses = ses.reset_index(drop=True).assign(row=lambda d: np.arange(len(d)), dato=lambda d: pd.to_datetime(d["dato"]))
     m = att.merge(ses, on="session_id").sort_values(["deltager_id", "dato", "row"])
     m["k"] = m.groupby("deltager_id").cumcount() + 1
@@ -62,7 +63,8 @@ def test_missing_or_unknown_status_raises():
     with pytest.raises(ValueError, match="unknown value"):
         attendance_counts(pd.DataFrame({"deltager_id": ["a"], "session_id": ["s1"], "status": ["maybe"]}), ses, ["a"])
     with pytest.raises(ValueError, match="positive"):
-        attendance_counts(pd.DataFrame({"deltager_id": [], "session_id": [], "status": []}), ses, ["a"], sessions_planned=0)
+        attendance_counts(pd.DataFrame({"deltager_id": [], "session_id": [], "status": []}), ses, ["a"],
+                          sessions_planned=0)
 
 
 def test_arrow_backed_columns_give_the_same_counts():

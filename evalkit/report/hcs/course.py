@@ -86,7 +86,8 @@ def attendance_summary(ctx: Context) -> Table:
     p = prepared(ctx, HcsPrepared)
     per = p.attendance.per_person[p.cohort].astype("float64")
     table = Table(id="attendance_summary", source="002-1.6-attendance", title=TXT("titles.attendance_summary"),
-                  columns=[count_column("n", TXT("labels.number")), mean_column("mean", TXT("labels.mean"), count_of="n"),
+                  columns=[count_column("n", TXT("labels.number")),
+                           mean_column("mean", TXT("labels.mean"), count_of="n"),
                            mean_column("median", TXT("labels.median"), count_of="n")])
     rows = {"registered": (TXT("attendance.registered"), per.sum(axis=1))}
     rows.update({s: (TXT(f"statuses.{s}"), per[:, j]) for j, s in enumerate(STATUSES)})
@@ -101,8 +102,8 @@ def no_show_rule(ctx: Context) -> Table:
     """002-1.6: participants below and at or above K counted absences (exclusion after repeated no-shows)."""
     p = prepared(ctx, HcsPrepared)
     k = p.k
-    excluded = p.eligibility["excluded_no_show"].to_numpy(dtype=object, na_value=None)[p.cohort]
-    fail, passed = int((excluded == True).sum()), int((excluded == False).sum())
+    excluded = p.eligibility["excluded_no_show"][p.cohort]          # nullable boolean: <NA> = not known
+    fail, passed = int(excluded.eq(True).sum()), int(excluded.eq(False).sum())
     n = fail + passed
     table = Table(id="no_show_rule", source="002-1.6-exc5", title=TXT("titles.no_show_rule"),
                   columns=[count_column("n", TXT("labels.number")),

@@ -160,9 +160,11 @@ def prepare(ctx: Context) -> None:
 
 def _ledger(ctx: Context, n_att: int, attendance: AttendanceCounts, cohort: np.ndarray, aftercare: np.ndarray,
             scores: AsiScores) -> None:
-    """Every row read is kept or excluded with a reason code (labels in ``text.yaml``, section ledger)."""
+    """Every row read is kept or excluded with a reason: a code, printed through its label in the
+    report's language (``text.yaml``, section ``ledger``)."""
     def stage(read: int, kept: int, **excluded: int) -> dict[str, Any]:
-        return {"read": int(read), "kept": int(kept), "excluded": {k: int(v) for k, v in excluded.items() if v}}
+        return {"read": int(read), "kept": int(kept),
+                "excluded": {TXT(f"ledger.{code}")(ctx.options.lang): int(v) for code, v in excluded.items() if v}}
 
     ctx.ledger_stages["hcs: attendance registrations"] = stage(n_att, attendance.kept.sum(), **attendance.excluded)
     ctx.ledger_stages["hcs: cohort (started a group course)"] = stage(

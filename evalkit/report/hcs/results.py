@@ -138,7 +138,8 @@ def asi_by_aftercare(ctx: Context) -> Table:
         for a, b in c["aftercare"]["between_contrasts"]:
             change = {g: observed[g][:, tps.index(b)] - observed[g][:, tps.index(a)] for g in AFTERCARE}
             outcome = fill(TXT("asi.change_between"), composite=composite, span=span(a, b))
-            table.tests.append(_group_change_test(ctx, change[0], change[1], f"{key}_efterbehandling", outcome, decimals))
+            table.tests.append(_group_change_test(ctx, change[0], change[1], f"{key}_efterbehandling", outcome,
+                                                  decimals))
     table.notes = [*_notes(p), TXT("asi.notes.aftercare")]
     return table
 

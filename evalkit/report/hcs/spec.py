@@ -44,7 +44,8 @@ SPEC = ReportSpec(
     prepare=prepare,
     tables=tuple(TableSpec(tid, src, TXT(f"titles.{tid}"), fn, (fn.__doc__ or "").strip().splitlines()[0])
                  for tid, src, fn in TABLES),
-    description="Socialstyrelsen, the HCS model description: eligibility, attendance, completion, follow-up, ASI stof/psykisk with "
-                "paired tests, aftercare groups and dose-response. No printed figures, so no catalogue.",
+    description="Socialstyrelsen, the HCS model description: eligibility, attendance, completion, follow-up, "
+                "ASI stof/psykisk with paired tests, aftercare groups and dose-response. No printed figures, "
+                "so no catalogue.",
     options=OPTIONS,
 )

@@ -41,10 +41,11 @@ def eligibility(ctx: Context) -> Table:
                            share_column("fail_pct", TXT("eligibility.columns.fail_pct"), count_of="fail")],
                   additive=True, row_lines=(("pass", "fail", "unknown", "total"),))
     for rule in RULES:
-        k = dict(zip(RULE_STATUSES, np.bincount(e[rule].cat.codes.to_numpy(), minlength=3).tolist()))
+        k = dict(zip(RULE_STATUSES, np.bincount(e[rule].cat.codes.to_numpy(), minlength=3).tolist(), strict=True))
         key = _row_key(rule)
         table.add_row(key, TXT(f"eligibility.rules.{rule}"), {
-            "pass": count(k["pass"]), "fail": count(k["fail"], link="hcs_exc5_fail" if rule == "EXC-5-no-show" else None),
+            "pass": count(k["pass"]),
+            "fail": count(k["fail"], link="hcs_exc5_fail" if rule == "EXC-5-no-show" else None),
             "unknown": count(k["unknown"]), "total": count(n, link="hcs_n_referred"),
             "fail_pct": share(k["fail"], n)})
     # the ASI criterion not recorded for a s. 101a client (anonymous treatment: no ASI, chapter 3)
@@ -88,9 +89,11 @@ def follow_up(ctx: Context) -> Table:
     """002-1.7: follow-ups due at 1 and 6 months after discharge and how many have an ASI registration."""
     p = prepared(ctx, HcsPrepared)
     c = p.constants["follow_up"]
-    due = p.cohort & p.codes_in("lovgrundlag", c["legal_basis"]) & p.codes_in("udskrivningsstatus", c["discharge_statuses"])
+    due = (p.cohort & p.codes_in("lovgrundlag", c["legal_basis"])
+           & p.codes_in("udskrivningsstatus", c["discharge_statuses"]))
     table = Table(id="follow_up", source="002-1.7-follow-up", title=TXT("titles.follow_up"),
-                  columns=[count_column("due", TXT("discharge.due")), count_column("registered", TXT("discharge.registered")),
+                  columns=[count_column("due", TXT("discharge.due")),
+                           count_column("registered", TXT("discharge.registered")),
                            share_column("registered_pct", TXT("labels.percent"), count_of="registered")])
     n_due = int(due.sum())
     for tp in c["time_points"]:
