@@ -82,20 +82,36 @@ class HcsPrepared:
         return np.isin(arr, [codes.index(v) for v in values])
 
 
-def carried_forward(scores: np.ndarray) -> np.ndarray:
-    """Each row's last observed score carried forward along the columns (time points), by
-    :func:`evalkit.compare.locf` (registration k = column k; missing before the first score).
+def carried_forward(grids: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Each row's last observed value carried forward along the columns (time points), per grid, by one
+    :func:`evalkit.compare.locf` call (registration k = column k; missing before the first value).
+
+    Only the rows with a gap after an observed value change, so only those go through the engine.
 
     Examples
     --------
-    >>> carried_forward(np.array([[1.0, np.nan, 3.0], [np.nan, 2.0, np.nan]])).tolist()
-    [[1.0, 1.0, 3.0], [nan, 2.0, 2.0]]
+    >>> out = carried_forward({"a": np.array([[1.0, np.nan, 3.0], [np.nan, 2.0, np.nan], [4.0, 5.0, 6.0]])})
+    >>> out["a"].tolist()
+    [[1.0, 1.0, 3.0], [nan, 2.0, 2.0], [4.0, 5.0, 6.0]]
     """
-    n, m = scores.shape
-    if n == 0:
-        return scores.copy()
-    forms = pd.DataFrame({"person": np.repeat(np.arange(n), m), "k": np.tile(np.arange(m), n), "score": scores.ravel()})
-    return locf(forms, id="person", order="k", values="score", upto=m)["score"].to_numpy().reshape(n, m)
+    out = {key: grid.copy() for key, grid in grids.items()}
+    first = next(iter(grids.values()), None)
+    if first is None or first.size == 0:
+        return out
+    n, m = first.shape
+    gap = np.zeros(n, dtype=bool)
+    for grid in grids.values():
+        seen = np.logical_or.accumulate(~np.isnan(grid), axis=1)
+        gap |= (seen[:, :-1] & np.isnan(grid[:, 1:])).any(axis=1)
+    rows = np.flatnonzero(gap)
+    if rows.size == 0:
+        return out
+    forms = pd.DataFrame({"person": np.repeat(rows, m), "k": np.tile(np.arange(m), rows.size),
+                          **{key: grid[rows].ravel() for key, grid in grids.items()}})
+    filled = locf(forms, id="person", order="k", values=list(grids), upto=m)   # sorted by person = rows order
+    for key in grids:
+        out[key][rows] = filled[key].to_numpy().reshape(rows.size, m)
+    return out
 
 
 def _category(d: pd.DataFrame, name: str) -> np.ndarray:
@@ -146,7 +162,7 @@ def prepare(ctx: Context) -> None:
         constants=c, ids=ids, eligibility=eligibility, attendance=attendance, asi=scores, cohort=cohort,
         status=_category(d, "udskrivningsstatus"), legal_basis=_category(d, "lovgrundlag"), aftercare=aftercare,
         attendance_registered=len(att) > 0, k=k, consecutive=consecutive,
-        asi_in_course_locf={key: carried_forward(grid[:, course]) for key, grid in scores.scores.items()}))
+        asi_in_course_locf=carried_forward({key: grid[:, course] for key, grid in scores.scores.items()})))
     _ledger(ctx, len(att), attendance, cohort, aftercare, scores)
     ctx.notes.extend([
         TXT("notes.source"),
