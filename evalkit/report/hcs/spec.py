@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from evalkit.report._build import Option
+from evalkit.report._build.subset import Population
 from evalkit.report.hcs import course, dose_response, results, visitation
 from evalkit.report.hcs._text import TXT
 from evalkit.report.hcs.prepare import load_constants, prepare
-from evalkit.report.model import Table
+from evalkit.report.model import T, Table
 from evalkit.report.spec import Context, ReportSpec, TableSpec
 
 #: (table id, source figure id, builder), in the order of the model description's chapters.
@@ -48,4 +49,9 @@ SPEC = ReportSpec(
                 "ASI stof/psykisk with paired tests, aftercare groups and dose-response. No printed figures, "
                 "so no catalogue.",
     options=OPTIONS,
+    # --where/--by select participants; ASI and attendance follow them, sessions follow their groups.
+    population=Population("hcs_deltagere", T("deltagere", "participants"), intake_date="forsamtale_dato",
+                          shared_column={"hcs_sessioner": "gruppe_id"}),
+    key_figures=(("no_show_rule", "below_k", "pct"), ("completion", "faerdigbehandlet", "pct"),
+                 ("follow_up", "opfoelgning_1", "registered_pct")),
 )
