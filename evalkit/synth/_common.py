@@ -15,7 +15,8 @@ No function here loops over persons in Python; all of them are vectorised over n
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd

@@ -36,8 +36,19 @@ import numpy as np
 import pandas as pd
 
 from evalkit.io.schema import dataset
-from evalkit.synth._common import (apportion, beta_days, canonical_frame, make_ids, overdispersed_counts, repair_sum,
-                                   scale_half_up, split_first, split_total, streams, tilted_pmf)
+from evalkit.synth._common import (
+    apportion,
+    beta_days,
+    canonical_frame,
+    make_ids,
+    overdispersed_counts,
+    repair_sum,
+    scale_half_up,
+    split_first,
+    split_total,
+    streams,
+    tilted_pmf,
+)
 
 __all__ = ["Cell", "Stratum", "Design", "PUBLISHED", "design", "generate"]
 
