@@ -87,7 +87,9 @@ def _neighbours(a: np.ndarray, b: np.ndarray, t: float, triangular: bool) -> tup
     return float(below), float(above)
 
 
-def _select(a: np.ndarray, b: np.ndarray, ks: np.ndarray, total: int, triangular: bool, pilot: np.ndarray) -> np.ndarray:
+def _select(
+    a: np.ndarray, b: np.ndarray, ks: np.ndarray, total: int, triangular: bool, pilot: np.ndarray
+) -> np.ndarray:
     """Exact ``ks``-th sums (one rank, or two adjacent ranks) by counting selection."""
     n = a.size
     k_min, k_max = int(ks.min()), int(ks.max())

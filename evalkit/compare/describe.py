@@ -11,11 +11,15 @@ group with Wilson intervals. The conventions are R's defaults, so a user can che
 
 >>> import numpy as np
 >>> d = describe(np.array([1.0, 2, 3, 4, np.nan]), np.array(["a", "a", "b", "b", "b"]))
->>> d[["group", "n", "n_missing", "mean", "median"]].to_dict("records")
-[{'group': 'a', 'n': 2, 'n_missing': 0, 'mean': 1.5, 'median': 1.5}, {'group': 'b', 'n': 2, 'n_missing': 1, 'mean': 3.5, 'median': 3.5}]
+>>> for row in d[["group", "n", "n_missing", "mean", "median"]].to_dict("records"):
+...     print(row)
+{'group': 'a', 'n': 2, 'n_missing': 0, 'mean': 1.5, 'median': 1.5}
+{'group': 'b', 'n': 2, 'n_missing': 1, 'mean': 3.5, 'median': 3.5}
 >>> p = frequencies(np.array(["ja", "nej", "ja", None], dtype=object))
->>> p[["level", "count", "n", "share"]].to_dict("records")
-[{'level': 'ja', 'count': 2, 'n': 3, 'share': 0.6666666666666666}, {'level': 'nej', 'count': 1, 'n': 3, 'share': 0.3333333333333333}]
+>>> for row in p[["level", "count", "n", "share"]].to_dict("records"):
+...     print(row)
+{'level': 'ja', 'count': 2, 'n': 3, 'share': 0.6666666666666666}
+{'level': 'nej', 'count': 1, 'n': 3, 'share': 0.3333333333333333}
 """
 
 from __future__ import annotations

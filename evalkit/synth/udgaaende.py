@@ -221,8 +221,18 @@ def _scaled_stratum(s: Stratum, n: int) -> Stratum:
     f = n - g
     opf_g = split_first(g, s.opf_gennemfoert, s.gennemfoert)
     opf_f = split_first(f, s.opf_frafaldet, s.n - s.gennemfoert)
-    nul, stop, half, _ = (int(x) for x in apportion(
-        g, [s.hash_nul, s.hash_stoppet, s.hash_halveret, s.gennemfoert - s.hash_nul - s.hash_stoppet - s.hash_halveret]))
+    nul, stop, half, _ = (
+        int(x)
+        for x in apportion(
+            g,
+            [
+                s.hash_nul,
+                s.hash_stoppet,
+                s.hash_halveret,
+                s.gennemfoert - s.hash_nul - s.hash_stoppet - s.hash_halveret,
+            ],
+        )
+    )
     users = min(split_first(g, s.poly_brugere, s.gennemfoert), g - nul)
     users_opf = split_first(users, s.poly_brugere_opf, s.poly_brugere)
     users_opf = int(np.clip(users_opf, max(0, users - (g - opf_g)), min(users, opf_g)))

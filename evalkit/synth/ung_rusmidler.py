@@ -497,7 +497,10 @@ class _Published:
             groups += [(cell[(R == r) & (S == s + 1)], dis_r[r, s]) for s in range(3)]
             groups.append((cell[(R == r) & (S == 0)], r_total[r] - dis_r[r].sum()))
         for s in range(4):
-            groups += [(cell[(S == s) & (T == 1)], status_tem[s]), (cell[(S == s) & (T == 0)], status_all[s] - status_tem[s])]
+            groups += [
+                (cell[(S == s) & (T == 1)], status_tem[s]),
+                (cell[(S == s) & (T == 0)], status_all[s] - status_tem[s]),
+            ]
         fitted = _ipf(seed.ravel(), groups)
         rows = _Rows(seed.size)
         for idx, target in groups:
@@ -666,7 +669,9 @@ class _Published:
         dis_date = self.cutoff - np.floor(u * (window - e["los"] + 1)).astype(np.int64)
         # ongoing: elapsed time ~ lognormal, at least what the forms need
         og = self.d["shape"]["ongoing"]
-        elapsed = np.rint(np.exp(rng.normal(np.log(og["elapsed_median_days"]), og["elapsed_sigma"], self.n))).astype(np.int64)
+        elapsed = np.rint(np.exp(rng.normal(np.log(og["elapsed_median_days"]), og["elapsed_sigma"], self.n))).astype(
+            np.int64
+        )
         elapsed = np.clip(np.maximum(elapsed, need + rng.integers(0, og["slack_days"] + 1, self.n)), need, window)
         start = np.where(dis, dis_date - e["los"], self.cutoff - elapsed)
         e["start"] = start
@@ -817,8 +822,9 @@ class _Published:
         pool = np.flatnonzero((n_k >= um["opioid_kommune_min_ungmaps"]) & (np.arange(n_k.size) != k_i))
         picks = _choose(rng, pool, others)
         rest = total - k
-        split = np.ones(others, dtype=np.int64) + np.bincount(rng.choice(others, rest - others, p=n_k[picks] / n_k[picks].sum()),
-                                                             minlength=others)
+        split = np.ones(others, dtype=np.int64) + np.bincount(
+            rng.choice(others, rest - others, p=n_k[picks] / n_k[picks].sum()), minlength=others
+        )
         out = {int(k_i): int(k)}
         out.update({int(p): int(c) for p, c in zip(picks, split)})
         return out
@@ -890,8 +896,12 @@ class _Published:
         used = flags[:, :6] == 1
         sh = self.d["shape"]["ungmap"]["days"]
         heavy = s12[:, None]
-        seed = np.where(heavy, rng.uniform(*sh["others"]["stofscore_12plus"], (n, 6)), rng.uniform(*sh["others"]["other"], (n, 6)))
-        seed[:, 0] = np.where(s12, rng.uniform(*sh["hash"]["stofscore_12plus"], n), rng.uniform(*sh["hash"]["other"], n))
+        seed = np.where(
+            heavy, rng.uniform(*sh["others"]["stofscore_12plus"], (n, 6)), rng.uniform(*sh["others"]["other"], (n, 6))
+        )
+        seed[:, 0] = np.where(
+            s12, rng.uniform(*sh["hash"]["stofscore_12plus"], n), rng.uniform(*sh["hash"]["other"], n)
+        )
         seed[:, 5] = rng.uniform(*sh["opioider"], n)
         seed = np.where(used, seed, 0)
         # keep the draws off the boundary: only the designated youths have 17 or 18 days (A21)
@@ -1084,7 +1094,9 @@ class _Published:
             flat[co["var"][:, a]] = vals[:, a]
         return flat[co["var"]]
 
-    def _free_level(self, co: dict[str, np.ndarray], first: np.ndarray, gain: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    def _free_level(
+        self, co: dict[str, np.ndarray], first: np.ndarray, gain: np.ndarray, lo: float, hi: float
+    ) -> np.ndarray:
         """Anchor values without targets: rounded draws, equal where two anchors are the same form."""
         rel = co["pos"] / np.maximum(co["pos"][:, [2]], 1)
         return self._free_anchor(co, np.clip(np.rint(first[:, None] + gain[:, None] * rel), lo, hi))
@@ -1142,7 +1154,9 @@ class _Published:
             first = np.minimum(first, end - (counts - 1))
             first = np.maximum(first, base)
             dates = _form_dates(youth, j, first, end, counts, rng, gap)
-            parts.append({"episode": m[youth], "j": j, "date": dates, "group": np.full(j.size, name == "group"), **vals})
+            parts.append(
+                {"episode": m[youth], "j": j, "date": dates, "group": np.full(j.size, name == "group"), **vals}
+            )
         self.forms = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
         # anchor values per episode, kept for the scaled generator
         self.anchor_pos = np.zeros((self.n, 3), dtype=np.int64)
@@ -1290,7 +1304,9 @@ class _Published:
         return _Base({"logbog_episodes": tables_ep, "ungmap_intake": tables_um, "tem_registrations": tables_tem},
                      arrays)
 
-    def _tem_frame(self, f: dict[str, np.ndarray], order: np.ndarray, ep_id: pa.Array, person_key: pa.Array) -> pd.DataFrame:
+    def _tem_frame(
+        self, f: dict[str, np.ndarray], order: np.ndarray, ep_id: pa.Array, person_key: pa.Array
+    ) -> pd.DataFrame:
         return _tem_table(f, order, ep_id, person_key, self.d["tem"]["recall_window_days"])
 
 
@@ -1399,9 +1415,18 @@ def _scaled(persons: int, seed: int, tem_per_person: float | None) -> dict[str, 
         "discharge_date": _date32(discharge, ongoing), "age_at_start": np.round((start - birth) / _YEAR, 2)})
     ue = np.flatnonzero(a["ungmap_row"][src_e] >= 0)
     completed = a["completed"][src_e][ue] + shift[ue]
-    ungmap = _take_rows(base.tables["ungmap_intake"], "ungmap_intake", a["ungmap_row"][src_e][ue], {
-        "ungmap_id": make_ids("U", ue.size), "episode_id": ep_ids.take(pa.array(ue)), "person_key": pk.take(pa.array(ue)),
-        "completed_date": _date32(completed), "age_at_ungmap": np.round((completed - birth[ue]) / _YEAR, 2)})
+    ungmap = _take_rows(
+        base.tables["ungmap_intake"],
+        "ungmap_intake",
+        a["ungmap_row"][src_e][ue],
+        {
+            "ungmap_id": make_ids("U", ue.size),
+            "episode_id": ep_ids.take(pa.array(ue)),
+            "person_key": pk.take(pa.array(ue)),
+            "completed_date": _date32(completed),
+            "age_at_ungmap": np.round((completed - birth[ue]) / _YEAR, 2),
+        },
+    )
     tem = _scaled_tem(a, base.tables["tem_registrations"], src_e, shift, end, ep_ids, pk, persons,
                       tem_per_person, rs, d)
     return {"logbog_episodes": logbog, "ungmap_intake": ungmap, "tem_registrations": tem}

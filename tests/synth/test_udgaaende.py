@@ -157,8 +157,15 @@ def published_figures(tables: dict[str, pd.DataFrame]) -> dict[str, tuple[str, F
 
     # 000-F7.2a: hash by school type (ES/PS T0 integers; PS "6,1" read as Opfølgning, A2)
     for s, printed in ((ES, "18"), (PS, "14")):
-        put(f"000-F7.2a-hash-skoletype/{s}/indskrivning", printed, ONE, _mean(C.loc[C["skoletype"] == s, "hash_dage_30_0"]))
-    put(f"000-F7.2a-hash-skoletype/{PS}/opfoelgning", "6,1", TENTH, _mean(C.loc[C["skoletype"] == PS, "hash_dage_30_2"]))
+        put(
+            f"000-F7.2a-hash-skoletype/{s}/indskrivning",
+            printed,
+            ONE,
+            _mean(C.loc[C["skoletype"] == s, "hash_dage_30_0"]),
+        )
+    put(
+        f"000-F7.2a-hash-skoletype/{PS}/opfoelgning", "6,1", TENTH, _mean(C.loc[C["skoletype"] == PS, "hash_dage_30_2"])
+    )
 
     # 000-T7.2b: eligible = completers with hash > 0 at T0 (A1); stopped T1 == 0; halved 0 < 2*T1 <= T0
     E = C[C["hash_dage_30_0"] > 0]
