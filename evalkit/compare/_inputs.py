@@ -35,7 +35,7 @@ def _kind(values: Any) -> str:
         return "bool"
     if pd.api.types.is_numeric_dtype(dtype):
         return "number"
-    if dtype == object:
+    if pd.api.types.is_object_dtype(dtype):
         return "object"
     return "other"
 
@@ -113,7 +113,7 @@ def align(first: Any, second: Any, names: tuple[str, str]) -> tuple[Any, Any]:
     ([1.0, 2.0], [nan, 5.0])
     """
     if isinstance(first, pd.Series) and isinstance(second, pd.Series) and not first.index.equals(second.index):
-        for s, n in zip((first, second), names):
+        for s, n in zip((first, second), names, strict=True):
             if not s.index.is_unique:
                 raise ValueError(
                     f"`{n}` has a duplicated index; pass one value per person, or two arrays in the same order"

@@ -54,14 +54,24 @@ def _table_2x2(table: Any) -> tuple[int, int, int, int]:
     """(both, before_only, after_only, neither) from a 2x2 table (see module docstring)."""
     if isinstance(table, pd.DataFrame) and table.shape == (2, 2):
         labels = [list(table.index), list(table.columns)]
-        truthy = [[bool(v) for v in lab] if all(v in (0, 1, True, False) for v in lab) else None for lab in labels]
-        if truthy[0] is not None and truthy[1] is not None and all(len(set(t)) == 2 for t in truthy):
-            ri = {t: i for i, t in enumerate(truthy[0])}
-            ci = {t: i for i, t in enumerate(truthy[1])}
+        rows_truthy, cols_truthy = (
+            [bool(v) for v in lab] if all(v in (0, 1, True, False) for v in lab) else None for lab in labels
+        )
+        if (
+            rows_truthy is not None
+            and cols_truthy is not None
+            and len(set(rows_truthy)) == 2
+            and len(set(cols_truthy)) == 2
+        ):
+            ri = {t: i for i, t in enumerate(rows_truthy)}
+            ci = {t: i for i, t in enumerate(cols_truthy)}
             arr = table.to_numpy()
-            return tuple(
-                int(arr[ri[r], ci[c]]) for r, c in ((True, True), (True, False), (False, True), (False, False))
-            )  # type: ignore[return-value]
+            return (
+                int(arr[ri[True], ci[True]]),
+                int(arr[ri[True], ci[False]]),
+                int(arr[ri[False], ci[True]]),
+                int(arr[ri[False], ci[False]]),
+            )
     arr = np.asarray(table)
     if arr.shape != (2, 2):
         raise ValueError(

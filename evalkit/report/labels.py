@@ -56,7 +56,7 @@ def format_number(value: Any, lang: str, decimals: int = 0) -> str:
     sign = "-" if q < 0 else ""
     q = abs(q)
     integer, _, frac = f"{q:f}".partition(".")
-    groups = []
+    groups: list[str] = []
     while len(integer) > 3:
         groups.insert(0, integer[-3:])
         integer = integer[:-3]

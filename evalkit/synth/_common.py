@@ -67,7 +67,7 @@ def streams(seed: int, names: Sequence[str]) -> dict[str, np.random.Generator]:
     if seed < 0:
         raise ValueError(f"`seed` must be a non-negative integer, got {seed}")
     children = np.random.SeedSequence(seed).spawn(len(names))
-    return {name: np.random.default_rng(child) for name, child in zip(names, children)}
+    return {name: np.random.default_rng(child) for name, child in zip(names, children, strict=True)}
 
 
 def apportion(total: int, weights: Sequence[float] | np.ndarray) -> np.ndarray:

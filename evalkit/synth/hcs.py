@@ -122,7 +122,7 @@ def _groups(n: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Assign persons to groups and places; returns per-person and per-group arrays."""
     per_k = apportion(n, KOMMUNE_SHARES)
     g_kommune, g_slots, g_first, g_size = [], [], [], []
-    for k, nk in zip(KOMMUNER, per_k):
+    for k, nk in zip(KOMMUNER, per_k, strict=True):
         if nk == 0:
             continue
         ng = -(-int(nk) // PER_GROUP)
@@ -228,7 +228,7 @@ def _composites(items: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     by_item = {c.asi_item: c.name for c in _ASI.columns if c.asi_item}
     out = {}
     for comp in rule["composites"].values():
-        total = 0.0
+        total: np.ndarray | float = 0.0
         for entry in comp["items"]:
             v = items[by_item[entry["item"]]]
             if entry.get("transform") == "ln_if_positive":

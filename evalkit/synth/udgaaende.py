@@ -284,7 +284,7 @@ def design(persons: int | None = None) -> Design:
     pub = PUBLISHED
     n_cell = apportion(persons, [c.deltagere for c in pub.cells])
     cells = []
-    for c, n in zip(pub.cells, n_cell):
+    for c, n in zip(pub.cells, n_cell, strict=True):
         n = int(n)
         courses = max(1, scale_half_up(c.forloeb, n, c.deltagere)) if n else 0
         courses = min(courses, n)
@@ -321,7 +321,8 @@ class _Structure:
 
 
 def _structure(d: Design, rng: np.random.Generator) -> _Structure:
-    course_cell, course_school, course_year, names, school_names, start_off = [], [], [], [], [], []
+    course_cell, course_school, course_year, school_names, start_off = [], [], [], [], []
+    names: list[str] = []
     sizes = []
     n_school = 0
     for ci, c in enumerate(d.cells):
@@ -647,8 +648,8 @@ def generate(persons: int | None = None, seed: int = 2017) -> dict[str, pd.DataF
     person = np.concatenate(rows)
     tp = np.concatenate([np.full(r.size, t) for t, r in enumerate(rows)])
     dates = np.stack([start, end, fu_day])[tp, person]
-    key = np.lexsort((tp, inv[person]))
-    person, tp, dates = person[key], tp[key], dates[key]
+    by_person_time = np.lexsort((tp, inv[person]))
+    person, tp, dates = person[by_person_time], tp[by_person_time], dates[by_person_time]
     who5_raw = val["who5"][tp, person]
     items = split_total(who5_raw, 5, 5, rng["items"])
     cols = {

@@ -626,7 +626,7 @@ class _Published:
         los_r = self.d["treatment"]["los_by_risikoprofil"]
         n_r = np.array(self.d["treatment"]["discharged_by_risikoprofil"]).sum(axis=1)
         beh_mean = float(_printed(ep["behandling"]["mean"])[0])
-        r_sums = [float(_printed(m)[0]) * k for m, k in zip(los_r, n_r)]
+        r_sums = [float(_printed(m)[0]) * k for m, k in zip(los_r, n_r, strict=True)]
         groups = [(np.flatnonzero(beh & (rprof == r)), float(_printed(los_r[r])[0])) for r in range(4)]
         no_prof = np.flatnonzero(beh & (rprof < 0))
         groups.append((no_prof, (beh_mean * beh.sum() - sum(r_sums)) / max(no_prof.size, 1)))
@@ -826,7 +826,7 @@ class _Published:
             rng.choice(others, rest - others, p=n_k[picks] / n_k[picks].sum()), minlength=others
         )
         out = {int(k_i): int(k)}
-        out.update({int(p): int(c) for p, c in zip(picks, split)})
+        out.update({int(p): int(c) for p, c in zip(picks, split, strict=True)})
         return out
 
     def _drug_flags(self, ung: np.ndarray, s12: np.ndarray, drug_free: np.ndarray, prof: np.ndarray) -> np.ndarray:
@@ -856,7 +856,7 @@ class _Published:
         lb = np.zeros((n, 7))
         # boundary youths (A21): flags fixed by their day vectors
         self.boundary = _choose(rng, np.flatnonzero(s12), len(um["boundary_days"]))
-        for b, vec in zip(self.boundary, um["boundary_days"]):
+        for b, vec in zip(self.boundary, um["boundary_days"], strict=True):
             f = (np.asarray(vec) > 0).astype(float)
             lb[b, :5] = ub[b, :5] = f
             lb[b, 5] = ub[b, 5] = 0
@@ -911,7 +911,7 @@ class _Published:
         seed[:, :5] *= (want / np.maximum(total, 1e-9))[:, None]
         lb = np.where(used, 1, 0).astype(float)
         ub = np.where(used, 30, 0).astype(float)
-        for b, vec in zip(self.boundary, um["boundary_days"]):
+        for b, vec in zip(self.boundary, um["boundary_days"], strict=True):
             lb[b, :5] = ub[b, :5] = vec
         var = np.arange(n * 6).reshape(n, 6)
         rows = _Rows(n * 6)

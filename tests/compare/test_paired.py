@@ -337,7 +337,7 @@ def test_swapping_waves_flips_effects_and_keeps_p(data) -> None:
             assert 0.0 <= a.p_value <= 1.0
         for x, y in ((a.effect_size, b.effect_size), (a.estimate, b.estimate)):
             assert (math.isnan(x) and math.isnan(y)) or x == pytest.approx(-y, abs=1e-12)
-        for x, y in zip(a.estimate_ci, reversed(b.estimate_ci)):
+        for x, y in zip(a.estimate_ci, reversed(b.estimate_ci), strict=True):
             assert (math.isnan(x) and math.isnan(y)) or x == pytest.approx(-y, abs=1e-9)
 
 

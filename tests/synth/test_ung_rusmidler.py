@@ -157,7 +157,7 @@ def test_f6_19_discharges_length_of_stay_reasons(f):
         los = (g["discharge"] - g["start"]).dt.days
         assert matches(exact_mean(los), mean)
         assert float(np.median(los)) == median
-        for status, printed in zip(("faerdigbehandlet", "udeblevet", "andet"), shares):
+        for status, printed in zip(("faerdigbehandlet", "udeblevet", "andet"), shares, strict=True):
             assert matches(pct((g["discharge_status"] == status).sum(), n), printed)
     # known deviation A05: the prose (L2784) says "27,2%" udeblevne; no k/216 gives it, the table's 27,3 holds
     k_u = (dis[dis["type"] == "behandling"]["discharge_status"] == "udeblevet").sum()

@@ -303,6 +303,7 @@ def _add_test(table: Table, y: pd.Series, y_numeric: bool, y_order: list[str] | 
 
     outcome = table.title
     known = gcodes >= 0
+    result: compare.ComparisonResult
     if y_numeric:
         v = pd.Series(y).to_numpy(dtype="float64", na_value=np.nan)
         samples = [v[gcodes == i] for i in range(len(groups))]
