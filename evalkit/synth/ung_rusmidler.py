@@ -238,7 +238,7 @@ def _solve(seed: np.ndarray, lb: Any, ub: Any, rows: _Rows, rng: np.random.Gener
     return np.rint(res.x[:n]).astype(np.int64)
 
 
-def _rake_add(values: np.ndarray, groups: list[tuple[np.ndarray, float]], lo: float, hi: float,
+def _rake_add(values: np.ndarray, groups: Sequence[tuple[np.ndarray, float]], lo: float, hi: float,
               rounds: int = 60) -> np.ndarray:
     """Shift the members of each group by a common amount until every group mean is on target."""
     v = values.astype(float).copy()
@@ -250,7 +250,7 @@ def _rake_add(values: np.ndarray, groups: list[tuple[np.ndarray, float]], lo: fl
     return v
 
 
-def _rake_prob(p: np.ndarray, groups: list[tuple[np.ndarray, float]], rounds: int = 60) -> np.ndarray:
+def _rake_prob(p: np.ndarray, groups: Sequence[tuple[np.ndarray, float]], rounds: int = 60) -> np.ndarray:
     """Move probabilities on the logit scale until every group's expected count is on target."""
     z = np.log(np.clip(p, 1e-4, 1 - 1e-4) / (1 - np.clip(p, 1e-4, 1 - 1e-4)))
     for _ in range(rounds):
@@ -278,6 +278,18 @@ def _ipf(seed: np.ndarray, groups: list[tuple[np.ndarray, float]], rounds: int =
     return t
 
 
+def _uniform(rng: np.random.Generator, bounds: Sequence[float], size: int | tuple[int, ...]) -> np.ndarray:
+    """``rng.uniform(low, high, size)`` for ``bounds = (low, high)`` as the design file gives them."""
+    low, high = bounds
+    return rng.uniform(low, high, size)
+
+
+def _gamma(rng: np.random.Generator, params: Sequence[float], size: int) -> np.ndarray:
+    """``rng.gamma(shape, scale, size)`` for ``params = (shape, scale)`` as the design file gives them."""
+    shape, scale = params
+    return rng.gamma(shape, scale, size)
+
+
 def _choose(rng: np.random.Generator, candidates: np.ndarray, k: int, weight: np.ndarray | None = None) -> np.ndarray:
     """``k`` distinct members of ``candidates``, drawn with probability proportional to ``weight``."""
     candidates = np.asarray(candidates)
@@ -289,12 +301,12 @@ def _choose(rng: np.random.Generator, candidates: np.ndarray, k: int, weight: np
     return np.sort(rng.choice(candidates, size=k, replace=False, p=p))
 
 
-def _deal(rng: np.random.Generator, members: np.ndarray, counts: Sequence[int]) -> np.ndarray:
+def _deal(rng: np.random.Generator, members: np.ndarray, counts: Sequence[int] | np.ndarray) -> np.ndarray:
     """Labels 0..len(counts)-1 dealt to ``members`` in random order, ``counts[j]`` of label j."""
-    counts = np.asarray(counts, dtype=np.int64)
-    if counts.sum() != len(members):
-        raise ValueError(f"counts sum to {counts.sum()}, not to the {len(members)} members")
-    return rng.permutation(np.repeat(np.arange(counts.size), counts))
+    sizes = np.asarray(counts, dtype=np.int64)
+    if sizes.sum() != len(members):
+        raise ValueError(f"counts sum to {sizes.sum()}, not to the {len(members)} members")
+    return rng.permutation(np.repeat(np.arange(sizes.size), sizes))
 
 
 # --------------------------------------------------------------------------------------------
@@ -353,8 +365,8 @@ def _fill_forms(youth: np.ndarray, j: np.ndarray, pos: np.ndarray, anchors: dict
     drug_free = np.where(free, rng.random(n) < df_p, interp("drug_free") > 0.5)
     c_level = np.maximum(anchors["cannabis_days"].max(axis=1), 1)[youth]
     o_level = anchors["other_drug_days"].max(axis=1)[youth]
-    cann = np.clip(np.rint(c_level * rng.uniform(*tr["use_level"]["cannabis"], n)), 0, 7)
-    other = np.clip(np.rint(o_level * rng.uniform(*tr["use_level"]["other"], n)), 0, 7)
+    cann = np.clip(np.rint(c_level * _uniform(rng, tr["use_level"]["cannabis"], n)), 0, 7)
+    other = np.clip(np.rint(o_level * _uniform(rng, tr["use_level"]["other"], n)), 0, 7)
     cann = np.where((cann + other) == 0, 1, cann)
     out["cannabis_days"] = np.where(free, np.where(drug_free, 0, cann), interp("cannabis_days"))
     out["other_drug_days"] = np.where(free, np.where(drug_free, 0, other), interp("other_drug_days"))
@@ -897,12 +909,12 @@ class _Published:
         sh = self.d["shape"]["ungmap"]["days"]
         heavy = s12[:, None]
         seed = np.where(
-            heavy, rng.uniform(*sh["others"]["stofscore_12plus"], (n, 6)), rng.uniform(*sh["others"]["other"], (n, 6))
+            heavy, _uniform(rng, sh["others"]["stofscore_12plus"], (n, 6)), _uniform(rng, sh["others"]["other"], (n, 6))
         )
         seed[:, 0] = np.where(
-            s12, rng.uniform(*sh["hash"]["stofscore_12plus"], n), rng.uniform(*sh["hash"]["other"], n)
+            s12, _uniform(rng, sh["hash"]["stofscore_12plus"], n), _uniform(rng, sh["hash"]["other"], n)
         )
-        seed[:, 5] = rng.uniform(*sh["opioider"], n)
+        seed[:, 5] = _uniform(rng, sh["opioider"], n)
         seed = np.where(used, seed, 0)
         # keep the draws off the boundary: only the designated youths have 17 or 18 days (A21)
         total = seed[:, :5].sum(axis=1)
@@ -935,7 +947,7 @@ class _Published:
         return x.reshape(n, 6)
 
     # -- TEM ------------------------------------------------------------------------------
-    def _cohort(self, members: np.ndarray, with_fifth: bool) -> dict[str, np.ndarray]:
+    def _cohort(self, members: np.ndarray, with_fifth: bool) -> dict[str, Any]:
         """Anchor variables of a TEM cohort: one per distinct (youth, anchor position)."""
         c = self.e["tem_count"][members]
         last = np.minimum(c, 12) - 1
@@ -945,7 +957,7 @@ class _Published:
         uniq, inv = np.unique(key, return_inverse=True)
         return {"members": members, "pos": pos, "var": inv.reshape(pos.shape), "n_var": uniq.size}
 
-    def _solve_binary(self, co: dict[str, np.ndarray], p_first: np.ndarray, p_last: np.ndarray,
+    def _solve_binary(self, co: dict[str, Any], p_first: np.ndarray, p_last: np.ndarray,
                       targets: list[tuple[np.ndarray, int, int]], what: str) -> np.ndarray:
         """Drug-free flags at the anchors; ``targets`` are (youths, anchor column, exact count)."""
         var, nv = co["var"], co["n_var"]
@@ -961,7 +973,7 @@ class _Published:
         x = _solve(seed, 0, 1, rows, self.r["solver"], what)
         return x[var].astype(float)
 
-    def _solve_level(self, co: dict[str, np.ndarray], first: np.ndarray, gain: np.ndarray, lo: float, hi: float,
+    def _solve_level(self, co: dict[str, Any], first: np.ndarray, gain: np.ndarray, lo: float, hi: float,
                      targets: list[tuple[np.ndarray, int, Any, int]], what: str) -> np.ndarray:
         """Integer values at the anchors; ``targets`` are (youths, anchor column, printed mean, scale)."""
         var, nv = co["var"], co["n_var"]
@@ -992,7 +1004,7 @@ class _Published:
         for name, co in self.cohorts.items():
             self.anchors[name] = self._anchor_values(name, co, tt, sh, rng)
 
-    def _anchor_values(self, name: str, co: dict[str, np.ndarray], tt: dict, sh: dict,
+    def _anchor_values(self, name: str, co: dict[str, Any], tt: dict, sh: dict,
                        rng: np.random.Generator) -> dict[str, np.ndarray]:
         e = self.e
         m = co["members"]
@@ -1067,7 +1079,7 @@ class _Published:
             else:
                 out[item] = self._free_level(co, first, item_gain, 0, 10)
         drinkers = rng.random(n) >= sh["alcohol_zero_share"]
-        alc = np.where(drinkers, rng.gamma(*sh["alcohol_gamma"], n), 0.0)
+        alc = np.where(drinkers, _gamma(rng, sh["alcohol_gamma"], n), 0.0)
         alc_gain = rng.normal(sh["alcohol_gain"], sh["alcohol_gain_sd"], n)
         if name == "treatment":       # 004-P6.5c
             out.update(self._tem_drug_days(co, df, tr, sh, rng))
@@ -1078,8 +1090,8 @@ class _Published:
         else:
             user_c = rng.random(n) < sh["cannabis_user_share"]
             user_o = rng.random(n) < sh["other_user_share"]
-            c = np.where(user_c[:, None], np.rint(rng.uniform(*sh["cannabis_days"], (n, 3))), 0)
-            o = np.where(user_o[:, None], np.rint(rng.uniform(*sh["other_days"], (n, 3))), 0)
+            c = np.where(user_c[:, None], np.rint(_uniform(rng, sh["cannabis_days"], (n, 3))), 0)
+            o = np.where(user_o[:, None], np.rint(_uniform(rng, sh["other_days"], (n, 3))), 0)
             c = np.where((c + o) == 0, 1, c)
             out["cannabis_days"] = self._free_anchor(co, np.where(df == 1, 0, c).astype(float))
             out["other_drug_days"] = self._free_anchor(co, np.where(df == 1, 0, o).astype(float))
@@ -1087,7 +1099,7 @@ class _Published:
         return out
 
     @staticmethod
-    def _free_anchor(co: dict[str, np.ndarray], vals: np.ndarray) -> np.ndarray:
+    def _free_anchor(co: dict[str, Any], vals: np.ndarray) -> np.ndarray:
         """Anchor values without targets; where two anchors are the same form the later one wins."""
         flat = np.zeros(co["n_var"])
         for a in range(3):
@@ -1095,13 +1107,13 @@ class _Published:
         return flat[co["var"]]
 
     def _free_level(
-        self, co: dict[str, np.ndarray], first: np.ndarray, gain: np.ndarray, lo: float, hi: float
+        self, co: dict[str, Any], first: np.ndarray, gain: np.ndarray, lo: float, hi: float
     ) -> np.ndarray:
         """Anchor values without targets: rounded draws, equal where two anchors are the same form."""
         rel = co["pos"] / np.maximum(co["pos"][:, [2]], 1)
         return self._free_anchor(co, np.clip(np.rint(first[:, None] + gain[:, None] * rel), lo, hi))
 
-    def _tem_drug_days(self, co: dict[str, np.ndarray], df: np.ndarray, tr: dict, sh: dict,
+    def _tem_drug_days(self, co: dict[str, Any], df: np.ndarray, tr: dict, sh: dict,
                    rng: np.random.Generator) -> dict[str, np.ndarray]:
         """Cannabis and other-drug days at the anchors (004-P6.5c): 0 when drug-free, else >= 1 day."""
         var, nv = co["var"], co["n_var"]
@@ -1115,8 +1127,8 @@ class _Published:
         lb = np.zeros(2 * nv)
         ub = np.zeros(2 * nv)
         for a in range(3):
-            seed[var[:, a]] = np.where(user_c, rng.uniform(*sh["cannabis_days"], n), 0.0)
-            seed[nv + var[:, a]] = np.where(user_o, rng.uniform(*sh["other_days"], n), 0.0)
+            seed[var[:, a]] = np.where(user_c, _uniform(rng, sh["cannabis_days"], n), 0.0)
+            seed[nv + var[:, a]] = np.where(user_o, _uniform(rng, sh["other_days"], n), 0.0)
         ub[:nv] = np.where(flat_df == 1, 0, 7)
         ub[nv:] = np.where(flat_df == 1, 0, 7)
         rows = _Rows(2 * nv)
@@ -1231,7 +1243,7 @@ class _Published:
                                 make_ids("P", p_order.size).take(pa.array(p_num[e["person"]])))
         status = np.where(e["status"] >= 0, e["status"], -1)
         details = np.array(d["episodes"]["andet_details"], dtype=object)
-        detail = np.where(status == _ANDET, details[rng.integers(0, details.size, n)], None)
+        detail = np.where(status == _ANDET, details[rng.integers(0, details.size, n)], np.array(None, dtype=object))
         age = np.round((e["start"] - e["birth"]) / _YEAR, 2)
 
         def bool_arr(codes: np.ndarray) -> pa.Array:
