@@ -55,6 +55,12 @@ def describe(values: Any, groups: Any = None, *, order: Sequence[Any] | None = N
     ``median``, ``q1``, ``q3`` (R's ``quantile`` type 7), ``min``, ``max``.
 
     Rows whose group is missing are left out; a group with no values has NaN statistics.
+
+    >>> d = describe([1.0, 2.0, 3.0, 4.0, None])     # R: t.test(1:4)$conf.int is 0.4457 4.5543
+    >>> d.loc[0, "group"], int(d.loc[0, "n"]), int(d.loc[0, "n_missing"]), float(d.loc[0, "mean"])
+    ('all', 4, 1, 2.5)
+    >>> [round(float(d.loc[0, c]), 4) for c in ("mean_ci_low", "mean_ci_high")]
+    [0.4457, 4.5543]
     """
     x = pd.Series(values).to_numpy(dtype="float64", na_value=np.nan)
     codes, levels = _groups(groups, x.size, order)
