@@ -11,13 +11,21 @@ Notebook use::
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
 
 from evalkit import compare, measures, profiles, report  # noqa: E402  (report is callable: evalkit.report(...))
 from evalkit.io import read_export  # noqa: E402
 
+if TYPE_CHECKING:
+    import os
 
-def table(export, rows: str, cols: str | None = None, **kwargs):  # type: ignore[no-untyped-def]
+    from evalkit.io import Export
+    from evalkit.report.model import Report
+
+
+def table(export: Export | str | os.PathLike[str], rows: str, cols: str | None = None, **kwargs: Any) -> Report:
     """A custom table (crosstab or summary with a test) under the reports' disclosure control.
 
     ``export`` is an :class:`~evalkit.io.Export` or a path; the other arguments are those of

@@ -57,7 +57,7 @@ def reports_page() -> str:
     """Every report's tables with their stable table, row and column keys (from the bundled samples)."""
     import tempfile
 
-    import evalkit
+    from evalkit.report import make_report
     from evalkit.report.spec import available_reports, get_spec
     from evalkit.synth import write_sample
 
@@ -74,7 +74,7 @@ def reports_page() -> str:
             spec = get_spec(name)
             lines += [f"## `{name}`: {spec.title.en}", "", f"{spec.title.da}. Dataset `{spec.dataset}`.", ""]
             source = write_sample(spec.dataset if spec.dataset in SAMPLE_FORMATS else name, tmp)
-            report = evalkit.report(source, name)
+            report = make_report(source, name)
             for table in report.tables:
                 lines += [f"### `{table.id}` ({table.source})", "", f"{table.title.en} / {table.title.da}", "",
                           "- columns: " + ", ".join(f"`{c.key}`" for c in table.columns),

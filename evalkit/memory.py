@@ -74,7 +74,8 @@ def _numpy_hugepage_off() -> bool:
     if "NUMPY_MADVISE_HUGEPAGE" in os.environ:   # the user's explicit choice wins
         return os.environ["NUMPY_MADVISE_HUGEPAGE"].strip() == "0"
     try:
-        from numpy._core.multiarray import _set_madvise_hugepage
+        # private numpy function, absent from numpy's type stubs
+        from numpy._core.multiarray import _set_madvise_hugepage  # type: ignore[attr-defined]
     except ImportError:  # pragma: no cover - numpy < 2
         try:
             from numpy.core.multiarray import _set_madvise_hugepage  # type: ignore[no-redef]

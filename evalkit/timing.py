@@ -11,10 +11,10 @@ import contextvars
 import resource
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator
 
-_current: contextvars.ContextVar["Timings | None"] = contextvars.ContextVar("evalkit_timings", default=None)
+_current: contextvars.ContextVar[Timings | None] = contextvars.ContextVar("evalkit_timings", default=None)
 
 
 def rss_bytes() -> int:
@@ -57,7 +57,7 @@ class Timings:
     steps: list[StepTime] = field(default_factory=list)
     _token: contextvars.Token | None = None
 
-    def __enter__(self) -> "Timings":
+    def __enter__(self) -> Timings:
         self._token = _current.set(self)
         return self
 

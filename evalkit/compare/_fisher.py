@@ -60,7 +60,9 @@ def _uniroot(f, lower: float, upper: float) -> float:
     return zeroin(f, lower, upper, f(lower), f(upper), _R_TOL)
 
 
-def conditional_odds_ratio(table: np.ndarray, level: float = 0.95, alternative: str = "two-sided") -> tuple[float, ConfidenceInterval]:
+def conditional_odds_ratio(
+    table: np.ndarray, level: float = 0.95, alternative: str = "two-sided"
+) -> tuple[float, ConfidenceInterval]:
     """R ``fisher.test(table, conf.level = level, alternative = ...)$estimate`` and ``$conf.int``.
 
     >>> est, ci = conditional_odds_ratio(np.array([[3, 1], [1, 3]]))   # R ?fisher.test, TeaTasting

@@ -35,7 +35,7 @@ def _kind(values: Any) -> str:
         return "bool"
     if pd.api.types.is_numeric_dtype(dtype):
         return "number"
-    if dtype == object:
+    if pd.api.types.is_object_dtype(dtype):
         return "object"
     return "other"
 
@@ -73,7 +73,10 @@ def as_float(values: Any, name: str, *, allow_ordered_category: bool = True) -> 
             return pd.to_numeric(series, errors="raise").to_numpy(dtype="float64", na_value=np.nan)
         except (TypeError, ValueError) as exc:
             raise TypeError(f"`{name}` must be numeric, boolean or an ordered category; {exc}") from exc
-    raise TypeError(f"`{name}` has dtype {getattr(values, 'dtype', type(values))}; expected numbers, booleans or an ordered category")
+    raise TypeError(
+        f"`{name}` has dtype {getattr(values, 'dtype', type(values))}; "
+        "expected numbers, booleans or an ordered category"
+    )
 
 
 def as_binary(values: Any, name: str) -> np.ndarray:
@@ -110,9 +113,11 @@ def align(first: Any, second: Any, names: tuple[str, str]) -> tuple[Any, Any]:
     ([1.0, 2.0], [nan, 5.0])
     """
     if isinstance(first, pd.Series) and isinstance(second, pd.Series) and not first.index.equals(second.index):
-        for s, n in zip((first, second), names):
+        for s, n in zip((first, second), names, strict=True):
             if not s.index.is_unique:
-                raise ValueError(f"`{n}` has a duplicated index; pass one value per person, or two arrays in the same order")
+                raise ValueError(
+                    f"`{n}` has a duplicated index; pass one value per person, or two arrays in the same order"
+                )
         first, second = first.align(second, join="outer")
         return first, second
     if len(first) != len(second):
@@ -123,7 +128,9 @@ def align(first: Any, second: Any, names: tuple[str, str]) -> tuple[Any, Any]:
     return first, second
 
 
-def paired_floats(first: Any, second: Any, names: tuple[str, str] = ("pre", "post")) -> tuple[np.ndarray, np.ndarray, int]:
+def paired_floats(
+    first: Any, second: Any, names: tuple[str, str] = ("pre", "post")
+) -> tuple[np.ndarray, np.ndarray, int]:
     """Complete pairs of two numeric inputs and the number of pairs dropped for a missing value.
 
     >>> paired_floats([1.0, None, 3.0], [2.0, 5.0, None])
@@ -136,7 +143,9 @@ def paired_floats(first: Any, second: Any, names: tuple[str, str] = ("pre", "pos
     return a[keep], b[keep], int(keep.size - keep.sum())
 
 
-def paired_binary(first: Any, second: Any, names: tuple[str, str] = ("before", "after")) -> tuple[np.ndarray, np.ndarray, int]:
+def paired_binary(
+    first: Any, second: Any, names: tuple[str, str] = ("before", "after")
+) -> tuple[np.ndarray, np.ndarray, int]:
     """Complete pairs of two binary inputs (0/1 floats) and the number of pairs dropped."""
     first, second = align(first, second, names)
     a = as_binary(first, names[0])

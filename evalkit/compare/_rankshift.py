@@ -39,7 +39,9 @@ R_TOL_ROOT = 1e-4
 NAN_PAIR = ConfidenceInterval(math.nan, math.nan)
 
 
-def zeroin(f: Callable[[float], float], a: float, b: float, fa: float, fb: float, tol: float, maxit: int = 1000) -> float:
+def zeroin(
+    f: Callable[[float], float], a: float, b: float, fa: float, fb: float, tol: float, maxit: int = 1000
+) -> float:
     """A root of ``f`` in [a, b] (``fa``, ``fb`` of opposite signs) by Brent's method, as R ``uniroot``.
 
     >>> round(zeroin(lambda x: x * x - 2.0, 0.0, 2.0, -2.0, 2.0, 1e-12), 10)
@@ -120,7 +122,9 @@ def rank_sum_z(x: tuple[np.ndarray, np.ndarray], y: tuple[np.ndarray, np.ndarray
     ranks, sizes, _ = _midranks(values, counts)
     dz = float(np.sum(xc * ranks[: xv.size])) - nx * (nx + 1.0) / 2.0 - nx * ny / 2.0
     total = nx + ny
-    sigma = math.sqrt(max((nx * ny / 12.0) * ((total + 1.0) - float(np.sum(sizes**3 - sizes)) / (total * (total - 1.0))), 0.0))
+    sigma = math.sqrt(
+        max((nx * ny / 12.0) * ((total + 1.0) - float(np.sum(sizes**3 - sizes)) / (total * (total - 1.0))), 0.0)
+    )
     if sigma == 0.0:
         return math.nan
     return (dz - (_correction(dz, alternative) if correct else 0.0)) / sigma
@@ -184,7 +188,11 @@ def signrank_asymptotic(x: np.ndarray, level: float, alternative: str, correct: 
         achieved = 1.0 - min(1.0, alpha)
     median = float(np.median(x))
     if alternative == "two-sided":
-        ci = ConfidenceInterval(root(_z(1.0 - alpha / 2.0)), root(_z(alpha / 2.0))) if alpha < 1.0 else ConfidenceInterval(median, median)
+        ci = (
+            ConfidenceInterval(root(_z(1.0 - alpha / 2.0)), root(_z(alpha / 2.0)))
+            if alpha < 1.0
+            else ConfidenceInterval(median, median)
+        )
     elif alternative == "greater":
         ci = ConfidenceInterval(root(_z(1.0 - alpha)) if alpha < 1.0 else median, math.inf)
     else:
@@ -198,7 +206,8 @@ def ranksum_asymptotic(x: np.ndarray, y: np.ndarray, level: float, alternative: 
                        tol: float = R_TOL_ROOT) -> tuple[float, ConfidenceInterval, float]:
     """R's asymptotic two-sample interval and estimate of the shift ``x - y``.
 
-    >>> est, ci, _ = ranksum_asymptotic(np.array([2.0, 3.0, 3.0, 5.0]), np.array([1.0, 1.0, 2.0]), 0.95, "two-sided", True)
+    >>> x, y = np.array([2.0, 3.0, 3.0, 5.0]), np.array([1.0, 1.0, 2.0])
+    >>> est, ci, _ = ranksum_asymptotic(x, y, 0.95, "two-sided", True)
     >>> round(est, 4), [float(round(v, 4)) for v in ci]
     (2.0, [0.0, 4.0])
     """
@@ -309,7 +318,9 @@ def signrank_exact(x: np.ndarray, level: float, alternative: str) -> tuple[float
                           level, alternative)
 
 
-def ranksum_exact(x: np.ndarray, y: np.ndarray, level: float, alternative: str) -> tuple[float, ConfidenceInterval, float]:
+def ranksum_exact(
+    x: np.ndarray, y: np.ndarray, level: float, alternative: str
+) -> tuple[float, ConfidenceInterval, float]:
     """R's exact two-sample estimate (median of ``x_i - y_j``) and interval; samples untied.
 
     >>> est, ci, _ = ranksum_exact(np.array([6.0, 8, 9, 11, 13]), np.array([1.0, 2, 3, 5, 12]), 0.95, "greater")

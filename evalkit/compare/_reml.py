@@ -94,7 +94,9 @@ def fit_random_intercept(y: np.ndarray, person: np.ndarray, k: np.ndarray) -> Re
     converged = bool(res.success)
     beta, a, quad, _ = _solve(gamma, counts, ysum, n_i, yk, n_total_k, yy)
     zero_beta, zero_a, zero_quad, _ = _solve(0.0, counts, ysum, n_i, yk, n_total_k, yy)
-    zero_crit = 0.5 * (dof * math.log(zero_quad / dof) + float(np.linalg.slogdet(zero_a)[1])) if zero_quad > 0 else math.inf
+    zero_crit = (
+        0.5 * (dof * math.log(zero_quad / dof) + float(np.linalg.slogdet(zero_a)[1])) if zero_quad > 0 else math.inf
+    )
     if zero_crit < neg_reml(math.log(gamma)):
         gamma, beta, a, quad = 0.0, zero_beta, zero_a, zero_quad
     sigma2 = quad / dof

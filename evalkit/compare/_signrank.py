@@ -9,6 +9,7 @@ ranks, which are integers.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 from scipy import stats
@@ -75,7 +76,7 @@ def ranks_with_ties(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return ranks, sizes
 
 
-def signed_rank_statistic(d: np.ndarray, zero_method: str) -> dict[str, float]:
+def signed_rank_statistic(d: np.ndarray, zero_method: str) -> dict[str, Any]:
     """W+, W-, the normal-approximation mean and SD, and bookkeeping for a difference vector.
 
     Follows scipy.stats.wilcoxon (1.17): ``wilcox`` drops zeros before ranking; ``pratt`` ranks

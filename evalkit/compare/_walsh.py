@@ -87,7 +87,9 @@ def _neighbours(a: np.ndarray, b: np.ndarray, t: float, triangular: bool) -> tup
     return float(below), float(above)
 
 
-def _select(a: np.ndarray, b: np.ndarray, ks: np.ndarray, total: int, triangular: bool, pilot: np.ndarray) -> np.ndarray:
+def _select(
+    a: np.ndarray, b: np.ndarray, ks: np.ndarray, total: int, triangular: bool, pilot: np.ndarray
+) -> np.ndarray:
     """Exact ``ks``-th sums (one rank, or two adjacent ranks) by counting selection."""
     n = a.size
     k_min, k_max = int(ks.min()), int(ks.max())
@@ -97,7 +99,7 @@ def _select(a: np.ndarray, b: np.ndarray, ks: np.ndarray, total: int, triangular
     # A pilot bracket from the sums of a thinned, evenly spaced subsample of m points per sample:
     # its quantiles are within about 1/m (in probability) of the full set's.
     margin = 3.0 / _THIN
-    for q, is_low in (((k_min - 1) / total - margin, True), (k_max / total + margin, False)):
+    for q in ((k_min - 1) / total - margin, k_max / total + margin):
         if 0.0 < q < 1.0:
             t = float(pilot[int(q * (pilot.size - 1))])  # pilot is sorted
             c = _count_le(a, b, t, triangular)
@@ -195,13 +197,13 @@ def kth_pairwise_sums(a: np.ndarray, b: np.ndarray | None, ks: np.ndarray) -> np
     out = np.empty(ks.size)
     order = np.argsort(ks)
     sorted_ks = ks[order]
-    i = 0
-    while i < sorted_ks.size:  # adjacent ranks (the two middle ones of an even count) share one search
-        j = i + 1
-        while j < sorted_ks.size and sorted_ks[j] - sorted_ks[i] <= 1:
-            j += 1
-        out[order[i:j]] = _select(a, b, sorted_ks[i:j], total, triangular, pilot)
-        i = j
+    first = 0
+    while first < sorted_ks.size:  # adjacent ranks (the two middle ones of an even count) share one search
+        stop = first + 1
+        while stop < sorted_ks.size and sorted_ks[stop] - sorted_ks[first] <= 1:
+            stop += 1
+        out[order[first:stop]] = _select(a, b, sorted_ks[first:stop], total, triangular, pilot)
+        first = stop
     return out
 
 

@@ -42,19 +42,36 @@ _MCNEMAR_NAMES = {
 }
 
 
-_MCNEMAR_P_CODES = {"exact": "p_exact_binomial", "mid-p": "p_mid_p", "asymptotic": "p_chi2", "asymptotic_cc": "p_chi2_cc"}
+_MCNEMAR_P_CODES = {
+    "exact": "p_exact_binomial",
+    "mid-p": "p_mid_p",
+    "asymptotic": "p_chi2",
+    "asymptotic_cc": "p_chi2_cc",
+}
 
 
 def _table_2x2(table: Any) -> tuple[int, int, int, int]:
     """(both, before_only, after_only, neither) from a 2x2 table (see module docstring)."""
     if isinstance(table, pd.DataFrame) and table.shape == (2, 2):
         labels = [list(table.index), list(table.columns)]
-        truthy = [[bool(v) for v in lab] if all(v in (0, 1, True, False) for v in lab) else None for lab in labels]
-        if truthy[0] is not None and truthy[1] is not None and all(len(set(t)) == 2 for t in truthy):
-            ri = {t: i for i, t in enumerate(truthy[0])}
-            ci = {t: i for i, t in enumerate(truthy[1])}
+        rows_truthy, cols_truthy = (
+            [bool(v) for v in lab] if all(v in (0, 1, True, False) for v in lab) else None for lab in labels
+        )
+        if (
+            rows_truthy is not None
+            and cols_truthy is not None
+            and len(set(rows_truthy)) == 2
+            and len(set(cols_truthy)) == 2
+        ):
+            ri = {t: i for i, t in enumerate(rows_truthy)}
+            ci = {t: i for i, t in enumerate(cols_truthy)}
             arr = table.to_numpy()
-            return tuple(int(arr[ri[r], ci[c]]) for r, c in ((True, True), (True, False), (False, True), (False, False)))  # type: ignore[return-value]
+            return (
+                int(arr[ri[True], ci[True]]),
+                int(arr[ri[True], ci[False]]),
+                int(arr[ri[False], ci[True]]),
+                int(arr[ri[False], ci[False]]),
+            )
     arr = np.asarray(table)
     if arr.shape != (2, 2):
         raise ValueError(
@@ -141,14 +158,25 @@ def mcnemar(
     n = n11 + n10 + n01 + n00
     disc = n10 + n01
     common: dict[str, Any] = dict(
-        method=_MCNEMAR_NAMES[method], test_code="mcnemar", n=n, n_dropped=n_dropped,
+        method=_MCNEMAR_NAMES[method],
+        test_code="mcnemar",
+        n=n,
+        n_dropped=n_dropped,
         statistic_name="n_after_only" if method in ("exact", "mid-p") else "chi2",
-        effect_size_name="or_paired (after only / before only)", effect_size_code="or_paired",
-        effect_size_ci_code="ci_clopper_pearson_odds", estimate_name="p_after - p_before",
-        estimate_code="prop_diff_after_before", estimate_ci_code="ci_newcombe_paired" if ci_method == "newcombe" else "ci_wald",
-        alternative=alternative, confidence_level=level, n_both=n11, n_before_only=n10,
-        n_after_only=n01, n_neither=n00,
-        p_before=(n11 + n10) / n if n else NAN, p_after=(n11 + n01) / n if n else NAN,
+        effect_size_name="or_paired (after only / before only)",
+        effect_size_code="or_paired",
+        effect_size_ci_code="ci_clopper_pearson_odds",
+        estimate_name="p_after - p_before",
+        estimate_code="prop_diff_after_before",
+        estimate_ci_code="ci_newcombe_paired" if ci_method == "newcombe" else "ci_wald",
+        alternative=alternative,
+        confidence_level=level,
+        n_both=n11,
+        n_before_only=n10,
+        n_after_only=n01,
+        n_neither=n00,
+        p_before=(n11 + n10) / n if n else NAN,
+        p_after=(n11 + n01) / n if n else NAN,
     )
     if n == 0:
         warnings.warn("mcnemar: no complete pairs", SmallSampleWarning, stacklevel=2)
@@ -216,7 +244,9 @@ def _square_table(before: Any, after: Any, categories: Any) -> tuple[np.ndarray,
                 categories += [c for c in pd.Categorical(after).categories if c not in categories]
         else:
             values = pd.unique(pd.concat([s_before, s_after]).astype(object))
-            numeric = all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) for v in values)
+            numeric = all(
+                isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) for v in values
+            )
             categories = sorted(values, key=(float if numeric else str))
             ordered = numeric
     else:
@@ -341,9 +371,15 @@ def stuart_maxwell(
     if method == "bhapkar":
         if chi2 >= n:
             warnings.warn("bhapkar: the statistic is undefined (X2 >= n)", DegenerateDataWarning, stacklevel=2)
-            return MarginalHomogeneityResult(**common, statistic=NAN, p_value=None, effect_size=effect,
-                                             effect_size_ci=effect_ci, status="too_small",
-                                             reason="Bhapkar's statistic is undefined when the Stuart-Maxwell statistic reaches n")
+            return MarginalHomogeneityResult(
+                **common,
+                statistic=NAN,
+                p_value=None,
+                effect_size=effect,
+                effect_size_ci=effect_ci,
+                status="too_small",
+                reason="Bhapkar's statistic is undefined when the Stuart-Maxwell statistic reaches n",
+            )
         chi2 = chi2 / (1.0 - chi2 / n)
     df = float(rank)
     return MarginalHomogeneityResult(**common, statistic=chi2, df=df, p_value=float(stats.chi2.sf(chi2, df)),

@@ -183,7 +183,9 @@ def spearman(
                              effect_size=rho, effect_size_ci=bonett_wright_ci(rho, n, level, alternative))
 
 
-def bonett_wright_ci(rho: float, n: int, confidence_level: float = 0.95, alternative: str = "two-sided") -> ConfidenceInterval:
+def bonett_wright_ci(
+    rho: float, n: int, confidence_level: float = 0.95, alternative: str = "two-sided"
+) -> ConfidenceInterval:
     r"""Bonett & Wright's (2000) interval for Spearman's rho: Fisher z with :math:`se = \sqrt{(1 + \rho^2/2)/(n - 3)}`.
 
     One-sided alternatives give one finite limit at level :math:`1 - \alpha` (the other end is

@@ -11,11 +11,15 @@ group with Wilson intervals. The conventions are R's defaults, so a user can che
 
 >>> import numpy as np
 >>> d = describe(np.array([1.0, 2, 3, 4, np.nan]), np.array(["a", "a", "b", "b", "b"]))
->>> d[["group", "n", "n_missing", "mean", "median"]].to_dict("records")
-[{'group': 'a', 'n': 2, 'n_missing': 0, 'mean': 1.5, 'median': 1.5}, {'group': 'b', 'n': 2, 'n_missing': 1, 'mean': 3.5, 'median': 3.5}]
+>>> for row in d[["group", "n", "n_missing", "mean", "median"]].to_dict("records"):
+...     print(row)
+{'group': 'a', 'n': 2, 'n_missing': 0, 'mean': 1.5, 'median': 1.5}
+{'group': 'b', 'n': 2, 'n_missing': 1, 'mean': 3.5, 'median': 3.5}
 >>> p = frequencies(np.array(["ja", "nej", "ja", None], dtype=object))
->>> p[["level", "count", "n", "share"]].to_dict("records")
-[{'level': 'ja', 'count': 2, 'n': 3, 'share': 0.6666666666666666}, {'level': 'nej', 'count': 1, 'n': 3, 'share': 0.3333333333333333}]
+>>> for row in p[["level", "count", "n", "share"]].to_dict("records"):
+...     print(row)
+{'level': 'ja', 'count': 2, 'n': 3, 'share': 0.6666666666666666}
+{'level': 'nej', 'count': 1, 'n': 3, 'share': 0.3333333333333333}
 """
 
 from __future__ import annotations
@@ -51,6 +55,12 @@ def describe(values: Any, groups: Any = None, *, order: Sequence[Any] | None = N
     ``median``, ``q1``, ``q3`` (R's ``quantile`` type 7), ``min``, ``max``.
 
     Rows whose group is missing are left out; a group with no values has NaN statistics.
+
+    >>> d = describe([1.0, 2.0, 3.0, 4.0, None])     # R: t.test(1:4)$conf.int is 0.4457 4.5543
+    >>> d.loc[0, "group"], int(d.loc[0, "n"]), int(d.loc[0, "n_missing"]), float(d.loc[0, "mean"])
+    ('all', 4, 1, 2.5)
+    >>> [round(float(d.loc[0, c]), 4) for c in ("mean_ci_low", "mean_ci_high")]
+    [0.4457, 4.5543]
     """
     x = pd.Series(values).to_numpy(dtype="float64", na_value=np.nan)
     codes, levels = _groups(groups, x.size, order)

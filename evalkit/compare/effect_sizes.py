@@ -24,7 +24,9 @@ __all__ = [
     "wilson_ci",
 ]
 
-def noncentral_t_ci(t: float, df: float, confidence_level: float = 0.95, alternative: str = "two-sided") -> ConfidenceInterval:
+def noncentral_t_ci(
+    t: float, df: float, confidence_level: float = 0.95, alternative: str = "two-sided"
+) -> ConfidenceInterval:
     r"""Confidence limits for the noncentrality parameter of a t statistic (Steiger & Fouladi 1997).
 
     The lower limit :math:`\lambda_L` solves :math:`P(T_{df,\lambda_L} \le t) = 1 - \alpha/2`, the upper
@@ -68,7 +70,9 @@ def noncentral_t_ci(t: float, df: float, confidence_level: float = 0.95, alterna
     return ConfidenceInterval(float(solve(1.0 - alpha / 2.0)), float(solve(alpha / 2.0)))
 
 
-def cohens_d_z(diff: np.ndarray, confidence_level: float = 0.95, alternative: str = "two-sided") -> tuple[float, ConfidenceInterval]:
+def cohens_d_z(
+    diff: np.ndarray, confidence_level: float = 0.95, alternative: str = "two-sided"
+) -> tuple[float, ConfidenceInterval]:
     r"""Cohen's :math:`d_z = \bar d / s_d` for paired differences, with a noncentral-t interval.
 
     :math:`d_z = t / \sqrt n`; the interval is the noncentral-t interval of :math:`t` divided by
@@ -91,7 +95,9 @@ def cohens_d_z(diff: np.ndarray, confidence_level: float = 0.95, alternative: st
     return d, ConfidenceInterval(ci.low / math.sqrt(n), ci.high / math.sqrt(n))
 
 
-def cohens_d_av(pre: np.ndarray, post: np.ndarray, confidence_level: float = 0.95, alternative: str = "two-sided") -> tuple[float, ConfidenceInterval]:
+def cohens_d_av(
+    pre: np.ndarray, post: np.ndarray, confidence_level: float = 0.95, alternative: str = "two-sided"
+) -> tuple[float, ConfidenceInterval]:
     r"""Cohen's :math:`d_{av} = (\bar y_{post} - \bar y_{pre}) / ((s_{pre} + s_{post})/2)` for paired data.
 
     The denominator is the average of the two standard deviations (Cumming 2012; Lakens 2013 eq. 10),
@@ -144,7 +150,9 @@ def clopper_pearson_ci(successes: int, n: int, confidence_level: float = 0.95) -
     return ConfidenceInterval(float(ci.low), float(ci.high))
 
 
-def newcombe_paired_ci(n_both: int, n_first_only: int, n_second_only: int, n_neither: int, confidence_level: float = 0.95) -> ConfidenceInterval:
+def newcombe_paired_ci(
+    n_both: int, n_first_only: int, n_second_only: int, n_neither: int, confidence_level: float = 0.95
+) -> ConfidenceInterval:
     r"""Newcombe's (1998) method-10 interval for the difference of paired proportions, second - first.
 
     With :math:`p_1 = (a+b)/n` (first), :math:`p_2 = (a+c)/n` (second), Wilson limits :math:`(l_i, u_i)`
@@ -199,7 +207,9 @@ def newcombe_unpaired_ci(x1: int, n1: int, x2: int, n2: int, confidence_level: f
     return ConfidenceInterval(delta - math.hypot(p2 - l2, u1 - p1), delta + math.hypot(u2 - p2, p1 - l1))
 
 
-def cramers_v(chi2: float, n: int, shape: tuple[int, int], confidence_level: float = 0.95) -> tuple[float, ConfidenceInterval]:
+def cramers_v(
+    chi2: float, n: int, shape: tuple[int, int], confidence_level: float = 0.95
+) -> tuple[float, ConfidenceInterval]:
     r"""Cramér's :math:`V = \sqrt{\chi^2 / (n (\min(r, c) - 1))}` with a noncentral chi-square interval.
 
     The limits invert the noncentral :math:`\chi^2` distribution with :math:`(r-1)(c-1)` df in its
@@ -233,7 +243,9 @@ def cramers_v(chi2: float, n: int, shape: tuple[int, int], confidence_level: flo
     return v, ConfidenceInterval(to_v(lam_low), to_v(lam_high))
 
 
-def fisher_z_ci(r: float, se: float, confidence_level: float = 0.95, alternative: str = "two-sided") -> ConfidenceInterval:
+def fisher_z_ci(
+    r: float, se: float, confidence_level: float = 0.95, alternative: str = "two-sided"
+) -> ConfidenceInterval:
     r"""Interval :math:`\tanh(\operatorname{atanh} r \pm z\, se)` for a correlation-type index.
 
     Two-sided with :math:`z = z_{1-\alpha/2}`; ``"greater"`` gives only a lower limit and ``"less"``

@@ -50,7 +50,9 @@ def _crosstab(x: Any, y: Any) -> tuple[pd.DataFrame, int]:
             return s.cat.categories
         return sorted(pd.unique(s.astype(object)), key=lambda v: (str(type(v)), v))
 
-    table = pd.crosstab(sx.astype(object), sy.astype(object)).reindex(index=levels(sx), columns=levels(sy), fill_value=0)
+    table = pd.crosstab(sx.astype(object), sy.astype(object)).reindex(
+        index=levels(sx), columns=levels(sy), fill_value=0
+    )
     return table, int((~keep).sum())
 
 
@@ -154,16 +156,28 @@ def chi_square(
         mc = rules["rxc_monte_carlo"]
         res = stats.fisher_exact(nonempty, method=stats.MonteCarloMethod(n_resamples=mc["n_resamples"],
                                                                           rng=np.random.default_rng(mc["seed"])))
-        return GroupResult(**common, method=f"Fisher-Freeman-Halton (Monte Carlo, {mc['n_resamples']} tables, seed {mc['seed']})",
-                           test_code="fisher_freeman_halton", p_method_code="p_monte_carlo",
-                           # scipy returns 1-element arrays here for some small tables
-                           statistic=float(np.ravel(res.statistic)[0]), statistic_name="table_probability",
-                           p_value=float(np.ravel(res.pvalue)[0]))
+        return GroupResult(
+            **common,
+            method=f"Fisher-Freeman-Halton (Monte Carlo, {mc['n_resamples']} tables, seed {mc['seed']})",
+            test_code="fisher_freeman_halton",
+            p_method_code="p_monte_carlo",
+            # scipy returns 1-element arrays here for some small tables
+            statistic=float(np.ravel(res.statistic)[0]),
+            statistic_name="table_probability",
+            p_value=float(np.ravel(res.pvalue)[0]),
+        )
     res = stats.chi2_contingency(nonempty, correction=correction)
     use_cc = correction and nonempty.shape == (2, 2)
-    return GroupResult(**common, method="Pearson chi-square" + (" (Yates-corrected)" if use_cc else ""),
-                       test_code="pearson_chi2_yates" if use_cc else "pearson_chi2", p_method_code="p_chi2",
-                       statistic=float(res.statistic), statistic_name="chi2", df=float(res.dof), p_value=float(res.pvalue))
+    return GroupResult(
+        **common,
+        method="Pearson chi-square" + (" (Yates-corrected)" if use_cc else ""),
+        test_code="pearson_chi2_yates" if use_cc else "pearson_chi2",
+        p_method_code="p_chi2",
+        statistic=float(res.statistic),
+        statistic_name="chi2",
+        df=float(res.dof),
+        p_value=float(res.pvalue),
+    )
 
 
 def _samples(values: Any, groups: Any) -> tuple[list[np.ndarray], list[Any], int]:
@@ -180,7 +194,11 @@ def _samples(values: Any, groups: Any) -> tuple[list[np.ndarray], list[Any], int
         raise ValueError("`values` and `groups` must have the same length")
     keep = ~np.isnan(v) & ~g.isna().to_numpy()
     g_kept = g[keep]
-    levels = list(g_kept.cat.categories) if isinstance(g.dtype, pd.CategoricalDtype) else sorted(pd.unique(g_kept.astype(object)), key=str)
+    levels = (
+        list(g_kept.cat.categories)
+        if isinstance(g.dtype, pd.CategoricalDtype)
+        else sorted(pd.unique(g_kept.astype(object)), key=str)
+    )
     arrays = [v[keep][(g_kept == lev).to_numpy()] for lev in levels]
     return arrays, levels, int((~keep).sum())
 
@@ -232,15 +250,25 @@ def kruskal_wallis(
     arrays, levels, dropped = _samples(values, groups)
     arrays = [a for a in arrays if a.size]
     n = int(sum(a.size for a in arrays))
-    common: dict[str, Any] = dict(n=n, n_dropped=dropped, statistic_name="H", effect_size_name="epsilon_squared",
-                                  test_code="kruskal_wallis", effect_size_code="epsilon_squared",
-                                  effect_size_ci_code="ci_bootstrap_percentile" if n_resamples else "",
-                                  tie_handling_code="ties_midrank_variance",
-                                  confidence_level=level, n_groups=len(arrays), group_sizes=tuple(a.size for a in arrays))
+    common: dict[str, Any] = dict(
+        n=n,
+        n_dropped=dropped,
+        statistic_name="H",
+        effect_size_name="epsilon_squared",
+        test_code="kruskal_wallis",
+        effect_size_code="epsilon_squared",
+        effect_size_ci_code="ci_bootstrap_percentile" if n_resamples else "",
+        tie_handling_code="ties_midrank_variance",
+        confidence_level=level,
+        n_groups=len(arrays),
+        group_sizes=tuple(a.size for a in arrays),
+    )
     method = "Kruskal-Wallis H" + (f" (bootstrap CI, {n_resamples} resamples, seed {seed})" if n_resamples else "")
     pooled = np.concatenate(arrays) if arrays else np.zeros(0)
     if len(arrays) < 2 or pooled.min() == pooled.max():
-        warnings.warn("kruskal_wallis: fewer than two non-empty groups or no variation", DegenerateDataWarning, stacklevel=2)
+        warnings.warn(
+            "kruskal_wallis: fewer than two non-empty groups or no variation", DegenerateDataWarning, stacklevel=2
+        )
         status = "too_small" if len(arrays) < 2 else "constant_input"
         return GroupResult(**common, method=method, statistic=NAN, p_value=None, effect_size=NAN, effect_size_ci=NAN_CI,
                            status=status, reason="fewer than two non-empty groups" if len(arrays) < 2
@@ -254,12 +282,22 @@ def kruskal_wallis(
         for i in range(n_resamples):
             resampled = [a[rng.integers(0, a.size, a.size)] for a in arrays]
             pooled = np.concatenate(resampled)
-            draws[i] = _kruskal_h(resampled, pooled)[0] * (n + 1.0) / (n * n - 1.0) if pooled.min() < pooled.max() else 0.0
+            draws[i] = (
+                _kruskal_h(resampled, pooled)[0] * (n + 1.0) / (n * n - 1.0) if pooled.min() < pooled.max() else 0.0
+            )
         alpha = 1.0 - level
         lo, hi = np.quantile(draws, [alpha / 2.0, 1.0 - alpha / 2.0])
         ci = ConfidenceInterval(float(lo), float(hi))
-    return GroupResult(**common, method=method, statistic=h, df=float(len(arrays) - 1), p_value=p_value, p_method_code="p_chi2",
-                       effect_size=eps, effect_size_ci=ci)
+    return GroupResult(
+        **common,
+        method=method,
+        statistic=h,
+        df=float(len(arrays) - 1),
+        p_value=p_value,
+        p_method_code="p_chi2",
+        effect_size=eps,
+        effect_size_ci=ci,
+    )
 
 
 def _kruskal_h(arrays: list[np.ndarray], pooled: np.ndarray) -> tuple[float, float]:
@@ -341,6 +379,14 @@ def welch_t(
     d = (float(b.mean()) - float(a.mean())) / s_pooled
     scale = math.sqrt(1.0 / n1 + 1.0 / n2)
     ncp = noncentral_t_ci(d / scale, n1 + n2 - 2, level, alternative)
-    return GroupResult(**common, statistic=float(res.statistic), df=float(res.df), p_value=float(res.pvalue), p_method_code="p_t",
-                       estimate=float(b.mean() - a.mean()), estimate_ci=ConfidenceInterval(float(ci.low), float(ci.high)),
-                       effect_size=d, effect_size_ci=ConfidenceInterval(ncp.low * scale, ncp.high * scale))
+    return GroupResult(
+        **common,
+        statistic=float(res.statistic),
+        df=float(res.df),
+        p_value=float(res.pvalue),
+        p_method_code="p_t",
+        estimate=float(b.mean() - a.mean()),
+        estimate_ci=ConfidenceInterval(float(ci.low), float(ci.high)),
+        effect_size=d,
+        effect_size_ci=ConfidenceInterval(ncp.low * scale, ncp.high * scale),
+    )

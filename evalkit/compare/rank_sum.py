@@ -58,7 +58,9 @@ def _normal_p(u: float, n1: int, n2: int, sizes: np.ndarray, alternative: str, c
     return z, float(min(2.0 * min(stats.norm.cdf(z), stats.norm.sf(z)), 1.0))
 
 
-def _hl_all_differences(a: np.ndarray, b: np.ndarray, level: float, alternative: str) -> tuple[float, ConfidenceInterval]:
+def _hl_all_differences(
+    a: np.ndarray, b: np.ndarray, level: float, alternative: str
+) -> tuple[float, ConfidenceInterval]:
     """Median of y_j - x_i with Hollander & Wolfe's large-sample order-statistic limits (the former default)."""
     n1, n2 = a.size, b.size
     total = n1 * n2
@@ -178,8 +180,15 @@ def mann_whitney(
         codes = ("hl_root_y_x", "ci_asymptotic_inverted")
     r = 2.0 * u / (n1 * n2) - 1.0
     se = math.sqrt((n1 + n2 + 1.0) / (3.0 * n1 * n2))
-    printed = "Mann-Whitney U (exact), exact CI" if method == "exact" else (
-        "Mann-Whitney U (normal approximation" + (", continuity-corrected" if correct else "") + "), tie-corrected variance, asymptotic CI")
+    printed = (
+        "Mann-Whitney U (exact), exact CI"
+        if method == "exact"
+        else (
+            "Mann-Whitney U (normal approximation"
+            + (", continuity-corrected" if correct else "")
+            + "), tie-corrected variance, asymptotic CI"
+        )
+    )
     return GroupResult(**common, method=printed, statistic=u, p_value=float(p),
                        p_method_code="p_exact" if method == "exact" else ("p_normal_cc" if correct else "p_normal"),
                        estimate=est, estimate_ci=est_ci, estimate_ci_level=ci_level, estimate_code=codes[0],

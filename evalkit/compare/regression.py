@@ -70,7 +70,8 @@ def regression_slope(
         arrays in the same order or Series aligned on their index.
     adjust
         None, one covariate, a sequence of covariates, a 2-D array (one covariate per column) or a
-        DataFrame (e.g. the intake score), each the length of ``x``. Rows with a missing value in any variable are dropped (``n_dropped``).
+        DataFrame (e.g. the intake score), each the length of ``x``. Rows with a missing value in any
+        variable are dropped (``n_dropped``).
     alternative
         ``"two-sided"`` (default), ``"greater"`` (slope > 0) or ``"less"``; the interval follows it.
     confidence_level
@@ -132,7 +133,9 @@ def regression_slope(
         return RegressionResult(**common, statistic=NAN, p_value=None, status=status, reason=reason)
 
     if n <= p:
-        return degenerate("too_small", f"{n} complete rows for {p} coefficients; need at least {p + 1}", SmallSampleWarning)
+        return degenerate(
+            "too_small", f"{n} complete rows for {p} coefficients; need at least {p + 1}", SmallSampleWarning
+        )
     if np.ptp(design[:, 1]) == 0:
         return degenerate("constant_input", "`x` takes a single value, so its slope is undefined")
     q, r = np.linalg.qr(design)

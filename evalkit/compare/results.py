@@ -146,7 +146,8 @@ class ComparisonResult:
         """``"two-sided"``, ``"lower bound"`` (``alternative="greater"``) or ``"upper bound"`` (``"less"``).
 
         >>> ComparisonResult(method="x", n=1, n_dropped=0, statistic=1.0, statistic_name="t", p_value=0.5,
-        ...                  effect_size=0.1, effect_size_name="", effect_size_ci=NAN_CI, alternative="greater").interval_sides
+        ...                  effect_size=0.1, effect_size_name="", effect_size_ci=NAN_CI,
+        ...                  alternative="greater").interval_sides
         'lower bound'
         """
         return {"greater": "lower bound", "less": "upper bound"}.get(self.alternative, "two-sided")
@@ -156,8 +157,12 @@ class ComparisonResult:
         method, zero and tie handling, sides, and the status when nothing could be computed.
 
         >>> from evalkit.compare import paired_t
-        >>> paired_t([5, 6, 4, 7], [6, 8, 4, 9]).describe("da")
-        'Parret t-test; p: t-fordeling; middelforskel (efter - før): KI t-fordeling; Cohens d_z: KI ikke-central t-fordeling; tosidet'
+        >>> print(*paired_t([5, 6, 4, 7], [6, 8, 4, 9]).describe("da").split("; "), sep="\\n")
+        Parret t-test
+        p: t-fordeling
+        middelforskel (efter - før): KI t-fordeling
+        Cohens d_z: KI ikke-central t-fordeling
+        tosidet
         """
         from evalkit.compare.labels import label
 
@@ -165,7 +170,10 @@ class ComparisonResult:
         parts = [label(self.test_code, lang) or self.method]
         if self.p_method_code:
             parts.append(f"p: {label(self.p_method_code, lang)}")
-        for code, ci_code in ((self.estimate_code, self.estimate_ci_code), (self.effect_size_code, self.effect_size_ci_code)):
+        for code, ci_code in (
+            (self.estimate_code, self.estimate_ci_code),
+            (self.effect_size_code, self.effect_size_ci_code),
+        ):
             if code:
                 parts.append(label(code, lang) + (f": {ci} {label(ci_code, lang)}" if ci_code else ""))
         parts += [label(c, lang) for c in (self.zero_handling_code, self.tie_handling_code) if c]

@@ -69,7 +69,16 @@ class ModelMeansResult:
     def to_frame(self) -> pd.DataFrame:
         """The per-registration table with the model's bookkeeping repeated on each row."""
         out = self.table.copy()
-        for name in ("value", "method", "n_persons", "n_persons_used", "subsampled", "seed", "runtime_seconds", "converged"):
+        for name in (
+            "value",
+            "method",
+            "n_persons",
+            "n_persons_used",
+            "subsampled",
+            "seed",
+            "runtime_seconds",
+            "converged",
+        ):
             out[name] = getattr(self, name)
         return out
 
@@ -134,7 +143,11 @@ def model_means(
         raise ValueError(f"`cov_struct` must be 'exchangeable', 'unstructured' or 'independence', got {cov_struct!r}")
     upto = len(frame.index.levels[1])
     col = frame[value]
-    y_all = col.cat.codes.to_numpy(dtype=float) if isinstance(col.dtype, pd.CategoricalDtype) else col.to_numpy(dtype=float, na_value=np.nan)
+    y_all = (
+        col.cat.codes.to_numpy(dtype=float)
+        if isinstance(col.dtype, pd.CategoricalDtype)
+        else col.to_numpy(dtype=float, na_value=np.nan)
+    )
     person_all = np.asarray(frame.index.codes[0], dtype=np.int64)
     k_all = np.asarray(frame.index.codes[1], dtype=np.int64)
     use = ~np.isnan(y_all) & ~frame[f"{value}_imputed"].to_numpy()
@@ -154,7 +167,10 @@ def model_means(
     bookkeeping = dict(value=value, n_persons=int(n_persons), n_persons_used=int(np.unique(person).size),
                        n_observations=int(y.size), subsampled=subsampled, seed=seed, confidence_level=level,
                        table=table, test_code="mixed_model" if method == "mixedlm" else "gee")
-    printed = {"mixedlm": "Linear mixed model (random intercept, REML)", "gee": f"GEE ({cov_struct} working correlation)"}[method]
+    printed = {
+        "mixedlm": "Linear mixed model (random intercept, REML)",
+        "gee": f"GEE ({cov_struct} working correlation)",
+    }[method]
     if np.unique(person).size < 2 or y.size <= present.size:
         return ModelMeansResult(method=printed, runtime_seconds=0.0, converged=False, status="too_small",
                                 reason=f"{np.unique(person).size} persons with {y.size} observed values are too few "

@@ -41,7 +41,9 @@ __all__ = ["wilcoxon"]
 _NAMES = {  # the part in parentheses names the p-value's distribution (as before issue 15), the rest the CI
     "exact": "Wilcoxon signed-rank (exact), exact CI, zeros dropped",
     "permutation": "Wilcoxon signed-rank (exact, conditional on ties), asymptotic CI, zeros dropped",
-    "asymptotic": "Wilcoxon signed-rank (normal approximation{cc}), tie-corrected variance, asymptotic CI, zeros dropped",
+    "asymptotic": (
+        "Wilcoxon signed-rank (normal approximation{cc}), tie-corrected variance, asymptotic CI, zeros dropped"
+    ),
 }
 
 
@@ -58,7 +60,9 @@ def _hl_all_differences(d: np.ndarray, exact: bool, level: float, alternative: s
         _, ties = np.unique(np.abs(d), return_counts=True)
         var = n * (n + 1) * (2.0 * n + 1) / 24.0 - float(np.sum(ties.astype(float) ** 3 - ties)) / 48.0
         k = max(int(math.floor(n * (n + 1) / 4.0 - stats.norm.isf(tail) * math.sqrt(max(var, 0.0)))), 1)
-    return _rankshift.order_statistic_interval(lambda ks: walsh_order_statistics(d, ks), total, min(k, total), alternative)
+    return _rankshift.order_statistic_interval(
+        lambda ks: walsh_order_statistics(d, ks), total, min(k, total), alternative
+    )
 
 
 def wilcoxon(
@@ -157,8 +161,16 @@ def wilcoxon(
     if method in ("exact", "permutation") and n_nonzero > 2000:
         raise ValueError(f"method={method!r} enumerates 2**n sign patterns by recursion; with {n_nonzero} non-zero "
                          "differences use method='asymptotic'")
-    p_codes = {"exact": "p_exact", "permutation": "p_exact_conditional", "asymptotic": "p_normal_cc" if correction else "p_normal"}
-    ties_code = "ties_none" if not has_ties else ("ties_midrank_conditional" if method == "permutation" else "ties_midrank_variance")
+    p_codes = {
+        "exact": "p_exact",
+        "permutation": "p_exact_conditional",
+        "asymptotic": "p_normal_cc" if correction else "p_normal",
+    }
+    ties_code = (
+        "ties_none"
+        if not has_ties
+        else ("ties_midrank_conditional" if method == "permutation" else "ties_midrank_variance")
+    )
     if estimator == "r":
         est_code = "hl_shift_post_pre" if method == "exact" else "hl_root_post_pre"
         ci_code = "ci_exact_inverted" if method == "exact" else "ci_asymptotic_inverted"
@@ -166,12 +178,22 @@ def wilcoxon(
         est_code = "hl_shift_all_post_pre"
         ci_code = "ci_exact_inverted" if method == "exact" else "ci_asymptotic_order_statistics"
     common: dict[str, Any] = dict(
-        method=_NAMES[method].format(cc=", continuity-corrected" if correction else ""), test_code="wilcoxon_signed_rank",
-        n=n, n_dropped=n_dropped, statistic_name="V", effect_size_name="r_rb", effect_size_code="r_rb_paired",
-        effect_size_ci_code="ci_fisher_z", estimate_code=est_code,
+        method=_NAMES[method].format(cc=", continuity-corrected" if correction else ""),
+        test_code="wilcoxon_signed_rank",
+        n=n,
+        n_dropped=n_dropped,
+        statistic_name="V",
+        effect_size_name="r_rb",
+        effect_size_code="r_rb_paired",
+        effect_size_ci_code="ci_fisher_z",
+        estimate_code=est_code,
         estimate_name="Hodges-Lehmann shift (post - pre), zeros " + ("dropped" if estimator == "r" else "kept"),
-        estimate_ci_code=ci_code, zero_handling_code={"wilcox": "zeros_dropped", "pratt": "zeros_pratt", "zsplit": "zeros_zsplit"}[zero_method],
-        tie_handling_code=ties_code, alternative=alternative, confidence_level=level, n_zero=n_zero,
+        estimate_ci_code=ci_code,
+        zero_handling_code={"wilcox": "zeros_dropped", "pratt": "zeros_pratt", "zsplit": "zeros_zsplit"}[zero_method],
+        tie_handling_code=ties_code,
+        alternative=alternative,
+        confidence_level=level,
+        n_zero=n_zero,
     )
     if n == 0:
         warnings.warn("wilcoxon: no complete pairs", SmallSampleWarning, stacklevel=2)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from decimal import ROUND_HALF_UP, Decimal
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -19,7 +19,7 @@ LANGS = ("da", "en")
 DEFAULT_DECIMALS = {"count": 0, "percent": 1, "mean": 1, "median": 1, "number": 2, "money": 0, "p": 3, "score": 2}
 
 
-@lru_cache(maxsize=None)
+@cache
 def pack(lang: str) -> dict[str, Any]:
     if lang not in LANGS:
         raise ValueError(f"unknown language {lang!r}; one of {', '.join(LANGS)}")
@@ -56,7 +56,7 @@ def format_number(value: Any, lang: str, decimals: int = 0) -> str:
     sign = "-" if q < 0 else ""
     q = abs(q)
     integer, _, frac = f"{q:f}".partition(".")
-    groups = []
+    groups: list[str] = []
     while len(integer) > 3:
         groups.insert(0, integer[-3:])
         integer = integer[:-3]

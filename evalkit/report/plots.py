@@ -15,8 +15,12 @@ default every row and every column holding a number is drawn.
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING, Any
 
 from evalkit.report.model import Table
+
+if TYPE_CHECKING:
+    from matplotlib.typing import ColorType
 
 #: Row-key suffixes of a trajectory's LOCF line and of its completers (observed cases) line.
 LOCF_SUFFIXES = frozenset({"locf"})
@@ -41,13 +45,13 @@ def figure(table: Table, lang: str = "da"):
     ax = fig.add_subplot(1, 1, 1)
     if table.plot == "lines":
         x = list(range(1, len(cols) + 1))
-        colours: dict[str, str] = {}
+        colours: dict[str, ColorType] = {}
         for r in rows:
             y = [_num(r.cells.get(c.key)) for c in cols]
             # A completers/observed line shares the colour of its LOCF line and is dashed.
             group, _, kind = r.key.rpartition("_")
             observed = kind in OBSERVED_SUFFIXES
-            style = {"linestyle": "--", "marker": "s", "markersize": 4} if observed else {"marker": "o"}
+            style: dict[str, Any] = {"linestyle": "--", "marker": "s", "markersize": 4} if observed else {"marker": "o"}
             if observed and group in colours:
                 style["color"] = colours[group]
             line, = ax.plot(x, [float("nan") if v is None else v for v in y], label=r.label(lang), **style)

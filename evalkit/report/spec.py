@@ -120,9 +120,8 @@ def adjust_tests(report: Report, method: str) -> None:
     from evalkit.compare import adjust_pvalues
 
     adjusted = adjust_pvalues([t.p_value for t in tests], method=method)
-    values = getattr(adjusted, "p_adjusted", adjusted)
     family = f"{report.name}: {len(tests)} tests, {method.capitalize()}"
-    for t, p in zip(tests, list(values)):
+    for t, p in zip(tests, adjusted.p_adjusted, strict=True):
         t.p_adjusted = float(p)
         t.family = family
 

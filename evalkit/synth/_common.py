@@ -15,7 +15,8 @@ No function here loops over persons in Python; all of them are vectorised over n
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -66,7 +67,7 @@ def streams(seed: int, names: Sequence[str]) -> dict[str, np.random.Generator]:
     if seed < 0:
         raise ValueError(f"`seed` must be a non-negative integer, got {seed}")
     children = np.random.SeedSequence(seed).spawn(len(names))
-    return {name: np.random.default_rng(child) for name, child in zip(names, children)}
+    return {name: np.random.default_rng(child) for name, child in zip(names, children, strict=True)}
 
 
 def apportion(total: int, weights: Sequence[float] | np.ndarray) -> np.ndarray:

@@ -122,7 +122,7 @@ def _groups(n: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Assign persons to groups and places; returns per-person and per-group arrays."""
     per_k = apportion(n, KOMMUNE_SHARES)
     g_kommune, g_slots, g_first, g_size = [], [], [], []
-    for k, nk in zip(KOMMUNER, per_k):
+    for k, nk in zip(KOMMUNER, per_k, strict=True):
         if nk == 0:
             continue
         ng = -(-int(nk) // PER_GROUP)
@@ -177,10 +177,16 @@ def _items_intake(n: int, substance: np.ndarray, rng: np.random.Generator) -> di
     it["asi_d_problemdage"] = np.rint(drug_days.max(axis=0) * (0.3 + 0.5 * z))
     it["asi_d_bekymret"] = np.clip(np.rint(4 * z + rng.normal(0, 0.7, n)), 0, 4)
     it["asi_d_behandling_vigtig"] = np.clip(np.rint(1.5 + 2.5 * z + rng.normal(0, 0.7, n)), 0, 4)
-    p_sym = {"asi_p_depression": 0.15 + 0.55 * y, "asi_p_angst": 0.2 + 0.55 * y, "asi_p_hallucinationer": 0.01 + 0.08 * y,
-             "asi_p_koncentration": 0.1 + 0.45 * y, "asi_p_voldelig": 0.02 + 0.12 * y,
-             "asi_p_selvmordstanker": 0.01 + 0.12 * y, "asi_p_selvmordsforsoeg": 0.002 + 0 * y,
-             "asi_p_medicin": 0.04 + 0.25 * y}
+    p_sym = {
+        "asi_p_depression": 0.15 + 0.55 * y,
+        "asi_p_angst": 0.2 + 0.55 * y,
+        "asi_p_hallucinationer": 0.01 + 0.08 * y,
+        "asi_p_koncentration": 0.1 + 0.45 * y,
+        "asi_p_voldelig": 0.02 + 0.12 * y,
+        "asi_p_selvmordstanker": 0.01 + 0.12 * y,
+        "asi_p_selvmordsforsoeg": 0.002 + 0 * y,
+        "asi_p_medicin": 0.04 + 0.25 * y,
+    }
     for col, p in p_sym.items():
         it[col] = (rng.random(n) < p).astype(float)
     it["asi_p_problemdage"] = np.clip(np.rint(30 * y * rng.uniform(0.2, 1.0, n)), 0, 30)
@@ -222,7 +228,7 @@ def _composites(items: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     by_item = {c.asi_item: c.name for c in _ASI.columns if c.asi_item}
     out = {}
     for comp in rule["composites"].values():
-        total = 0.0
+        total: np.ndarray | float = 0.0
         for entry in comp["items"]:
             v = items[by_item[entry["item"]]]
             if entry.get("transform") == "ln_if_positive":

@@ -36,8 +36,19 @@ import numpy as np
 import pandas as pd
 
 from evalkit.io.schema import dataset
-from evalkit.synth._common import (apportion, beta_days, canonical_frame, make_ids, overdispersed_counts, repair_sum,
-                                   scale_half_up, split_first, split_total, streams, tilted_pmf)
+from evalkit.synth._common import (
+    apportion,
+    beta_days,
+    canonical_frame,
+    make_ids,
+    overdispersed_counts,
+    repair_sum,
+    scale_half_up,
+    split_first,
+    split_total,
+    streams,
+    tilted_pmf,
+)
 
 __all__ = ["Cell", "Stratum", "Design", "PUBLISHED", "design", "generate"]
 
@@ -210,8 +221,18 @@ def _scaled_stratum(s: Stratum, n: int) -> Stratum:
     f = n - g
     opf_g = split_first(g, s.opf_gennemfoert, s.gennemfoert)
     opf_f = split_first(f, s.opf_frafaldet, s.n - s.gennemfoert)
-    nul, stop, half, _ = (int(x) for x in apportion(
-        g, [s.hash_nul, s.hash_stoppet, s.hash_halveret, s.gennemfoert - s.hash_nul - s.hash_stoppet - s.hash_halveret]))
+    nul, stop, half, _ = (
+        int(x)
+        for x in apportion(
+            g,
+            [
+                s.hash_nul,
+                s.hash_stoppet,
+                s.hash_halveret,
+                s.gennemfoert - s.hash_nul - s.hash_stoppet - s.hash_halveret,
+            ],
+        )
+    )
     users = min(split_first(g, s.poly_brugere, s.gennemfoert), g - nul)
     users_opf = split_first(users, s.poly_brugere_opf, s.poly_brugere)
     users_opf = int(np.clip(users_opf, max(0, users - (g - opf_g)), min(users, opf_g)))
@@ -263,7 +284,7 @@ def design(persons: int | None = None) -> Design:
     pub = PUBLISHED
     n_cell = apportion(persons, [c.deltagere for c in pub.cells])
     cells = []
-    for c, n in zip(pub.cells, n_cell):
+    for c, n in zip(pub.cells, n_cell, strict=True):
         n = int(n)
         courses = max(1, scale_half_up(c.forloeb, n, c.deltagere)) if n else 0
         courses = min(courses, n)
@@ -300,7 +321,8 @@ class _Structure:
 
 
 def _structure(d: Design, rng: np.random.Generator) -> _Structure:
-    course_cell, course_school, course_year, names, school_names, start_off = [], [], [], [], [], []
+    course_cell, course_school, course_year, school_names, start_off = [], [], [], [], []
+    names: list[str] = []
     sizes = []
     n_school = 0
     for ci, c in enumerate(d.cells):
@@ -626,8 +648,8 @@ def generate(persons: int | None = None, seed: int = 2017) -> dict[str, pd.DataF
     person = np.concatenate(rows)
     tp = np.concatenate([np.full(r.size, t) for t, r in enumerate(rows)])
     dates = np.stack([start, end, fu_day])[tp, person]
-    key = np.lexsort((tp, inv[person]))
-    person, tp, dates = person[key], tp[key], dates[key]
+    by_person_time = np.lexsort((tp, inv[person]))
+    person, tp, dates = person[by_person_time], tp[by_person_time], dates[by_person_time]
     who5_raw = val["who5"][tp, person]
     items = split_total(who5_raw, 5, 5, rng["items"])
     cols = {

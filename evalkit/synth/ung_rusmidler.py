@@ -49,12 +49,13 @@ unique weighted-L1 optimum, but a different solver build could break a tie diffe
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -237,7 +238,7 @@ def _solve(seed: np.ndarray, lb: Any, ub: Any, rows: _Rows, rng: np.random.Gener
     return np.rint(res.x[:n]).astype(np.int64)
 
 
-def _rake_add(values: np.ndarray, groups: list[tuple[np.ndarray, float]], lo: float, hi: float,
+def _rake_add(values: np.ndarray, groups: Sequence[tuple[np.ndarray, float]], lo: float, hi: float,
               rounds: int = 60) -> np.ndarray:
     """Shift the members of each group by a common amount until every group mean is on target."""
     v = values.astype(float).copy()
@@ -249,7 +250,7 @@ def _rake_add(values: np.ndarray, groups: list[tuple[np.ndarray, float]], lo: fl
     return v
 
 
-def _rake_prob(p: np.ndarray, groups: list[tuple[np.ndarray, float]], rounds: int = 60) -> np.ndarray:
+def _rake_prob(p: np.ndarray, groups: Sequence[tuple[np.ndarray, float]], rounds: int = 60) -> np.ndarray:
     """Move probabilities on the logit scale until every group's expected count is on target."""
     z = np.log(np.clip(p, 1e-4, 1 - 1e-4) / (1 - np.clip(p, 1e-4, 1 - 1e-4)))
     for _ in range(rounds):
@@ -277,6 +278,18 @@ def _ipf(seed: np.ndarray, groups: list[tuple[np.ndarray, float]], rounds: int =
     return t
 
 
+def _uniform(rng: np.random.Generator, bounds: Sequence[float], size: int | tuple[int, ...]) -> np.ndarray:
+    """``rng.uniform(low, high, size)`` for ``bounds = (low, high)`` as the design file gives them."""
+    low, high = bounds
+    return rng.uniform(low, high, size)
+
+
+def _gamma(rng: np.random.Generator, params: Sequence[float], size: int) -> np.ndarray:
+    """``rng.gamma(shape, scale, size)`` for ``params = (shape, scale)`` as the design file gives them."""
+    shape, scale = params
+    return rng.gamma(shape, scale, size)
+
+
 def _choose(rng: np.random.Generator, candidates: np.ndarray, k: int, weight: np.ndarray | None = None) -> np.ndarray:
     """``k`` distinct members of ``candidates``, drawn with probability proportional to ``weight``."""
     candidates = np.asarray(candidates)
@@ -288,12 +301,12 @@ def _choose(rng: np.random.Generator, candidates: np.ndarray, k: int, weight: np
     return np.sort(rng.choice(candidates, size=k, replace=False, p=p))
 
 
-def _deal(rng: np.random.Generator, members: np.ndarray, counts: Sequence[int]) -> np.ndarray:
+def _deal(rng: np.random.Generator, members: np.ndarray, counts: Sequence[int] | np.ndarray) -> np.ndarray:
     """Labels 0..len(counts)-1 dealt to ``members`` in random order, ``counts[j]`` of label j."""
-    counts = np.asarray(counts, dtype=np.int64)
-    if counts.sum() != len(members):
-        raise ValueError(f"counts sum to {counts.sum()}, not to the {len(members)} members")
-    return rng.permutation(np.repeat(np.arange(counts.size), counts))
+    sizes = np.asarray(counts, dtype=np.int64)
+    if sizes.sum() != len(members):
+        raise ValueError(f"counts sum to {sizes.sum()}, not to the {len(members)} members")
+    return rng.permutation(np.repeat(np.arange(sizes.size), sizes))
 
 
 # --------------------------------------------------------------------------------------------
@@ -352,8 +365,8 @@ def _fill_forms(youth: np.ndarray, j: np.ndarray, pos: np.ndarray, anchors: dict
     drug_free = np.where(free, rng.random(n) < df_p, interp("drug_free") > 0.5)
     c_level = np.maximum(anchors["cannabis_days"].max(axis=1), 1)[youth]
     o_level = anchors["other_drug_days"].max(axis=1)[youth]
-    cann = np.clip(np.rint(c_level * rng.uniform(*tr["use_level"]["cannabis"], n)), 0, 7)
-    other = np.clip(np.rint(o_level * rng.uniform(*tr["use_level"]["other"], n)), 0, 7)
+    cann = np.clip(np.rint(c_level * _uniform(rng, tr["use_level"]["cannabis"], n)), 0, 7)
+    other = np.clip(np.rint(o_level * _uniform(rng, tr["use_level"]["other"], n)), 0, 7)
     cann = np.where((cann + other) == 0, 1, cann)
     out["cannabis_days"] = np.where(free, np.where(drug_free, 0, cann), interp("cannabis_days"))
     out["other_drug_days"] = np.where(free, np.where(drug_free, 0, other), interp("other_drug_days"))
@@ -496,7 +509,10 @@ class _Published:
             groups += [(cell[(R == r) & (S == s + 1)], dis_r[r, s]) for s in range(3)]
             groups.append((cell[(R == r) & (S == 0)], r_total[r] - dis_r[r].sum()))
         for s in range(4):
-            groups += [(cell[(S == s) & (T == 1)], status_tem[s]), (cell[(S == s) & (T == 0)], status_all[s] - status_tem[s])]
+            groups += [
+                (cell[(S == s) & (T == 1)], status_tem[s]),
+                (cell[(S == s) & (T == 0)], status_all[s] - status_tem[s]),
+            ]
         fitted = _ipf(seed.ravel(), groups)
         rows = _Rows(seed.size)
         for idx, target in groups:
@@ -622,7 +638,7 @@ class _Published:
         los_r = self.d["treatment"]["los_by_risikoprofil"]
         n_r = np.array(self.d["treatment"]["discharged_by_risikoprofil"]).sum(axis=1)
         beh_mean = float(_printed(ep["behandling"]["mean"])[0])
-        r_sums = [float(_printed(m)[0]) * k for m, k in zip(los_r, n_r)]
+        r_sums = [float(_printed(m)[0]) * k for m, k in zip(los_r, n_r, strict=True)]
         groups = [(np.flatnonzero(beh & (rprof == r)), float(_printed(los_r[r])[0])) for r in range(4)]
         no_prof = np.flatnonzero(beh & (rprof < 0))
         groups.append((no_prof, (beh_mean * beh.sum() - sum(r_sums)) / max(no_prof.size, 1)))
@@ -665,7 +681,9 @@ class _Published:
         dis_date = self.cutoff - np.floor(u * (window - e["los"] + 1)).astype(np.int64)
         # ongoing: elapsed time ~ lognormal, at least what the forms need
         og = self.d["shape"]["ongoing"]
-        elapsed = np.rint(np.exp(rng.normal(np.log(og["elapsed_median_days"]), og["elapsed_sigma"], self.n))).astype(np.int64)
+        elapsed = np.rint(np.exp(rng.normal(np.log(og["elapsed_median_days"]), og["elapsed_sigma"], self.n))).astype(
+            np.int64
+        )
         elapsed = np.clip(np.maximum(elapsed, need + rng.integers(0, og["slack_days"] + 1, self.n)), need, window)
         start = np.where(dis, dis_date - e["los"], self.cutoff - elapsed)
         e["start"] = start
@@ -816,10 +834,11 @@ class _Published:
         pool = np.flatnonzero((n_k >= um["opioid_kommune_min_ungmaps"]) & (np.arange(n_k.size) != k_i))
         picks = _choose(rng, pool, others)
         rest = total - k
-        split = np.ones(others, dtype=np.int64) + np.bincount(rng.choice(others, rest - others, p=n_k[picks] / n_k[picks].sum()),
-                                                             minlength=others)
+        split = np.ones(others, dtype=np.int64) + np.bincount(
+            rng.choice(others, rest - others, p=n_k[picks] / n_k[picks].sum()), minlength=others
+        )
         out = {int(k_i): int(k)}
-        out.update({int(p): int(c) for p, c in zip(picks, split)})
+        out.update({int(p): int(c) for p, c in zip(picks, split, strict=True)})
         return out
 
     def _drug_flags(self, ung: np.ndarray, s12: np.ndarray, drug_free: np.ndarray, prof: np.ndarray) -> np.ndarray:
@@ -849,7 +868,7 @@ class _Published:
         lb = np.zeros((n, 7))
         # boundary youths (A21): flags fixed by their day vectors
         self.boundary = _choose(rng, np.flatnonzero(s12), len(um["boundary_days"]))
-        for b, vec in zip(self.boundary, um["boundary_days"]):
+        for b, vec in zip(self.boundary, um["boundary_days"], strict=True):
             f = (np.asarray(vec) > 0).astype(float)
             lb[b, :5] = ub[b, :5] = f
             lb[b, 5] = ub[b, 5] = 0
@@ -889,9 +908,13 @@ class _Published:
         used = flags[:, :6] == 1
         sh = self.d["shape"]["ungmap"]["days"]
         heavy = s12[:, None]
-        seed = np.where(heavy, rng.uniform(*sh["others"]["stofscore_12plus"], (n, 6)), rng.uniform(*sh["others"]["other"], (n, 6)))
-        seed[:, 0] = np.where(s12, rng.uniform(*sh["hash"]["stofscore_12plus"], n), rng.uniform(*sh["hash"]["other"], n))
-        seed[:, 5] = rng.uniform(*sh["opioider"], n)
+        seed = np.where(
+            heavy, _uniform(rng, sh["others"]["stofscore_12plus"], (n, 6)), _uniform(rng, sh["others"]["other"], (n, 6))
+        )
+        seed[:, 0] = np.where(
+            s12, _uniform(rng, sh["hash"]["stofscore_12plus"], n), _uniform(rng, sh["hash"]["other"], n)
+        )
+        seed[:, 5] = _uniform(rng, sh["opioider"], n)
         seed = np.where(used, seed, 0)
         # keep the draws off the boundary: only the designated youths have 17 or 18 days (A21)
         total = seed[:, :5].sum(axis=1)
@@ -900,7 +923,7 @@ class _Published:
         seed[:, :5] *= (want / np.maximum(total, 1e-9))[:, None]
         lb = np.where(used, 1, 0).astype(float)
         ub = np.where(used, 30, 0).astype(float)
-        for b, vec in zip(self.boundary, um["boundary_days"]):
+        for b, vec in zip(self.boundary, um["boundary_days"], strict=True):
             lb[b, :5] = ub[b, :5] = vec
         var = np.arange(n * 6).reshape(n, 6)
         rows = _Rows(n * 6)
@@ -924,7 +947,7 @@ class _Published:
         return x.reshape(n, 6)
 
     # -- TEM ------------------------------------------------------------------------------
-    def _cohort(self, members: np.ndarray, with_fifth: bool) -> dict[str, np.ndarray]:
+    def _cohort(self, members: np.ndarray, with_fifth: bool) -> dict[str, Any]:
         """Anchor variables of a TEM cohort: one per distinct (youth, anchor position)."""
         c = self.e["tem_count"][members]
         last = np.minimum(c, 12) - 1
@@ -934,7 +957,7 @@ class _Published:
         uniq, inv = np.unique(key, return_inverse=True)
         return {"members": members, "pos": pos, "var": inv.reshape(pos.shape), "n_var": uniq.size}
 
-    def _solve_binary(self, co: dict[str, np.ndarray], p_first: np.ndarray, p_last: np.ndarray,
+    def _solve_binary(self, co: dict[str, Any], p_first: np.ndarray, p_last: np.ndarray,
                       targets: list[tuple[np.ndarray, int, int]], what: str) -> np.ndarray:
         """Drug-free flags at the anchors; ``targets`` are (youths, anchor column, exact count)."""
         var, nv = co["var"], co["n_var"]
@@ -950,7 +973,7 @@ class _Published:
         x = _solve(seed, 0, 1, rows, self.r["solver"], what)
         return x[var].astype(float)
 
-    def _solve_level(self, co: dict[str, np.ndarray], first: np.ndarray, gain: np.ndarray, lo: float, hi: float,
+    def _solve_level(self, co: dict[str, Any], first: np.ndarray, gain: np.ndarray, lo: float, hi: float,
                      targets: list[tuple[np.ndarray, int, Any, int]], what: str) -> np.ndarray:
         """Integer values at the anchors; ``targets`` are (youths, anchor column, printed mean, scale)."""
         var, nv = co["var"], co["n_var"]
@@ -981,7 +1004,7 @@ class _Published:
         for name, co in self.cohorts.items():
             self.anchors[name] = self._anchor_values(name, co, tt, sh, rng)
 
-    def _anchor_values(self, name: str, co: dict[str, np.ndarray], tt: dict, sh: dict,
+    def _anchor_values(self, name: str, co: dict[str, Any], tt: dict, sh: dict,
                        rng: np.random.Generator) -> dict[str, np.ndarray]:
         e = self.e
         m = co["members"]
@@ -1056,7 +1079,7 @@ class _Published:
             else:
                 out[item] = self._free_level(co, first, item_gain, 0, 10)
         drinkers = rng.random(n) >= sh["alcohol_zero_share"]
-        alc = np.where(drinkers, rng.gamma(*sh["alcohol_gamma"], n), 0.0)
+        alc = np.where(drinkers, _gamma(rng, sh["alcohol_gamma"], n), 0.0)
         alc_gain = rng.normal(sh["alcohol_gain"], sh["alcohol_gain_sd"], n)
         if name == "treatment":       # 004-P6.5c
             out.update(self._tem_drug_days(co, df, tr, sh, rng))
@@ -1067,8 +1090,8 @@ class _Published:
         else:
             user_c = rng.random(n) < sh["cannabis_user_share"]
             user_o = rng.random(n) < sh["other_user_share"]
-            c = np.where(user_c[:, None], np.rint(rng.uniform(*sh["cannabis_days"], (n, 3))), 0)
-            o = np.where(user_o[:, None], np.rint(rng.uniform(*sh["other_days"], (n, 3))), 0)
+            c = np.where(user_c[:, None], np.rint(_uniform(rng, sh["cannabis_days"], (n, 3))), 0)
+            o = np.where(user_o[:, None], np.rint(_uniform(rng, sh["other_days"], (n, 3))), 0)
             c = np.where((c + o) == 0, 1, c)
             out["cannabis_days"] = self._free_anchor(co, np.where(df == 1, 0, c).astype(float))
             out["other_drug_days"] = self._free_anchor(co, np.where(df == 1, 0, o).astype(float))
@@ -1076,19 +1099,21 @@ class _Published:
         return out
 
     @staticmethod
-    def _free_anchor(co: dict[str, np.ndarray], vals: np.ndarray) -> np.ndarray:
+    def _free_anchor(co: dict[str, Any], vals: np.ndarray) -> np.ndarray:
         """Anchor values without targets; where two anchors are the same form the later one wins."""
         flat = np.zeros(co["n_var"])
         for a in range(3):
             flat[co["var"][:, a]] = vals[:, a]
         return flat[co["var"]]
 
-    def _free_level(self, co: dict[str, np.ndarray], first: np.ndarray, gain: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    def _free_level(
+        self, co: dict[str, Any], first: np.ndarray, gain: np.ndarray, lo: float, hi: float
+    ) -> np.ndarray:
         """Anchor values without targets: rounded draws, equal where two anchors are the same form."""
         rel = co["pos"] / np.maximum(co["pos"][:, [2]], 1)
         return self._free_anchor(co, np.clip(np.rint(first[:, None] + gain[:, None] * rel), lo, hi))
 
-    def _tem_drug_days(self, co: dict[str, np.ndarray], df: np.ndarray, tr: dict, sh: dict,
+    def _tem_drug_days(self, co: dict[str, Any], df: np.ndarray, tr: dict, sh: dict,
                    rng: np.random.Generator) -> dict[str, np.ndarray]:
         """Cannabis and other-drug days at the anchors (004-P6.5c): 0 when drug-free, else >= 1 day."""
         var, nv = co["var"], co["n_var"]
@@ -1102,8 +1127,8 @@ class _Published:
         lb = np.zeros(2 * nv)
         ub = np.zeros(2 * nv)
         for a in range(3):
-            seed[var[:, a]] = np.where(user_c, rng.uniform(*sh["cannabis_days"], n), 0.0)
-            seed[nv + var[:, a]] = np.where(user_o, rng.uniform(*sh["other_days"], n), 0.0)
+            seed[var[:, a]] = np.where(user_c, _uniform(rng, sh["cannabis_days"], n), 0.0)
+            seed[nv + var[:, a]] = np.where(user_o, _uniform(rng, sh["other_days"], n), 0.0)
         ub[:nv] = np.where(flat_df == 1, 0, 7)
         ub[nv:] = np.where(flat_df == 1, 0, 7)
         rows = _Rows(2 * nv)
@@ -1141,7 +1166,9 @@ class _Published:
             first = np.minimum(first, end - (counts - 1))
             first = np.maximum(first, base)
             dates = _form_dates(youth, j, first, end, counts, rng, gap)
-            parts.append({"episode": m[youth], "j": j, "date": dates, "group": np.full(j.size, name == "group"), **vals})
+            parts.append(
+                {"episode": m[youth], "j": j, "date": dates, "group": np.full(j.size, name == "group"), **vals}
+            )
         self.forms = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
         # anchor values per episode, kept for the scaled generator
         self.anchor_pos = np.zeros((self.n, 3), dtype=np.int64)
@@ -1216,7 +1243,7 @@ class _Published:
                                 make_ids("P", p_order.size).take(pa.array(p_num[e["person"]])))
         status = np.where(e["status"] >= 0, e["status"], -1)
         details = np.array(d["episodes"]["andet_details"], dtype=object)
-        detail = np.where(status == _ANDET, details[rng.integers(0, details.size, n)], None)
+        detail = np.where(status == _ANDET, details[rng.integers(0, details.size, n)], np.array(None, dtype=object))
         age = np.round((e["start"] - e["birth"]) / _YEAR, 2)
 
         def bool_arr(codes: np.ndarray) -> pa.Array:
@@ -1289,7 +1316,9 @@ class _Published:
         return _Base({"logbog_episodes": tables_ep, "ungmap_intake": tables_um, "tem_registrations": tables_tem},
                      arrays)
 
-    def _tem_frame(self, f: dict[str, np.ndarray], order: np.ndarray, ep_id: pa.Array, person_key: pa.Array) -> pd.DataFrame:
+    def _tem_frame(
+        self, f: dict[str, np.ndarray], order: np.ndarray, ep_id: pa.Array, person_key: pa.Array
+    ) -> pd.DataFrame:
         return _tem_table(f, order, ep_id, person_key, self.d["tem"]["recall_window_days"])
 
 
@@ -1398,9 +1427,18 @@ def _scaled(persons: int, seed: int, tem_per_person: float | None) -> dict[str, 
         "discharge_date": _date32(discharge, ongoing), "age_at_start": np.round((start - birth) / _YEAR, 2)})
     ue = np.flatnonzero(a["ungmap_row"][src_e] >= 0)
     completed = a["completed"][src_e][ue] + shift[ue]
-    ungmap = _take_rows(base.tables["ungmap_intake"], "ungmap_intake", a["ungmap_row"][src_e][ue], {
-        "ungmap_id": make_ids("U", ue.size), "episode_id": ep_ids.take(pa.array(ue)), "person_key": pk.take(pa.array(ue)),
-        "completed_date": _date32(completed), "age_at_ungmap": np.round((completed - birth[ue]) / _YEAR, 2)})
+    ungmap = _take_rows(
+        base.tables["ungmap_intake"],
+        "ungmap_intake",
+        a["ungmap_row"][src_e][ue],
+        {
+            "ungmap_id": make_ids("U", ue.size),
+            "episode_id": ep_ids.take(pa.array(ue)),
+            "person_key": pk.take(pa.array(ue)),
+            "completed_date": _date32(completed),
+            "age_at_ungmap": np.round((completed - birth[ue]) / _YEAR, 2),
+        },
+    )
     tem = _scaled_tem(a, base.tables["tem_registrations"], src_e, shift, end, ep_ids, pk, persons,
                       tem_per_person, rs, d)
     return {"logbog_episodes": logbog, "ungmap_intake": ungmap, "tem_registrations": tem}

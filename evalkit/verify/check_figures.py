@@ -162,7 +162,7 @@ def quantifier_range(phrase: str, extra: dict | None = None) -> tuple[float, flo
         candidate = "_".join(words[:end])
         for c in (candidate, *(candidate[len(f):] for f in _FILLER if candidate.startswith(f))):
             if c in table:
-                return table[c]  # type: ignore[return-value]
+                return table[c]
     return None
 
 

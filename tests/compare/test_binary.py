@@ -48,7 +48,12 @@ def test_mcnemar_p_values_match_statsmodels(table) -> None:
 def test_person_level_input_gives_the_table_result(table) -> None:
     before, after = _expand(table)
     a, b = mcnemar(before, after), mcnemar(table)
-    assert (a.n_both, a.n_before_only, a.n_after_only, a.n_neither) == (b.n_both, b.n_before_only, b.n_after_only, b.n_neither)
+    assert (a.n_both, a.n_before_only, a.n_after_only, a.n_neither) == (
+        b.n_both,
+        b.n_before_only,
+        b.n_after_only,
+        b.n_neither,
+    )
     assert a.p_value == b.p_value and a.estimate == b.estimate
 
 
@@ -172,7 +177,9 @@ def test_two_categories_reduce_to_mcnemar() -> None:
 def test_bands_from_categoricals_keep_empty_categories_and_order() -> None:
     bands = ["0-28", "29-49", "50-100"]
     before = pd.Categorical(["0-28", "0-28", "29-49", "29-49", "0-28", None, "0-28"], categories=bands, ordered=True)
-    after = pd.Categorical(["29-49", "0-28", "29-49", "0-28", "29-49", "29-49", "29-49"], categories=bands, ordered=True)
+    after = pd.Categorical(
+        ["29-49", "0-28", "29-49", "0-28", "29-49", "29-49", "29-49"], categories=bands, ordered=True
+    )
     r = stuart_maxwell(before, after)
     assert r.categories == tuple(bands) and r.k == 3
     assert r.table == ((1, 3, 0), (1, 1, 0), (0, 0, 0))
@@ -181,7 +188,9 @@ def test_bands_from_categoricals_keep_empty_categories_and_order() -> None:
     assert r.df == 1.0 and r.statistic == pytest.approx((3 - 1) ** 2 / 4)
     assert r.effect_size == pytest.approx((3 - 1) / 6)
     se = math.sqrt((3 / 6 + 1 / 6 - (2 / 6) ** 2) / 6)
-    np.testing.assert_allclose(list(r.effect_size_ci), [2 / 6 - 1.959963984540054 * se, 2 / 6 + 1.959963984540054 * se], rtol=1e-12)
+    np.testing.assert_allclose(
+        list(r.effect_size_ci), [2 / 6 - 1.959963984540054 * se, 2 / 6 + 1.959963984540054 * se], rtol=1e-12
+    )
 
 
 def test_values_outside_categories_are_reported_not_dropped() -> None:

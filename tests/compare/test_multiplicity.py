@@ -26,12 +26,16 @@ def test_matches_statsmodels(p, method) -> None:
 
 
 def test_holm_is_the_default_and_the_family_is_stated() -> None:
-    r = adjust_pvalues(pd.Series([0.01, 0.04, 0.03], index=["personlig", "naere", "social"]), family="TEM trivsel k=1 vs k=12")
+    r = adjust_pvalues(
+        pd.Series([0.01, 0.04, 0.03], index=["personlig", "naere", "social"]), family="TEM trivsel k=1 vs k=12"
+    )
     assert r.method == "Holm (1979) step-down" and r.m == 3
     frame = r.to_frame()
     assert frame["family"].unique().tolist() == ["TEM trivsel k=1 vs k=12"]
     # Holm by hand: sorted 0.01, 0.03, 0.04 -> 3*0.01, max(0.03, 2*0.03), max(0.06, 1*0.04)
-    assert frame.set_index("test")["p_adjusted"].to_dict() == pytest.approx({"personlig": 0.03, "social": 0.06, "naere": 0.06})
+    assert frame.set_index("test")["p_adjusted"].to_dict() == pytest.approx(
+        {"personlig": 0.03, "social": 0.06, "naere": 0.06}
+    )
     assert frame["reject"].tolist() == [True, False, False]
 
 

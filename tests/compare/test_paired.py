@@ -164,7 +164,9 @@ def test_wilcoxon_normal_approximation_matches_scipy(seed, zero_method, alternat
     rng = np.random.default_rng(seed)
     pre = rng.integers(0, 11, 60).astype(float)  # TEM-like 0-10 scores: many ties and zeros
     post = np.clip(pre + rng.integers(-3, 5, 60), 0, 10)
-    r = wilcoxon(pre, post, method="asymptotic", zero_method=zero_method, alternative=alternative, correction=correction)
+    r = wilcoxon(
+        pre, post, method="asymptotic", zero_method=zero_method, alternative=alternative, correction=correction
+    )
     ref = stats.wilcoxon(post, pre, zero_method=zero_method, alternative=alternative, correction=correction,
                          method="asymptotic")
     np.testing.assert_allclose(r.p_value, ref.pvalue, **TOL)
@@ -245,7 +247,9 @@ def test_rank_biserial_and_its_interval() -> None:
     assert r.effect_size == pytest.approx((40 - 5) / 45, rel=1e-12)
     se = math.sqrt((2 * 9**3 + 3 * 9**2 + 9) / 6) / 45
     z = stats.norm.isf(0.025)
-    np.testing.assert_allclose(list(r.effect_size_ci), np.tanh(np.arctanh(35 / 45) + np.array([-z, z]) * se), rtol=1e-12)
+    np.testing.assert_allclose(
+        list(r.effect_size_ci), np.tanh(np.arctanh(35 / 45) + np.array([-z, z]) * se), rtol=1e-12
+    )
 
 
 def test_wilcoxon_all_zero_differences() -> None:
@@ -322,7 +326,10 @@ def test_swapping_waves_flips_effects_and_keeps_p(data) -> None:
             for res, d in ((a, post_f - pre_f), (b, pre_f - post_f)):
                 d = d[~np.isnan(d) & (d != 0)]
                 values, counts = np.unique(d, return_counts=True)
-                z = [signed_rank_z(values, counts.astype(float), res.estimate + s, False, "two-sided") for s in (-1e-3, 1e-3)]
+                z = [
+                    signed_rank_z(values, counts.astype(float), res.estimate + s, False, "two-sided")
+                    for s in (-1e-3, 1e-3)
+                ]
                 assert z[0] >= 0 >= z[1] or all(math.isnan(v) for v in z)
             continue
         assert (a.p_value is None and b.p_value is None) or a.p_value == pytest.approx(b.p_value, rel=1e-9, abs=1e-15)
@@ -330,7 +337,7 @@ def test_swapping_waves_flips_effects_and_keeps_p(data) -> None:
             assert 0.0 <= a.p_value <= 1.0
         for x, y in ((a.effect_size, b.effect_size), (a.estimate, b.estimate)):
             assert (math.isnan(x) and math.isnan(y)) or x == pytest.approx(-y, abs=1e-12)
-        for x, y in zip(a.estimate_ci, reversed(b.estimate_ci)):
+        for x, y in zip(a.estimate_ci, reversed(b.estimate_ci), strict=True):
             assert (math.isnan(x) and math.isnan(y)) or x == pytest.approx(-y, abs=1e-9)
 
 

@@ -22,8 +22,13 @@ def test_r_help_page_example() -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.integers(0, 60), st.integers(1, 60), st.one_of(st.sampled_from([0.0, 0.5, 0.7, 1.0]), st.floats(1e-6, 1 - 1e-6)), st.sampled_from(["two-sided", "greater", "less"]),
-       st.sampled_from([0.9, 0.95, 0.99]))
+@given(
+    st.integers(0, 60),
+    st.integers(1, 60),
+    st.one_of(st.sampled_from([0.0, 0.5, 0.7, 1.0]), st.floats(1e-6, 1 - 1e-6)),
+    st.sampled_from(["two-sided", "greater", "less"]),
+    st.sampled_from([0.9, 0.95, 0.99]),
+)
 def test_matches_scipy_binomtest(k, n, p, alternative, level) -> None:
     k = min(k, n)
     r = binomial_test(k, n, p, alternative=alternative, confidence_level=level)

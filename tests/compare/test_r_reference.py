@@ -72,7 +72,12 @@ def _lmer(d: dict) -> dict:
 
 def _fisher(d: dict) -> dict:
     r = compare.chi_square(_table(d["table"]))
-    return {"p_value": r.p_value, "odds_ratio": r.odds_ratio, "ci_low": r.odds_ratio_ci.low, "ci_high": r.odds_ratio_ci.high}
+    return {
+        "p_value": r.p_value,
+        "odds_ratio": r.odds_ratio,
+        "ci_low": r.odds_ratio_ci.low,
+        "ci_high": r.odds_ratio_ci.high,
+    }
 
 
 def _binom(alternative: str) -> Callable[[dict], dict]:
@@ -128,7 +133,9 @@ def test_stored_r_values(case: dict) -> None:
             continue
         tol = case["abs_tol"][key] if isinstance(case["abs_tol"], dict) else case["abs_tol"]
         if isinstance(expected, list):
-            np.testing.assert_allclose(got[key], [_as_number(v) for v in expected], atol=tol, rtol=0, err_msg=f"{case['id']}.{key}")
+            np.testing.assert_allclose(
+                got[key], [_as_number(v) for v in expected], atol=tol, rtol=0, err_msg=f"{case['id']}.{key}"
+            )
         else:
             assert got[key] == pytest.approx(expected, abs=tol), f"{case['id']}.{key}: {case['call']}"
 
@@ -149,8 +156,10 @@ def test_example_1_mcnemar_b_equals_c() -> None:
     for table in ([[1, 1], [1, 1]], [[3, 4], [4, 9]]):
         r = compare.mcnemar(table, method="asymptotic_cc")
         assert (r.statistic, r.p_value, r.df) == (0.0, 1.0, 1.0)
-    r = compare.mcnemar([[3, 5], [2, 9]], method="asymptotic_cc")   # b != c: (|5 - 2| - 1)^2 / 7
-    assert r.statistic == pytest.approx(4 / 7, abs=1e-15) and r.p_value == pytest.approx(stats.chi2.sf(4 / 7, 1), abs=1e-15)
+    r = compare.mcnemar([[3, 5], [2, 9]], method="asymptotic_cc")  # b != c: (|5 - 2| - 1)^2 / 7
+    assert r.statistic == pytest.approx(4 / 7, abs=1e-15) and r.p_value == pytest.approx(
+        stats.chi2.sf(4 / 7, 1), abs=1e-15
+    )
 
 
 def test_example_2_fifty_differences_use_the_normal_approximation() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import warnings
 
@@ -93,7 +94,7 @@ def test_every_result_carries_the_common_fields_and_one_tidy_row() -> None:
 
 def test_results_are_frozen() -> None:
     r = cmp.paired_t([1.0, 2.0, 3.0], [2.0, 2.5, 5.0])
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         r.p_value = 0.0  # type: ignore[misc]
 
 

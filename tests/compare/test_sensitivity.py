@@ -77,7 +77,16 @@ def test_mixedlm_standard_errors_match_lmer_on_unbalanced_data() -> None:
     # Issue 15 example 6: persons A..H with 1-3 registrations each.
     # R: lme4::lmer(y ~ 0 + factor(k) + (1 | id), REML = TRUE) -> SE of factor(k)3 = 0.709777
     # (statsmodels MixedLM's joint inverse Hessian gave 0.711364).
-    values = {"A": [5, 6, 8], "B": [4, 6], "C": [6, 5, 8], "D": [3], "E": [5, 7, 6], "F": [7, 9], "G": [2, 4, 5], "H": [6]}
+    values = {
+        "A": [5, 6, 8],
+        "B": [4, 6],
+        "C": [6, 5, 8],
+        "D": [3],
+        "E": [5, 7, 6],
+        "F": [7, 9],
+        "G": [2, 4, 5],
+        "H": [6],
+    }
     rows = [(p, k + 1, float(v)) for p, vs in values.items() for k, v in enumerate(vs)]
     df = pd.DataFrame(rows, columns=["id", "k", "y"])
     r = model_means(locf(df, id="id", order="k", values="y", upto=3), "y")

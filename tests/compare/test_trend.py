@@ -46,7 +46,7 @@ def test_relation_to_statsmodels_linear_by_linear_statistic() -> None:
 def test_slope_and_hc0_interval_match_ols_on_person_level_data() -> None:
     x, n, scores = np.array([12, 20, 31, 30]), np.array([60, 55, 58, 40]), np.array([0.0, 1.0, 2.0, 4.0])
     r = cochran_armitage(x, n, scores=scores)
-    y = np.concatenate([np.r_[np.ones(a), np.zeros(b - a)] for a, b in zip(x, n)])
+    y = np.concatenate([np.r_[np.ones(a), np.zeros(b - a)] for a, b in zip(x, n, strict=True)])
     t = np.repeat(scores, n)
     fit = sm.OLS(y, sm.add_constant(t)).fit(cov_type="HC0")
     assert r.effect_size == pytest.approx(fit.params[1], rel=1e-12)

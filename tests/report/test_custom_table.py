@@ -36,7 +36,9 @@ def test_crosstab_reproduces_the_enrolment_table_and_its_test() -> None:
             assert custom.cell(school, sex).value == enrolment.cell(school, sex).value
         for sex in ("kvinde", "mand"):
             if school != "total":
-                assert custom.cell(school, f"{sex}_pct").value == pytest.approx(enrolment.cell(school, f"{sex}_pct").value)
+                assert custom.cell(school, f"{sex}_pct").value == pytest.approx(
+                    enrolment.cell(school, f"{sex}_pct").value
+                )
     assert custom.tests[0].p_value == pytest.approx(enrolment.tests[0].p_value, rel=1e-12)
 
 

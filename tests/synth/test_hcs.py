@@ -143,7 +143,9 @@ def test_eligibility_mix(sample, big):
         above = (known > 0.35).mean()
         assert 0 < above <= 0.15             # INC-2: mostly <= 0,35, a few above
         assert (d["alder"] < 18).sum() >= 1 and (d["alder"] >= 18).mean() > 0.95
-        assert (d["hovedstof"] == "andet").sum() >= 1 and d["hovedstof"].isin(["hash", "centralstimulerende"]).mean() > 0.9
+        assert (d["hovedstof"] == "andet").sum() >= 1 and d["hovedstof"].isin(
+            ["hash", "centralstimulerende"]
+        ).mean() > 0.9
         assert (d["tilknytning"] == "andet").sum() >= 1
         assert (d["lovgrundlag"] == "sel101a").sum() >= 1
 

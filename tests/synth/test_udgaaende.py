@@ -21,10 +21,10 @@ from hypothesis import strategies as st
 from evalkit.io.schema import dataset
 from evalkit.synth import udgaaende
 from evalkit.synth.udgaaende import PUBLISHED, design, generate
+from tests.synth.schema_check import check_schema
 
 ES, PS = "erhvervsskole", "produktionsskole"
 TP = ["indskrivning", "afslutning", "opfoelgning"]
-from tests.synth.schema_check import check_schema
 
 SPEC = dataset("udgaaende")
 
@@ -89,7 +89,6 @@ def published_figures(tables: dict[str, pd.DataFrame]) -> dict[str, tuple[str, F
     w = _wide(tables)
     C = w[w["status"] == "gennemfoert"]
     D = w[w["status"] == "frafaldet"]
-    F = C[C["hash_dage_30_2"].notna()]
     out: dict[str, tuple[str, Fraction, Fraction]] = {}
 
     def put(fid, printed, step, value):
@@ -157,8 +156,15 @@ def published_figures(tables: dict[str, pd.DataFrame]) -> dict[str, tuple[str, F
 
     # 000-F7.2a: hash by school type (ES/PS T0 integers; PS "6,1" read as Opfølgning, A2)
     for s, printed in ((ES, "18"), (PS, "14")):
-        put(f"000-F7.2a-hash-skoletype/{s}/indskrivning", printed, ONE, _mean(C.loc[C["skoletype"] == s, "hash_dage_30_0"]))
-    put(f"000-F7.2a-hash-skoletype/{PS}/opfoelgning", "6,1", TENTH, _mean(C.loc[C["skoletype"] == PS, "hash_dage_30_2"]))
+        put(
+            f"000-F7.2a-hash-skoletype/{s}/indskrivning",
+            printed,
+            ONE,
+            _mean(C.loc[C["skoletype"] == s, "hash_dage_30_0"]),
+        )
+    put(
+        f"000-F7.2a-hash-skoletype/{PS}/opfoelgning", "6,1", TENTH, _mean(C.loc[C["skoletype"] == PS, "hash_dage_30_2"])
+    )
 
     # 000-T7.2b: eligible = completers with hash > 0 at T0 (A1); stopped T1 == 0; halved 0 < 2*T1 <= T0
     E = C[C["hash_dage_30_0"] > 0]
@@ -169,7 +175,7 @@ def published_figures(tables: dict[str, pd.DataFrame]) -> dict[str, tuple[str, F
     for s, cells in printed_b.items():
         sel = np.ones(len(E), bool) if s == "begge" else (E["skoletype"] == s).to_numpy()
         counts = (int(stop[sel].sum()), int(half[sel].sum()), int((stop | half)[sel].sum()))
-        for col, (cnt, pct), c in zip(("stoppet", "halveret", "total"), cells, counts):
+        for col, (cnt, pct), c in zip(("stoppet", "halveret", "total"), cells, counts, strict=True):
             put(f"000-T7.2b-cannabis-ophoer/{s}/{col}/antal", cnt, ONE, c)
             put(f"000-T7.2b-cannabis-ophoer/{s}/{col}/pct", pct, ONE, _pct(c, int(sel.sum())))
 
@@ -194,7 +200,7 @@ def published_figures(tables: dict[str, pd.DataFrame]) -> dict[str, tuple[str, F
         sel = np.ones(len(C), bool) if s == "begge" else (C["skoletype"] == s).to_numpy()
         n = int(sel.sum())
         counts = (int((~imp)[sel].sum()), int(imp[sel].sum()), n)
-        for col, (cnt, pct), c in zip(("ikke_forbedret", "forbedret", "total"), cells, counts):
+        for col, (cnt, pct), c in zip(("ikke_forbedret", "forbedret", "total"), cells, counts, strict=True):
             put(f"000-T7.2e-forbedret-trivsel/{s}/{col}/antal", cnt, ONE, c)
             put(f"000-T7.2e-forbedret-trivsel/{s}/{col}/pct", pct, ONE, _pct(c, n))
 

@@ -96,7 +96,9 @@ def f(tables):
     um["total5"] = um[SUBST5].astype(int).sum(axis=1)
     um["stofscore"] = [Fraction(100 * t, 150) for t in um["total5"]]          # (((h/30)+...)/5)*100
     um["s12"] = [s >= 12 for s in um["stofscore"]]
-    um["risk"] = um["s12"].astype(int) + um["psych_diagnosis_by_psychiatrist"].astype(int) + um["uddannelseshjaelp"].astype(int)
+    um["risk"] = (
+        um["s12"].astype(int) + um["psych_diagnosis_by_psychiatrist"].astype(int) + um["uddannelseshjaelp"].astype(int)
+    )
     tem["samlet3"] = tem[["personlig_trivsel", "naere_relationer", "social_trivsel"]].astype(int).sum(axis=1)
     types = ep.set_index("episode_id")["type"]
     indiv = tem[~tem["group_course"].astype(bool)]
@@ -155,7 +157,7 @@ def test_f6_19_discharges_length_of_stay_reasons(f):
         los = (g["discharge"] - g["start"]).dt.days
         assert matches(exact_mean(los), mean)
         assert float(np.median(los)) == median
-        for status, printed in zip(("faerdigbehandlet", "udeblevet", "andet"), shares):
+        for status, printed in zip(("faerdigbehandlet", "udeblevet", "andet"), shares, strict=True):
             assert matches(pct((g["discharge_status"] == status).sum(), n), printed)
     # known deviation A05: the prose (L2784) says "27,2%" udeblevne; no k/216 gives it, the table's 27,3 holds
     k_u = (dis[dis["type"] == "behandling"]["discharge_status"] == "udeblevet").sum()
@@ -316,7 +318,20 @@ def test_tem_counts_tables(f):
     assert at_least_k(treat) == [327, 246, 205, 164, 130, 109, 90, 75, 61, 49, 43, 33]
     discharged = set(ep.loc[ep["discharge"].notna(), "episode_id"])
     assert at_least_k(treat[treat["episode_id"].isin(discharged)]) == [155, 108, 87, 63, 48, 39, 29, 24, 19, 15, 12, 9]
-    assert at_least_k(treat[treat["episode_id"].isin(set(um["episode_id"]))]) == [303, 231, 196, 158, 124, 105, 88, 73, 59, 47, 41, 31]
+    assert at_least_k(treat[treat["episode_id"].isin(set(um["episode_id"]))]) == [
+        303,
+        231,
+        196,
+        158,
+        124,
+        105,
+        88,
+        73,
+        59,
+        47,
+        41,
+        31,
+    ]
     per = treat.groupby("episode_id").size()
     assert per.max() == 39 and (per == 39).sum() == 1                      # fn 25
     assert f["group"]["episode_id"].isin(f["couns"]["episode_id"]).sum() == 0
@@ -390,7 +405,9 @@ def test_f6_33_f6_34_by_ungeprofil(f):
         if first:
             assert matches(pct(g["drug_free_last_week_first"].astype(bool).sum(), len(g)), first), p
         assert matches(pct(g["drug_free_last_week_last"].astype(bool).sum(), len(g)), last), p
-    assert matches(pct(c.loc[prof == "SEP", "drug_free_last_week_last"].astype(bool).sum(), (prof == "SEP").sum()), "57")
+    assert matches(
+        pct(c.loc[prof == "SEP", "drug_free_last_week_last"].astype(bool).sum(), (prof == "SEP").sum()), "57"
+    )
     # L3160: SEP "ligger på niveau med ... LAV"; L3177: SIP has the highest rise
     assert abs(firsts["SEP"][0] - firsts["LAV"][0]) <= Fraction(1, 5)
     gains = {p: v[1] - v[0] for p, v in firsts.items()}
@@ -423,7 +440,11 @@ def test_f6_36_f6_37_by_risk_profile(f):
     assert matches(pct(df[0].iloc[:, 1].sum(), n[0]), "65,2")
     assert matches(pct(df[1].iloc[:, 1].sum(), n[1]), "47")
     assert matches(pct(df[2].iloc[:, 1].sum(), n[2]), "33,3")
-    assert n[3] == 17 and matches(pct(df[3].iloc[:, 0].sum(), 17), "5,9") and matches(pct(df[3].iloc[:, 1].sum(), 17), "23,5")
+    assert (
+        n[3] == 17
+        and matches(pct(df[3].iloc[:, 0].sum(), 17), "5,9")
+        and matches(pct(df[3].iloc[:, 1].sum(), 17), "23,5")
+    )
     # known deviation A06: the prose's "knap 23,4 %" for R3 is impossible with n = 17 (4/17 = 23,5)
     assert not matches(pct(df[3].iloc[:, 1].sum(), 17), "23,4")
     # known deviation A17: no R2 size reproduces both 19,1 % and 33,3 %; 12/63 = 19,05 -> 19,0

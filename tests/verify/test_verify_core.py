@@ -82,21 +82,43 @@ def test_known_deviation_that_moves_fails_with_both_numbers(catalogue):
     assert results["a"].status == "fail" and "now prints as the publication" in results["a"].reason
 
 
-@pytest.mark.parametrize("entry,named", [
-    ("{id: a, source: s, tabel: t, row: a, column: c, printed: '1', decimals: 0}", "unknown key 'tabel' (did you mean 'table'?)"),
-    ("{id: a, source: s, table: t, row: a, column: c, printed: '1'}", "missing key 'decimals'"),
-    ("{id: a, source: s, table: t, row: a, column: c, printed: '1', decimals: 0, staus: reproducible}",
-     "unknown key 'staus' (did you mean 'status'?)"),
-    ("{id: a, source: s, table: t, row: a, column: c, printed: '1', decimals: 0, status: misprint}",
-     "'status' is 'misprint'"),
-    ("{id: a, source: s, table: t, row: a, column: c, printed: 'x1', decimals: 0}", "is not a number"),
-    ("{id: a, source: s, table: t, row: a, column: c, printed: '1', decimals: one}", "'decimals' must be a whole number"),
-    ("{id: a, source: s, table: t, row: a, column: c, printed: '1', decimals: 0, status: known-deviation, reason: r}",
-     "needs 'expected'"),
-    ("{id: a, source: s, table: t, row: a, column: c, printed: '1', decimals: 0, status: known-deviation, reason: r,"
-     " expected: {betwen: [1, 2]}}", "unknown key 'betwen' in 'expected' (did you mean 'between'?)"),
-    ("{id: a, source: s, table: t, row: a, column: c, printed: '1', decimals: 0, cell: missing}", "'cell' is 'missing'"),
-])
+@pytest.mark.parametrize(
+    "entry,named",
+    [
+        (
+            "{id: a, source: s, tabel: t, row: a, column: c, printed: '1', decimals: 0}",
+            "unknown key 'tabel' (did you mean 'table'?)",
+        ),
+        ("{id: a, source: s, table: t, row: a, column: c, printed: '1'}", "missing key 'decimals'"),
+        (
+            "{id: a, source: s, table: t, row: a, column: c, printed: '1', decimals: 0, staus: reproducible}",
+            "unknown key 'staus' (did you mean 'status'?)",
+        ),
+        (
+            "{id: a, source: s, table: t, row: a, column: c, printed: '1', decimals: 0, status: misprint}",
+            "'status' is 'misprint'",
+        ),
+        ("{id: a, source: s, table: t, row: a, column: c, printed: 'x1', decimals: 0}", "is not a number"),
+        (
+            "{id: a, source: s, table: t, row: a, column: c, printed: '1', decimals: one}",
+            "'decimals' must be a whole number",
+        ),
+        (
+            "{id: a, source: s, table: t, row: a, column: c, printed: '1', decimals: 0, status: known-deviation,"
+            " reason: r}",
+            "needs 'expected'",
+        ),
+        (
+            "{id: a, source: s, table: t, row: a, column: c, printed: '1', decimals: 0, status: known-deviation,"
+            " reason: r, expected: {betwen: [1, 2]}}",
+            "unknown key 'betwen' in 'expected' (did you mean 'between'?)",
+        ),
+        (
+            "{id: a, source: s, table: t, row: a, column: c, printed: '1', decimals: 0, cell: missing}",
+            "'cell' is 'missing'",
+        ),
+    ],
+)
 def test_malformed_entry_is_refused_by_name(tmp_path, entry, named):
     bad = tmp_path / "bad.yaml"
     bad.write_text(f"report: udgaaende\nfigures:\n  - {entry}\n", encoding="utf-8")

@@ -90,11 +90,19 @@ def _resolve(name: str, export: Any, population: Population, option: str) -> tup
                 return series, False, None
         except (KeyError, AttributeError):
             pass
-        return series, pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype), None
+        return (
+            series,
+            pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype),
+            None,
+        )
     if name in derived:
         series = derived[name](export)
         numeric = pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype)
-        ordered = list(series.cat.categories) if isinstance(series.dtype, pd.CategoricalDtype) and series.cat.ordered else None
+        ordered = (
+            list(series.cat.categories)
+            if isinstance(series.dtype, pd.CategoricalDtype) and series.cat.ordered
+            else None
+        )
         return series, numeric, ordered
     import difflib
 
@@ -263,8 +271,14 @@ def _numeric_table(y: pd.Series, gcodes: np.ndarray, groups: Sequence[str], want
         keys += {"mean": ["mean"], "sd": ["sd"], "median": ["median"], "iqr": ["q1", "q3"],
                  "ci": ["ci_low", "ci_high"], "min": ["min"], "max": ["max"]}.get(s, [])
     keys = list(dict.fromkeys(keys))
-    table = Table(id="custom", source="", title=title, additive=True, row_lines=(),
-                  columns=[count_column("n", labels["n"])] + [share_column(k, labels[k], count_of="n") for k in keys[1:]])
+    table = Table(
+        id="custom",
+        source="",
+        title=title,
+        additive=True,
+        row_lines=(),
+        columns=[count_column("n", labels["n"])] + [share_column(k, labels[k], count_of="n") for k in keys[1:]],
+    )
     values = pd.Series(y).to_numpy(dtype="float64", na_value=np.nan)
     rows = [(str(gr), group_labels.get(str(gr), Text(str(gr), str(gr))), gcodes == i) for i, gr in enumerate(groups)]
     rows.append(("total", TOTAL, gcodes >= 0))
@@ -273,7 +287,11 @@ def _numeric_table(y: pd.Series, gcodes: np.ndarray, groups: Sequence[str], want
         out: dict[str, Cell] = {"n": count(int(d["n"]))}
         for k in keys[1:]:
             src = {"ci_low": "mean_ci_low", "ci_high": "mean_ci_high"}.get(k, k)
-            kind = "mean" if k in ("mean", "ci_low", "ci_high", "sd") else ("median" if k != "min" and k != "max" else "number")
+            kind = (
+                "mean"
+                if k in ("mean", "ci_low", "ci_high", "sd")
+                else ("median" if k != "min" and k != "max" else "number")
+            )
             out[k] = number(d[src], decimals=1 if kind != "number" else 1, n=int(d["n"]), kind=kind)
         table.add_row(_key(key) if key != "total" else "total", label, out, is_total=key == "total")
     return table
@@ -285,6 +303,7 @@ def _add_test(table: Table, y: pd.Series, y_numeric: bool, y_order: list[str] | 
 
     outcome = table.title
     known = gcodes >= 0
+    result: compare.ComparisonResult
     if y_numeric:
         v = pd.Series(y).to_numpy(dtype="float64", na_value=np.nan)
         samples = [v[gcodes == i] for i in range(len(groups))]

@@ -68,8 +68,12 @@ def period_bounds(period: str, days: Sequence[float]) -> list[tuple[str, str, st
         start = dt.date(day.year, first_month, 1)
         end_month = first_month + months
         end = dt.date(day.year + (end_month - 1) // 12, (end_month - 1) % 12 + 1, 1)
-        label = {"year": f"{day.year}", "halfyear": f"{day.year}-H{(first_month - 1) // 6 + 1}",
-                 "quarter": f"{day.year}-Q{(first_month - 1) // 3 + 1}", "month": f"{day.year}-{first_month:02d}"}[period]
+        label = {
+            "year": f"{day.year}",
+            "halfyear": f"{day.year}-H{(first_month - 1) // 6 + 1}",
+            "quarter": f"{day.year}-Q{(first_month - 1) // 3 + 1}",
+            "month": f"{day.year}-{first_month:02d}",
+        }[period]
         seen.setdefault(label, (label, start.isoformat(), end.isoformat()))
     return [seen[k] for k in sorted(seen)]
 

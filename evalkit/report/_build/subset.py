@@ -217,7 +217,11 @@ def _check_columns(expr: Expr, text: str, export: Any, population: Population) -
                              f"{population.unit!r}); column {column!r} is in table {elsewhere[0]!r}, not in it")
         every = sorted({c for f in export.tables.values() for c in f.columns})
         close = difflib.get_close_matches(column, every, n=1, cutoff=0.5)
-        hint = f"; did you mean {close[0]!r}?" if close else f"; the columns of {population.unit!r}: {', '.join(unit_cols)}"
+        hint = (
+            f"; did you mean {close[0]!r}?"
+            if close
+            else f"; the columns of {population.unit!r}: {', '.join(unit_cols)}"
+        )
         raise WhereError(f"filter {text!r}: unknown column {column!r}{hint}")
 
 

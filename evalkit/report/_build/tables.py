@@ -95,7 +95,7 @@ def crosstab_rows(table: Table, row_keys: Sequence[str], row_labels: Mapping[str
 
     def cells_for(values: np.ndarray, link: str | None) -> dict[str, Cell]:
         total = int(values.sum())
-        cells: dict[str, Cell] = {c: count(int(v)) for c, v in zip(col_keys, values)}
+        cells: dict[str, Cell] = {c: count(int(v)) for c, v in zip(col_keys, values, strict=True)}
         if total_col is not None:
             cells[total_col] = count(total, link=link)
         for share_key, of in (share_cols or {}).items():

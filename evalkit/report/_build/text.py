@@ -108,7 +108,7 @@ def status_text(status: str, reason: Any = None) -> Text:
     'for få observationer til testen'
     """
     try:
-        from evalkit.compare import label as compare_label  # type: ignore[attr-defined]
+        from evalkit.compare import label as compare_label
 
         return Text(compare_label(f"status.{status}", "da"), compare_label(f"status.{status}", "en"))
     except (ImportError, KeyError, AttributeError):

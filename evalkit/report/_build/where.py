@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 __all__ = ["And", "Comparison", "Not", "Or", "WhereError", "parse_where"]
 
@@ -100,7 +100,7 @@ class Not:
         return f"not {_wrap(self.part, (And, Or))}"
 
 
-Expr = Union[Comparison, And, Or, Not]
+Expr = Comparison | And | Or | Not
 
 
 def _unique(items: Any) -> list[str]:

@@ -26,6 +26,7 @@ from collections.abc import Callable, Mapping
 import numpy as np
 import pandas as pd
 
+from evalkit.io.export import Export
 from evalkit.io.schema import dataset
 
 __all__ = ["VARIABLES", "has_action_plan", "policy_approach", "school_group", "trained_detection"]
@@ -65,16 +66,16 @@ def trained_detection(institutions: pd.DataFrame) -> pd.Series:
                    {"alle": "yes", "over_halvdelen": "yes", "under_halvdelen": "no", "ingen": "no"})
 
 
-def _on_export(fn: Callable[..., pd.Series], needs_projects: bool = False) -> Callable[[object], pd.Series]:
-    def variable(export: object) -> pd.Series:
-        inst = export["mk_institutioner"]  # type: ignore[index]
-        return fn(inst, export["mk_projekter"]) if needs_projects else fn(inst)  # type: ignore[index]
+def _on_export(fn: Callable[..., pd.Series], needs_projects: bool = False) -> Callable[[Export], pd.Series]:
+    def variable(export: Export) -> pd.Series:
+        inst = export["mk_institutioner"]
+        return fn(inst, export["mk_projekter"]) if needs_projects else fn(inst)
     variable.__doc__ = fn.__doc__
     return variable
 
 
 #: The derived variables custom tables may use by name (``evalkit table ... --rows policy_approach``).
-VARIABLES: dict[str, Callable[[object], pd.Series]] = {
+VARIABLES: dict[str, Callable[[Export], pd.Series]] = {
     "policy_approach": _on_export(policy_approach, needs_projects=True),
     "school_group": _on_export(school_group),
     "has_action_plan": _on_export(has_action_plan),
