@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from evalkit.report._build import cells_of
+from evalkit.report._build import cells_of, count_column
 from evalkit.report.model import Cell, Table
 from evalkit.report.spec import Context
 from evalkit.report.udgaaende.common import Declared, persons, prep, school_rows
@@ -75,10 +75,13 @@ def progression(ctx: Context) -> Table:
     """
     p = prep(ctx)
     C = p.completer
-    table = PROGRESSION.table(mean_columns())
+    table = PROGRESSION.table(mean_columns() + [count_column("n_ikke_brugere", TXT("progression.n_ikke_brugere"))])
     for m, measure in MEASURES.items():
         cohort = p.cohort(m, C)
-        table.add_row(m, measure.label, means_row(p, m, cohort))
+        cells = means_row(p, m, cohort)
+        if m == "flere_stoffer":   # the footnote's non-users: completers left out of the poly-drug row
+            cells["n_ikke_brugere"] = persons(int(C.sum()) - int(cohort.sum()), "polydrug_non_users")
+        table.add_row(m, measure.label, cells)
         table.tests += paired_tests(p, m, m, cohort)
     table.add_row("antal", TXT("progression.antal"),
                   {tp: persons(int((C & p.registered[:, i]).sum()), "completers") for i, tp in enumerate(TP)},
