@@ -81,19 +81,14 @@ def day_numbers(values: Any) -> np.ndarray:
 
 
 def arrow_strings(values: Any) -> pa.Array:
-    """A key column (ids) as one Arrow string array, whatever its pandas dtype."""
-    series = values if isinstance(values, pd.Series) else pd.Series(values, copy=False)
-    if isinstance(series.dtype, pd.CategoricalDtype):
-        series = series.astype(object)
-    if isinstance(series.dtype, pd.ArrowDtype):
-        arr: Any = series.array._pa_array  # noqa: SLF001 (the Arrow data, no copy)
-    elif isinstance(series.dtype, pd.StringDtype):
-        arr = pa.array(series)
-    else:
-        arr = pa.array(series.to_numpy(dtype=object), from_pandas=True)
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
-    return arr if pa.types.is_string(arr.type) else arr.cast(pa.string())
+    """A key column (ids) as one Arrow string array, whatever its pandas dtype (missing stays null).
+
+    The measures' own converter (:func:`evalkit.measures._keys.id_strings`): one definition for the
+    whole pipeline.
+    """
+    from evalkit.measures._keys import id_strings
+
+    return id_strings(values)
 
 
 def positions(keys: Any, index_values: Any) -> np.ndarray:
