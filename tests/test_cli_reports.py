@@ -12,7 +12,8 @@ import pytest
 from evalkit.synth import SAMPLE_FORMATS, sample_path
 
 ROOT = Path(__file__).resolve().parents[1]
-FORMATS = {"markdown": "r.md", "json": "r.json", "html": "r.html", "xlsx": "r.xlsx", "csv": "csv"}
+FORMATS = {"markdown": "r.md", "json": "r.json", "html": "r.html", "xlsx": "r.xlsx", "csv": "csv",
+           "docx": "r.docx"}
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -35,20 +36,33 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 @pytest.mark.parametrize("name", sorted(SAMPLE_FORMATS))
 def test_every_format_twice_identical(name, tmp_path):
+    """Read and build each sample twice, render both in every format (plots too): the files are byte-identical.
+    Then the CLI (in-process, the console script's code path) writes the same bytes, and the terminal output
+    runs through a real interpreter."""
+    from evalkit.cli import write_plots
+    from evalkit.io import read_export
+    from evalkit.report.render import render
+    from evalkit.report.spec import build_report
+
     source = sample_path(name, ROOT / "data" / "samples")
     runs = []
     for i in (1, 2):
         out = tmp_path / f"run{i}"
+        report = build_report(read_export(source))
         for fmt, target in FORMATS.items():
-            result = _invoke("report", str(source), "--format", fmt, "--out", str(out / target), "--quiet",
-                             "--plots", str(out / "plots"))
-            assert result.exit_code == 0, (fmt, result.output[-1500:], result.exception)
+            render(report, fmt, out / target)
+        write_plots(report, out / "plots", "png")
         runs.append(_files(out))
-    terminal = _run("report", str(source), "--lang", "en")
-    assert terminal.returncode == 0 and terminal.stdout.strip() and "Traceback" not in terminal.stderr
     assert runs[0].keys() == runs[1].keys() and len(runs[0]) > 6
     different = [k for k in runs[0] if runs[0][k] != runs[1][k]]
     assert different == []
+    for fmt in ("json", "xlsx"):
+        target = tmp_path / "cli" / FORMATS[fmt]
+        result = _invoke("report", str(source), "--format", fmt, "--out", str(target), "--quiet")
+        assert result.exit_code == 0, (fmt, result.output[-1500:], result.exception)
+        assert target.read_bytes() == runs[0][FORMATS[fmt]]
+    terminal = _run("report", str(source), "--lang", "en")
+    assert terminal.returncode == 0 and terminal.stdout.strip() and "Traceback" not in terminal.stderr
 
 
 def test_unknown_report_suggests(tmp_path):

@@ -147,10 +147,31 @@ def build_document(report: Report) -> Any:
     return doc
 
 
+def _deterministic(data: bytes) -> bytes:
+    """The same document always gives the same bytes: fixed zip entry times and no save timestamps."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(info, src.read(item.filename))
+    return out.getvalue()
+
+
 def write_docx(report: Report, path: Path) -> None:
-    """Write the report as a Word document, atomically."""
+    """Write the report as a Word document, atomically (byte-identical for the same report)."""
+    import datetime as dt
+
     from evalkit.io.atomic import write_bytes
 
+    document = build_document(report)
+    fixed = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+    document.core_properties.created = fixed
+    document.core_properties.modified = fixed
+    document.core_properties.last_printed = fixed
+    document.core_properties.revision = 1
     buffer = io.BytesIO()
-    build_document(report).save(buffer)
-    write_bytes(Path(path), buffer.getvalue())
+    document.save(buffer)
+    write_bytes(Path(path), _deterministic(buffer.getvalue()))
