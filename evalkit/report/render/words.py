@@ -39,7 +39,8 @@ RENDER_WORDS: dict[str, dict[str, str]] = {
         "axis_time": "Tidspunkt",
         "axis_group": "Gruppe",
         "n_tooltip": "n = {n}",
-        "no_disclosure": "ADVARSEL: diskretionering er slået fra; tabellerne kan vise små tal og må ikke offentliggøres.",
+        "no_disclosure": ("ADVARSEL: diskretionering er slået fra; tabellerne kan vise små tal og må ikke "
+                          "offentliggøres."),
     },
     "en": {
         "contents": "Contents",
@@ -66,7 +67,8 @@ RENDER_WORDS: dict[str, dict[str, str]] = {
         "axis_time": "Time point",
         "axis_group": "Group",
         "n_tooltip": "n = {n}",
-        "no_disclosure": "WARNING: disclosure control is off; the tables may show small counts and must not be published.",
+        "no_disclosure": ("WARNING: disclosure control is off; the tables may show small counts and must not be "
+                          "published."),
     },
 }
 

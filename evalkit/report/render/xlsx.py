@@ -117,7 +117,7 @@ class _Sheet:
         self.ws.append([neutral(v) if isinstance(v, str) else v for v in values])
         r = self.ws.max_row
         marker = pack(self.lang)["suppressed"]
-        for j, value in enumerate(values, start=1):
+        for j in range(1, len(values) + 1):
             cell = self.ws.cell(row=r, column=j)
             fmt = formats[j - 1] if formats and j <= len(formats) else None
             if isinstance(cell.value, str):
