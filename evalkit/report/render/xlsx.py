@@ -69,6 +69,8 @@ def _sheet_title(number: int, title: str) -> str:
     cut = name[: _MAX_SHEET - 1]
     if " " in cut[len(str(number)) + 2:]:
         cut = cut[: cut.rfind(" ")]
+    if cut.count("(") > cut.count(")") and cut.rfind("(") > len(str(number)) + 2:   # no dangling "("
+        cut = cut[: cut.rfind("(")]
     return cut.rstrip(" ,.;-–") + "…"
 
 
