@@ -101,7 +101,7 @@ def _check_tests(ws, tests: list[dict], lang: str) -> int:
         expected = [test["n"], test["estimate"], *test["estimate_ci"], test["effect_size"], *test["effect_size_ci"],
                     test["p_value"], test["p_adjusted"]]
         got = [values[2], values[4], values[5], values[6], values[8], values[9], values[10], values[11], values[12]]
-        for want, have in zip(expected, got):
+        for want, have in zip(expected, got, strict=True):
             if test["suppressed"]:
                 assert have == pack(lang)["suppressed"]
             elif want is not None:

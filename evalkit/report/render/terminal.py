@@ -28,7 +28,7 @@ def _safe(text: object) -> str:
 
 
 def terminal_width(fallback: int = 120) -> int:
-    """The terminal's width in columns (``COLUMNS`` first, then the terminal, else ``fallback``), at least 40."""
+    """The terminal's width in columns (``COLUMNS``, else the terminal, else ``fallback``), at least 40."""
     return max(40, shutil.get_terminal_size((fallback, 24)).columns)
 
 
