@@ -39,7 +39,8 @@ def render_terminal(report: Report, width: int | None = None) -> str:
 
     lang = report.lang
     buf = io.StringIO()
-    console = Console(file=buf, width=terminal_width() if width is None else width, force_terminal=False, color_system=None)
+    console = Console(file=buf, width=terminal_width() if width is None else width, force_terminal=False,
+                      color_system=None)
     console.print(f"[bold]{_safe(report.title(lang))}[/bold]")
     for t in report.tables:
         # Labels can come from the data (municipality or group names): never read them as markup.
