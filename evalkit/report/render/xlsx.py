@@ -13,7 +13,6 @@ Strings are stored as strings: each passes :func:`~evalkit.report.render.neutral
 written with data type ``s`` and the quote prefix, so a label such as ``=HYPERLINK(...)`` or
 ``@SUM(A1)`` is never a formula.
 
->>> from evalkit.report.model import T
 >>> _sheet_title(3, "Deltagernes alder fordelt på skoletype og køn [år]")
 '3 Deltagernes alder fordelt på…'
 """
@@ -67,7 +66,7 @@ def _sheet_title(number: int, title: str) -> str:
     if len(name) <= _MAX_SHEET:
         return name
     cut = name[: _MAX_SHEET - 1]
-    if " " in cut[len(str(number)) + 2:]:
+    if name[len(cut)] != " " and " " in cut[len(str(number)) + 2:]:   # never half a word
         cut = cut[: cut.rfind(" ")]
     if cut.count("(") > cut.count(")") and cut.rfind("(") > len(str(number)) + 2:   # no dangling "("
         cut = cut[: cut.rfind("(")]
