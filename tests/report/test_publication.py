@@ -165,10 +165,15 @@ class _Anchors(HTMLParser):
         self.ids: set[str] = set()
         self.links: list[str] = []
         self.tables: list[str | None] = []
+        self.hrefs: list[str] = []
+        self.tags: set[str] = set()
         self.in_toc = False
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
+        self.tags.add(tag)
+        if "href" in a:
+            self.hrefs.append(a["href"])
         if a.get("id"):
             assert a["id"] not in self.ids, f"duplicate id {a['id']}"
             self.ids.add(a["id"])
@@ -192,6 +197,7 @@ def test_html_contents_links_every_table_and_header_names_the_input(built, name,
     assert len(parser.tables) == len(report.tables) and None not in parser.tables
     assert all(link.startswith("#") and link[1:] in parser.ids for link in parser.links)
     assert {f"#{t}" for t in parser.tables} <= set(parser.links)
+    assert all(h.startswith("#") for h in parser.hrefs) and "script" not in parser.tags   # anchors only
     header = html.split("</header>", 1)[0]
     assert fingerprint(report) in header and str(report.settings["evalkit_version"]) in header
     assert word("disclosure", lang) in header
