@@ -20,6 +20,7 @@ no text is smaller than 9 pt, and PNGs are written at 200 dpi (twice the screen 
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from evalkit.report.model import Cell, Row, Table
 
@@ -51,7 +52,7 @@ def figure(table: Table, lang: str = "da"):
     ax = fig.add_subplot(1, 1, 1)
     if table.plot == "lines":
         x = list(range(1, len(cols) + 1))
-        colours: dict[str, str] = {}
+        colours: dict[str, Any] = {}
         for r in rows:
             y = [_num(r.cells.get(c.key)) for c in cols]
             # A completers/observed line shares the colour of its LOCF line and is dashed.

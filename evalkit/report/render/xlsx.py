@@ -315,6 +315,8 @@ def _contents_sheet(wb: Any, report: Report, names: dict[str, str], fixed: tuple
     sheet.text(f"{rword('version', lang)}: {report.settings.get('evalkit_version', '')}; "
                f"{rword('fingerprint', lang)}: {fingerprint(report)}")
     sheet.text(disclosure_note(report))
+    for family in dict.fromkeys(x.family for x in report.all_tests() if x.family):
+        sheet.text(f"{word('family', lang)}: {family}")
     sheet.append([], measure=False)
     sheet.header_row = sheet.append([rword("number_short", lang), rword("sheet", lang), rword("title", lang),
                                      word("source", lang)], header=True)
