@@ -10,6 +10,11 @@ A table opts in with ``Table.plot``:
 ``Table.plot_columns`` restricts the plot to some columns (e.g. the percentages of a table that
 also prints counts) and ``Table.plot_rows`` to some rows (e.g. without a 100 % total row); by
 default every row and every column holding a number is drawn.
+
+Publication layout: both axes are labelled in the report's language (the y axis from the kind of
+number drawn: a share, a mean, a count; ``Table.plot_xlabel`` / ``plot_ylabel`` override where a
+table declares them), a share axis runs from 0 to 100 %, the legend sits outside the plotting area,
+no text is smaller than 9 pt, and PNGs are written at 200 dpi (twice the screen resolution).
 """
 
 from __future__ import annotations
@@ -17,7 +22,12 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING, Any
 
-from evalkit.report.model import Table
+from evalkit.report.model import Cell, Row, Table
+
+#: Resolution of the PNG plots (2x a 100 dpi screen) and the smallest font size used, in points.
+DPI = 200
+FONT = 10
+SMALL_FONT = 9
 
 if TYPE_CHECKING:
     from matplotlib.typing import ColorType
@@ -41,7 +51,7 @@ def figure(table: Table, lang: str = "da"):
             and (table.plot_columns is None or c.key in table.plot_columns)]
     if not rows or not cols:   # every number suppressed (a small subset): nothing to draw
         return None
-    fig = Figure(figsize=(9.0, 3.8), dpi=100)
+    fig = Figure(figsize=(9.0, 4.2), dpi=100)
     ax = fig.add_subplot(1, 1, 1)
     if table.plot == "lines":
         x = list(range(1, len(cols) + 1))
@@ -56,27 +66,56 @@ def figure(table: Table, lang: str = "da"):
                 style["color"] = colours[group]
             line, = ax.plot(x, [float("nan") if v is None else v for v in y], label=r.label(lang), **style)
             colours.setdefault(group if kind in LOCF_SUFFIXES | OBSERVED_SUFFIXES else r.key, line.get_color())
-        ax.set_xticks(x, [c.label(lang) for c in cols], fontsize=8)
-        ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
+        ax.set_xticks(x, [c.label(lang) for c in cols], fontsize=SMALL_FONT)
+        ax.legend(fontsize=SMALL_FONT, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
     elif table.plot == "bars":
         col = cols[0]
         labels = [r.label(lang) for r in rows]
         values = [_num(r.cells.get(col.key)) or 0.0 for r in rows]
         ax.bar(range(len(labels)), values)
-        ax.set_xticks(range(len(labels)), labels, rotation=0, fontsize=8)
-        ax.set_ylabel(col.label(lang))
+        ax.set_xticks(range(len(labels)), labels, rotation=0, fontsize=SMALL_FONT)
     elif table.plot == "grouped":
         width = 0.8 / max(1, len(cols))
         for j, c in enumerate(cols):
             values = [_num(r.cells.get(c.key)) or 0.0 for r in rows]
             ax.bar([i + j * width for i in range(len(rows))], values, width=width, label=c.label(lang))
         ax.set_xticks([i + width * (len(cols) - 1) / 2 for i in range(len(rows))],
-                      [r.label(lang) for r in rows], fontsize=8)
+                      [r.label(lang) for r in rows], fontsize=SMALL_FONT)
         if ax.get_legend_handles_labels()[0]:
-            ax.legend(fontsize=8)
-    ax.set_title(table.title(lang), fontsize=10)
+            ax.legend(fontsize=SMALL_FONT, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
+    _axes(ax, table, rows, cols, lang)
+    ax.set_title(table.title(lang), fontsize=FONT + 1)
     fig.tight_layout()
     return fig
+
+
+def _axes(ax, table: Table, rows: list[Row], cols: list, lang: str) -> None:
+    """Axis labels in ``lang``, a share axis from 0 to 100 %, readable tick labels."""
+    from evalkit.report.render.words import rword
+
+    drawn = [r.cells.get(c.key) for r in rows for c in cols]
+    kinds = {c.kind for c in drawn if isinstance(c, Cell) and _num(c) is not None}
+    ylabel = getattr(table, "plot_ylabel", None)
+    xlabel = getattr(table, "plot_xlabel", None)
+    if ylabel is None:
+        if table.plot == "bars" and len(cols) == 1 and kinds != {"percent"}:
+            ylabel = cols[0].label(lang)
+        else:
+            ylabel = rword(_KIND_AXIS.get(next(iter(kinds)), "axis_value") if len(kinds) == 1 else "axis_value", lang)
+    if xlabel is None:
+        xlabel = rword("axis_time" if table.plot == "lines" else "axis_group", lang)
+    ax.set_ylabel(ylabel(lang) if callable(ylabel) else ylabel, fontsize=FONT)
+    ax.set_xlabel(xlabel(lang) if callable(xlabel) else xlabel, fontsize=FONT)
+    if kinds == {"percent"}:
+        ax.set_ylim(0, 100)
+    else:
+        low, high = ax.get_ylim()
+        if low > 0 and table.plot != "lines":
+            ax.set_ylim(0, high)
+    ax.tick_params(axis="y", labelsize=SMALL_FONT)
+
+
+_KIND_AXIS = {"percent": "axis_share", "mean": "axis_mean", "median": "axis_median", "count": "axis_count"}
 
 
 def _num(cell) -> float | None:
@@ -90,7 +129,7 @@ def plot_png(table: Table, lang: str = "da") -> bytes | None:
     if fig is None:
         return None
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", metadata={"Software": None})
+    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
     return buf.getvalue()
 
 

@@ -83,3 +83,29 @@ def test_every_plot_of_the_sample_reports_renders(tmp_path):
             buf = io.BytesIO()
             fig.savefig(buf, format="png")
             assert len(buf.getvalue()) > 3000
+
+
+def test_axes_are_labelled_shares_run_0_to_100_and_legends_sit_outside():
+    fig = figure(_lines_table(), "en")
+    ax = fig.axes[0]
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("Time point", "Mean")
+    legend = ax.get_legend()
+    assert legend.get_bbox_to_anchor().transformed(ax.transAxes.inverted()).x0 > 1   # right of the data
+    assert min(t.get_fontsize() for t in legend.get_texts() + ax.get_xticklabels() + ax.get_yticklabels()) >= 9
+
+    shares = Table(id="s", source="x", title=T("Andele", "Shares"), plot="grouped",
+                   columns=[Column("before", T("Før", "Before")), Column("after", T("Efter", "After"))])
+    shares.add_row("ps", T("PS"), {"before": Cell(12.0, "percent"), "after": Cell(30.0, "percent")})
+    shares.add_row("es", T("ES"), {"before": Cell(8.0, "percent"), "after": Cell(25.0, "percent")})
+    ax = figure(shares, "da").axes[0]
+    assert ax.get_ylabel() == "Andel (pct.)" and ax.get_xlabel() == "Gruppe"
+    assert ax.get_ylim() == (0.0, 100.0)
+    assert ax.get_legend().get_bbox_to_anchor().transformed(ax.transAxes.inverted()).x0 > 1
+
+
+def test_png_is_twice_screen_resolution():
+    import struct
+
+    png = plot_png(_lines_table())
+    width, height = struct.unpack(">II", png[16:24])   # IHDR: 9 x 4.2 in at 200 dpi
+    assert (width, height) == (1800, 840)

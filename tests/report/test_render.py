@@ -64,7 +64,8 @@ def _strip_images(html: str) -> str:
 
 
 @pytest.mark.parametrize("lang", ["da", "en"])
-def test_snapshots_text_formats(lang, tmp_path):
+def test_snapshots_text_formats(lang, tmp_path, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "120")  # the terminal layout follows the terminal's width
     report = fixed_report(lang)
     _snapshot(f"fixed_{lang}.md", render(report, "markdown"))
     _snapshot(f"fixed_{lang}.json", render(report, "json"))
@@ -109,7 +110,9 @@ def test_xlsx_numbers_are_numbers(tmp_path):
     render(fixed_report(), "xlsx", tmp_path / "r.xlsx")
     import openpyxl
 
-    ws = openpyxl.load_workbook(tmp_path / "r.xlsx")["means"]
+    from evalkit.report.render.xlsx import sheet_names
+
+    ws = openpyxl.load_workbook(tmp_path / "r.xlsx")[sheet_names(fixed_report())["means"]]
     values = [row for row in ws.iter_rows(values_only=True)]
     row = next(r for r in values if r[0] == "WHO-5 (0-100)")
     assert row[1] == 52.5 and isinstance(row[1], float)  # the printed precision, never 52.505
@@ -144,3 +147,13 @@ def test_terminal_does_not_read_data_labels_as_markup():
     report.table("counts").rows[0].label = T("Hold [A] [/] [bold]x")
     text = render(report, "terminal")
     assert "Hold [A] [/] [bold]x" in text
+
+
+def test_terminal_uses_the_terminals_width(monkeypatch):
+    report = fixed_report()
+    monkeypatch.setenv("COLUMNS", "60")
+    narrow = render(report, "terminal")
+    monkeypatch.setenv("COLUMNS", "200")
+    wide = render(report, "terminal")
+    assert max(len(line) for line in narrow.splitlines()) <= 60
+    assert max(len(line) for line in wide.splitlines()) > 60

@@ -55,10 +55,11 @@ def published_value(cell: Cell) -> Any:
     return int(rounded) if decimals <= 0 else float(rounded)
 
 
-def ledger_rows(report: Report) -> list[tuple[str, str, str, str, str]]:
-    """(table, read, kept, excluded, reasons) for every table of the export and every report stage.
+def ledger_entries(report: Report) -> list[tuple[str, int | None, int | None, int | None, str]]:
+    """(table, read, kept, excluded, reasons) with the counts as numbers (``None`` when hidden by
+    disclosure control), for every table of the export and every report stage.
 
-    Counts hidden by disclosure control (``None`` in the ledger) print as ``x``.
+    The reasons text prints its own counts (``72: frafaldet``), hidden ones as ``x``.
     """
     lang = report.lang
     hidden = pack(lang)["suppressed"]
@@ -71,9 +72,22 @@ def ledger_rows(report: Report) -> list[tuple[str, str, str, str, str]]:
     for name, e in stages:
         excluded = e.get("excluded", {})
         reasons = neutral("; ".join(f"{num(n)}: {r}" for r, n in excluded.items()))
-        total_excluded = None if e.get("kept") is None or e.get("read") is None else e["read"] - e["kept"]
-        out.append((neutral(name), num(e.get("read")), num(e.get("kept")), num(total_excluded), reasons))
+        read, kept = e.get("read"), e.get("kept")
+        total_excluded = None if kept is None or read is None else read - kept
+        out.append((neutral(name), read, kept, total_excluded, reasons))
     return out
+
+
+def ledger_rows(report: Report) -> list[tuple[str, str, str, str, str]]:
+    """(table, read, kept, excluded, reasons) as printed; counts hidden by disclosure control print ``x``."""
+    lang = report.lang
+    hidden = pack(lang)["suppressed"]
+
+    def num(value: Any) -> str:
+        return hidden if value is None else format_number(value, lang)
+
+    return [(name, num(read), num(kept), num(excluded), reasons)
+            for name, read, kept, excluded, reasons in ledger_entries(report)]
 
 
 def disclosure_note(report: Report) -> str:
@@ -127,3 +141,41 @@ def test_header(lang: str) -> list[str]:
 
 def settings_lines(report: Report) -> list[str]:
     return [neutral(f"{k}: {v}") for k, v in report.settings.items()]
+
+
+def fingerprint(report: Report) -> str:
+    """A content fingerprint: the first 16 hex digits of the SHA-256 of the report's JSON (every
+    published number, label and setting), so the same numbers always give the same fingerprint and
+    outputs stay byte-identical (no wall-clock time).
+
+    >>> from evalkit.report.model import T
+    >>> len(fingerprint(Report("r", T("R"), [])))
+    16
+    """
+    import hashlib
+
+    from evalkit.report.render.json import render_json
+
+    return hashlib.sha256(render_json(report).encode("utf-8")).hexdigest()[:16]
+
+
+def input_names(report: Report) -> list[str]:
+    """The input files the report was built from (file names only, no folders), in ledger order.
+
+    >>> from evalkit.report.model import T
+    >>> input_names(Report("r", T("R"), [],
+    ...     ledger={"export": {"a": {"file": "/x/export.xlsx[a]"}, "b": {"file": "/x/export.xlsx[b]"}}}))
+    ['export.xlsx']
+    """
+    import re
+    from pathlib import PurePath
+
+    names: list[str] = []
+    for entry in report.ledger.get("export", {}).values():
+        file = entry.get("file") if isinstance(entry, dict) else None
+        if not file:
+            continue
+        name = neutral(re.sub(r"\[[^\]]*\]$", "", PurePath(str(file).replace("\\", "/")).name))
+        if name and name not in names:
+            names.append(name)
+    return names

@@ -46,7 +46,8 @@ def write_csv(report: Report, folder: Path) -> None:
         rows += [[csv_text(r.key), csv_text(r.label(lang))] + [_value(r.cells.get(c.key), lang) for c in t.columns]
                  for r in t.rows]
         _write(folder / f"{t.id}.csv", rows, lang)
-        all_tests += [[t.id] + [csv_text(v, number_ok=j >= 2) for j, v in enumerate(test_cells(x, lang))] for x in t.tests]
+        all_tests += [[t.id] + [csv_text(v, number_ok=j >= 2) for j, v in enumerate(test_cells(x, lang))]
+                      for x in t.tests]
     _write(folder / "tests.csv", all_tests, lang)
     _write(folder / "ledger.csv", [["", word("ledger_read", lang), word("ledger_kept", lang),
                                      word("ledger_excluded", lang), word("reason", lang)]] +

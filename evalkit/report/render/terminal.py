@@ -7,6 +7,7 @@ and then escaped for rich markup, so data can neither style nor retitle the term
 from __future__ import annotations
 
 import io
+import shutil
 
 from evalkit.report.labels import word
 from evalkit.report.model import Report
@@ -26,13 +27,20 @@ def _safe(text: object) -> str:
     return escape(neutral(text))
 
 
-def render_terminal(report: Report, width: int = 120) -> str:
+def terminal_width(fallback: int = 120) -> int:
+    """The terminal's width in columns (``COLUMNS``, else the terminal, else ``fallback``), at least 40."""
+    return max(40, shutil.get_terminal_size((fallback, 24)).columns)
+
+
+def render_terminal(report: Report, width: int | None = None) -> str:
+    """The report as plain text laid out for a terminal of ``width`` columns (default: this terminal's)."""
     from rich.console import Console
     from rich.table import Table as RichTable
 
     lang = report.lang
     buf = io.StringIO()
-    console = Console(file=buf, width=width, force_terminal=False, color_system=None)
+    console = Console(file=buf, width=terminal_width() if width is None else width, force_terminal=False,
+                      color_system=None)
     console.print(f"[bold]{_safe(report.title(lang))}[/bold]")
     for t in report.tables:
         # Labels can come from the data (municipality or group names): never read them as markup.
