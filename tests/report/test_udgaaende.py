@@ -33,6 +33,7 @@ from evalkit.report.model import (
     TestRow as TRow,  # aliased: pytest would try to collect a class named Test*
 )
 from evalkit.report.render import render
+from evalkit.report.render.xlsx import sheet_names
 from evalkit.report.spec import ReportOptions, build_report
 from evalkit.synth.udgaaende import generate
 from evalkit.verify import check, load_catalogue
@@ -516,8 +517,10 @@ def test_missing_values_are_left_out_and_counted(tables):
 
 
 @pytest.mark.parametrize("lang", ["da", "en"])
-def test_every_table_renders_in_every_format(export, tmp_path, lang):
+def test_every_table_renders_in_every_format(export, tmp_path, lang, monkeypatch):
     import openpyxl
+
+    monkeypatch.setenv("COLUMNS", "240")   # the terminal renderer follows the terminal's width
 
     rep = build_report(export, "udgaaende", ReportOptions(lang=lang))
     assert [t.id for t in rep.tables] == TABLE_IDS
@@ -542,8 +545,9 @@ def test_every_table_renders_in_every_format(export, tmp_path, lang):
     assert set(TABLE_IDS) <= {p.stem for p in (tmp_path / "csv").iterdir()}
     render(rep, "xlsx", tmp_path / "r.xlsx")
     wb = openpyxl.load_workbook(tmp_path / "r.xlsx")
-    assert set(TABLE_IDS) <= set(wb.sheetnames)
-    ws = wb["progression"]
+    names = sheet_names(rep)   # numbered table titles in the report's language
+    assert set(TABLE_IDS) <= set(names) and set(names.values()) <= set(wb.sheetnames)
+    ws = wb[names["progression"]]
     numbers = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, float)]
     assert any(abs(v - val(rep, "progression", "who5", "indskrivning")) < 1e-9 for v in numbers)
 
