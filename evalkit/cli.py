@@ -10,7 +10,6 @@ import json
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -55,7 +54,7 @@ def _need_source(command: str, source: Path, what: str = "the export") -> None:
                               "one workbook or one file.")
 
 
-def _check_key_file(command: str, key_file: Optional[Path]) -> None:
+def _check_key_file(command: str, key_file: Path | None) -> None:
     from evalkit.io.cpr import load_key
 
     if key_file is not None:
@@ -76,8 +75,8 @@ def _problems(header: str, problems) -> None:
         _err("  " + line)
 
 
-def _csv_options(encoding: Optional[str], delimiter: Optional[str], decimal: Optional[str],
-                 thousands: Optional[str], command: str = "validate") -> CsvOptions:
+def _csv_options(encoding: str | None, delimiter: str | None, decimal: str | None,
+                 thousands: str | None, command: str = "validate") -> CsvOptions:
     """The CSV options, checked: one character each, decimal mark and separator different, a known encoding."""
     import codecs
 
@@ -135,14 +134,14 @@ KeyFileOpt = typer.Option(None, "--pseudonym-key-file",
 @app.command()
 def validate(
     source: Path = SourceArg,
-    mapping: Optional[Path] = MappingOpt,
+    mapping: Path | None = MappingOpt,
     output_format: TextOrJson = typer.Option(TextOrJson.text, "--format", "-f", help="Output format."),
-    encoding: Optional[str] = EncodingOpt,
-    delimiter: Optional[str] = DelimiterOpt,
-    decimal: Optional[str] = DecimalOpt,
-    thousands: Optional[str] = ThousandsOpt,
+    encoding: str | None = EncodingOpt,
+    delimiter: str | None = DelimiterOpt,
+    decimal: str | None = DecimalOpt,
+    thousands: str | None = ThousandsOpt,
     exclude_invalid: bool = ExcludeOpt,
-    pseudonym_key_file: Optional[Path] = KeyFileOpt,
+    pseudonym_key_file: Path | None = KeyFileOpt,
 ) -> None:
     """Check an export against the data dictionary and print the row ledger.
 
@@ -196,7 +195,7 @@ _SUFFIX_FORMAT = {".html": "html", ".htm": "html", ".xlsx": "xlsx", ".docx": "do
                   ".markdown": "markdown", ".json": "json", ".csv": "csv", ".txt": "terminal"}
 
 
-def _output_format(given: Optional[ReportFormat], out: Optional[Path], command: str) -> ReportFormat:
+def _output_format(given: ReportFormat | None, out: Path | None, command: str) -> ReportFormat:
     """``--format`` as given (``md`` is markdown), else inferred from the extension of ``--out``."""
     if given is not None:
         return ReportFormat.markdown if given is ReportFormat.md else given
@@ -253,13 +252,13 @@ def _list_reports() -> None:
 
 @app.command()
 def report(
-    source: Optional[Path] = typer.Argument(None, help="The export: a folder, one XLSX workbook, or one file.",
+    source: Path | None = typer.Argument(None, help="The export: a folder, one XLSX workbook, or one file.",
                                             show_default=False),
-    name: Optional[str] = typer.Option(None, "--report", "-r",
+    name: str | None = typer.Option(None, "--report", "-r",
                                        help="Report name (default: the one for the export's dataset)."),
-    output_format: Optional[ReportFormat] = typer.Option(None, "--format", "-f", help="Output format (default: "
+    output_format: ReportFormat | None = typer.Option(None, "--format", "-f", help="Output format (default: "
                                                          "from the extension of --out, else the terminal)."),
-    out: Optional[Path] = typer.Option(None, "--out", "-o",
+    out: Path | None = typer.Option(None, "--out", "-o",
                                        help="Output file (folder for csv). Default: print to the terminal."),
     lang: Lang = typer.Option(Lang.da, "--lang", help="Language of labels and numbers."),
     min_cell: int = typer.Option(5, "--min-cell", min=1, help="Disclosure threshold: counts below it are suppressed."),
@@ -267,27 +266,27 @@ def report(
                                        help="Turn disclosure control off (internal use only; never publish)."),
     list_reports: bool = typer.Option(False, "--list", help="List the reports and their tables, then exit."),
     force: bool = typer.Option(False, "--force", help="Allow --out in the folder that holds the input."),
-    plots: Optional[Path] = typer.Option(None, "--plots", help="Also write every plot into this folder."),
+    plots: Path | None = typer.Option(None, "--plots", help="Also write every plot into this folder."),
     plot_format: PlotFormat = typer.Option(PlotFormat.png, "--plot-format", help="png or svg."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display or status lines."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Print the row ledger and step timings."),
-    settings: Optional[list[str]] = typer.Option(None, "--set", help="A report setting KEY=VALUE, e.g. "
+    settings: list[str] | None = typer.Option(None, "--set", help="A report setting KEY=VALUE, e.g. "
                                                  "no_show_k=2 (hcs) or sensitivity=true (ung-rusmidler); repeatable."),
-    where: Optional[list[str]] = typer.Option(None, "--where", help="Only the units (persons, episodes) that "
+    where: list[str] | None = typer.Option(None, "--where", help="Only the units (persons, episodes) that "
                                               "pass a filter, e.g. 'kommune == \"Odense\"' or "
                                               "'indskrivningsdato >= 2014-01-01'; repeatable (all must hold). "
                                               "See docs/tutorial.md."),
-    by: Optional[str] = typer.Option(None, "--by", help="One report per level of this column of the report's "
+    by: str | None = typer.Option(None, "--by", help="One report per level of this column of the report's "
                                      "unit (e.g. kommune), plus a comparison report across levels."),
-    period: Optional[str] = typer.Option(None, "--period", help="One report per period of the intake date "
+    period: str | None = typer.Option(None, "--period", help="One report per period of the intake date "
                                          "(year, halfyear, quarter or month), plus a comparison report."),
-    mapping: Optional[Path] = MappingOpt,
-    encoding: Optional[str] = EncodingOpt,
-    delimiter: Optional[str] = DelimiterOpt,
-    decimal: Optional[str] = DecimalOpt,
-    thousands: Optional[str] = ThousandsOpt,
+    mapping: Path | None = MappingOpt,
+    encoding: str | None = EncodingOpt,
+    delimiter: str | None = DelimiterOpt,
+    decimal: str | None = DecimalOpt,
+    thousands: str | None = ThousandsOpt,
     exclude_invalid: bool = ExcludeOpt,
-    pseudonym_key_file: Optional[Path] = KeyFileOpt,
+    pseudonym_key_file: Path | None = KeyFileOpt,
 ) -> None:
     """Build a report's tables (with tests, disclosure control and the row ledger) from an export.
 
@@ -382,7 +381,7 @@ def report(
             _err(f"time: {name_:<30} {t['seconds']:8.3f} s   peak RSS {t['peak_rss_mb']:8.1f} MB")
 
 
-def _write_split(split, fmt: str, out: Optional[Path], quiet: bool) -> None:
+def _write_split(split, fmt: str, out: Path | None, quiet: bool) -> None:
     """Write (or print) one report per level and the comparison report: ``<out stem>-<level><suffix>``."""
     items = [(split.file_stem(level), rep) for level, rep in split.reports.items()]
     items.append(("sammenligning" if split.comparison.lang == "da" else "comparison", split.comparison))
@@ -398,7 +397,7 @@ def _write_split(split, fmt: str, out: Optional[Path], quiet: bool) -> None:
             _err(f"left out {level!r}: fewer units than the disclosure threshold")
 
 
-def _check_outputs(source: Path, out: Optional[Path], plots: Optional[Path], folder_output: bool, force: bool,
+def _check_outputs(source: Path, out: Path | None, plots: Path | None, folder_output: bool, force: bool,
                    example: str = "report") -> None:
     """``--out`` and ``--plots``: never an input file, beside the input only with --force, writable, right kind."""
     from evalkit.io.atomic import OutputPathError, check_output_path, check_writable
@@ -420,7 +419,7 @@ def _check_outputs(source: Path, out: Optional[Path], plots: Optional[Path], fol
             raise _usage("report", f"{option}: {exc}.") from None
 
 
-def _render(built, fmt: str, out: Optional[Path]) -> Optional[str]:
+def _render(built, fmt: str, out: Path | None) -> str | None:
     """Render; a CSV folder is written to a temporary folder and swapped in whole (no stale tables)."""
     from evalkit.report.render import render
 
@@ -443,7 +442,7 @@ class _Progress:
         self._timer = None
         self._message = ""
 
-    def __enter__(self) -> "_Progress":
+    def __enter__(self) -> _Progress:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -507,12 +506,12 @@ class ExportFormatOpt(str, Enum):
 def synth(
     out: Path = typer.Argument(..., help="Output folder (or .xlsx file for --format xlsx).", show_default=False),
     name: str = typer.Option(..., "--report", "-r", help="Dataset/report: udgaaende, ung-rusmidler or hcs."),
-    persons: Optional[int] = typer.Option(None, "--persons", "-n", min=1,
+    persons: int | None = typer.Option(None, "--persons", "-n", min=1,
                                           help="Number of persons (default: the published-size sample)."),
-    seed: Optional[int] = typer.Option(None, "--seed", help="Random seed (default: the generator's fixed seed)."),
+    seed: int | None = typer.Option(None, "--seed", help="Random seed (default: the generator's fixed seed)."),
     output_format: ExportFormatOpt = typer.Option(ExportFormatOpt.csv, "--format", "-f",
                                                   help="csv (;, decimal comma, cp1252), csv-utf8, xlsx or parquet."),
-    tem_per_person: Optional[float] = typer.Option(None, "--tem-per-person", min=1.0,
+    tem_per_person: float | None = typer.Option(None, "--tem-per-person", min=1.0,
                                                    help="ung-rusmidler only: mean TEM forms per youth (default: "
                                                         "the seed's skewed counts)."),
 ) -> None:
@@ -550,16 +549,16 @@ class VerifyFormat(str, Enum):
 
 @app.command()
 def verify(
-    catalogues: Optional[list[str]] = typer.Argument(
+    catalogues: list[str] | None = typer.Argument(
         None, help="Catalogue files (your own, same schema) or bundled names (000, 001, 004). Default: every "
                    "bundled catalogue of the export's report.", show_default=False),
     data: Path = typer.Option(..., "--data", "-d", help="The export to compute the figures from."),
     output_format: VerifyFormat = typer.Option(VerifyFormat.text, "--format", "-f",
                                                help="Output format: text, json, junit (JUnit XML) or github "
                                                     "(GitHub Actions annotations)."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the output to this file (e.g. the "
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write the output to this file (e.g. the "
                                           "JUnit XML for CI) instead of stdout; the counts still go to stderr."),
-    mapping: Optional[Path] = MappingOpt,
+    mapping: Path | None = MappingOpt,
     exclude_invalid: bool = ExcludeOpt,
 ) -> None:
     """Compare computed values with the published figures; exit 1 on any unexpected difference.
@@ -664,10 +663,10 @@ def init(
     source: Path = SourceArg,
     out: Path = typer.Option(Path("mapping.yaml"), "--out", "-o", help="Where to write the proposed mapping."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing mapping file."),
-    encoding: Optional[str] = EncodingOpt,
-    delimiter: Optional[str] = DelimiterOpt,
-    decimal: Optional[str] = DecimalOpt,
-    thousands: Optional[str] = ThousandsOpt,
+    encoding: str | None = EncodingOpt,
+    delimiter: str | None = DelimiterOpt,
+    decimal: str | None = DecimalOpt,
+    thousands: str | None = ThousandsOpt,
 ) -> None:
     """Propose a mapping file for an export whose names differ from the data dictionary.
 
@@ -677,10 +676,8 @@ def init(
 
       evalkit init export_2019/ --out mapping.yaml && evalkit validate export_2019/ --mapping mapping.yaml
     """
-    from evalkit.io.atomic import write_text
+    from evalkit.io.atomic import OutputPathError, check_output_path, check_writable, write_text
     from evalkit.io.propose import propose, render_mapping
-
-    from evalkit.io.atomic import OutputPathError, check_output_path, check_writable
 
     options = _csv_options(encoding, delimiter, decimal, thousands, "init")
     _need_source("init", source)
@@ -708,24 +705,24 @@ def table_command(
     source: Path = typer.Argument(..., help="The export: a folder, one XLSX workbook, or one file.", show_default=False),
     rows: str = typer.Option(..., "--rows", help="The variable summarised in the rows: a column of the report's "
                              "unit (e.g. skoletype, alder) or a derived measure or profile by name."),
-    cols: Optional[str] = typer.Option(None, "--cols", help="A categorical variable giving one column per level."),
-    stats: Optional[str] = typer.Option(None, "--stats", help="Comma list: n,pct,ci for a category; "
+    cols: str | None = typer.Option(None, "--cols", help="A categorical variable giving one column per level."),
+    stats: str | None = typer.Option(None, "--stats", help="Comma list: n,pct,ci for a category; "
                                         "n,mean,sd,median,iqr,ci,min,max for a number."),
     test: str = typer.Option("auto", "--test", help="auto (by the variable types), none, chi_square, trend, "
                              "mann_whitney or kruskal_wallis."),
-    where: Optional[list[str]] = typer.Option(None, "--where", help="A filter on the unit; repeatable."),
-    output_format: Optional[ReportFormat] = typer.Option(None, "--format", "-f",
+    where: list[str] | None = typer.Option(None, "--where", help="A filter on the unit; repeatable."),
+    output_format: ReportFormat | None = typer.Option(None, "--format", "-f",
                                                          help="Output format (default: from --out, else terminal)."),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Output file (folder for csv)."),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Output file (folder for csv)."),
     lang: Lang = typer.Option(Lang.da, "--lang", help="Language of labels and numbers."),
     min_cell: int = typer.Option(5, "--min-cell", min=1, help="Disclosure threshold: counts below it are suppressed."),
-    mapping: Optional[Path] = MappingOpt,
-    encoding: Optional[str] = EncodingOpt,
-    delimiter: Optional[str] = DelimiterOpt,
-    decimal: Optional[str] = DecimalOpt,
-    thousands: Optional[str] = ThousandsOpt,
+    mapping: Path | None = MappingOpt,
+    encoding: str | None = EncodingOpt,
+    delimiter: str | None = DelimiterOpt,
+    decimal: str | None = DecimalOpt,
+    thousands: str | None = ThousandsOpt,
     exclude_invalid: bool = ExcludeOpt,
-    pseudonym_key_file: Optional[Path] = KeyFileOpt,
+    pseudonym_key_file: Path | None = KeyFileOpt,
 ) -> None:
     """A custom table (crosstab or summary with a test) under the reports' disclosure control.
 
@@ -766,7 +763,7 @@ def table_command(
 
 @app.command()
 def dictionary(
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file instead of stdout."),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Write to this file instead of stdout."),
 ) -> None:
     """Print the data dictionary (every table, column, type and allowed value) as Markdown.
 

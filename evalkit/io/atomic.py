@@ -12,8 +12,8 @@ import re
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 

@@ -21,17 +21,36 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from evalkit.io.convert import Failure, convert_column
+from evalkit.io.cpr import (
+    MASK,
+    contains_cpr,
+    contains_cpr_mask,
+    is_cpr_like,
+    load_key,
+    pseudonymise,
+    scrub_column,
+    scrub_text,
+)
 from evalkit.io.keys import _check_keys, _np_bool
-from evalkit.io.cpr import MASK, contains_cpr, contains_cpr_mask, is_cpr_like, load_key, pseudonymise, scrub_column, scrub_text
 from evalkit.io.ledger import Ledger
 from evalkit.io.mapping import Mapping, load_mapping
 from evalkit.io.problems import InputError, Problem, ProblemList
-from evalkit.io.readers import (CSV_SUFFIXES, PARQUET_SUFFIXES, TABLE_SUFFIXES, XLSX_SUFFIXES, CsvOptions,
-                                NotATable, RawTable, read_csv, read_parquet, read_xlsx)
+from evalkit.io.readers import (
+    CSV_SUFFIXES,
+    PARQUET_SUFFIXES,
+    TABLE_SUFFIXES,
+    XLSX_SUFFIXES,
+    CsvOptions,
+    NotATable,
+    RawTable,
+    read_csv,
+    read_parquet,
+    read_xlsx,
+)
 from evalkit.io.safetext import printable
+from evalkit.io.schema import ColumnSpec, DatasetSpec, TableSpec, all_tables, dataset, normalise_name
 from evalkit.io.textbuf import has_control_bytes
 from evalkit.timing import step
-from evalkit.io.schema import ColumnSpec, DatasetSpec, TableSpec, all_tables, dataset, normalise_name
 
 OnInvalid = Literal["error", "exclude"]
 CONTROL_CHARACTERS = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"

@@ -8,8 +8,9 @@ before it is stored, so a problem can be printed safely.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from typing import Any, Iterable, Literal
+from typing import Any, Literal
 
 from evalkit.io.safetext import printable
 

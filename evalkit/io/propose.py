@@ -22,16 +22,15 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from evalkit.io.convert import convert_column
 from evalkit.io.cpr import has_cpr, is_cpr_like
-from evalkit.io.safetext import printable
 from evalkit.io.export import _discover
 from evalkit.io.problems import ProblemList
 from evalkit.io.readers import CsvOptions, RawTable
+from evalkit.io.safetext import printable
 from evalkit.io.schema import ColumnSpec, TableSpec, all_tables, normalise_name
 
 SAMPLE_ROWS = 500

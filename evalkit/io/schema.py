@@ -18,10 +18,11 @@ A *dataset* (``udgaaende``, ``ung-rusmidler``, ``hcs``, ``modelkommuner``) is a 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 

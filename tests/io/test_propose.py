@@ -11,8 +11,8 @@ import pandas as pd
 from evalkit.io import read_export
 from evalkit.io.propose import propose, render_mapping
 from evalkit.io.writers import write_export
-from evalkit.report.spec import build_report
 from evalkit.report.render import render
+from evalkit.report.spec import build_report
 from evalkit.synth import generate
 
 RENAME_D = {"person_id": "CPR-nummer", "kommune": "Bopælskommune", "skoletype": "Type af skole", "skole": "Skolenavn",

@@ -11,8 +11,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evalkit.io.cpr import (MASK, SEPARATORS, contains_cpr_mask, has_cpr, is_cpr_like, pseudonymise, scrub_column,
-                            scrub_text)
+from evalkit.io.cpr import (
+    MASK,
+    SEPARATORS,
+    contains_cpr_mask,
+    has_cpr,
+    is_cpr_like,
+    pseudonymise,
+    scrub_column,
+    scrub_text,
+)
 
 FORMS = {
     "plain": "0102031234",

@@ -167,7 +167,7 @@ def write_docx(report: Report, path: Path) -> None:
     from evalkit.io.atomic import write_bytes
 
     document = build_document(report)
-    fixed = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+    fixed = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
     document.core_properties.created = fixed
     document.core_properties.modified = fixed
     document.core_properties.last_printed = fixed
