@@ -23,7 +23,8 @@ observed cases and completers, and :func:`evalkit.compare.model_means` fits a mi
 from __future__ import annotations
 
 import warnings
-from typing import Any, Literal, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -34,7 +35,8 @@ from evalkit.compare._inputs import as_float
 from evalkit.compare._rules import compare_rules
 from evalkit.compare.results import DataQualityWarning
 
-__all__ = ["first_last", "form_counts", "locf", "trajectory_summary"]
+__all__ = ["FormPositions", "SortedForms", "Strata", "Summary", "Trajectories", "first_last", "form_counts", "locf",
+           "sort_forms", "trajectory_stats", "trajectory_summary"]
 
 REGISTRATION = "registration"
 OBSERVED = "observed"
@@ -209,6 +211,380 @@ def _restore(values: np.ndarray, how: tuple[str, Any]) -> Any:
     return values
 
 
+# ----------------------------------------------------------------------------------------- the engine
+#
+# LOCF is defined once, here, as *spans*: after the forms of a unit are sorted and numbered
+# k = 0, 1, ..., upto - 1, a form whose value is observed holds that value from its own registration
+# up to (not including) the registration of the unit's next form with an observed value, or to
+# ``upto``. Before the first observed value nothing is held (leading missing stays missing).
+# :func:`trajectory_stats` sums the spans per stratum with difference arrays (O(forms)); :func:`locf`
+# expands the same spans onto the per-youth grid (the public view).
+
+
+@dataclass(frozen=True)
+class SortedForms:
+    """Every usable form, sorted by (unit, date, tie-breakers, tie rule): :func:`sort_forms`.
+
+    ``rows`` are input row numbers, ``unit`` the unit code of each (ascending). ``n_rows_unplaced``
+    counts rows without a unit or a date; ``n_rows_tied`` rows still tied after every order key.
+    """
+
+    rows: np.ndarray
+    unit: np.ndarray
+    n_units: int
+    n_rows: int
+    n_rows_unplaced: int
+    n_rows_tied: int
+
+    def place(self, upto: int, where: np.ndarray | None = None) -> FormPositions:
+        """Number each unit's forms k = 0, 1, ... and keep the first ``upto`` (optionally of a subset).
+
+        ``where`` (one bool per input row) selects forms first, e.g. only group-course forms: their
+        registration is then their rank among the selected forms of the unit.
+
+        >>> s = sort_forms(np.array([1, 0, 1, 1]), np.array([5, 3, 2, 9]), n_units=2)
+        >>> p = s.place(2)
+        >>> p.rows.tolist(), p.unit.tolist(), p.k.tolist(), p.n_forms.tolist()
+        ([1, 2, 0], [0, 1, 1], [0, 0, 1], [1, 3])
+        """
+        if upto < 1:
+            raise ValueError(f"`upto` must be a positive integer, got {upto}")
+        rows, unit = self.rows, self.unit
+        if where is not None:
+            sel = np.asarray(where, dtype=bool)[rows]
+            rows, unit = rows[sel], unit[sel]
+        m = unit.size
+        n_forms = np.bincount(unit, minlength=self.n_units).astype(np.int64)
+        # k = position in the sorted run of the unit: arange minus the run's start
+        starts = np.cumsum(n_forms) - n_forms
+        k = np.arange(m, dtype=np.int64)
+        k -= np.repeat(starts, n_forms)
+        keep = k < upto
+        n_beyond = int(m - np.count_nonzero(keep))
+        if n_beyond:
+            rows, unit, k = rows[keep], unit[keep], k[keep]
+        identity = bool(rows.size == self.n_rows and (rows.size == 0 or (rows[0] == 0 and
+                                                                          bool(np.all(np.diff(rows) == 1)))))
+        return FormPositions(upto=upto, n_units=self.n_units, rows=rows, unit=unit,
+                             k=k.astype(np.int16 if upto < 2**15 else np.int64), n_forms=n_forms,
+                             n_rows_beyond_upto=n_beyond, in_input_order=identity)
+
+
+@dataclass(frozen=True)
+class FormPositions:
+    """The kept forms (the first ``upto`` of each unit) in (unit, k) order: :meth:`SortedForms.place`.
+
+    ``rows[i]`` is the input row of kept form i, ``unit[i]`` its unit, ``k[i]`` its registration
+    (0-based); ``n_forms`` counts each unit's forms before truncation (the counts tables).
+    """
+
+    upto: int
+    n_units: int
+    rows: np.ndarray
+    unit: np.ndarray
+    k: np.ndarray
+    n_forms: np.ndarray
+    n_rows_beyond_upto: int
+    in_input_order: bool = False
+
+    def n_with_form(self, units: np.ndarray | None = None) -> np.ndarray:
+        """Units (of a bool mask ``units``) with at least k forms, k = 1..upto: "Antal unge" (004-F6.23 ff.).
+
+        >>> sort_forms(np.array([0, 0, 1]), np.array([1, 2, 1]), n_units=3).place(3).n_with_form().tolist()
+        [2, 1, 0]
+        """
+        nf = np.minimum(self.n_forms if units is None else self.n_forms[units], self.upto)
+        return np.cumsum(np.bincount(nf, minlength=self.upto + 1)[::-1])[::-1][1:].astype(np.int64)
+
+    def sorted_values(self, values: np.ndarray) -> np.ndarray:
+        """One value per input row -> one per kept form, in (unit, k) order (float64)."""
+        v = np.asarray(values, dtype=np.float64)
+        return v if self.in_input_order else v[self.rows]
+
+
+def sort_forms(unit: np.ndarray, first_key: np.ndarray, *, n_units: int,
+               tie_breakers: Sequence[pd.Series] = (), tie_values: Sequence[np.ndarray] = ()) -> SortedForms:
+    """Sort forms by (unit, first order key), ties by ``tie_breakers``, then by ``tie_values``, then row.
+
+    Parameters
+    ----------
+    unit
+        Unit code of each input row, 0..n_units-1; -1 = no unit (missing id, outside the cohort).
+    first_key
+        Non-negative integer codes that sort like the form date (-1 = missing: the row is not placed).
+    n_units
+        Number of units.
+    tie_breakers
+        Further order columns (e.g. ``tem_id``), evaluated only on rows that tie on (unit, date); a
+        missing tie-breaker sorts last.
+    tie_values
+        Value arrays (NaN last) ordering rows still tied, so the order never depends on the input row
+        order. Rows tied on everything keep their input order and are counted in ``n_rows_tied``.
+
+    Examples
+    --------
+    >>> s = sort_forms(np.array([1, 0, 1, -1]), np.array([5, 3, 2, 1]), n_units=2)
+    >>> s.rows.tolist(), s.unit.tolist(), s.n_rows_unplaced
+    ([1, 2, 0], [0, 1, 1], 1)
+    """
+    unit = np.asarray(unit)
+    first_key = np.asarray(first_key, dtype=np.int64)
+    n_in = unit.size
+    usable = (unit >= 0) & (first_key >= 0)
+    rows_u = None if usable.all() else np.flatnonzero(usable)
+    code_u = unit if rows_u is None else unit[rows_u]
+    key_u = first_key if rows_u is None else first_key[rows_u]
+    if code_u.size == 0:
+        return SortedForms(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), n_units, n_in, n_in, 0)
+    perm, sorted_unit, ties = _sort_rows(code_u, [key_u])
+    rows = perm if rows_u is None else rows_u[perm]
+    rows, n_tied = _break_ties(rows, ties, list(tie_breakers), list(tie_values))
+    return SortedForms(rows=rows, unit=sorted_unit, n_units=n_units, n_rows=n_in,
+                       n_rows_unplaced=int(n_in - code_u.size), n_rows_tied=n_tied)
+
+
+@dataclass(frozen=True)
+class Events:
+    """The observed values of one measure on the kept forms: LOCF's spans (see the section comment).
+
+    ``unit``, ``k`` and ``value`` of every kept form whose value is observed, in (unit, k) order;
+    ``new`` marks the unit's first observed form, ``last`` its last; the span of form i ends at
+    ``k[i + 1]`` when ``not last[i]``, else at ``upto``.
+    """
+
+    unit: np.ndarray
+    k: np.ndarray
+    value: np.ndarray
+    new: np.ndarray
+    last: np.ndarray
+    kept: np.ndarray | None   # which kept forms have a value (None: all)
+
+    @property
+    def end(self) -> np.ndarray:
+        """Registration (0-based, exclusive) up to which each value is carried."""
+        return np.where(self.last, -1, np.roll(self.k.astype(np.int64), -1))
+
+    @classmethod
+    def of(cls, positions: FormPositions, values: np.ndarray) -> Events:
+        v = positions.sorted_values(values)
+        ok = ~np.isnan(v)
+        if ok.all():
+            kept, unit, k, v = None, positions.unit, positions.k, v
+        else:
+            kept, unit, k, v = ok, positions.unit[ok], positions.k[ok], v[ok]
+        new = np.ones(unit.size, dtype=bool)
+        np.not_equal(unit[1:], unit[:-1], out=new[1:])
+        last = np.ones(unit.size, dtype=bool)
+        last[:-1] = new[1:]
+        return cls(unit, k, v, new, last, kept)
+
+
+def _expand(events: Events, upto: int, n_units: int) -> tuple[np.ndarray, np.ndarray]:
+    """LOCF onto the dense (units x upto) grid: every value written over its span (for :func:`locf`)."""
+    end = events.end
+    end[end < 0] = upto
+    start = events.unit.astype(np.int64) * upto + events.k
+    length = end - events.k
+    total = int(length.sum())
+    cell = np.arange(total, dtype=np.int64)
+    cell += np.repeat(start - (np.cumsum(length) - length), length)
+    grid = np.full(n_units * upto, np.nan)
+    grid[cell] = np.repeat(events.value, length)
+    seen = np.zeros(n_units * upto, dtype=bool)
+    seen[start] = True
+    return grid, seen
+
+
+class Strata:
+    """Groupings of the units (per unit a group code, -1 = not in the grouping), prepared once per
+    :class:`FormPositions` for :func:`trajectory_stats`.
+
+    The units are partitioned into *cells* (the distinct combinations of the groupings' codes); the
+    engine sums per cell and registration, and each grouping's groups are sums of cells.
+
+    >>> pos = sort_forms(np.array([0, 1, 2]), np.array([0, 0, 0]), n_units=3).place(2)
+    >>> strata = Strata(pos, {"sex": np.array([0, 1, 1]), "adult": np.array([-1, 0, 0])})
+    >>> strata.n_cells, strata.groups
+    (2, {'sex': 2, 'adult': 1})
+    """
+
+    def __init__(self, positions: FormPositions, groupings: Mapping[str, np.ndarray],
+                 n_groups: Mapping[str, int] | None = None) -> None:
+        n = positions.n_units
+        self.positions = positions
+        self.groups: dict[str, int] = {}
+        if not groupings:
+            groupings = {"all": np.zeros(n, dtype=np.int64)}
+        combined = np.zeros(n, dtype=np.int64)
+        for name, codes in groupings.items():
+            codes = np.asarray(codes, dtype=np.int64)
+            if codes.size != n:
+                raise ValueError(f"grouping {name!r} has {codes.size} codes for {n} units")
+            g = int((n_groups or {}).get(name, int(codes.max()) + 1 if codes.size else 0))
+            self.groups[name] = g
+            combined = combined * (g + 1) + (codes + 1)
+        uniq, cell = np.unique(combined, return_inverse=True)
+        self.n_cells = int(uniq.size)
+        self.cell_of_unit = cell.astype(np.int64)
+        # each cell's group in every grouping (decode the mixed-radix number)
+        self.cell_group: dict[str, np.ndarray] = {}
+        rest = uniq.copy()
+        for name in reversed(list(groupings)):
+            g = self.groups[name]
+            self.cell_group[name] = rest % (g + 1) - 1
+            rest //= g + 1
+        upto = positions.upto
+        index_type = np.int32 if self.n_cells * upto < 2**31 else np.int64
+        index = self.cell_of_unit.astype(index_type)[positions.unit]
+        index *= upto
+        index += positions.k
+        self.form_index = index    # cell * upto + k of every kept form
+
+    def by_group(self, name: str, per_cell: np.ndarray) -> np.ndarray:
+        """(cells x upto) -> (groups x upto) for grouping ``name``."""
+        code = self.cell_group[name]
+        out = np.zeros((self.groups[name], per_cell.shape[1]), dtype=per_cell.dtype)
+        np.add.at(out, code[code >= 0], per_cell[code >= 0])
+        return out
+
+
+@dataclass(frozen=True)
+class Summary:
+    """One measure over one grouping: per group (rows) and registration (columns), LOCF and observed.
+
+    ``n``/``sum``/``mean``/``sd``: LOCF (every unit of the group with a value, carried or not; for a
+    0/1 measure ``mean`` is the share); ``n_observed``/``sum_observed``/...: observed cases only (the
+    unit's k-th form has the value). ``n_imputed = n - n_observed``. SD with ddof = 1 (NaN when
+    n < 2 or not asked for).
+    """
+
+    n: np.ndarray
+    sum: np.ndarray
+    mean: np.ndarray
+    sd: np.ndarray
+    n_observed: np.ndarray
+    sum_observed: np.ndarray
+    mean_observed: np.ndarray
+    sd_observed: np.ndarray
+
+    @property
+    def n_imputed(self) -> np.ndarray:
+        return self.n - self.n_observed
+
+
+@dataclass(frozen=True)
+class Trajectories:
+    """:func:`trajectory_stats` of one measure: ``by[grouping]`` summaries and per-unit first/last.
+
+    ``first``: the value at registration 1 (NaN if the first form lacks it: nothing is carried
+    backwards), ``last``: the LOCF value at ``upto``, ``last_observed``: the ``upto``-th form has the
+    value itself; one entry per unit.
+    """
+
+    by: dict[str, Summary]
+    first: np.ndarray
+    last: np.ndarray
+    last_observed: np.ndarray
+
+
+def _moments(n: np.ndarray, centred_sum: np.ndarray, centred_sq: np.ndarray | None, shift: float
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        total = centred_sum + n * shift
+        mean = np.where(n > 0, total / np.maximum(n, 1), np.nan)
+        if centred_sq is None:
+            sd = np.full(n.shape, np.nan)
+        else:
+            ss = np.maximum(centred_sq - centred_sum * centred_sum / np.maximum(n, 1), 0.0)
+            sd = np.where(n > 1, np.sqrt(ss / np.maximum(n - 1, 1)), np.nan)
+    return total, mean, sd
+
+
+def trajectory_stats(strata: Strata, values: np.ndarray, *, sd: bool = True) -> Trajectories:
+    """LOCF and observed summaries per stratum and registration, and per-unit first/last values.
+
+    Parameters
+    ----------
+    strata
+        The kept forms and the groupings of their units (:class:`Strata`, built once for all measures).
+    values
+        One value per *input row* (float, NaN = missing; a yes/no measure as 0/1).
+    sd
+        Also the standard deviations (two more passes over the forms).
+
+    Returns
+    -------
+    Trajectories
+
+    Notes
+    -----
+    O(forms + units): a value observed at registration k of a unit in cell c is carried to every
+    registration up to the unit's next observed value (seed 004 fn 4/8/23; spec seed004_figures.md
+    3.4). Its contribution to the LOCF sums of cell c is therefore a step: it starts at k and is
+    replaced by the next value, so the per-(cell, k) *difference* of the LOCF sums is
+    ``value - previous value of the unit`` (count: +1 at the unit's first value), and a cumulative
+    sum over k gives the LOCF sums. One ``bincount`` per moment over the forms, no units x upto grid.
+    Values are centred on the first observed value (exact for integer data) before the squares.
+    :func:`locf` gives the same numbers through its dense per-youth grid (tested equal).
+
+    Examples
+    --------
+    >>> unit = np.array([0, 0, 1, 1, 1])
+    >>> date = np.array([1, 2, 1, 2, 3])
+    >>> pos = sort_forms(unit, date, n_units=2).place(3)
+    >>> t = trajectory_stats(Strata(pos, {}), np.array([5.0, 7.0, 4.0, np.nan, 9.0]))
+    >>> t.by["all"].mean.tolist(), t.by["all"].n_observed.tolist()
+    ([[4.5, 5.5, 8.0]], [[2, 1, 1]])
+    >>> t.first.tolist(), t.last.tolist(), t.last_observed.tolist()
+    ([5.0, 4.0], [7.0, 9.0], [False, True])
+    """
+    pos = strata.positions
+    upto, n_units = pos.upto, pos.n_units
+    ev = Events.of(pos, values)
+    index = strata.form_index if ev.kept is None else strata.form_index[ev.kept]
+    size = strata.n_cells * upto
+    shift = float(ev.value[0]) if ev.value.size else 0.0
+    c = ev.value - shift                       # centred values (a new array)
+    delta = c.copy()                           # step of the LOCF value at this form
+    delta[1:] -= c[:-1]
+    delta[ev.new] = c[ev.new]
+
+    def cells(weights: np.ndarray | None, where: np.ndarray | None = None) -> np.ndarray:
+        idx = index if where is None else index[where]
+        out = np.bincount(idx, weights=weights, minlength=size)
+        return out.reshape(strata.n_cells, upto)
+
+    n_obs = cells(None)
+    s_obs = cells(c)
+    n_loc = np.cumsum(cells(None, ev.new), axis=1)
+    s_loc = np.cumsum(cells(delta), axis=1)
+    q_obs = q_loc = None
+    if sd:
+        sq = c * c
+        q_obs = cells(sq)
+        delta *= 2.0 * c - delta               # c^2 - previous c^2 of the unit
+        q_loc = np.cumsum(cells(delta), axis=1)
+        del sq
+    del c, delta
+    by = {}
+    for name in strata.groups:
+        n_l, n_o = strata.by_group(name, n_loc).astype(np.int64), strata.by_group(name, n_obs).astype(np.int64)
+        q_l = None if q_loc is None else strata.by_group(name, q_loc)
+        q_o = None if q_obs is None else strata.by_group(name, q_obs)
+        tl, ml, sl = _moments(n_l, strata.by_group(name, s_loc), q_l, shift)
+        to, mo, so = _moments(n_o, strata.by_group(name, s_obs), q_o, shift)
+        by[name] = Summary(n=n_l, sum=tl, mean=ml, sd=sl, n_observed=n_o, sum_observed=to, mean_observed=mo,
+                           sd_observed=so)
+    first = np.full(n_units, np.nan)
+    at_one = ev.k == 0
+    first[ev.unit[at_one]] = ev.value[at_one]
+    last = np.full(n_units, np.nan)
+    last[ev.unit[ev.last]] = ev.value[ev.last]
+    last_observed = np.zeros(n_units, dtype=bool)
+    last_observed[ev.unit[ev.last]] = ev.k[ev.last] == upto - 1
+    return Trajectories(by=by, first=first, last=last, last_observed=last_observed)
+
+
 def locf(
     registrations: pd.DataFrame,
     *,
@@ -283,76 +659,48 @@ def locf(
         raise ValueError(f"value columns may not be named {sorted(reserved & set(value_cols))}")
     n_in = len(registrations)
     code, uniques = _id_codes(registrations[id], cohort)
-    # The first order column sorts every row; further columns only break ties (evaluated lazily).
     first_key = _order_codes(registrations[order_cols[0]])
-    usable = code >= 0
     n_outside = int(np.sum(code < 0) - registrations[id].isna().sum()) if cohort is not None else 0
-    usable &= first_key >= 0
-    n_unusable = int((~usable).sum()) - n_outside
+    converted = [_to_float_codes(registrations[v], v) for v in value_cols]
+    n_ids = len(uniques)
+    forms = sort_forms(code, first_key, n_units=n_ids, tie_breakers=[registrations[c] for c in order_cols[1:]],
+                       tie_values=[c[0] for c in converted])
+    n_unusable = forms.n_rows_unplaced - n_outside
     if n_unusable:
         warnings.warn(f"locf: {n_unusable} rows without an id or a `{order_cols[0]}` value were ignored",
                       DataQualityWarning, stacklevel=2)
-    rows = np.flatnonzero(usable) if not usable.all() else None
-    code_u = code if rows is None else code[rows]
-    key_u = first_key if rows is None else first_key[rows]
-    converted = [_to_float_codes(registrations[v], v) for v in value_cols]
-    vals_u = [c[0] if rows is None else c[0][rows] for c in converted]
-    tie_cols = [registrations[c] if rows is None else registrations[c].iloc[rows] for c in order_cols[1:]]
-    n_ids = len(uniques)
-    if code_u.size:
-        perm, sc, ties = _sort_rows(code_u, [key_u])
-        perm, n_tied = _break_ties(perm, ties, tie_cols, vals_u)  # re-orders only within (id, key) ties
-    else:
-        perm, sc, n_tied = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64), 0
-    if n_tied:
-        warnings.warn(f"locf: {n_tied} forms share id and all `order` keys with another form; they were "
-                      f"ordered by their values (add a tie-breaker column such as tem_id to `order`)",
+    if forms.n_rows_tied:
+        warnings.warn(f"locf: {forms.n_rows_tied} forms share id and all `order` keys with another form; they "
+                      f"were ordered by their values (add a tie-breaker column such as tem_id to `order`)",
                       DataQualityWarning, stacklevel=2)
-    counts = np.bincount(sc, minlength=n_ids)
-    # Cell of each sorted form on the (ids x upto) grid: cell = k + (id * upto - start of the id's
-    # forms); forms past the upto-th go to one spare cell at the end, so nothing is compressed.
-    cell_dtype = np.int32 if n_ids * upto + sc.size < 2**31 else np.int64   # bounds every cell before clamping
-    end_cell = np.arange(1, n_ids + 1, dtype=cell_dtype) * upto   # first cell after each id's row
-    shift = end_cell - upto
-    shift[1:] -= np.cumsum(counts[:-1]).astype(cell_dtype)
-    target = np.arange(sc.size, dtype=cell_dtype)
-    target += shift[sc]
+    pos = forms.place(upto)
     spare = n_ids * upto
-    target[target >= end_cell[sc]] = spare
-    n_kept = int(sc.size - np.count_nonzero(target == spare))
-    observed = np.zeros(spare + 1, dtype=bool)
-    observed[target] = True
-    observed = observed[:spare]
+    observed = np.zeros(spare, dtype=bool)
+    observed[pos.unit.astype(np.int64) * upto + pos.k] = True
     columns: dict[str, Any] = {}
     imputed_cols: dict[str, Any] = {}
-    for name, v, (_, how) in zip(value_cols, vals_u, converted):
-        cells = np.empty(spare + 1)
-        cells[:spare] = np.nan
-        cells[target] = v[perm]
-        grid = cells[:spare].reshape(n_ids, upto)
-        seen = ~np.isnan(grid)
-        for k in range(1, upto):  # carry forward, one registration at a time (vectorised over ids)
-            np.copyto(grid[:, k], grid[:, k - 1], where=~seen[:, k])
-        filled = grid.ravel()
+    for name, (v, how) in zip(value_cols, converted):
+        filled, seen = _expand(Events.of(pos, v), upto, n_ids)
         columns[name] = _restore(filled, how)
-        imputed_cols[f"{name}_imputed"] = ~(np.isnan(filled) | seen.ravel())
+        imputed_cols[f"{name}_imputed"] = ~(np.isnan(filled) | seen)
     index = pd.MultiIndex(levels=[uniques, pd.RangeIndex(1, upto + 1)],
                           codes=[np.repeat(np.arange(n_ids, dtype=np.int32), upto),
                                  np.tile(np.arange(upto, dtype=np.int8 if upto < 128 else np.int32), n_ids)],
                           names=[id, REGISTRATION], verify_integrity=False)
     out = pd.DataFrame({**columns, OBSERVED: observed, **imputed_cols,
-                        N_FORMS: np.repeat(counts.astype(np.int64), upto)}, index=index, copy=False)
+                        N_FORMS: np.repeat(pos.n_forms, upto)}, index=index, copy=False)
+    n_kept = int(pos.rows.size)
     out.attrs["locf"] = {
         "upto": upto,
         "n_ids": n_ids,
         "n_rows": n_in,
         "n_rows_used": n_kept,
-        "n_rows_beyond_upto": int(sc.size) - n_kept,
+        "n_rows_beyond_upto": pos.n_rows_beyond_upto,
         "n_rows_missing_key": n_unusable,
         "n_rows_outside_cohort": n_outside,
-        "n_rows_tied": n_tied,
+        "n_rows_tied": forms.n_rows_tied,
         # ids with an observed k-th form, k = 1..upto: the counts table (004-F6.23 ff.), as form_counts()
-        "n_with_form": observed.reshape(n_ids, upto).sum(axis=0).tolist() if n_ids else [0] * upto,
+        "n_with_form": pos.n_with_form().tolist(),
         "source": compare_rules()["locf"]["source"],
     }
     return out
