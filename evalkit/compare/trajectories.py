@@ -23,8 +23,9 @@ observed cases and completers, and :func:`evalkit.compare.model_means` fits a mi
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, Mapping, Sequence
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -369,7 +370,7 @@ class Events:
         v = positions.sorted_values(values)
         ok = ~np.isnan(v)
         if ok.all():
-            kept, unit, k, v = None, positions.unit, positions.k, v
+            kept, unit, k = None, positions.unit, positions.k
         else:
             kept, unit, k, v = ok, positions.unit[ok], positions.k[ok], v[ok]
         new = np.ones(unit.size, dtype=bool)

@@ -278,7 +278,13 @@ def test_first_last_feeds_the_paired_tests() -> None:
 
 def _engine_vs_locf(df: pd.DataFrame, groups: dict[str, int], upto: int) -> None:
     """trajectory_stats (difference arrays, no grid) equals trajectory_summary/first_last of locf."""
-    from evalkit.compare.trajectories import Strata, _id_codes, _order_codes, sort_forms, trajectory_stats
+    from evalkit.compare.trajectories import (
+        Strata,
+        _id_codes,
+        _order_codes,
+        sort_forms,
+        trajectory_stats,
+    )
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataQualityWarning)
