@@ -37,7 +37,7 @@ from evalkit.compare._rules import compare_rules
 from evalkit.compare.results import DataQualityWarning
 
 __all__ = ["FormPositions", "SortedForms", "Strata", "Summary", "Trajectories", "first_last", "form_counts", "locf",
-           "sort_forms", "trajectory_stats", "trajectory_summary"]
+           "sort_forms", "sort_registrations", "trajectory_stats", "trajectory_summary"]
 
 REGISTRATION = "registration"
 OBSERVED = "observed"
@@ -342,6 +342,23 @@ def sort_forms(unit: np.ndarray, first_key: np.ndarray, *, n_units: int,
     rows, n_tied = _break_ties(rows, ties, list(tie_breakers), list(tie_values))
     return SortedForms(rows=rows, unit=sorted_unit, n_units=n_units, n_rows=n_in,
                        n_rows_unplaced=int(n_in - code_u.size), n_rows_tied=n_tied)
+
+
+def sort_registrations(registrations: pd.DataFrame, unit: np.ndarray, order: str | Sequence[str], *,
+                       n_units: int) -> SortedForms:
+    """:func:`sort_forms` on the columns of a frame: ``order[0]`` (the date) sorts, the rest break ties.
+
+    ``unit`` holds the caller's unit code of every row (-1 = none). Rows tied on every order column
+    keep their input order (counted in ``n_rows_tied``); for TEM, ``["tem_date", "tem_id"]`` leaves no
+    ties (tem_id is the table's key; the dictionary's rule for ``seq``).
+
+    >>> tem = pd.DataFrame({"tem_date": [3, 1, 1], "tem_id": ["t3", "t2", "t1"]})
+    >>> sort_registrations(tem, np.array([0, 0, 0]), ["tem_date", "tem_id"], n_units=1).rows.tolist()
+    [2, 1, 0]
+    """
+    cols = _as_list(order)
+    return sort_forms(unit, _order_codes(registrations[cols[0]]), n_units=n_units,
+                      tie_breakers=[registrations[c] for c in cols[1:] if c in registrations.columns])
 
 
 @dataclass(frozen=True)

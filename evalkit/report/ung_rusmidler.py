@@ -8,7 +8,7 @@ observed cases (completers) beside the LOCF line.
 
 :func:`prepare` computes everything person-level once, vectorised: episode facts, the UngMap cohort
 with stofscore, Risikoprofil and Ungeprofil, and for each TEM measure the 1..12 grid of every
-episode from one sorted pass over the forms (:func:`tem_grid`). The table builders only aggregate.
+episode from one sorted pass over the forms (:mod:`evalkit.compare.trajectories`). The table builders only aggregate.
 Constants a data owner may change (cut-off date, age filter, reference values, test choice) are in
 ``constants/ung_rusmidler.yaml`` (:func:`constants`).
 """
@@ -18,10 +18,11 @@ from __future__ import annotations
 import math
 import re
 import warnings
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from importlib import resources
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -29,11 +30,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import yaml
 
+from evalkit.compare.trajectories import FormPositions, Summary, Trajectories
 from evalkit.report.labels import format_number
 from evalkit.report.model import Cell, Column, Row, T, Table, TestRow, Text
 from evalkit.report.spec import Context, ReportSpec, TableSpec
 
-__all__ = ["SPEC", "constants", "prepare", "tem_grid", "locf_fill"]
+__all__ = ["SPEC", "constants", "prepare"]
 
 TYPES = ("anonym_raadgivning", "raadgivning", "behandling")
 STATUSES = ("faerdigbehandlet", "udeblevet", "andet")
@@ -65,7 +67,7 @@ UNKNOWN = T("Ukendt", "Unknown")
 # ----------------------------------------------------------------------------------------- constants
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load_constants(path: str | None) -> Mapping[str, Any]:
     from evalkit.rules import load_rule_file, validate_header
 
@@ -136,7 +138,7 @@ def _day_numbers(s: pd.Series | None, n: int) -> np.ndarray:
     if s is None:
         return np.full(n, np.nan)
     if isinstance(s.dtype, pd.ArrowDtype) and pa.types.is_date32(s.dtype.pyarrow_dtype):
-        arr = pc.cast(pa.chunked_array(s.array._pa_array), pa.int32())  # noqa: SLF001 (Arrow buffer, no copy)
+        arr = pc.cast(pa.chunked_array(s.array._pa_array), pa.int32())
         return arr.to_numpy().astype("float64") if arr.null_count == 0 else \
             pc.fill_null(pc.cast(arr, pa.float64()), float("nan")).to_numpy()
     values = pd.to_datetime(s).to_numpy("datetime64[D]")
@@ -153,7 +155,7 @@ def _positions(keys: pd.Series, lookup: pd.Series) -> np.ndarray:
 
 def _arrow_strings(s: pd.Series) -> pa.Array:
     if isinstance(s.dtype, pd.ArrowDtype):
-        arr = s.array._pa_array  # noqa: SLF001 (the Arrow data, no copy)
+        arr = s.array._pa_array
     else:
         arr = pa.array(s.astype("string[pyarrow]").array)
     arr = pc.cast(arr, pa.string())
@@ -179,134 +181,6 @@ def _days_of(date: str | None) -> float | None:
     if date is None:
         return None
     return float((np.datetime64(str(date), "D") - np.datetime64("1970-01-01", "D")).astype(int))
-
-
-# ----------------------------------------------------------------------------------------- TEM grid
-
-
-def locf_fill(grid: np.ndarray, out: np.ndarray | None = None, axis: int = 1) -> np.ndarray:
-    """Last observation carried forward along the registrations of a 2-D array (NaN = not observed).
-
-    Parameters
-    ----------
-    grid
-        Float array with one row per unit and one column per registration (``axis=1``, default), or
-        one row per registration (``axis=0``); NaN where the unit has no value at that registration.
-    out
-        Optional array of the same shape for the result (may be ``grid`` itself: filled in place).
-    axis
-        The registration axis.
-
-    Returns
-    -------
-    numpy.ndarray
-        Every NaN after a unit's first value holds the last value before it; leading NaNs stay NaN
-        (a unit without a first answer has nothing to carry).
-
-    Notes
-    -----
-    :math:`y^{LOCF}_{ik} = y_{ij}` with :math:`j = \\max\\{j \\le k : y_{ij} \\text{ observed}\\}`.
-    Seed 004 fn 4/8/23 ("den sidste besvarelse føres videre, hvis værdierne er ukendte"), spec
-    seed004_figures.md 3.4 points 4 and 8 (carried per item). One vectorised step per registration.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> locf_fill(np.array([[6.0, np.nan, 7.0, np.nan], [np.nan, 5.0, np.nan, np.nan]]))
-    array([[ 6.,  6.,  7.,  7.],
-           [nan,  5.,  5.,  5.]])
-    """
-    if out is None:
-        out = grid.copy()
-    elif out is not grid:
-        np.copyto(out, grid)
-    view = out if axis == 0 else out.T
-    for k in range(1, view.shape[0]):
-        np.copyto(view[k], view[k - 1], where=np.isnan(view[k]))
-    return out
-
-
-@dataclass
-class TemGrid:
-    """The first ``K`` forms of every unit (episode), in date order, as ``units x K`` arrays.
-
-    ``unit_episode`` is the episode position of each unit, ``n_forms`` its number of forms (all of
-    them, also past ``K``); form ``src[i]`` sits in cell ``flat[i]`` of the registration-major
-    ``K x units`` grid. ``values[m]`` is the observed value of measure ``m`` at form k as a
-    ``units x K`` view (NaN where the form is absent or the item unanswered); :meth:`fill` builds
-    the grid of one measure at a time.
-    """
-
-    unit_episode: np.ndarray
-    n_forms: np.ndarray
-    values: dict[str, np.ndarray]
-    registrations: int
-    flat: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.intp))
-    src: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.intp))
-
-    def fill(self, v: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-        """The ``K x units`` grid of one measure (``v``: one value per form), into ``out`` if given."""
-        shape = (self.registrations, self.unit_episode.size)
-        out = np.empty(shape) if out is None else out
-        out.fill(np.nan)
-        out.reshape(-1)[self.flat] = v[self.src]
-        return out
-
-
-def tem_grid(episode: np.ndarray, order: np.ndarray, measures: Mapping[str, np.ndarray],
-             registrations: int = 12) -> TemGrid:
-    """Place the TEM forms of each episode on the 1..K grid from one pass over pre-sorted forms.
-
-    Parameters
-    ----------
-    episode
-        Episode position of every form (``int64``), in the forms' original order.
-    order
-        Permutation of the forms sorting them by (episode, date, tem id); a subset of it selects
-        forms (e.g. only group-course forms) and keeps the order.
-    measures
-        Per measure, one float64 value per form in the original order (NaN = unanswered).
-    registrations
-        ``K``; forms after the K-th of an episode are not used (seed 004 fn 23: "alle opgørelser er
-        lavet ved 12. TEM-registrering").
-
-    Returns
-    -------
-    TemGrid
-
-    Notes
-    -----
-    The k-th form of an episode is its k-th in date order (ties by tem id), whatever the session it
-    was filled in at (audit A24). Units are the episodes with at least one selected form, in
-    episode order. Source: spec seed004_figures.md 3.4 points 1-3 and 7.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> ep = np.array([1, 0, 1, 1])
-    >>> date = np.array([5, 3, 2, 9])
-    >>> order = np.lexsort((date, ep))
-    >>> g = tem_grid(ep, order, {"x": np.array([10.0, 7.0, 8.0, 9.0])}, registrations=2)
-    >>> g.unit_episode.tolist(), g.n_forms.tolist(), g.values["x"].tolist()
-    ([0, 1], [1, 3], [[7.0, nan], [8.0, 10.0]])
-    """
-    p = episode[order]
-    m = p.size
-    if m == 0:
-        empty = np.zeros(0, dtype=np.int64)
-        return TemGrid(empty, empty, {k: np.zeros((0, registrations)) for k in measures}, registrations,
-                       np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp))
-    start = np.empty(m, dtype=bool)
-    start[0] = True
-    np.not_equal(p[1:], p[:-1], out=start[1:])
-    first = np.flatnonzero(start)
-    unit = np.cumsum(start) - 1
-    k = np.arange(m) - first[unit]
-    use = k < registrations
-    grid = TemGrid(unit_episode=p[first], n_forms=np.diff(np.append(first, m)), values={},
-                   registrations=registrations, flat=k[use] * first.size + unit[use], src=order[use])
-    grid.values = {name: grid.fill(v).T for name, v in measures.items()}
-    return grid
 
 
 # ----------------------------------------------------------------------------------------- measures
@@ -361,8 +235,13 @@ def _tem_value(tem: pd.DataFrame, c: Mapping[str, Any], key: str) -> np.ndarray:
 
     Computed one measure at a time, so that only one 12M-value array is alive at once.
     """
-    from evalkit.measures import (alcohol_units_week, drug_free_last_week, samlet_trivsel, tem_drug_days_week,
-                                  tem_scale_item)
+    from evalkit.measures import (
+        alcohol_units_week,
+        drug_free_last_week,
+        samlet_trivsel,
+        tem_drug_days_week,
+        tem_scale_item,
+    )
 
     opts = c["tem"]
 
@@ -403,34 +282,6 @@ class Grouping:
 
 
 @dataclass
-class Trajectory:
-    """Aggregates of one measure over one grouping: per group and registration, LOCF and observed."""
-
-    sum_locf: np.ndarray
-    n_locf: np.ndarray
-    sum_obs: np.ndarray
-    n_obs: np.ndarray
-
-
-@dataclass
-class UnitValues:
-    """Per unit of a grid: the first and the K-th value, LOCF and observed (for the paired tests).
-
-    Stored lean (20 of these per report, one value per youth each): at registration 1 LOCF has
-    nothing to carry, so the observed first value *is* ``first_locf``; the observed K-th value is
-    ``last_locf`` where the K-th form has the value (``last_observed``).
-    """
-
-    first_locf: np.ndarray
-    last_locf: np.ndarray
-    last_observed: np.ndarray
-
-    @property
-    def first_obs(self) -> np.ndarray:
-        return self.first_locf
-
-
-@dataclass
 class Prepared:
     """Everything the table builders read (``ctx.data["ung"]``)."""
 
@@ -438,10 +289,10 @@ class Prepared:
     episodes: dict[str, np.ndarray]
     kommuner: list[tuple[str, str]]          # (row key, name) of the printed municipalities
     ungmap: dict[str, np.ndarray]
-    grids: dict[str, TemGrid] = field(default_factory=dict)
+    grids: dict[str, FormPositions] = field(default_factory=dict)
     groupings: dict[str, Grouping] = field(default_factory=dict)
-    trajectories: dict[tuple[str, str], Trajectory] = field(default_factory=dict)
-    units: dict[tuple[str, str], UnitValues] = field(default_factory=dict)
+    trajectories: dict[tuple[str, str], Summary] = field(default_factory=dict)
+    units: dict[tuple[str, str], Trajectories] = field(default_factory=dict)
     scale: dict[str, int] = field(default_factory=dict)
     tem_notes: dict[str, int] = field(default_factory=dict)
     form_values: dict[str, np.ndarray] = field(default_factory=dict)
@@ -579,7 +430,7 @@ def prepare(ctx: Context) -> None:
     Episodes: type, forløb, municipality, age, sex, discharge (by the cut-off date), length of stay,
     services. UngMap cohort (treatment episodes, age filter, one per episode): stofscore and 12+,
     Risikoprofil, Ungeprofil, drug use, other difficulties. TEM: the 1..12 grid of every episode
-    (:func:`tem_grid`, one sort of all forms), then for each measure and each grouping the LOCF and
+    (evalkit.compare's trajectory engine, one sort of all forms), then for each measure and each grouping the LOCF and
     observed sums and counts per registration (one matrix product per measure), and the first/12th
     values of every unit for the tests. The cohort rules are recorded in ``ctx.ledger_stages``.
 
@@ -619,7 +470,7 @@ def prepare(ctx: Context) -> None:
     >>> ung.ungmap["risk"].tolist(), ung.ungmap["stofscore"].round(2).tolist()
     ([2], [13.33])
     >>> tr = ung.trajectories[("samlet_trivsel", "behandling")]   # samlet trivsel is stored x3 (exact sums)
-    >>> (tr.sum_locf[0, :3] / (3 * tr.n_locf[0, :3])).tolist(), tr.n_obs[0, :3].tolist()   # t2 is first by date
+    >>> (tr.sum[0, :3] / (3 * tr.n[0, :3])).tolist(), tr.n_observed[0, :3].tolist()   # t2 is first by date
     ([5.0, 6.0, 6.0], [1, 1, 0])
     """
     c = _ctx_constants(ctx)
@@ -635,109 +486,69 @@ def prepare(ctx: Context) -> None:
 
 
 def _prepare_tem(ctx: Context, prep: Prepared, ep_ids: pd.Series) -> None:
+    from evalkit.compare.trajectories import (
+        Strata,
+        sort_registrations,
+        trajectory_stats,
+    )
+
     c = prep.c
     tem = ctx.export["tem_registrations"]
     K = int(c["tem"]["registrations"])
     n = len(tem)
     pos = _positions(tem["episode_id"], ep_ids)
-    date = _day_numbers(_col(tem, "tem_date"), n)
     scale = _tem_scale(c)
     prep.scale = {m.key: (scale if m.key == "samlet_trivsel" else 1) for m in MEASURES}
     known = pos >= 0
-    sortdate = np.where(np.isnan(date), np.inf, date)
-    order = _sort_forms(pos, sortdate, known)
-    order = _break_ties(order, pos, sortdate, tem["tem_id"] if "tem_id" in tem.columns else None)
+    forms = sort_registrations(tem, pos, ["tem_date", "tem_id"], n_units=len(ep_ids))
     group = _floats(_col(tem, "group_course"), n) == 1.0
-    g_sorted = group[order]
     separate = c["tem"]["group_forms"] == "separate"
-    main_order = order[~g_sorted] if separate else order
-    prep.grids["main"] = tem_grid(pos, main_order, {}, K)
-    prep.grids["gruppe"] = tem_grid(pos, order[g_sorted], {}, K)
-    past = int(np.maximum(prep.grids["main"].n_forms - K, 0).sum() + np.maximum(prep.grids["gruppe"].n_forms - K, 0).sum())
+    prep.grids["main"] = forms.place(K, where=~group if separate else None)
+    prep.grids["gruppe"] = forms.place(K, where=group)
+    past = prep.grids["main"].n_rows_beyond_upto + prep.grids["gruppe"].n_rows_beyond_upto
     excluded = {}
     if int((~known).sum()):
         excluded["forløbet findes ikke i Logbog"] = int((~known).sum())
+    if forms.n_rows_unplaced - int((~known).sum()):
+        excluded["TEM-dato mangler"] = forms.n_rows_unplaced - int((~known).sum())
     if past:
         excluded[f"skema nr. {K + 1} eller senere i forløbet (opgjort ved {K}. registrering, fn 23)"] = past
     ctx.ledger_stages["tem"] = {"read": n, "kept": n - sum(excluded.values()), "excluded": excluded}
     recall = _floats(_col(tem, "recall_window_days"), n)
     prep.tem_notes = {"group_forms": int(group.sum()), "tem30_forms": int((recall == 30).sum())}
-    # The per-form working arrays (about 0.6 GB at 12M forms) are done with: free them before the
-    # measures' own per-form arrays are made.
-    del pos, date, sortdate, known, order, group, g_sorted, main_order, recall
+    del pos, known, group, recall, forms
     _groupings(prep)
     sensitivity = _sensitivity(ctx)
     refit = set(sensitivity["measures"]) if sensitivity is not None else set()
-    per_grid = {}
+    strata = {}
     for gkey, grid in prep.grids.items():
         groupings = [g for g in prep.groupings.values() if g.grid == gkey]
-        membership, offsets = _membership(groupings, grid.unit_episode.size)
-        per_grid[gkey] = (groupings, membership, offsets, {"stack": np.empty((4, K, grid.unit_episode.size))})
-    for m in MEASURES:   # one measure at a time (one per-form array alive), in reused buffers
+        strata[gkey] = Strata(grid, {g.key: g.codes for g in groupings}, {g.key: len(g.groups) for g in groupings})
+    for m in MEASURES:   # one measure at a time (one per-form array alive)
         values = _tem_value(tem, c, m.key)
         if m.key in refit:   # the optional model tables refit from the observed forms
             prep.form_values[m.key] = values
-        for gkey, (groupings, membership, offsets, buffers) in per_grid.items():
-            _aggregate(prep, m, gkey, values, groupings, membership, offsets, buffers)
+        for gkey, st in strata.items():
+            res = trajectory_stats(st, values, sd=False)
+            prep.units[(m.key, gkey)] = res
+            for gk, summary in res.by.items():
+                prep.trajectories[(m.key, gk)] = summary
         del values
-
-
-def _sort_forms(pos: np.ndarray, date: np.ndarray, known: np.ndarray) -> np.ndarray:
-    """Permutation sorting the known forms by (episode, date); stable, so ties keep file order.
-
-    One int64 key per form (episode, then day; a missing date sorts last). Exports usually come
-    sorted already, which one pass over the key detects.
-    """
-    idx = np.flatnonzero(known)
-    d = date[idx]
-    finite = np.isfinite(d)
-    lo = d[finite].min() if finite.any() else 0.0
-    hi = d[finite].max() if finite.any() else 0.0
-    day = np.where(finite, d - lo, hi - lo + 1).astype(np.int64)
-    key = pos[idx].astype(np.int64) * (int(hi - lo) + 2) + day
-    if key.size < 2 or bool((key[1:] >= key[:-1]).all()):
-        return idx
-    row_bits = int(key.size - 1).bit_length()
-    if int(key.max()).bit_length() + row_bits > 63:
-        return idx[np.argsort(key, kind="stable")]
-    # (key, row) packed into one int64: numpy's vectorised sort of unique keys is stable by construction
-    # and several times faster than a stable argsort of 12M keys.
-    key <<= row_bits
-    key |= np.arange(key.size, dtype=np.int64)
-    key.sort()
-    key &= (1 << row_bits) - 1
-    return idx[key]
-
-
-def _break_ties(order: np.ndarray, pos: np.ndarray, date: np.ndarray, ids: pd.Series | None) -> np.ndarray:
-    """Forms of one episode on the same date: order them by tem id (spec 5.3 ``seq``)."""
-    p, d = pos[order], date[order]
-    tie = (p[1:] == p[:-1]) & (d[1:] == d[:-1])
-    if ids is None or not tie.any():
-        return order
-    at = np.flatnonzero(tie)
-    involved = np.unique(np.concatenate([at, at + 1]))
-    rows = order[involved]
-    names = np.asarray(ids.iloc[rows].astype("object").map(str).to_numpy(), dtype=str)
-    sub = np.lexsort((names, d[involved], p[involved]))
-    order = order.copy()
-    order[involved] = rows[sub]
-    return order
 
 
 def _groupings(prep: Prepared) -> None:
     ep, um = prep.episodes, prep.ungmap
     main, grp = prep.grids["main"], prep.grids["gruppe"]
-    t = ep["type"][main.unit_episode]
+    t = np.where(main.n_forms > 0, ep["type"], -1)     # units: episodes with at least one TEM form
     beh = t == TYPES.index("behandling")
     counsel = (t == TYPES.index("raadgivning")) | (t == TYPES.index("anonym_raadgivning"))
-    um_pos = ep["ungmap"][main.unit_episode]
+    um_pos = ep["ungmap"]
     in_um = beh & (um_pos >= 0)
     safe = np.where(um_pos >= 0, um_pos, 0)
     profile = np.where(in_um, um["profile"][safe], -1) if um["profile"].size else np.full(t.size, -1)
     risk = np.where(in_um, um["risk"][safe], -1) if um["risk"].size else np.full(t.size, -1)
     opioid = in_um & (np.nan_to_num(um["opioider"][safe] if um["opioider"].size else np.zeros(t.size)) == 1.0)
-    status = np.where(beh, ep["status"][main.unit_episode], -1)
+    status = np.where(beh, ep["status"], -1)
     zero = np.zeros(t.size, dtype=np.int64)
     alle = {"alle": T("Alle", "All")}
     beh_t = T("behandlingsforløb med mindst ét TEM-skema", "treatment episodes with at least one TEM form")
@@ -766,61 +577,10 @@ def _groupings(prep: Prepared) -> None:
         "gruppe": Grouping("gruppe", T("gruppeforløb", "group courses"),
                            T("unge i gruppeforløb med mindst ét TEM-skema fra gruppeforløbet",
                              "youths in group courses with at least one TEM form from the group course"),
-                           ("alle",), alle, np.zeros(grp.unit_episode.size, dtype=np.int64), grid="gruppe"),
+                           ("alle",), alle, np.where(grp.n_forms > 0, 0, -1), grid="gruppe"),
     }
     # Masks used by the counts tables (004-F6.23, 6.25, 6.29, 6.32) and the discharge flag per unit.
     prep.tem_notes["units_main"] = int(t.size)
-
-
-def _membership(groupings: Sequence[Grouping], units: int) -> tuple[Any, list[int]]:
-    """Sparse ``groups x units`` 0/1 matrix of every grouping stacked, and each grouping's first row."""
-    from scipy import sparse
-
-    rows, cols, offsets, at = [], [], [], 0
-    for g in groupings:
-        sel = np.flatnonzero(g.codes >= 0)
-        rows.append(at + g.codes[sel])
-        cols.append(sel)
-        offsets.append(at)
-        at += len(g.groups)
-    r = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
-    c = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
-    return sparse.csr_matrix((np.ones(r.size), (r, c)), shape=(at, units)), offsets
-
-
-def _aggregate(prep: Prepared, m: Measure, grid_key: str, values: np.ndarray, groupings: Sequence[Grouping],
-               membership: Any, offsets: Sequence[int], buffers: dict[str, np.ndarray]) -> None:
-    """LOCF and observed sums/counts per (group, registration) of one measure for every grouping of a grid.
-
-    The grid is registration-major (``K x units``), so LOCF is one contiguous step per registration
-    and the sums of all groupings are sparse mat-vec products with the membership matrix.
-    """
-    grid = prep.grids[grid_key]
-    K = grid.registrations
-    stack = buffers["stack"]
-    obs, loc, vo, vl = stack[0], stack[1], stack[2], stack[3]
-    grid.fill(values, obs)
-    locf_fill(obs, loc, axis=0)
-    prep.units[(m.key, grid_key)] = UnitValues(first_locf=loc[0].copy(), last_locf=loc[K - 1].copy(),
-                                               last_observed=~np.isnan(obs[K - 1]))
-    if not groupings:
-        return
-    np.isnan(obs, out=vo)
-    np.isnan(loc, out=vl)
-    np.copyto(obs, 0.0, where=vo == 1.0)
-    np.copyto(loc, 0.0, where=vl == 1.0)
-    np.subtract(1.0, vo, out=vo)
-    np.subtract(1.0, vl, out=vl)
-    rows = stack.reshape(4 * K, -1)
-    sums = np.empty((4 * K, membership.shape[0]))
-    for r in range(4 * K):   # one sparse mat-vec per contiguous registration row (no transposed copy)
-        sums[r] = membership @ rows[r]
-    sum_obs, sum_loc = sums[:K].T, sums[K:2 * K].T
-    n_obs, n_loc = np.rint(sums[2 * K:3 * K].T).astype(np.int64), np.rint(sums[3 * K:].T).astype(np.int64)
-    for g, off in zip(groupings, offsets):
-        sl = slice(off, off + len(g.groups))
-        prep.trajectories[(m.key, g.key)] = Trajectory(sum_locf=np.ascontiguousarray(sum_loc[sl]), n_locf=n_loc[sl],
-                                                       sum_obs=np.ascontiguousarray(sum_obs[sl]), n_obs=n_obs[sl])
 
 
 # ----------------------------------------------------------------------------------------- cells and tests
@@ -998,7 +758,6 @@ def _forloeb_kommune(ctx: Context) -> Table:
 
 def _alder_koen(ctx: Context) -> Table:
     """004-F6.4: mean age and share of women by episode type; tests for age and sex across types."""
-    from evalkit import compare
 
     prep = _prep(ctx)
     ep = prep.episodes
@@ -1429,13 +1188,12 @@ def _counts_table(tid: str, source: str, title: Text, grid_key: str, mask: Calla
     def build(ctx: Context) -> Table:
         prep = _prep(ctx)
         grid = prep.grids[grid_key]
-        K = grid.registrations
+        K = grid.upto
         sel = mask(prep)
-        nf = np.minimum(grid.n_forms[sel], K)
-        at_least = np.cumsum(np.bincount(nf, minlength=K + 1)[::-1])[::-1]   # at_least[k] = units with >= k forms
+        at_least = grid.n_with_form(sel)   # units with >= k forms, k = 1..K
         table = Table(id=tid, source=source, title=title, columns=_reg_columns(K))
         table.add_row("antal_unge", T("Antal unge", "Number of youths"),
-                      {f"tem_{k}": _count(at_least[k]) for k in range(1, K + 1)})
+                      {f"tem_{k}": _count(at_least[k - 1]) for k in range(1, K + 1)})
         more = int((grid.n_forms[sel] > K).sum())
         table.notes.append(note)
         table.notes.append(T(f"Antal forløb med mindst k udfyldte TEM-skemaer (observerede, ikke LOCF). Skemaer efter det "
@@ -1450,12 +1208,12 @@ def _counts_table(tid: str, source: str, title: Text, grid_key: str, mask: Calla
 
 
 def _unit_type(prep: Prepared, *types: str) -> np.ndarray:
-    t = prep.episodes["type"][prep.grids["main"].unit_episode]
+    t = np.where(prep.grids["main"].n_forms > 0, prep.episodes["type"], -1)
     return np.isin(t, [TYPES.index(x) for x in types])
 
 
 def _trajectory_note(prep: Prepared, m: Measure, g: Grouping) -> list[Text]:
-    K = prep.grids[g.grid].registrations
+    K = prep.grids[g.grid].upto
     n = int((g.codes >= 0).sum())
     notes = [T(f"Kohorte: {g.cohort.da} (n = {format_number(n, 'da')}).",
                f"Cohort: {g.cohort.en} (n = {format_number(n, 'en')})."),
@@ -1494,13 +1252,13 @@ def _trajectory_table(ctx: Context, m: Measure, g: Grouping, tid: str, source: s
     prep = _prep(ctx)
     tr = prep.trajectories[(m.key, g.key)]
     uv = prep.units[(m.key, g.grid)]
-    K = prep.grids[g.grid].registrations
+    K = prep.grids[g.grid].upto
     scale = prep.scale[m.key]
     plotted = g.key not in ("ungeprofil", "risikoprofil", "udskrivning") or m.key in ("samlet_trivsel", "stoffri")
     table = Table(id=tid, source=source, title=title, columns=_reg_columns(K), plot="lines" if plotted else None)
     single = len(g.groups) == 1
     for i, gk in enumerate(g.groups):
-        for kind, sums, ns in (("locf", tr.sum_locf, tr.n_locf), ("observeret", tr.sum_obs, tr.n_obs)):
+        for kind, sums, ns in (("locf", tr.sum, tr.n), ("observeret", tr.sum_observed, tr.n_observed)):
             key = kind if single else f"{gk}_{kind}"
             lab = T("LOCF", "LOCF") if kind == "locf" else T("Observerede (completers)", "Observed (completers)")
             label = lab if single else T(f"{g.group_labels[gk].da}: {lab.da}", f"{g.group_labels[gk].en}: {lab.en}")
@@ -1526,14 +1284,14 @@ def _trajectory_table(ctx: Context, m: Measure, g: Grouping, tid: str, source: s
         key = "locf" if single else f"{gk}_locf"
         name = m.label if single else T(f"{m.label.da}, {g.group_labels[gk].da}", f"{m.label.en}, {g.group_labels[gk].en}")
         outcome = T(f"{name.da}: TEM 1 mod TEM {K} (LOCF)", f"{name.en}: TEM 1 vs TEM {K} (LOCF)")
-        table.tests.append(_paired(ctx, m, uv.first_locf[sel] / div, uv.last_locf[sel] / div, key, outcome))
+        table.tests.append(_paired(ctx, m, uv.first[sel] / div, uv.last[sel] / div, key, outcome))
         if single:
-            both = sel & ~np.isnan(uv.first_obs) & uv.last_observed
+            both = sel & ~np.isnan(uv.first) & uv.last_observed
             outcome = T(f"{name.da}: TEM 1 mod TEM {K}, forløb med begge besvaret (completers)",
                         f"{name.en}: TEM 1 vs TEM {K}, episodes answering both (completers)")
-            table.tests.append(_paired(ctx, m, uv.first_obs[both] / div, uv.last_locf[both] / div, "observeret", outcome))
+            table.tests.append(_paired(ctx, m, uv.first[both] / div, uv.last[both] / div, "observeret", outcome))
     if not single:
-        table.tests.extend(_group_tests(ctx, m, g, uv.last_locf / div, K))
+        table.tests.extend(_group_tests(ctx, m, g, uv.last / div, K))
     return table
 
 
@@ -1599,13 +1357,12 @@ def _model_table(ctx: Context, m: Measure, sens: Mapping[str, Any], tid: str, ti
     prep = _prep(ctx)
     g = prep.groupings["behandling"]
     grid = prep.grids["main"]
-    K = grid.registrations
+    K = grid.upto
     scale = float(prep.scale[m.key])
-    obs = grid.fill(prep.form_values[m.key])            # K x units
+    value = grid.sorted_values(prep.form_values[m.key])    # the kept forms, in (episode, k) order
     units = np.flatnonzero(g.codes >= 0)
-    sub = obs[:, units]
-    k_idx, u_idx = np.nonzero(~np.isnan(sub))
-    long = pd.DataFrame({"unit": units[u_idx], "k": k_idx + 1, "value": sub[k_idx, u_idx] / scale})
+    sel = (g.codes[grid.unit] >= 0) & ~np.isnan(value)
+    long = pd.DataFrame({"unit": grid.unit[sel], "k": grid.k[sel].astype(np.int64) + 1, "value": value[sel] / scale})
     frame = locf(long, id="unit", order="k", values="value", upto=K, cohort=units)
     res = _quiet(model_means, frame, "value", method=sens["method"], cov_struct=sens["cov_struct"])
     table = _trajectory_table(ctx, m, g, tid, m.source, title, tests=False)
@@ -1673,7 +1430,7 @@ def _trajectory_spec(m: Measure, grouping: str) -> TableSpec:
 
 
 def _counts_specs() -> list[TableSpec]:
-    beh = lambda p: _unit_type(p, "behandling")  # noqa: E731
+    beh = lambda p: _unit_type(p, "behandling")
     return [
         _counts_table("tem_antal_raadgivning", "004-F6.23",
                       T("Antal unge i rådgivningsforløb (både anonyme og ikke anonyme forløb), der indgår i hver "
@@ -1684,7 +1441,7 @@ def _counts_specs() -> list[TableSpec]:
         _counts_table("tem_antal_gruppe", "004-F6.24",
                       T("Antal unge, der har deltaget i gruppeforløb og indgår i hver TEM-registrering",
                         "Youths in group courses included at each TEM registration"),
-                      "gruppe", lambda p: np.ones(p.grids["gruppe"].unit_episode.size, dtype=bool),
+                      "gruppe", lambda p: p.grids["gruppe"].n_forms > 0,
                       T("Kohorte: forløb med mindst ét TEM-skema udfyldt i gruppeforløb (group_course).",
                         "Cohort: episodes with at least one TEM form completed in a group course (group_course).")),
         _counts_table("tem_antal_behandling", "004-F6.25",
@@ -1695,13 +1452,13 @@ def _counts_specs() -> list[TableSpec]:
         _counts_table("tem_antal_udskrevne", "004-F6.29",
                       T("Antal unge, udskrevet af behandling, der indgår i hver TEM-registrering",
                         "Youths discharged from treatment included at each TEM registration"), "main",
-                      lambda p: beh(p) & p.episodes["discharged"][p.grids["main"].unit_episode],
+                      lambda p: beh(p) & p.episodes["discharged"],
                       T("Kohorte: udskrevne behandlingsforløb med mindst ét TEM-skema.",
                         "Cohort: discharged treatment episodes with at least one TEM form.")),
         _counts_table("tem_antal_ungmap", "004-F6.32",
                       T("Antal unge, der har udfyldt UngMap og indgår i hver TEM-registrering",
                         "Youths with an UngMap included at each TEM registration"), "main",
-                      lambda p: beh(p) & (p.episodes["ungmap"][p.grids["main"].unit_episode] >= 0),
+                      lambda p: beh(p) & (p.episodes["ungmap"] >= 0),
                       T("Kohorte: behandlingsforløb med UngMap og mindst ét TEM-skema.",
                         "Cohort: treatment episodes with UngMap and at least one TEM form.")),
     ]
