@@ -257,8 +257,9 @@ class SortedForms:
         m = unit.size
         n_forms = np.bincount(unit, minlength=self.n_units).astype(np.int64)
         # k = position in the sorted run of the unit: arange minus the run's start
-        starts = np.cumsum(n_forms) - n_forms
-        k = np.arange(m, dtype=np.int64)
+        small = np.int32 if m < 2**31 - 1 else np.int64
+        starts = (np.cumsum(n_forms) - n_forms).astype(small)
+        k = np.arange(m, dtype=small)
         k -= np.repeat(starts, n_forms)
         keep = k < upto
         n_beyond = int(m - np.count_nonzero(keep))
@@ -338,10 +339,15 @@ def sort_forms(unit: np.ndarray, first_key: np.ndarray, *, n_units: int,
     if code_u.size == 0:
         return SortedForms(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), n_units, n_in, n_in, 0)
     perm, sorted_unit, ties = _sort_rows(code_u, [key_u])
+    n_placed = int(code_u.size)
+    del key_u, code_u
     rows = perm if rows_u is None else rows_u[perm]
     rows, n_tied = _break_ties(rows, ties, list(tie_breakers), list(tie_values))
+    del perm, ties
+    small = np.int32 if max(n_in, n_units) < 2**31 - 1 else np.int64   # half the memory of every per-form array
+    rows, sorted_unit = rows.astype(small), sorted_unit.astype(small)
     return SortedForms(rows=rows, unit=sorted_unit, n_units=n_units, n_rows=n_in,
-                       n_rows_unplaced=int(n_in - code_u.size), n_rows_tied=n_tied)
+                       n_rows_unplaced=n_in - n_placed, n_rows_tied=n_tied)
 
 
 def sort_registrations(registrations: pd.DataFrame, unit: np.ndarray, order: str | Sequence[str], *,
@@ -384,17 +390,32 @@ class Events:
 
     @classmethod
     def of(cls, positions: FormPositions, values: np.ndarray) -> Events:
-        v = positions.sorted_values(values)
+        """The events of ``values`` (one per input row) on ``positions``."""
+        return cls.from_arrays(positions.unit, positions.k, positions.sorted_values(values))
+
+    @classmethod
+    def from_arrays(cls, unit: np.ndarray, k: np.ndarray, v: np.ndarray) -> Events:
+        """Events from kept forms in (unit, k) order (``v``: their values, NaN = missing)."""
         ok = ~np.isnan(v)
         if ok.all():
-            kept, unit, k = None, positions.unit, positions.k
+            kept = None
         else:
-            kept, unit, k, v = ok, positions.unit[ok], positions.k[ok], v[ok]
+            kept, unit, k, v = ok, unit[ok], k[ok], v[ok]
         new = np.ones(unit.size, dtype=bool)
         np.not_equal(unit[1:], unit[:-1], out=new[1:])
         last = np.ones(unit.size, dtype=bool)
         last[:-1] = new[1:]
         return cls(unit, k, v, new, last, kept)
+
+
+def _unit_chunks(unit: np.ndarray, size: int) -> list[tuple[int, int]]:
+    """Slices of about ``size`` kept forms that never split a unit (``unit`` is sorted)."""
+    m = unit.size
+    if m <= size:
+        return [(0, m)]
+    cuts = np.unique(np.searchsorted(unit, unit[np.arange(size, m, size)], side="left"))
+    bounds = [0, *[int(c) for c in cuts if 0 < c < m], m]
+    return list(zip(bounds[:-1], bounds[1:]))
 
 
 def _expand(events: Events, upto: int, n_units: int) -> tuple[np.ndarray, np.ndarray]:
@@ -518,7 +539,7 @@ def _moments(n: np.ndarray, centred_sum: np.ndarray, centred_sq: np.ndarray | No
     return total, mean, sd
 
 
-def trajectory_stats(strata: Strata, values: np.ndarray, *, sd: bool = True) -> Trajectories:
+def trajectory_stats(strata: Strata, values: np.ndarray, *, sd: bool = True, chunk: int = 1 << 20) -> Trajectories:
     """LOCF and observed summaries per stratum and registration, and per-unit first/last values.
 
     Parameters
@@ -529,6 +550,8 @@ def trajectory_stats(strata: Strata, values: np.ndarray, *, sd: bool = True) -> 
         One value per *input row* (float, NaN = missing; a yes/no measure as 0/1).
     sd
         Also the standard deviations (two more passes over the forms).
+    chunk
+        Forms handled at a time (whole units): the working memory is a few arrays of this length.
 
     Returns
     -------
@@ -558,32 +581,47 @@ def trajectory_stats(strata: Strata, values: np.ndarray, *, sd: bool = True) -> 
     """
     pos = strata.positions
     upto, n_units = pos.upto, pos.n_units
-    ev = Events.of(pos, values)
-    index = strata.form_index if ev.kept is None else strata.form_index[ev.kept]
+    values = np.asarray(values, dtype=np.float64)
     size = strata.n_cells * upto
-    shift = float(ev.value[0]) if ev.value.size else 0.0
-    c = ev.value - shift                       # centred values (a new array)
-    delta = c.copy()                           # step of the LOCF value at this form
-    delta[1:] -= c[:-1]
-    delta[ev.new] = c[ev.new]
+    moments = ("n_obs", "s_obs", "n_new", "s_step") + (("q_obs", "q_step") if sd else ())
+    acc = {name: np.zeros(size) for name in moments}
+    first = np.full(n_units, np.nan)
+    last = np.full(n_units, np.nan)
+    last_observed = np.zeros(n_units, dtype=bool)
+    shift: float | None = None
+    for a, b in _unit_chunks(pos.unit, chunk):   # bounded memory: a few arrays of `chunk` forms at a time
+        v = values[a:b] if pos.in_input_order else values[pos.rows[a:b]]
+        ev = Events.from_arrays(pos.unit[a:b], pos.k[a:b], v)
+        if not ev.value.size:
+            continue
+        index = strata.form_index[a:b] if ev.kept is None else strata.form_index[a:b][ev.kept]
+        shift = float(ev.value[0]) if shift is None else shift
+        c = ev.value - shift                   # centred values (a new array)
+        step = c.copy()                        # step of the unit's LOCF value at this form
+        step[1:] -= c[:-1]
+        step[ev.new] = c[ev.new]
+        acc["n_obs"] += np.bincount(index, minlength=size)
+        acc["s_obs"] += np.bincount(index, weights=c, minlength=size)
+        acc["n_new"] += np.bincount(index[ev.new], minlength=size)
+        acc["s_step"] += np.bincount(index, weights=step, minlength=size)
+        if sd:
+            acc["q_obs"] += np.bincount(index, weights=c * c, minlength=size)
+            step *= 2.0 * c - step             # c^2 - the unit's previous c^2
+            acc["q_step"] += np.bincount(index, weights=step, minlength=size)
+        at_one = ev.k == 0
+        first[ev.unit[at_one]] = ev.value[at_one]
+        last[ev.unit[ev.last]] = ev.value[ev.last]
+        last_observed[ev.unit[ev.last]] = ev.k[ev.last] == upto - 1
+    shift = 0.0 if shift is None else shift
 
-    def cells(weights: np.ndarray | None, where: np.ndarray | None = None) -> np.ndarray:
-        idx = index if where is None else index[where]
-        out = np.bincount(idx, weights=weights, minlength=size)
-        return out.reshape(strata.n_cells, upto)
+    def grid(name: str) -> np.ndarray:
+        return acc[name].reshape(strata.n_cells, upto)
 
-    n_obs = cells(None)
-    s_obs = cells(c)
-    n_loc = np.cumsum(cells(None, ev.new), axis=1)
-    s_loc = np.cumsum(cells(delta), axis=1)
-    q_obs = q_loc = None
-    if sd:
-        sq = c * c
-        q_obs = cells(sq)
-        delta *= 2.0 * c - delta               # c^2 - previous c^2 of the unit
-        q_loc = np.cumsum(cells(delta), axis=1)
-        del sq
-    del c, delta
+    n_obs, s_obs = grid("n_obs"), grid("s_obs")
+    n_loc = np.cumsum(grid("n_new"), axis=1)
+    s_loc = np.cumsum(grid("s_step"), axis=1)
+    q_obs = grid("q_obs") if sd else None
+    q_loc = np.cumsum(grid("q_step"), axis=1) if sd else None
     by = {}
     for name in strata.groups:
         n_l, n_o = strata.by_group(name, n_loc).astype(np.int64), strata.by_group(name, n_obs).astype(np.int64)
@@ -593,13 +631,6 @@ def trajectory_stats(strata: Strata, values: np.ndarray, *, sd: bool = True) -> 
         to, mo, so = _moments(n_o, strata.by_group(name, s_obs), q_o, shift)
         by[name] = Summary(n=n_l, sum=tl, mean=ml, sd=sl, n_observed=n_o, sum_observed=to, mean_observed=mo,
                            sd_observed=so)
-    first = np.full(n_units, np.nan)
-    at_one = ev.k == 0
-    first[ev.unit[at_one]] = ev.value[at_one]
-    last = np.full(n_units, np.nan)
-    last[ev.unit[ev.last]] = ev.value[ev.last]
-    last_observed = np.zeros(n_units, dtype=bool)
-    last_observed[ev.unit[ev.last]] = ev.k[ev.last] == upto - 1
     return Trajectories(by=by, first=first, last=last, last_observed=last_observed)
 
 

@@ -296,6 +296,11 @@ def _engine_vs_locf(df: pd.DataFrame, groups: dict[str, int], upto: int) -> None
     unit_group = np.array([groups[str(u)] for u in uniques], dtype=np.int64)
     strata = Strata(forms.place(upto), {"g": unit_group, "all": np.zeros(len(uniques), dtype=np.int64)})
     got = trajectory_stats(strata, values)
+    chunked = trajectory_stats(strata, values, chunk=13)   # whole units, a few forms at a time
+    np.testing.assert_array_equal(chunked.last, got.last)
+    for name in got.by:
+        np.testing.assert_array_equal(chunked.by[name].n, got.by[name].n)
+        np.testing.assert_allclose(chunked.by[name].mean, got.by[name].mean, rtol=1e-12)
     fl = first_last(frame, "personlig_trivsel")
     np.testing.assert_array_equal(got.first, fl["first"].to_numpy(dtype=float, na_value=np.nan))
     np.testing.assert_array_equal(got.last, fl["last"].to_numpy(dtype=float, na_value=np.nan))
