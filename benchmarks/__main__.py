@@ -41,7 +41,7 @@ def _data(report: str, persons: int, fmt: str, root: Path) -> Path:
 
 
 def _run(cmd: list[str], timeout: float) -> dict:
-    result = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    result = subprocess.run(cmd, check=False, capture_output=True, text=True, timeout=timeout)
     if result.returncode != 0:
         return {"error": (result.stderr or result.stdout).strip().splitlines()[-1:]}
     return json.loads(result.stdout.strip().splitlines()[-1])

@@ -31,7 +31,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from evalkit.compare import first_last, locf, model_means, paired_t, trajectory_summary, wilcoxon
+from evalkit.compare import (
+    first_last,
+    locf,
+    model_means,
+    paired_t,
+    trajectory_summary,
+    wilcoxon,
+)
 from evalkit.memory import tune_for_large_arrays
 
 SEED = 12345678

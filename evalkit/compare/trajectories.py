@@ -22,6 +22,7 @@ observed cases and completers, and :func:`evalkit.compare.model_means` fits a mi
 
 from __future__ import annotations
 
+import itertools
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -415,7 +416,7 @@ def _unit_chunks(unit: np.ndarray, size: int) -> list[tuple[int, int]]:
         return [(0, m)]
     cuts = np.unique(np.searchsorted(unit, unit[np.arange(size, m, size)], side="left"))
     bounds = [0, *[int(c) for c in cuts if 0 < c < m], m]
-    return list(zip(bounds[:-1], bounds[1:]))
+    return list(itertools.pairwise(bounds))
 
 
 def _expand(events: Events, upto: int, n_units: int) -> tuple[np.ndarray, np.ndarray]:
