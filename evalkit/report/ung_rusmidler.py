@@ -188,38 +188,40 @@ def _days_of(date: str | None) -> float | None:
 
 @dataclass(frozen=True)
 class Measure:
-    """A TEM measure: its key, labels, how it is printed and which paired test it gets."""
+    """A TEM measure of the report: its table key, the measure it is (``evalkit.measures.tem_measure``
+    name), labels, how it is printed and which paired test it gets."""
 
     key: str
+    measure: str
     label: Text
     unit: Text
     kind: str            # "mean" or "percent"
     test: str            # "score" | "days" | "units" | "binary"
     source: str          # seed figure of the overall trajectory
-    scale: int = 1       # values are stored x scale (exact integer sums for the mean of three items)
 
 
 MEASURES: tuple[Measure, ...] = (
-    Measure("samlet_trivsel", T("Samlet trivsel", "Overall well-being"), T("skala 0-10", "scale 0-10"),
-            "mean", "score", "004-F6.26", scale=3),
-    Measure("personlig_trivsel", T("Personlig trivsel", "Personal well-being"), T("skala 0-10", "scale 0-10"),
-            "mean", "score", "004-F6.26"),
-    Measure("naere_relationer", T("Nære relationer", "Close relations"), T("skala 0-10", "scale 0-10"),
-            "mean", "score", "004-F6.26"),
-    Measure("social_trivsel", T("Social trivsel", "Social well-being"), T("skala 0-10", "scale 0-10"),
-            "mean", "score", "004-F6.26"),
-    Measure("koncentration", T("Koncentration", "Concentration"), T("skala 0-10", "scale 0-10"),
+    Measure("samlet_trivsel", "samlet_trivsel", T("Samlet trivsel", "Overall well-being"),
+            T("skala 0-10", "scale 0-10"), "mean", "score", "004-F6.26"),
+    Measure("personlig_trivsel", "personlig_trivsel", T("Personlig trivsel", "Personal well-being"),
+            T("skala 0-10", "scale 0-10"), "mean", "score", "004-F6.26"),
+    Measure("naere_relationer", "naere_relationer", T("Nære relationer", "Close relations"),
+            T("skala 0-10", "scale 0-10"), "mean", "score", "004-F6.26"),
+    Measure("social_trivsel", "social_trivsel", T("Social trivsel", "Social well-being"),
+            T("skala 0-10", "scale 0-10"), "mean", "score", "004-F6.26"),
+    Measure("koncentration", "koncentration", T("Koncentration", "Concentration"), T("skala 0-10", "scale 0-10"),
             "mean", "score", "004-F6.27"),
-    Measure("planlaegning", T("Planlægning", "Planning"), T("skala 0-10", "scale 0-10"),
+    Measure("planlaegning", "planlaegning", T("Planlægning", "Planning"), T("skala 0-10", "scale 0-10"),
             "mean", "score", "004-F6.27"),
-    Measure("cannabis_dage", T("Brug af cannabis de sidste 7 dage", "Cannabis use, last 7 days"),
+    Measure("cannabis_dage", "cannabis_days_week", T("Brug af cannabis de sidste 7 dage", "Cannabis use, last 7 days"),
             T("dage", "days"), "mean", "days", "004-P6.5c"),
-    Measure("andre_stoffer_dage", T("Brug af andre stoffer de sidste 7 dage", "Other drug use, last 7 days"),
+    Measure("andre_stoffer_dage", "other_drug_days_week",
+            T("Brug af andre stoffer de sidste 7 dage", "Other drug use, last 7 days"),
             T("dage", "days"), "mean", "days", "004-P6.5c"),
-    Measure("alkohol_genstande", T("Alkohol, genstande pr. uge", "Alcohol, units per week"),
+    Measure("alkohol_genstande", "alcohol_units_week", T("Alkohol, genstande pr. uge", "Alcohol, units per week"),
             T("genstande", "units"), "mean", "units", "004-P6.5c"),
-    Measure("stoffri", T("Stoffri den seneste uge", "Drug-free in the last week"), T("%", "%"),
-            "percent", "binary", "004-F6.28"),
+    Measure("stoffri", "drug_free_last_week", T("Stoffri den seneste uge", "Drug-free in the last week"),
+            T("%", "%"), "percent", "binary", "004-F6.28"),
 )
 MEASURE = {m.key: m for m in MEASURES}
 
@@ -230,39 +232,13 @@ def _tem_scale(c: Mapping[str, Any]) -> int:
     return 3 if opts["samlet_method"] == "mean_of_three" and opts["samlet_missing"] == "complete" else 1
 
 
-def _tem_value(tem: pd.DataFrame, c: Mapping[str, Any], key: str) -> np.ndarray:
-    """One TEM measure per form (float64, NaN = missing); samlet trivsel x :func:`_tem_scale`.
-
-    Computed one measure at a time, so that only one 12M-value array is alive at once.
-    """
-    from evalkit.measures import (
-        alcohol_units_week,
-        drug_free_last_week,
-        samlet_trivsel,
-        tem_drug_days_week,
-        tem_scale_item,
-    )
+def _tem_value(tem: pd.DataFrame, c: Mapping[str, Any], m: Measure, times: int) -> np.ndarray:
+    """One TEM measure per form (float64, NaN = missing), by :func:`evalkit.measures.tem_measure`."""
+    from evalkit.measures.tem import tem_measure
 
     opts = c["tem"]
-
-    def arr(s: pd.Series) -> np.ndarray:
-        return s.to_numpy(dtype="float64", na_value=np.nan)
-
-    if key == "samlet_trivsel":
-        samlet = arr(samlet_trivsel(tem, method=opts["samlet_method"], missing=opts["samlet_missing"]))
-        return np.rint(samlet * 3.0) if _tem_scale(c) == 3 else samlet
-    if key in ("personlig_trivsel", "naere_relationer", "social_trivsel"):
-        return _floats(_col(tem, key), len(tem))
-    if key in ("koncentration", "planlaegning"):
-        return arr(tem_scale_item(tem, key))
-    if key in ("cannabis_dage", "andre_stoffer_dage"):
-        item = "cannabis_days" if key == "cannabis_dage" else "other_drug_days"
-        return arr(tem_drug_days_week(tem, item, tem30=opts["tem30"]))
-    if key == "alkohol_genstande":
-        return arr(alcohol_units_week(tem))
-    if key == "stoffri":
-        return arr(drug_free_last_week(tem, method=opts["drug_free_method"], tem30=opts["tem30"]))
-    raise KeyError(f"unknown TEM measure {key!r}")
+    return tem_measure(tem, m.measure, samlet_method=opts["samlet_method"], samlet_missing=opts["samlet_missing"],
+                       tem30=opts["tem30"], drug_free_method=opts["drug_free_method"], times=times)
 
 
 # ----------------------------------------------------------------------------------------- prepared data
@@ -397,26 +373,18 @@ def _ungmap(u: pd.DataFrame, ep: dict[str, np.ndarray], ep_ids: pd.Series, c: Ma
         out["profile"] = _codes(resolve_ungeprofil(k), PROFILES, m)
     except KeyError:
         out["profile"] = np.full(m, -1, dtype=np.int64)
-    days = {col: _floats(_col(k, col), m) for col in
-            ("days_hash_30", "days_kokain_30", "days_amfetamin_30", "days_ecstasy_30", "days_andre_30", "days_opioider_30")}
+    from evalkit.measures.stofscore import any_use_30, drug_free_30
 
-    def used(cols: Sequence[str]) -> np.ndarray:
-        stack = np.column_stack([days[col] for col in cols])
-        with np.errstate(invalid="ignore"):
-            anyuse = np.any(stack > 0, axis=1)
-            allzero = np.all(stack == 0, axis=1)
-        return np.where(anyuse, 1.0, np.where(allzero, 0.0, np.nan))
+    def flag(series: pd.Series) -> np.ndarray:
+        return series.to_numpy(dtype="float64", na_value=np.nan)
 
-    def given_else(col: str, fallback: np.ndarray) -> np.ndarray:
-        v = _floats(_col(k, col), m)
-        return np.where(np.isnan(v), fallback, v)
-
-    out["cannabis"] = used(["days_hash_30"])
-    central = used(c["drug_use"]["centralstimulerende_columns"])
-    out["centralstimulerende"] = given_else("used_centralstimulerende_30", central)
-    out["opioider"] = used(["days_opioider_30"])
-    out["andre_stoffer"] = used(["days_andre_30"])
-    out["stoffri"] = given_else("drug_free_30", 1.0 - used(c["drug_use"]["stoffri_columns"]))
+    use = c["drug_use"]
+    out["cannabis"] = flag(any_use_30(k, ["days_hash_30"]))
+    out["centralstimulerende"] = flag(any_use_30(k, use["centralstimulerende_columns"],
+                                                 recorded="used_centralstimulerende_30"))
+    out["opioider"] = flag(any_use_30(k, ["days_opioider_30"]))
+    out["andre_stoffer"] = flag(any_use_30(k, ["days_andre_30"]))
+    out["stoffri"] = flag(drug_free_30(k, use["stoffri_columns"], recorded="drug_free_30"))
     for col, key in (("in_education", "i_uddannelse"), ("uddannelseshjaelp", "uddannelseshjaelp"),
                      ("psych_diagnosis_by_psychiatrist", "psykiatrisk_diagnose"),
                      ("illegal_activities", "illegale_aktiviteter")):
@@ -525,7 +493,7 @@ def _prepare_tem(ctx: Context, prep: Prepared, ep_ids: pd.Series) -> None:
         groupings = [g for g in prep.groupings.values() if g.grid == gkey]
         strata[gkey] = Strata(grid, {g.key: g.codes for g in groupings}, {g.key: len(g.groups) for g in groupings})
     for m in MEASURES:   # one measure at a time (one per-form array alive)
-        values = _tem_value(tem, c, m.key)
+        values = _tem_value(tem, c, m, prep.scale[m.key])
         if m.key in refit:   # the optional model tables refit from the observed forms
             prep.form_values[m.key] = values
         for gkey, st in strata.items():
