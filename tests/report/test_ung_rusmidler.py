@@ -551,7 +551,7 @@ def test_constants_file_of_a_data_owner(export, tmp_path):
     from evalkit.report.ung_rusmidler import constants
 
     text = (tmp_path / "c.yaml")
-    shipped = open(ung.__file__.replace("ung_rusmidler.py", "constants/ung_rusmidler.yaml"), encoding="utf-8").read()
+    shipped = open(ung.__file__.replace("__init__.py", "constants.yaml"), encoding="utf-8").read()
     text.write_text(shipped.replace("ungmap_min_age: 15", "ungmap_min_age: 18")
                     .replace("cov_struct: exchangeable", "cov_struct: independence"), encoding="utf-8")
     assert constants(str(text))["cohort"]["ungmap_min_age"] == 18

@@ -1,0 +1,123 @@
+"""Section 6.1: episodes by type, cohort and municipality; age and sex (004-F6.3, 6.4)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from evalkit.report.model import Cell, Column, T, Table
+from evalkit.report.spec import Context
+from evalkit.report.ung_rusmidler.cells import (
+    _chi_square,
+    _count,
+    _kruskal,
+    _mean,
+    _percent,
+    _test_row,
+)
+from evalkit.report.ung_rusmidler.common import TOTAL, TYPE_LABEL, TYPE_SHORT, TYPES
+from evalkit.report.ung_rusmidler.prepared import _prep
+
+
+def _forloeb_type(ctx: Context) -> Table:
+    """004-F6.3: episodes by type and cohort of municipalities."""
+    prep = _prep(ctx)
+    ep = prep.episodes
+    fl = prep.c["cohort"]["forloeb"]
+    cols = [Column(f["key"], T(f["da"], f["en"])) for f in fl]
+    unknown_fl = bool((ep["forloeb"] < 0).any())
+    if unknown_fl:
+        cols.append(Column("forloeb_ukendt", T("Forløb ukendt", "Cohort unknown")))
+    cols.append(Column("total", TOTAL, is_total=True))
+    table = Table(id="forloeb_type", source="004-F6.3",
+                  title=T("Antal forløb i hhv. anonym rådgivning, rådgivning eller behandling, iflg. Logbog",
+                          "Episodes of anonymous counselling, counselling or treatment, by Logbog"),
+                  columns=cols, additive=True)
+    nrs = [int(f["nr"]) for f in fl] + ([-1] if unknown_fl else [])
+    keys = [f["key"] for f in fl] + (["forloeb_ukendt"] if unknown_fl else [])
+    for code, typ in enumerate(TYPES):
+        sel = ep["type"] == code
+        cells = {k: _count((sel & (ep["forloeb"] == nr)).sum()) for k, nr in zip(keys, nrs)}
+        cells["total"] = _count(sel.sum(), link=f"episoder_{typ}")
+        table.add_row(typ, TYPE_LABEL[typ], cells)
+    known_type = ep["type"] >= 0
+    if not known_type.all():
+        sel = ~known_type
+        cells = {k: _count((sel & (ep["forloeb"] == nr)).sum()) for k, nr in zip(keys, nrs)}
+        cells["total"] = _count(sel.sum())
+        table.add_row("type_ukendt", T("Forløbstype ukendt", "Episode type unknown"), cells)
+    cells = {k: _count((ep["forloeb"] == nr).sum()) for k, nr in zip(keys, nrs)}
+    cells["total"] = _count(ep["type"].size, link="episoder_alle")
+    table.add_row("total", TOTAL, cells, is_total=True)
+    table.notes.append(T("Enhed: forløb (episoder) i Logbog; en ung med flere forløb tælles én gang pr. forløb "
+                         "(seed 004 L2273: 19 gengangere).",
+                         "Unit: Logbog episodes; a youth with several episodes counts once per episode "
+                         "(seed 004 L2273: 19 repeat entrants)."))
+    return table
+
+
+def _forloeb_kommune(ctx: Context) -> Table:
+    """004-F6.3 by municipality: episodes by type and municipality."""
+    prep = _prep(ctx)
+    ep = prep.episodes
+    cols = [Column(t, TYPE_SHORT[t]) for t in TYPES] + [Column("total", TOTAL, is_total=True)]
+    table = Table(id="forloeb_kommune", source="004-F6.3",
+                  title=T("Antal forløb fordelt på kommune og forløbstype, iflg. Logbog",
+                          "Episodes by municipality and type, by Logbog"), columns=cols, additive=True)
+    rows = list(prep.kommuner)
+    other = len(rows)
+    if (ep["kommune"] == other).any():
+        rows.append(("anden_kommune", None))
+    for i, (key, name) in enumerate(rows):
+        sel = ep["kommune"] == i
+        cells = {t: _count((sel & (ep["type"] == code)).sum()) for code, t in enumerate(TYPES)}
+        cells["total"] = _count(sel.sum())
+        table.add_row(key, T(name) if name else T("Anden kommune", "Other municipality"), cells)
+    cells = {t: _count((ep["type"] == code).sum(), link=f"episoder_{t}") for code, t in enumerate(TYPES)}
+    cells["total"] = _count(ep["type"].size, link="episoder_alle")
+    table.add_row("total", TOTAL, cells, is_total=True)
+    table.notes.append(T("Kommunerne står i forløbsorden (Figur 6.1); en kommune uden forløb vises med 0.",
+                         "Municipalities in cohort order (Figure 6.1); a municipality without episodes shows 0."))
+    return table
+
+
+def _alder_koen(ctx: Context) -> Table:
+    """004-F6.4: mean age and share of women by episode type; tests for age and sex across types."""
+
+    prep = _prep(ctx)
+    ep = prep.episodes
+    under = prep.c["cohort"]["under_age"]
+    table = Table(id="alder_koen", source="004-F6.4",
+                  title=T("Aldersgennemsnit og kønsfordeling, iflg. Logbog", "Mean age and sex, by Logbog"),
+                  columns=[Column(t, TYPE_SHORT[t]) for t in TYPES], additive=True, row_lines=())
+    rows: dict[str, dict[str, Cell]] = {k: {} for k in ("antal", "gns_alder", "kvinder", "kvinder_pct", "maend",
+                                                       "koen_ukendt", "under_18_pct")}
+    for code, t in enumerate(TYPES):
+        sel = ep["type"] == code
+        sex = ep["sex"][sel]
+        age = ep["age"][sel]
+        known_sex = int((sex >= 0).sum())
+        known_age = age[~np.isnan(age)]
+        rows["antal"][t] = _count(sel.sum(), link=f"episoder_{t}")
+        rows["gns_alder"][t] = _mean(age)
+        rows["kvinder"][t] = _count((sex == 0).sum())
+        rows["kvinder_pct"][t] = _percent((sex == 0).sum(), known_sex, count_of=f"kvinder|{t}")
+        rows["maend"][t] = _count((sex == 1).sum())
+        rows["koen_ukendt"][t] = _count((sex < 0).sum())
+        rows["under_18_pct"][t] = _percent((known_age < under).sum(), known_age.size)
+    labels = {"antal": T("Antal forløb", "Episodes"), "gns_alder": T("Gennemsnitlig alder (år)", "Mean age (years)"),
+              "kvinder": T("Kvinder", "Women"), "kvinder_pct": T("Andel kvinder (%)", "Share of women (%)"),
+              "maend": T("Mænd", "Men"), "koen_ukendt": T("Køn ukendt", "Sex unknown"),
+              "under_18_pct": T(f"Andel under {under} år (%)", f"Share under {under} (%)")}
+    for key, cells in rows.items():
+        table.add_row(key, labels[key], cells)
+    known = (ep["type"] >= 0) & (ep["sex"] >= 0)
+    res, hide = _chi_square(ctx, pd.crosstab(ep["type"][known], ep["sex"][known]).to_numpy())
+    table.tests.append(_test_row("kvinder_pct", T("Køn efter forløbstype", "Sex by episode type"), res, hide))
+    okt = ep["type"] >= 0
+    table.tests.append(_test_row("gns_alder", T("Alder efter forløbstype", "Age by episode type"),
+                                 _kruskal(ctx, ep["age"][okt], ep["type"][okt])))
+    table.notes.append(T("Alder ved forløbets start som registreret i Logbog; andel kvinder af forløb med kendt køn.",
+                         "Age at the start of the episode as recorded in Logbog; share of women among episodes "
+                         "with a known sex."))
+    return table

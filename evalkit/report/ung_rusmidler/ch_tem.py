@@ -1,0 +1,173 @@
+"""Section 6.4: the TEM trajectories, LOCF beside observed, with their tests (004-F6.26-6.37, P6.5)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from evalkit.report.labels import format_number
+from evalkit.report.model import Cell, T, Table, TestRow, Text
+from evalkit.report.spec import Context, TableSpec
+from evalkit.report.ung_rusmidler.cells import (
+    _chi_square,
+    _kruskal,
+    _paired,
+    _percent,
+    _quiet,
+    _small,
+    _test_row,
+)
+from evalkit.report.ung_rusmidler.ch_tem_counts import _reg_columns
+from evalkit.report.ung_rusmidler.prepared import Grouping, Prepared, _prep
+from evalkit.report.ung_rusmidler.tem_measures import MEASURE, MEASURES, Measure
+
+
+def _trajectory_note(prep: Prepared, m: Measure, g: Grouping) -> list[Text]:
+    K = prep.grids[g.grid].upto
+    n = int((g.codes >= 0).sum())
+    notes = [T(f"Kohorte: {g.cohort.da} (n = {format_number(n, 'da')}).",
+               f"Cohort: {g.cohort.en} (n = {format_number(n, 'en')})."),
+             T(f"Skemaerne ordnes efter dato i hvert forløb; de første {K} indgår (fn 23). LOCF: mangler et skema eller et "
+               "svar, føres forløbets sidste besvarelse af spørgsmålet frem (fn 4/8/23); et forløb uden svar ved 1. "
+               "registrering indgår fra sit første svar. Ved siden af står de observerede besvarelser (completers): "
+               "kun forløb, der har besvaret spørgsmålet ved registreringen. n for hver celle står i JSON-udgaven.",
+               f"Forms are ordered by date within each episode; the first {K} are used (fn 23). LOCF: when a form or an "
+               "answer is missing, the episode's last answer to the item is carried forward (fn 4/8/23); an episode "
+               "without an answer at registration 1 enters from its first answer. Beside it are the observed answers "
+               "(completers): only episodes that answered the item at that registration. The n of every cell is in "
+               "the JSON output.")]
+    c = prep.c["tem"]
+    if m.key == "samlet_trivsel":
+        ref = float(prep.c["references"]["danske_unge"]["trivsel"])
+        notes.append(T(f"Samlet trivsel = gennemsnit af personlig trivsel, nære relationer og social trivsel "
+                       f"({c['samlet_method']}, {c['samlet_missing']}; A22). Danske unge generelt: "
+                       f"{format_number(ref, 'da', 2)} (trykt konstant).",
+                       f"Overall well-being = mean of personal well-being, close relations and social well-being "
+                       f"({c['samlet_method']}, {c['samlet_missing']}; A22). Danish youth in general: "
+                       f"{format_number(ref, 'en', 2)} (printed constant)."))
+    if m.test == "days":
+        n30 = prep.tem_notes.get("tem30_forms", 0)
+        notes.append(T(f"Dage seneste uge; {n30} TEM 30-skemaer (30 dages genkaldelse, fn 9): {c['tem30']} (A38).",
+                       f"Days in the last week; {n30} TEM 30 forms (30-day recall, fn 9): {c['tem30']} (A38)."))
+    if m.key == "stoffri":
+        notes.append(T(f"Stoffri den seneste uge: {c['drug_free_method']} (spørgsmålet, ellers 0 dage med cannabis "
+                       "og andre stoffer).",
+                       f"Drug-free in the last week: {c['drug_free_method']} (the item, else 0 days of cannabis and "
+                       "other drugs)."))
+    return notes
+
+
+def _trajectory_table(ctx: Context, m: Measure, g: Grouping, tid: str, source: str, title: Text,
+                      tests: bool = True) -> Table:
+    prep = _prep(ctx)
+    tr = prep.trajectories[(m.key, g.key)]
+    uv = prep.units[(m.key, g.grid)]
+    K = prep.grids[g.grid].upto
+    scale = prep.scale[m.key]
+    plotted = g.key not in ("ungeprofil", "risikoprofil", "udskrivning") or m.key in ("samlet_trivsel", "stoffri")
+    table = Table(id=tid, source=source, title=title, columns=_reg_columns(K), plot="lines" if plotted else None)
+    single = len(g.groups) == 1
+    for i, gk in enumerate(g.groups):
+        for kind, sums, ns in (("locf", tr.sum, tr.n), ("observeret", tr.sum_observed, tr.n_observed)):
+            key = kind if single else f"{gk}_{kind}"
+            lab = T("LOCF", "LOCF") if kind == "locf" else T("Observerede (completers)", "Observed (completers)")
+            label = lab if single else T(f"{g.group_labels[gk].da}: {lab.da}", f"{g.group_labels[gk].en}: {lab.en}")
+            cells = {}
+            for k in range(K):
+                n = int(ns[i, k])
+                if m.kind == "percent":
+                    cells[f"tem_{k + 1}"] = _percent(float(sums[i, k]), n)
+                else:
+                    cells[f"tem_{k + 1}"] = Cell(float(sums[i, k]) / (n * scale) if n else None, "mean", decimals=1, n=n)
+            table.add_row(key, label, cells)
+    if m.key == "samlet_trivsel" and g.key in ("behandling", "ungeprofil", "risikoprofil", "udskrivning"):
+        ref = float(prep.c["references"]["danske_unge"]["trivsel"])
+        table.add_row("danske_unge", T("Danske unge generelt", "Danish youth in general"),
+                      {f"tem_{k + 1}": Cell(ref, "mean", decimals=2) for k in range(K)})
+    table.notes.extend(_trajectory_note(prep, m, g))
+    if not tests:
+        return table
+    # Tests: first vs K-th (LOCF) per group; completers sensitivity for single cohorts; groups at K.
+    div = float(scale)
+    for i, gk in enumerate(g.groups):
+        sel = g.codes == i
+        key = "locf" if single else f"{gk}_locf"
+        name = m.label if single else T(f"{m.label.da}, {g.group_labels[gk].da}", f"{m.label.en}, {g.group_labels[gk].en}")
+        outcome = T(f"{name.da}: TEM 1 mod TEM {K} (LOCF)", f"{name.en}: TEM 1 vs TEM {K} (LOCF)")
+        table.tests.append(_paired(ctx, m, uv.first[sel] / div, uv.last[sel] / div, key, outcome))
+        if single:
+            both = sel & ~np.isnan(uv.first) & uv.last_observed
+            outcome = T(f"{name.da}: TEM 1 mod TEM {K}, forløb med begge besvaret (completers)",
+                        f"{name.en}: TEM 1 vs TEM {K}, episodes answering both (completers)")
+            table.tests.append(_paired(ctx, m, uv.first[both] / div, uv.last[both] / div, "observeret", outcome))
+    if not single:
+        table.tests.extend(_group_tests(ctx, m, g, uv.last / div, K))
+    return table
+
+
+def _group_tests(ctx: Context, m: Measure, g: Grouping, last: np.ndarray, K: int) -> list[TestRow]:
+    from evalkit import compare
+
+    sel = (g.codes >= 0) & ~np.isnan(last)
+    outcome = T(f"{m.label.da} ved TEM {K} (LOCF) {g.label.da}", f"{m.label.en} at TEM {K} (LOCF) {g.label.en}")
+    if m.kind != "percent":
+        return [_test_row(f"tem_{K}", outcome, _kruskal(ctx, last[sel], g.codes[sel]))]
+    yes = np.array([int(((g.codes == i) & sel & (last == 1.0)).sum()) for i in range(len(g.groups))])
+    tot = np.array([int(((g.codes == i) & sel).sum()) for i in range(len(g.groups))])
+    res, hide = _chi_square(ctx, np.column_stack([tot - yes, yes]))
+    out = [_test_row(f"tem_{K}", outcome, res, hide)]
+    if g.key == "risikoprofil":
+        trend = _quiet(compare.cochran_armitage, yes, tot)
+        out.append(_test_row(f"tem_{K}", T(f"{m.label.da} ved TEM {K} (LOCF) over R0 < R1 < R2 < R3 (trend)",
+                                           f"{m.label.en} at TEM {K} (LOCF) over R0 < R1 < R2 < R3 (trend)"),
+                             trend, _small(ctx, *yes, *(tot - yes))))
+    return out
+
+
+_TRAJECTORY_SOURCE = {
+    ("samlet_trivsel", "ungeprofil"): "004-F6.16b", ("stoffri", "ungeprofil"): "004-F6.34",
+    ("samlet_trivsel", "risikoprofil"): "004-F6.36", ("stoffri", "risikoprofil"): "004-F6.37",
+    ("samlet_trivsel", "udskrivning"): "004-F6.30", ("stoffri", "udskrivning"): "004-F6.31",
+    ("samlet_trivsel", "raadgivning"): "004-P6.5a", ("stoffri", "raadgivning"): "004-P6.5a",
+    ("samlet_trivsel", "gruppe"): "004-P6.5b", ("stoffri", "gruppe"): "004-P6.5b",
+    ("stoffri", "opioid"): "004-F6.35",
+}
+
+
+_GROUPING_COUNTS = {"ungeprofil": "004-F6.32", "risikoprofil": "004-F6.32", "udskrivning": "004-F6.29",
+                    "raadgivning": "004-F6.23", "gruppe": "004-F6.24", "opioid": "004-F6.35"}
+
+
+_GROUPING_LABEL = {
+    "behandling": T("behandlingsforløb", "treatment episodes"),
+    "ungeprofil": T("set ift. Ungeprofiler", "by Ungeprofil"),
+    "risikoprofil": T("set ift. Risikoprofiler", "by risk profile"),
+    "udskrivning": T("set ift. udskrivningsårsag", "by discharge reason"),
+    "raadgivning": T("rådgivningsforløb", "counselling episodes"),
+    "gruppe": T("gruppeforløb", "group courses"),
+    "opioid": T("unge med opioidbrug", "youths using opioids"),
+}
+
+
+def _trajectory_spec(m: Measure, grouping: str) -> TableSpec:
+    tid = f"tem_{m.key}" if grouping == "behandling" else f"tem_{m.key}_{grouping}"
+    source = m.source if grouping == "behandling" else _TRAJECTORY_SOURCE.get((m.key, grouping), _GROUPING_COUNTS[grouping])
+    gl = _GROUPING_LABEL[grouping]
+    title = T(f"{m.label.da} ved TEM-registrering 1-12, {gl.da} (LOCF og observerede)",
+              f"{m.label.en} at TEM registrations 1-12, {gl.en} (LOCF and observed)")
+
+    def build(ctx: Context) -> Table:
+        return _trajectory_table(ctx, m, _prep(ctx).groupings[grouping], tid, source, title)
+
+    return TableSpec(tid, source, title, build, description=f"{m.key} x {grouping}")
+
+
+def _trajectory_specs() -> list[TableSpec]:
+    specs = []
+    for m in MEASURES:
+        for grouping in ("behandling", "ungeprofil", "risikoprofil", "udskrivning"):
+            specs.append(_trajectory_spec(m, grouping))
+    for key in ("samlet_trivsel", "stoffri"):
+        specs.append(_trajectory_spec(MEASURE[key], "raadgivning"))
+        specs.append(_trajectory_spec(MEASURE[key], "gruppe"))
+    specs.append(_trajectory_spec(MEASURE["stoffri"], "opioid"))
+    return specs

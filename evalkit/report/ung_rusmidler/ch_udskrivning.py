@@ -1,0 +1,178 @@
+"""Section 6.3: discharges, length of stay and services (004-F6.19-6.22)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from evalkit.report.labels import format_number
+from evalkit.report.model import Cell, Column, T, Table
+from evalkit.report.spec import Context
+from evalkit.report.ung_rusmidler.cells import (
+    _chi_square,
+    _count,
+    _kruskal,
+    _percent,
+    _quiet,
+    _small,
+    _test_row,
+)
+from evalkit.report.ung_rusmidler.common import (
+    RISK_LABEL,
+    RISKS,
+    STATUSES,
+    TYPE_SHORT,
+    TYPES,
+)
+from evalkit.report.ung_rusmidler.prepared import _prep
+
+
+def _discharge_rows(ep: dict[str, np.ndarray], masks: Mapping[str, np.ndarray], links: Mapping[str, str] | None = None,
+                    median: bool = True) -> dict[str, dict[str, Cell]]:
+    rows: dict[str, dict[str, Cell]] = {k: {} for k in ("antal", "gns_laengde", "median_laengde", "faerdigbehandlet",
+                                                       "faerdigbehandlet_pct", "udeblevet", "udeblevet_pct", "andet",
+                                                       "andet_pct", "aarsag_ukendt")}
+    if not median:
+        rows.pop("median_laengde")
+    for col, sel in masks.items():
+        los = ep["los"][sel]
+        los = los[~np.isnan(los)]
+        st = ep["status"][sel]
+        known = int((st >= 0).sum())
+        rows["antal"][col] = _count(sel.sum(), link=(links or {}).get(col))
+        rows["gns_laengde"][col] = Cell(float(los.mean()) if los.size else None, "mean", decimals=1, n=int(los.size))
+        if median:
+            rows["median_laengde"][col] = Cell(float(np.median(los)) if los.size else None, "median", decimals=0,
+                                               n=int(los.size))
+        for code, s in enumerate(STATUSES):
+            rows[s][col] = _count((st == code).sum())
+            rows[f"{s}_pct"][col] = _percent((st == code).sum(), known, count_of=f"{s}|{col}")
+        rows["aarsag_ukendt"][col] = _count((st < 0).sum())
+    return rows
+
+
+DISCHARGE_LABELS = {
+    "antal": T("Antal udskrivninger", "Discharges"),
+    "gns_laengde": T("Gennemsnitlig indskrivningslængde (dage)", "Mean length of stay (days)"),
+    "median_laengde": T("Median for antal dage i indskrivning", "Median length of stay (days)"),
+    "faerdigbehandlet": T("Færdigbehandlede", "Completed treatment"),
+    "faerdigbehandlet_pct": T("Andel færdigbehandlede (%)", "Share completed (%)"),
+    "udeblevet": T("Udeblevne", "Dropped out"),
+    "udeblevet_pct": T("Andel udeblevne (%)", "Share dropped out (%)"),
+    "andet": T("Andet", "Other"),
+    "andet_pct": T("Andel andet (%)", "Share other (%)"),
+    "aarsag_ukendt": T("Udskrivningsårsag ukendt", "Discharge reason unknown"),
+}
+
+
+def _udskrivning(ctx: Context) -> Table:
+    """004-F6.19 (with 6.20 SMDB as printed constants): discharges, length of stay and reasons."""
+    prep = _prep(ctx)
+    ep, smdb = prep.episodes, prep.c["references"]["smdb"]
+    table = Table(id="udskrivning", source="004-F6.19",
+                  title=T("Antal udskrivninger, udskrivningslængde samt udskrivningsårsag, iflg. Logbog",
+                          "Discharges, length of stay and discharge reason, by Logbog"),
+                  columns=[Column("raadgivning", TYPE_SHORT["raadgivning"]), Column("behandling", TYPE_SHORT["behandling"]),
+                           Column("smdb", T("SMDB 2016-2017 (alle aldre)", "SMDB 2016-2017 (all ages)"))], additive=True,
+                  row_lines=())
+    masks = {t: ep["discharged"] & (ep["type"] == TYPES.index(t)) for t in ("raadgivning", "behandling")}
+    rows = _discharge_rows(ep, masks, links={"behandling": "udskrevne_behandling"})
+    ref = {"gns_laengde": Cell(smdb["gns_laengde"], "mean", decimals=1),
+           "median_laengde": Cell(smdb["median_laengde"], "median", decimals=0),
+           "faerdigbehandlet_pct": Cell(smdb["faerdigbehandlet"], "percent", decimals=1),
+           "udeblevet_pct": Cell(smdb["udeblevet"], "percent", decimals=1)}
+    for key, cells in rows.items():
+        if key == "aarsag_ukendt" and all(c.value == 0 for c in cells.values()):
+            continue
+        if key in ref:
+            cells["smdb"] = ref[key]
+        table.add_row(key, DISCHARGE_LABELS[key], cells)
+    share = {t: _percent(int(masks[t].sum()), int((ep["type"] == TYPES.index(t)).sum()))
+             for t in ("raadgivning", "behandling")}
+    table.add_row("udskrevet_pct", T("Udskrevne i pct. af alle indskrivninger", "Discharged, % of all enrolments"), share)
+    cutoff = prep.c["cohort"]["data_cutoff"]
+    n_da, n_en = format_number(smdb["n"], "da"), format_number(smdb["n"], "en")
+    table.notes.append(T(f"Kohorte: forløb udskrevet senest {cutoff}; indskrivningslængde = udskrivningsdato minus "
+                         f"startdato ({prep.c['cohort']['los_convention']}). Andele af udskrevne med kendt årsag. "
+                         f"Anonym rådgivning har ingen udskrivning. SMDB: trykte landstal (Figur 6.20, n = {n_da}).",
+                         f"Cohort: episodes discharged by {cutoff}; length of stay = discharge date minus start date "
+                         f"({prep.c['cohort']['los_convention']}). Shares of discharges with a known reason. Anonymous "
+                         f"counselling has no discharge. SMDB: printed national figures (Figure 6.20, n = {n_en})."))
+    return table
+
+
+def _udskrivning_risikoprofil(ctx: Context) -> Table:
+    """004-F6.21: discharges of treatment episodes by Risikoprofil, with trend and independence tests."""
+    from evalkit import compare
+
+    prep = _prep(ctx)
+    ep, um = prep.episodes, prep.ungmap
+    dis = ep["discharged"] & (ep["type"] == TYPES.index("behandling"))
+    risk = np.full(ep["type"].size, -1, dtype=np.int64)
+    has = ep["ungmap"] >= 0
+    risk[has] = um["risk"][ep["ungmap"][has]]
+    cols = [r.lower() for r in RISKS] + ["uden_profil"]
+    table = Table(id="udskrivning_risikoprofil", source="004-F6.21",
+                  title=T("Udskrivning set ift. risikoprofil", "Discharge by risk profile"),
+                  columns=[Column(r.lower(), RISK_LABEL[r]) for r in RISKS]
+                  + [Column("uden_profil", T("Uden risikoprofil", "No risk profile"))], additive=True)
+    masks = {col: dis & (risk == i) for i, col in enumerate(cols[:-1])}
+    masks["uden_profil"] = dis & (risk < 0)
+    rows = _discharge_rows(ep, masks, median=False)
+    for key, cells in rows.items():
+        if key == "aarsag_ukendt" and all(c.value == 0 for c in cells.values()):
+            continue
+        table.add_row(key, DISCHARGE_LABELS[key], cells)
+    prof = dis & (risk >= 0) & (ep["status"] >= 0)
+    done = np.array([int(((risk == i) & prof & (ep["status"] == 0)).sum()) for i in range(4)])
+    tot = np.array([int(((risk == i) & prof).sum()) for i in range(4)])
+    trend = _quiet(compare.cochran_armitage, done, tot)
+    table.tests.append(_test_row("faerdigbehandlet_pct", T("Færdigbehandlet over R0 < R1 < R2 < R3 (trend)",
+                                                          "Completed treatment over R0 < R1 < R2 < R3 (trend)"),
+                                 trend, _small(ctx, *done, *(tot - done))))
+    cross = np.array([[int(((risk == i) & prof & (ep["status"] == s)).sum()) for s in range(3)] for i in range(4)])
+    res, hide = _chi_square(ctx, cross)
+    table.tests.append(_test_row("faerdigbehandlet_pct", T("Udskrivningsårsag efter risikoprofil",
+                                                          "Discharge reason by risk profile"), res, hide))
+    los_sel = dis & (risk >= 0)
+    table.tests.append(_test_row("gns_laengde", T("Indskrivningslængde efter risikoprofil",
+                                                  "Length of stay by risk profile"),
+                                 _kruskal(ctx, ep["los"][los_sel], risk[los_sel])))
+    table.notes.append(T("Kohorte: udskrevne behandlingsforløb; risikoprofil fra forløbets UngMap. Forløb uden UngMap "
+                         "eller med ukendt risikoprofil står i kolonnen 'Uden risikoprofil' (A18: 216 udskrevne mod 188 "
+                         "med profil).",
+                         "Cohort: discharged treatment episodes; risk profile from the episode's UngMap. Episodes without "
+                         "UngMap or with an unknown profile are in the 'No risk profile' column (A18: 216 discharges vs "
+                         "188 with a profile)."))
+    return table
+
+
+def _ydelser(ctx: Context) -> Table:
+    """004-F6.22: services during the episode, ticked at discharge (multi-response)."""
+    prep = _prep(ctx)
+    ep = prep.episodes
+    table = Table(id="ydelser", source="004-F6.22", title=T("Ydelser, iflg. Logbog", "Services, by Logbog"),
+                  columns=[Column("raadgivning", T("Rådgivningsforløb (%)", "Counselling (%)")),
+                           Column("raadgivning_n", T("Rådgivningsforløb, antal udskrevne", "Counselling, discharges")),
+                           Column("behandling", T("Behandlingsforløb (%)", "Treatment (%)")),
+                           Column("behandling_n", T("Behandlingsforløb, antal udskrevne", "Treatment, discharges"))])
+    labels = {"svc_raadgivning": ("raadgivning", T("Rådgivning", "Counselling")),
+              "svc_individuel_behandling": ("individuel_behandling", T("Individuel behandling", "Individual treatment")),
+              "svc_gruppeforloeb": ("gruppeforloeb", T("Gruppeforløb", "Group course")),
+              "svc_inddragelse_paaroerende": ("inddragelse_paaroerende",
+                                              T("Inddragelse af pårørende", "Involving relatives")),
+              "svc_andet": ("andet", T("Andet", "Other"))}
+    for svc, (key, label) in labels.items():
+        cells = {}
+        for t in ("raadgivning", "behandling"):
+            v = ep[svc][ep["discharged"] & (ep["type"] == TYPES.index(t))]
+            known = ~np.isnan(v)
+            cells[t] = _percent(float((v[known] == 1.0).sum()), int(known.sum()))
+            cells[f"{t}_n"] = _count(known.sum())
+        table.add_row(key, label, cells)
+    table.notes.append(T("Kohorte: udskrevne forløb; ydelser afkrydset ved udskrivning, flere svar mulige. Seed 004 "
+                         "formoder underrapportering af inddragelse af pårørende (L2906-2911).",
+                         "Cohort: discharged episodes; services ticked at discharge, several answers possible. Seed 004 "
+                         "suspects under-reporting of involving relatives (L2906-2911)."))
+    return table

@@ -1,0 +1,253 @@
+"""Section 6.2: the UngMap intake (004-F6.6-6.18)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from evalkit.report.labels import format_number
+from evalkit.report.model import Cell, Column, Row, T, Table, Text
+from evalkit.report.spec import Context
+from evalkit.report.ung_rusmidler.cells import _count, _mean, _percent
+from evalkit.report.ung_rusmidler.common import (
+    PROFILE_LABEL,
+    PROFILES,
+    RISK_LABEL,
+    RISKS,
+    TOTAL,
+    UNKNOWN,
+)
+from evalkit.report.ung_rusmidler.prepared import Prepared, _prep
+
+
+def _um_cohort_note(prep: Prepared) -> Text:
+    n = prep.ungmap["episode"].size
+    age = prep.c["cohort"]["ungmap_min_age"]
+    return T(f"Kohorte: behandlingsforløb med UngMap (n = {format_number(n, 'da')}); UngMap for unge under {age} år "
+             "er ikke medtaget (seed 004 L2389-2391); ét UngMap pr. forløb.",
+             f"Cohort: treatment episodes with an UngMap (n = {format_number(n, 'en')}); UngMaps of youths under {age} "
+             "are left out (seed 004 L2389-2391); one UngMap per episode.")
+
+
+def _distribution(table: Table, keys: Sequence[str], labels: Mapping[str, Text], codes: np.ndarray,
+                  extra: Mapping[str, Mapping[str, Cell]] | None = None, link: str | None = None) -> None:
+    """Rows ``keys`` (code 0..), ``ukendt`` (code -1, only if any) and ``total``: count + share of known."""
+    known = int((codes >= 0).sum())
+    for code, key in enumerate(keys):
+        cells = {"antal": _count((codes == code).sum(), link=f"{link}_{key}" if link else None),
+                 "pct": _percent((codes == code).sum(), known, count_of=f"{key}|antal")}
+        cells.update((extra or {}).get(key, {}))
+        table.add_row(key, labels[key], cells)
+    if (codes < 0).any():
+        table.add_row("ukendt", UNKNOWN, {"antal": _count((codes < 0).sum())})
+    table.add_row("total", TOTAL, {"antal": _count(codes.size, link="ungmap_alle")}, is_total=True)
+
+
+def _ref(value: Any) -> Cell:
+    whole = value is None or float(value).is_integer()
+    return Cell(None if value is None else float(value), "percent", decimals=0 if whole else 1)
+
+
+def _aldersfordeling(ctx: Context) -> Table:
+    """004-F6.6 (with 6.7, 6.8 as printed constants): age bands at UngMap."""
+    prep = _prep(ctx)
+    c = prep.c
+    refs = c["references"]
+    bands = c["cohort"]["age_bands"]
+    age = prep.ungmap["age"]
+    codes = np.full(age.size, -1, dtype=np.int64)
+    for i, b in enumerate(bands):
+        codes[(age >= b["min"]) & (age < b["max"] + 1)] = i
+    table = Table(id="aldersfordeling", source="004-F6.6",
+                  title=T("Aldersfordeling for unge i behandling, UNG Rusmidler",
+                          "Age of youths in treatment, UNG Rusmidler"),
+                  columns=[Column("antal", T("Antal", "Number")), Column("pct", T("Andel (%)", "Share (%)")),
+                           Column("udbredelse_pct", T("Udbredelsesprogrammet (%)", "Dissemination programme (%)")),
+                           Column("metode_pct", T("Metodeprogrammet (%)", "Method programme (%)"))], additive=True)
+    keys = [b["key"] for b in bands]
+    extra = {b["key"]: {"udbredelse_pct": _ref(refs["udbredelse"].get(b["key"])),
+                        "metode_pct": _ref(refs["metode"].get(b["key"]))} for b in bands}
+    _distribution(table, keys, {b["key"]: T(b["da"], b["en"]) for b in bands}, codes, extra)
+    table.notes.append(_um_cohort_note(prep))
+    nu, nm = refs["udbredelse"]["n"], refs["metode"]["n"]
+    table.notes.append(T("Ukendt: alder mangler eller ligger uden for aldersbåndene. Udbredelses- og Metodeprogrammet: "
+                         f"trykte tal (Figur 6.7, 6.8; n = {nu} og {nm}), ikke beregnet.",
+                         "Unknown: age missing or outside the bands. Dissemination and Method programmes: printed "
+                         f"figures (Figures 6.7, 6.8; n = {nu} and {nm}), not computed."))
+    return table
+
+
+def _ungeprofil(ctx: Context) -> Table:
+    """004-F6.11 (with 6.10, 6.12, 6.13 as printed constants): Ungeprofil distribution."""
+    prep = _prep(ctx)
+    refs = prep.c["references"]
+    table = Table(id="ungeprofil", source="004-F6.11",
+                  title=T("Ungeprofiler - UNG Rusmidler", "Ungeprofil - UNG Rusmidler"),
+                  columns=[Column("antal", T("Antal", "Number")), Column("pct", T("Andel (%)", "Share (%)")),
+                           Column("danske_unge_pct", T("Danske unge generelt (%)", "Danish youth in general (%)")),
+                           Column("udbredelse_pct", T("Udbredelsesprogrammet (%)", "Dissemination programme (%)")),
+                           Column("metode_pct", T("Metodeprogrammet (%)", "Method programme (%)"))], additive=True)
+    keys = [p.lower() for p in PROFILES]
+    extra = {p.lower(): {"danske_unge_pct": _ref(refs["danske_unge"]["ungeprofil"].get(p)),
+                         "udbredelse_pct": _ref(refs["udbredelse"]["ungeprofil"].get(p)),
+                         "metode_pct": _ref(refs["metode"]["ungeprofil"].get(p))} for p in PROFILES}
+    _distribution(table, keys, {p.lower(): PROFILE_LABEL[p] for p in PROFILES}, prep.ungmap["profile"], extra,
+                  link="ungmap_profil")
+    d, u, m = (refs[k]["ungeprofil_sip_sep_unassigned"] for k in ("danske_unge", "udbredelse", "metode"))
+    table.notes.append(_um_cohort_note(prep))
+    table.notes.append(T(
+        "Ungeprofilen er taget fra eksportens kolonne ungeprofil (ellers fra de to alvorlighedsflag); seed 004 giver "
+        "ingen algoritme (spec 3.1). Andele af unge med kendt profil. Referencekolonnerne er trykte tal (Figur 6.10, "
+        f"6.12, 6.13; Metodeprogrammet n = {refs['metode']['n_ungeprofil']}). SIP og SEP trykkes uden entydig "
+        f"placering: {d[0]} og {d[1]} %, {u[0]} og {u[1]} %, {m[0]} og {m[1]} % (A40); de er derfor tomme.",
+        "The Ungeprofil comes from the export's ungeprofil column (else from the two severity flags); seed 004 gives "
+        "no algorithm (spec 3.1). Shares of youths with a known profile. The reference columns are printed figures "
+        f"(Figures 6.10, 6.12, 6.13; Method programme n = {refs['metode']['n_ungeprofil']}). SIP and SEP are printed "
+        f"without a clear assignment: {d[0]} and {d[1]} %, {u[0]} and {u[1]} %, {m[0]} and {m[1]} % (A40); they "
+        "are left empty."))
+    return table
+
+
+def _binary_rows(table: Table, rows: Sequence[tuple[str, Text, np.ndarray]], col: str = "pct", ncol: str = "n",
+                 decimals: int = 1, extra: Mapping[str, Mapping[str, Cell]] | None = None,
+                 links: Mapping[str, str] | None = None) -> None:
+    """One row per yes/no variable: the share of yes among the known answers, and that n."""
+    for key, label, v in rows:
+        known = ~np.isnan(v)
+        cells = {col: _percent(float((v[known] == 1.0).sum()), int(known.sum()), decimals=decimals,
+                               link=(links or {}).get(key)),
+                 ncol: _count(known.sum())}
+        cells.update((extra or {}).get(key, {}))
+        table.add_row(key, label, cells)
+
+
+def _stofbrug(ctx: Context) -> Table:
+    """004-F6.14: drug use in the 30 days before intake (multi-response)."""
+    prep = _prep(ctx)
+    um = prep.ungmap
+    table = Table(id="stofbrug", source="004-F6.14",
+                  title=T("Stofbrug de seneste 30 dage før indskrivning i UNG Rusmidler, i %",
+                          "Drug use in the 30 days before enrolment, UNG Rusmidler, %"),
+                  columns=[Column("pct", T("Andel (%)", "Share (%)")), Column("n", T("Antal besvarelser", "Answers"))])
+    _binary_rows(table, [("cannabis", T("Cannabis"), um["cannabis"]),
+                         ("centralstimulerende", T("Centralstimulerende stoffer", "Stimulants"), um["centralstimulerende"]),
+                         ("opioider", T("Opioider", "Opioids"), um["opioider"]),
+                         ("andre_stoffer", T("Andre stoffer", "Other drugs"), um["andre_stoffer"]),
+                         ("stoffri", T("Stoffri", "Drug-free"), um["stoffri"])])
+    cs = ", ".join(prep.c["drug_use"]["centralstimulerende_columns"])
+    table.notes.append(_um_cohort_note(prep))
+    table.notes.append(T(
+        f"Flere svar mulige. Centralstimulerende: kolonnen used_centralstimulerende_30, ellers mindst én dag med {cs} "
+        "(seed 004 definerer ikke gruppen). Stoffri: drug_free_30, ellers 0 dage med alle stoffer inkl. opioider.",
+        f"Several answers possible. Stimulants: the used_centralstimulerende_30 column, else at least one day of {cs} "
+        "(seed 004 does not define the group). Drug-free: drug_free_30, else 0 days of every drug incl. opioids."))
+    return table
+
+
+def _stofbelastning(ctx: Context) -> Table:
+    """004-F6.15: stofscore under 12 / 12+ (the 12+ class decided in integer arithmetic, A21)."""
+    prep = _prep(ctx)
+    s12 = prep.ungmap["stofscore_12plus"]
+    codes = np.where(np.isnan(s12), -1, s12).astype(np.int64)
+    table = Table(id="stofbelastning", source="004-F6.15",
+                  title=T("Stofbelastning - UNG Rusmidler", "Drug load - UNG Rusmidler"),
+                  columns=[Column("antal", T("Antal", "Number")), Column("pct", T("Andel (%)", "Share (%)"))],
+                  additive=True)
+    _distribution(table, ["stofscore_under_12", "stofscore_12plus"],
+                  {"stofscore_under_12": T("Stofscore mindre end 12", "Drug score below 12"),
+                   "stofscore_12plus": T("Stofscore 12 eller mere (12+)", "Drug score 12 or more (12+)")}, codes,
+                  link="ungmap_stofscore")
+    table.notes.append(_um_cohort_note(prep))
+    table.notes.append(T("Stofscore = ((hash/30 + kokain/30 + amfetamin/30 + ecstasy/30 + andre/30)/5) x 100 (fn 13); "
+                         "12+ betyder 12 eller mere, afgjort på hele dage (18 dage i alt), ikke på afrundede tal (A21).",
+                         "Drug score = ((hash/30 + cocaine/30 + amphetamine/30 + ecstasy/30 + other/30)/5) x 100 (fn 13); "
+                         "12+ means 12 or more, decided on whole days (18 days in all), not on rounded numbers (A21)."))
+    return table
+
+
+def _stofbelastning_sammenligning(ctx: Context) -> Table:
+    """004-F6.16a (and the mean of 004-F6.15): stofscore 12+ and drug-free vs the other programmes."""
+    prep = _prep(ctx)
+    um, refs = prep.ungmap, prep.c["references"]
+    table = Table(id="stofbelastning_sammenligning", source="004-F6.16a",
+                  title=T("Stofbelastning i hhv. UNG Rusmidler, Udbredelsesprogrammet og Metodeprogrammet",
+                          "Drug load in UNG Rusmidler, the Dissemination and the Method programme"),
+                  columns=[Column("ung_rusmidler", T("UNG Rusmidler")), Column("n", T("Antal besvarelser", "Answers")),
+                           Column("udbredelse", T("Udbredelsesprogrammet", "Dissemination programme")),
+                           Column("metode", T("Metodeprogrammet", "Method programme"))])
+    score = um["stofscore"]
+    table.add_row("gns_stofscore", T("Gennemsnitlig stofbelastning (stofscore 0-100)", "Mean drug score (0-100)"),
+                  {"ung_rusmidler": _mean(score), "n": _count((~np.isnan(score)).sum())})
+    _binary_rows(table, [("stofscore_12plus_pct", T("Andel af unge, der har en stofscore på 12+ (%)",
+                                                    "Share with a drug score of 12+ (%)"), um["stofscore_12plus"]),
+                         ("stoffri_pct", T("Andel af unge, der var stoffrie den seneste måned ved indskrivning (%)",
+                                           "Share drug-free in the month before enrolment (%)"), um["stoffri"])],
+                 col="ung_rusmidler",
+                 extra={"stofscore_12plus_pct": {"udbredelse": _ref(refs["udbredelse"]["stofscore_12plus"]),
+                                                 "metode": _ref(refs["metode"]["stofscore_12plus"])},
+                        "stoffri_pct": {"udbredelse": _ref(refs["udbredelse"]["stoffri"]),
+                                        "metode": _ref(refs["metode"]["stoffri"])}},
+                 links={"stofscore_12plus_pct": "ungmap_stofscore_stofscore_12plus"})
+    table.notes.append(_um_cohort_note(prep))
+    nu, nm = refs["udbredelse"]["n"], refs["metode"]["n"]
+    table.notes.append(T(f"Udbredelses- og Metodeprogrammet: trykte tal (n = {nu} og {nm}); Metodeprogrammets stofscore "
+                         "er ikke oplyst (fn 14, 15).",
+                         f"Dissemination and Method programmes: printed figures (n = {nu} and {nm}); the Method "
+                         "programme's drug score is not published (fn 14, 15)."))
+    return table
+
+
+def _andre_vanskeligheder(ctx: Context) -> Table:
+    """004-F6.17: education, education benefit, psychiatric diagnosis, illegal activities at intake."""
+    prep = _prep(ctx)
+    um, refs = prep.ungmap, prep.c["references"]
+    table = Table(id="andre_vanskeligheder", source="004-F6.17",
+                  title=T("Andel af unge med andre vanskeligheder i UNG Rusmidler, Udbredelsesprogrammet og Metodeprogrammet",
+                          "Youths with other difficulties in UNG Rusmidler, the Dissemination and the Method programme"),
+                  columns=[Column("ung_rusmidler", T("UNG Rusmidler (%)")), Column("n", T("Antal besvarelser", "Answers")),
+                           Column("udbredelse", T("Udbredelsesprogrammet (%)", "Dissemination programme (%)")),
+                           Column("metode", T("Metodeprogrammet (%)", "Method programme (%)"))])
+    rows = [("i_uddannelse", T("Andel af unge i uddannelse", "In education")),
+            ("uddannelseshjaelp", T("Andel af unge på uddannelseshjælp", "On education benefit")),
+            ("psykiatrisk_diagnose", T("Andel af unge med psykiatrisk diagnose, givet af psykiater",
+                                       "Psychiatric diagnosis given by a psychiatrist")),
+            ("illegale_aktiviteter", T("Andel af unge, der begår illegale aktiviteter", "Illegal activities"))]
+    _binary_rows(table, [(k, lab, um[k]) for k, lab in rows], col="ung_rusmidler",
+                 extra={k: {"udbredelse": _ref(refs["udbredelse"][k]), "metode": _ref(refs["metode"][k])} for k, _ in rows})
+    table.notes.append(_um_cohort_note(prep))
+    table.notes.append(T("I uddannelse: fn 17. Referencekolonnerne er trykte tal; Metodeprogrammets 'i uddannelse' er "
+                         "53,7 % i tabellen og 53,5 % i teksten (A08); illegale aktiviteter er ikke sammenlignelige (fn 18).",
+                         "In education: fn 17. The reference columns are printed figures; the Method programme's 'in "
+                         "education' is 53.7 % in the table and 53.5 % in the text (A08); illegal activities are not "
+                         "comparable (fn 18)."))
+    return table
+
+
+def _risikoprofil(ctx: Context) -> Table:
+    """004-F6.18: Risikoprofil R0-R3 (count of stofscore 12+, psychiatric diagnosis, uddannelseshjælp)."""
+    prep = _prep(ctx)
+    risk = prep.ungmap["risk"]
+    table = Table(id="risikoprofil", source="004-F6.18",
+                  title=T("Risikoprofiler - UNG Rusmidler", "Risk profiles - UNG Rusmidler"),
+                  columns=[Column("antal", T("Antal", "Number")), Column("pct", T("Andel (%)", "Share (%)"))],
+                  additive=True)
+    keys = [r.lower() for r in RISKS]
+    _distribution(table, keys, {r.lower(): RISK_LABEL[r] for r in RISKS}, risk, link="ungmap_risiko")
+    known = int((risk >= 0).sum())
+    # The printed "63 %" is R1 and R2 together (L2741-2743); a share of a sum of two counts of this table.
+    total_row = table.rows.pop()
+    at = len(keys)
+    r12 = int(((risk == 1) | (risk == 2)).sum())
+    table.rows.insert(at, Row(key="r1_r2", label=T("Risikoprofil 1 eller 2", "Risk profile 1 or 2"),
+                               cells={"pct": _percent(r12, known, count_of="r1|antal+r2|antal")}))
+    table.rows.append(total_row)
+    table.notes.append(_um_cohort_note(prep))
+    table.notes.append(T("Risikoprofil = antal af tre risikofaktorer ved indskrivning: stofscore 12+, selvrapporteret "
+                         "psykisk diagnose givet af psykiater, uddannelseshjælp (L2725-2743). Mangler en faktor, er "
+                         "profilen ukendt. Andele af unge med kendt profil.",
+                         "Risk profile = number of three risk factors at intake: drug score 12+, self-reported "
+                         "psychiatric diagnosis by a psychiatrist, education benefit (L2725-2743). A missing factor "
+                         "gives an unknown profile. Shares of youths with a known profile."))
+    return table

@@ -1,0 +1,122 @@
+"""TEM: forms placed by the trajectory engine of evalkit.compare, cohorts (groupings) and per-measure summaries."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from evalkit.report.model import T
+from evalkit.report.spec import Context
+from evalkit.report.ung_rusmidler.common import (
+    PROFILE_LABEL,
+    PROFILES,
+    RISK_LABEL,
+    RISKS,
+    STATUS_LABEL,
+    STATUSES,
+    TYPES,
+    _col,
+    _floats,
+    _positions,
+)
+from evalkit.report.ung_rusmidler.prepared import Grouping, Prepared
+from evalkit.report.ung_rusmidler.settings import _sensitivity
+from evalkit.report.ung_rusmidler.tem_measures import MEASURES, _tem_scale, _tem_value
+
+
+def _prepare_tem(ctx: Context, prep: Prepared, ep_ids: pd.Series) -> None:
+    from evalkit.compare.trajectories import (
+        Strata,
+        sort_registrations,
+        trajectory_stats,
+    )
+
+    c = prep.c
+    tem = ctx.export["tem_registrations"]
+    K = int(c["tem"]["registrations"])
+    n = len(tem)
+    pos = _positions(tem["episode_id"], ep_ids)
+    scale = _tem_scale(c)
+    prep.scale = {m.key: (scale if m.key == "samlet_trivsel" else 1) for m in MEASURES}
+    known = pos >= 0
+    forms = sort_registrations(tem, pos, ["tem_date", "tem_id"], n_units=len(ep_ids))
+    group = _floats(_col(tem, "group_course"), n) == 1.0
+    separate = c["tem"]["group_forms"] == "separate"
+    prep.grids["main"] = forms.place(K, where=~group if separate else None)
+    prep.grids["gruppe"] = forms.place(K, where=group)
+    past = prep.grids["main"].n_rows_beyond_upto + prep.grids["gruppe"].n_rows_beyond_upto
+    excluded = {}
+    if int((~known).sum()):
+        excluded["forløbet findes ikke i Logbog"] = int((~known).sum())
+    if forms.n_rows_unplaced - int((~known).sum()):
+        excluded["TEM-dato mangler"] = forms.n_rows_unplaced - int((~known).sum())
+    if past:
+        excluded[f"skema nr. {K + 1} eller senere i forløbet (opgjort ved {K}. registrering, fn 23)"] = past
+    ctx.ledger_stages["tem"] = {"read": n, "kept": n - sum(excluded.values()), "excluded": excluded}
+    recall = _floats(_col(tem, "recall_window_days"), n)
+    prep.tem_notes = {"group_forms": int(group.sum()), "tem30_forms": int((recall == 30).sum())}
+    del pos, known, group, recall, forms
+    _groupings(prep)
+    sensitivity = _sensitivity(ctx)
+    refit = set(sensitivity["measures"]) if sensitivity is not None else set()
+    strata = {}
+    for gkey, grid in prep.grids.items():
+        groupings = [g for g in prep.groupings.values() if g.grid == gkey]
+        strata[gkey] = Strata(grid, {g.key: g.codes for g in groupings}, {g.key: len(g.groups) for g in groupings})
+    for m in MEASURES:   # one measure at a time (one per-form array alive)
+        values = _tem_value(tem, c, m, prep.scale[m.key])
+        if m.key in refit:   # the optional model tables refit from the observed forms
+            prep.form_values[m.key] = values
+        for gkey, st in strata.items():
+            res = trajectory_stats(st, values, sd=False)
+            prep.units[(m.key, gkey)] = res
+            for gk, summary in res.by.items():
+                prep.trajectories[(m.key, gk)] = summary
+        del values
+
+
+def _groupings(prep: Prepared) -> None:
+    ep, um = prep.episodes, prep.ungmap
+    main, grp = prep.grids["main"], prep.grids["gruppe"]
+    t = np.where(main.n_forms > 0, ep["type"], -1)     # units: episodes with at least one TEM form
+    beh = t == TYPES.index("behandling")
+    counsel = (t == TYPES.index("raadgivning")) | (t == TYPES.index("anonym_raadgivning"))
+    um_pos = ep["ungmap"]
+    in_um = beh & (um_pos >= 0)
+    safe = np.where(um_pos >= 0, um_pos, 0)
+    profile = np.where(in_um, um["profile"][safe], -1) if um["profile"].size else np.full(t.size, -1)
+    risk = np.where(in_um, um["risk"][safe], -1) if um["risk"].size else np.full(t.size, -1)
+    opioid = in_um & (np.nan_to_num(um["opioider"][safe] if um["opioider"].size else np.zeros(t.size)) == 1.0)
+    status = np.where(beh, ep["status"], -1)
+    zero = np.zeros(t.size, dtype=np.int64)
+    alle = {"alle": T("Alle", "All")}
+    beh_t = T("behandlingsforløb med mindst ét TEM-skema", "treatment episodes with at least one TEM form")
+    um_t = T("behandlingsforløb med UngMap og mindst ét TEM-skema",
+             "treatment episodes with UngMap and at least one TEM form")
+    prep.groupings = {
+        "behandling": Grouping("behandling", T("behandlingsforløb", "treatment episodes"), beh_t, ("alle",), alle,
+                               np.where(beh, zero, -1)),
+        "ungeprofil": Grouping("ungeprofil", T("set ift. Ungeprofiler", "by Ungeprofil"), um_t,
+                               tuple(p.lower() for p in PROFILES), {p.lower(): PROFILE_LABEL[p] for p in PROFILES},
+                               profile),
+        "risikoprofil": Grouping("risikoprofil", T("set ift. Risikoprofiler", "by Risikoprofil"), um_t,
+                                 tuple(r.lower() for r in RISKS), {r.lower(): RISK_LABEL[r] for r in RISKS}, risk),
+        "udskrivning": Grouping("udskrivning", T("set ift. udskrivningsårsag", "by discharge reason"),
+                                T("udskrevne behandlingsforløb med mindst ét TEM-skema",
+                                  "discharged treatment episodes with at least one TEM form"),
+                                STATUSES, STATUS_LABEL, status),
+        "raadgivning": Grouping("raadgivning", T("rådgivningsforløb", "counselling episodes"),
+                                T("rådgivningsforløb (anonyme og ikke anonyme) med mindst ét TEM-skema",
+                                  "counselling episodes (anonymous or not) with at least one TEM form"),
+                                ("alle",), alle, np.where(counsel, zero, -1)),
+        "opioid": Grouping("opioid", T("unge med opioidbrug ved UngMap", "youths using opioids at UngMap"),
+                           T("behandlingsforløb med opioidbrug de seneste 30 dage ved UngMap og mindst ét TEM-skema",
+                             "treatment episodes with opioid use in the 30 days before UngMap and at least one TEM form"),
+                           ("alle",), alle, np.where(opioid, zero, -1)),
+        "gruppe": Grouping("gruppe", T("gruppeforløb", "group courses"),
+                           T("unge i gruppeforløb med mindst ét TEM-skema fra gruppeforløbet",
+                             "youths in group courses with at least one TEM form from the group course"),
+                           ("alle",), alle, np.where(grp.n_forms > 0, 0, -1), grid="gruppe"),
+    }
+    # Masks used by the counts tables (004-F6.23, 6.25, 6.29, 6.32) and the discharge flag per unit.
+    prep.tem_notes["units_main"] = int(t.size)
