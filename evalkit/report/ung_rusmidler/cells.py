@@ -84,12 +84,25 @@ def _paired(ctx: Context, m: Measure, first: np.ndarray, last: np.ndarray, row: 
 
 
 def _kruskal(ctx: Context, values: np.ndarray, groups: np.ndarray) -> Any:
+    """Kruskal-Wallis by evalkit.compare. The epsilon-squared bootstrap interval is off by default (about
+    1 ms per resample and test); the option ``kruskal_intervals`` turns it on with compare's own resample
+    count (``compare.yaml``, the one place it is configured) for tests over at most
+    ``tests.kruskal_bootstrap_max_n`` persons (constants)."""
     from evalkit.compare import kruskal_wallis
 
-    boot = _ctx_constants(ctx)["tests"]["kruskal_bootstrap"]
+    max_n = _ctx_constants(ctx)["tests"]["kruskal_bootstrap_max_n"]
     ok = ~np.isnan(values) & (groups >= 0)
-    n_res = int(boot["n_resamples"]) if int(ok.sum()) <= int(boot["max_n"]) else 0
+    wanted = _flag(ctx.options.extra.get("kruskal_intervals", False))
+    small = max_n is None or int(ok.sum()) <= int(max_n)
+    n_res = None if wanted and small else 0   # None: compare's default
     return _quiet(kruskal_wallis, values[ok], groups[ok], n_resamples=n_res)
+
+
+def _flag(value: Any) -> bool:
+    """A yes/no option given as a bool or as ``--set`` text."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "ja", "on")
+    return bool(value)
 
 
 @dataclass(frozen=True)
