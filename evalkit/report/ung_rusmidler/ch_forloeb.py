@@ -17,6 +17,7 @@ from evalkit.report.ung_rusmidler.cells import (
 )
 from evalkit.report.ung_rusmidler.common import TOTAL, TYPE_LABEL, TYPE_SHORT, TYPES
 from evalkit.report.ung_rusmidler.prepared import _prep
+from evalkit.report.ung_rusmidler.text import TXT
 
 
 def _forloeb_type(ctx: Context) -> Table:
@@ -30,8 +31,7 @@ def _forloeb_type(ctx: Context) -> Table:
         cols.append(Column("forloeb_ukendt", T("Forløb ukendt", "Cohort unknown")))
     cols.append(Column("total", TOTAL, is_total=True))
     table = Table(id="forloeb_type", source="004-F6.3",
-                  title=T("Antal forløb i hhv. anonym rådgivning, rådgivning eller behandling, iflg. Logbog",
-                          "Episodes of anonymous counselling, counselling or treatment, by Logbog"),
+                  title=TXT("tables.forloeb_type.title"),
                   columns=cols, additive=True)
     nrs = [int(f["nr"]) for f in fl] + ([-1] if unknown_fl else [])
     keys = [f["key"] for f in fl] + (["forloeb_ukendt"] if unknown_fl else [])
@@ -62,8 +62,7 @@ def _forloeb_kommune(ctx: Context) -> Table:
     ep = prep.episodes
     cols = [Column(t, TYPE_SHORT[t]) for t in TYPES] + [Column("total", TOTAL, is_total=True)]
     table = Table(id="forloeb_kommune", source="004-F6.3",
-                  title=T("Antal forløb fordelt på kommune og forløbstype, iflg. Logbog",
-                          "Episodes by municipality and type, by Logbog"), columns=cols, additive=True)
+                  title=TXT("tables.forloeb_kommune.title"), columns=cols, additive=True)
     rows = list(prep.kommuner)
     other = len(rows)
     if (ep["kommune"] == other).any():
@@ -88,7 +87,7 @@ def _alder_koen(ctx: Context) -> Table:
     ep = prep.episodes
     under = prep.c["cohort"]["under_age"]
     table = Table(id="alder_koen", source="004-F6.4",
-                  title=T("Aldersgennemsnit og kønsfordeling, iflg. Logbog", "Mean age and sex, by Logbog"),
+                  title=TXT("tables.alder_koen.title"),
                   columns=[Column(t, TYPE_SHORT[t]) for t in TYPES], additive=True, row_lines=())
     rows: dict[str, dict[str, Cell]] = {k: {} for k in ("antal", "gns_alder", "kvinder", "kvinder_pct", "maend",
                                                        "koen_ukendt", "under_18_pct")}

@@ -26,6 +26,7 @@ from evalkit.report.ung_rusmidler.common import (
     TYPES,
 )
 from evalkit.report.ung_rusmidler.prepared import _prep
+from evalkit.report.ung_rusmidler.text import TXT
 
 
 def _discharge_rows(ep: dict[str, np.ndarray], masks: Mapping[str, np.ndarray], links: Mapping[str, str] | None = None,
@@ -71,8 +72,7 @@ def _udskrivning(ctx: Context) -> Table:
     prep = _prep(ctx)
     ep, smdb = prep.episodes, prep.c["references"]["smdb"]
     table = Table(id="udskrivning", source="004-F6.19",
-                  title=T("Antal udskrivninger, udskrivningslængde samt udskrivningsårsag, iflg. Logbog",
-                          "Discharges, length of stay and discharge reason, by Logbog"),
+                  title=TXT("tables.udskrivning.title"),
                   columns=[Column("raadgivning", TYPE_SHORT["raadgivning"]), Column("behandling", TYPE_SHORT["behandling"]),
                            Column("smdb", T("SMDB 2016-2017 (alle aldre)", "SMDB 2016-2017 (all ages)"))], additive=True,
                   row_lines=())
@@ -114,7 +114,7 @@ def _udskrivning_risikoprofil(ctx: Context) -> Table:
     risk[has] = um["risk"][ep["ungmap"][has]]
     cols = [r.lower() for r in RISKS] + ["uden_profil"]
     table = Table(id="udskrivning_risikoprofil", source="004-F6.21",
-                  title=T("Udskrivning set ift. risikoprofil", "Discharge by risk profile"),
+                  title=TXT("tables.udskrivning_risikoprofil.title"),
                   columns=[Column(r.lower(), RISK_LABEL[r]) for r in RISKS]
                   + [Column("uden_profil", T("Uden risikoprofil", "No risk profile"))], additive=True)
     masks = {col: dis & (risk == i) for i, col in enumerate(cols[:-1])}
@@ -152,7 +152,7 @@ def _ydelser(ctx: Context) -> Table:
     """004-F6.22: services during the episode, ticked at discharge (multi-response)."""
     prep = _prep(ctx)
     ep = prep.episodes
-    table = Table(id="ydelser", source="004-F6.22", title=T("Ydelser, iflg. Logbog", "Services, by Logbog"),
+    table = Table(id="ydelser", source="004-F6.22", title=TXT("tables.ydelser.title"),
                   columns=[Column("raadgivning", T("Rådgivningsforløb (%)", "Counselling (%)")),
                            Column("raadgivning_n", T("Rådgivningsforløb, antal udskrevne", "Counselling, discharges")),
                            Column("behandling", T("Behandlingsforløb (%)", "Treatment (%)")),

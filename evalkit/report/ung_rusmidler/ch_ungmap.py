@@ -20,6 +20,7 @@ from evalkit.report.ung_rusmidler.common import (
     UNKNOWN,
 )
 from evalkit.report.ung_rusmidler.prepared import Prepared, _prep
+from evalkit.report.ung_rusmidler.text import TXT
 
 
 def _um_cohort_note(prep: Prepared) -> Text:
@@ -61,8 +62,7 @@ def _aldersfordeling(ctx: Context) -> Table:
     for i, b in enumerate(bands):
         codes[(age >= b["min"]) & (age < b["max"] + 1)] = i
     table = Table(id="aldersfordeling", source="004-F6.6",
-                  title=T("Aldersfordeling for unge i behandling, UNG Rusmidler",
-                          "Age of youths in treatment, UNG Rusmidler"),
+                  title=TXT("tables.aldersfordeling.title"),
                   columns=[Column("antal", T("Antal", "Number")), Column("pct", T("Andel (%)", "Share (%)")),
                            Column("udbredelse_pct", T("Udbredelsesprogrammet (%)", "Dissemination programme (%)")),
                            Column("metode_pct", T("Metodeprogrammet (%)", "Method programme (%)"))], additive=True)
@@ -84,7 +84,7 @@ def _ungeprofil(ctx: Context) -> Table:
     prep = _prep(ctx)
     refs = prep.c["references"]
     table = Table(id="ungeprofil", source="004-F6.11",
-                  title=T("Ungeprofiler - UNG Rusmidler", "Ungeprofil - UNG Rusmidler"),
+                  title=TXT("tables.ungeprofil.title"),
                   columns=[Column("antal", T("Antal", "Number")), Column("pct", T("Andel (%)", "Share (%)")),
                            Column("danske_unge_pct", T("Danske unge generelt (%)", "Danish youth in general (%)")),
                            Column("udbredelse_pct", T("Udbredelsesprogrammet (%)", "Dissemination programme (%)")),
@@ -128,8 +128,7 @@ def _stofbrug(ctx: Context) -> Table:
     prep = _prep(ctx)
     um = prep.ungmap
     table = Table(id="stofbrug", source="004-F6.14",
-                  title=T("Stofbrug de seneste 30 dage før indskrivning i UNG Rusmidler, i %",
-                          "Drug use in the 30 days before enrolment, UNG Rusmidler, %"),
+                  title=TXT("tables.stofbrug.title"),
                   columns=[Column("pct", T("Andel (%)", "Share (%)")), Column("n", T("Antal besvarelser", "Answers"))])
     _binary_rows(table, [("cannabis", T("Cannabis"), um["cannabis"]),
                          ("centralstimulerende", T("Centralstimulerende stoffer", "Stimulants"), um["centralstimulerende"]),
@@ -152,7 +151,7 @@ def _stofbelastning(ctx: Context) -> Table:
     s12 = prep.ungmap["stofscore_12plus"]
     codes = np.where(np.isnan(s12), -1, s12).astype(np.int64)
     table = Table(id="stofbelastning", source="004-F6.15",
-                  title=T("Stofbelastning - UNG Rusmidler", "Drug load - UNG Rusmidler"),
+                  title=TXT("tables.stofbelastning.title"),
                   columns=[Column("antal", T("Antal", "Number")), Column("pct", T("Andel (%)", "Share (%)"))],
                   additive=True)
     _distribution(table, ["stofscore_under_12", "stofscore_12plus"],
@@ -172,8 +171,7 @@ def _stofbelastning_sammenligning(ctx: Context) -> Table:
     prep = _prep(ctx)
     um, refs = prep.ungmap, prep.c["references"]
     table = Table(id="stofbelastning_sammenligning", source="004-F6.16a",
-                  title=T("Stofbelastning i hhv. UNG Rusmidler, Udbredelsesprogrammet og Metodeprogrammet",
-                          "Drug load in UNG Rusmidler, the Dissemination and the Method programme"),
+                  title=TXT("tables.stofbelastning_sammenligning.title"),
                   columns=[Column("ung_rusmidler", T("UNG Rusmidler")), Column("n", T("Antal besvarelser", "Answers")),
                            Column("udbredelse", T("Udbredelsesprogrammet", "Dissemination programme")),
                            Column("metode", T("Metodeprogrammet", "Method programme"))])
@@ -204,8 +202,7 @@ def _andre_vanskeligheder(ctx: Context) -> Table:
     prep = _prep(ctx)
     um, refs = prep.ungmap, prep.c["references"]
     table = Table(id="andre_vanskeligheder", source="004-F6.17",
-                  title=T("Andel af unge med andre vanskeligheder i UNG Rusmidler, Udbredelsesprogrammet og Metodeprogrammet",
-                          "Youths with other difficulties in UNG Rusmidler, the Dissemination and the Method programme"),
+                  title=TXT("tables.andre_vanskeligheder.title"),
                   columns=[Column("ung_rusmidler", T("UNG Rusmidler (%)")), Column("n", T("Antal besvarelser", "Answers")),
                            Column("udbredelse", T("Udbredelsesprogrammet (%)", "Dissemination programme (%)")),
                            Column("metode", T("Metodeprogrammet (%)", "Method programme (%)"))])
@@ -230,7 +227,7 @@ def _risikoprofil(ctx: Context) -> Table:
     prep = _prep(ctx)
     risk = prep.ungmap["risk"]
     table = Table(id="risikoprofil", source="004-F6.18",
-                  title=T("Risikoprofiler - UNG Rusmidler", "Risk profiles - UNG Rusmidler"),
+                  title=TXT("tables.risikoprofil.title"),
                   columns=[Column("antal", T("Antal", "Number")), Column("pct", T("Andel (%)", "Share (%)"))],
                   additive=True)
     keys = [r.lower() for r in RISKS]

@@ -28,6 +28,7 @@ from evalkit.report.ung_rusmidler.ch_ungmap import (
 )
 from evalkit.report.ung_rusmidler.prepare import prepare
 from evalkit.report.ung_rusmidler.tem_measures import MEASURES
+from evalkit.report.ung_rusmidler.text import TXT
 
 SPEC = ReportSpec(
     name="ung-rusmidler",
@@ -36,26 +37,24 @@ SPEC = ReportSpec(
             "UNG Rusmidler: evaluation tables (Logbog, UngMap and TEM)"),
     prepare=prepare,
     tables=(
-        TableSpec("forloeb_type", "004-F6.3", T("Antal forløb efter type og forløb", "Episodes by type and cohort"),
+        TableSpec("forloeb_type", "004-F6.3", TXT("tables.forloeb_type.title"),
                   _forloeb_type),
-        TableSpec("forloeb_kommune", "004-F6.3",
-                  T("Antal forløb efter kommune og type", "Episodes by municipality and type"),
+        TableSpec("forloeb_kommune", "004-F6.3", TXT("tables.forloeb_kommune.title"),
                   _forloeb_kommune),
-        TableSpec("alder_koen", "004-F6.4", T("Aldersgennemsnit og kønsfordeling", "Mean age and sex"), _alder_koen),
-        TableSpec("aldersfordeling", "004-F6.6", T("Aldersfordeling ved UngMap", "Age at UngMap"), _aldersfordeling),
-        TableSpec("ungeprofil", "004-F6.11", T("Ungeprofiler", "Ungeprofil"), _ungeprofil),
-        TableSpec("stofbrug", "004-F6.14", T("Stofbrug de seneste 30 dage", "Drug use in the last 30 days"), _stofbrug),
-        TableSpec("stofbelastning", "004-F6.15", T("Stofbelastning", "Drug load"), _stofbelastning),
-        TableSpec("stofbelastning_sammenligning", "004-F6.16a", T("Stofbelastning sammenlignet", "Drug load compared"),
+        TableSpec("alder_koen", "004-F6.4", TXT("tables.alder_koen.title"), _alder_koen),
+        TableSpec("aldersfordeling", "004-F6.6", TXT("tables.aldersfordeling.title"), _aldersfordeling),
+        TableSpec("ungeprofil", "004-F6.11", TXT("tables.ungeprofil.title"), _ungeprofil),
+        TableSpec("stofbrug", "004-F6.14", TXT("tables.stofbrug.title"), _stofbrug),
+        TableSpec("stofbelastning", "004-F6.15", TXT("tables.stofbelastning.title"), _stofbelastning),
+        TableSpec("stofbelastning_sammenligning", "004-F6.16a", TXT("tables.stofbelastning_sammenligning.title"),
                   _stofbelastning_sammenligning),
-        TableSpec("andre_vanskeligheder", "004-F6.17", T("Andre vanskeligheder", "Other difficulties"),
+        TableSpec("andre_vanskeligheder", "004-F6.17", TXT("tables.andre_vanskeligheder.title"),
                   _andre_vanskeligheder),
-        TableSpec("risikoprofil", "004-F6.18", T("Risikoprofiler", "Risk profiles"), _risikoprofil),
-        TableSpec("udskrivning", "004-F6.19", T("Udskrivninger", "Discharges"), _udskrivning),
-        TableSpec("udskrivning_risikoprofil", "004-F6.21",
-                  T("Udskrivning set ift. risikoprofil", "Discharge by risk profile"),
+        TableSpec("risikoprofil", "004-F6.18", TXT("tables.risikoprofil.title"), _risikoprofil),
+        TableSpec("udskrivning", "004-F6.19", TXT("tables.udskrivning.title"), _udskrivning),
+        TableSpec("udskrivning_risikoprofil", "004-F6.21", TXT("tables.udskrivning_risikoprofil.title"),
                   _udskrivning_risikoprofil),
-        TableSpec("ydelser", "004-F6.22", T("Ydelser", "Services"), _ydelser),
+        TableSpec("ydelser", "004-F6.22", TXT("tables.ydelser.title"), _ydelser),
         *_counts_specs(),
         *_trajectory_specs(),
         *(_model_spec(m) for m in MEASURES),   # optional (ReportOptions.extra["sensitivity"])
