@@ -135,10 +135,31 @@ def validate(
 class ReportFormat(str, Enum):
     terminal = "terminal"
     markdown = "markdown"
+    md = "md"
     csv = "csv"
     xlsx = "xlsx"
     html = "html"
     json = "json"
+    docx = "docx"
+
+
+_SUFFIX_FORMAT = {".html": "html", ".htm": "html", ".xlsx": "xlsx", ".docx": "docx", ".md": "markdown",
+                  ".markdown": "markdown", ".json": "json", ".csv": "csv", ".txt": "terminal"}
+
+
+def _output_format(given: Optional[ReportFormat], out: Optional[Path], command: str) -> ReportFormat:
+    """``--format`` as given (``md`` is markdown), else inferred from the extension of ``--out``."""
+    if given is not None:
+        return ReportFormat.markdown if given is ReportFormat.md else given
+    if out is None:
+        return ReportFormat.terminal
+    if out.suffix.lower() in _SUFFIX_FORMAT:
+        return ReportFormat(_SUFFIX_FORMAT[out.suffix.lower()])
+    if not out.suffix:
+        return ReportFormat.csv if out.is_dir() else ReportFormat.terminal
+    _err(f"evalkit {command}: cannot tell the format from --out {out.name!r}; give --format "
+         f"({', '.join(f.value for f in ReportFormat if f is not ReportFormat.md)}).")
+    raise typer.Exit(EXIT_USAGE)
 
 
 class PlotFormat(str, Enum):
@@ -187,7 +208,8 @@ def report(
                                             show_default=False),
     name: Optional[str] = typer.Option(None, "--report", "-r",
                                        help="Report name (default: the one for the export's dataset)."),
-    output_format: ReportFormat = typer.Option(ReportFormat.terminal, "--format", "-f", help="Output format."),
+    output_format: Optional[ReportFormat] = typer.Option(None, "--format", "-f", help="Output format (default: "
+                                                         "from the extension of --out, else the terminal)."),
     out: Optional[Path] = typer.Option(None, "--out", "-o",
                                        help="Output file (folder for csv). Default: print to the terminal."),
     lang: Lang = typer.Option(Lang.da, "--lang", help="Language of labels and numbers."),
@@ -202,6 +224,14 @@ def report(
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Print the row ledger and step timings."),
     settings: Optional[list[str]] = typer.Option(None, "--set", help="A report setting KEY=VALUE, e.g. "
                                                  "no_show_k=2 (hcs) or sensitivity=true (ung-rusmidler); repeatable."),
+    where: Optional[list[str]] = typer.Option(None, "--where", help="Only the units (persons, episodes) that "
+                                              "pass a filter, e.g. 'kommune == \"Odense\"' or "
+                                              "'indskrivningsdato >= 2014-01-01'; repeatable (all must hold). "
+                                              "See docs/tutorial.md."),
+    by: Optional[str] = typer.Option(None, "--by", help="One report per level of this column of the report's "
+                                     "unit (e.g. kommune), plus a comparison report across levels."),
+    period: Optional[str] = typer.Option(None, "--period", help="One report per period of the intake date "
+                                         "(year, halfyear, quarter or month), plus a comparison report."),
     mapping: Optional[Path] = MappingOpt,
     encoding: Optional[str] = EncodingOpt,
     delimiter: Optional[str] = DelimiterOpt,
@@ -221,6 +251,8 @@ def report(
       evalkit report --list
     """
     from evalkit.report.render import render
+    from evalkit.report._build.options import OptionError
+    from evalkit.report._build.where import WhereError
     from evalkit.report.spec import ReportOptions, available_reports, build_report
 
     if list_reports:
@@ -233,7 +265,11 @@ def report(
         _err(f"evalkit report: unknown report '{name}'.{_suggest(name, available_reports())} "
              f"Known: {', '.join(available_reports())}.")
         raise typer.Exit(EXIT_USAGE)
-    if output_format in (ReportFormat.csv, ReportFormat.xlsx) and out is None:
+    output_format = _output_format(output_format, out, "report")
+    if no_disclosure:
+        _err("evalkit report: WARNING: disclosure control is off (--no-disclosure): small counts are printed. "
+             "The output is for internal checking only and must not be published.")
+    if output_format in (ReportFormat.csv, ReportFormat.xlsx, ReportFormat.docx) and out is None:
         _err(f"evalkit report: --format {output_format.value} needs --out.")
         raise typer.Exit(EXIT_USAGE)
     if out is not None:
@@ -261,9 +297,24 @@ def report(
             raise typer.Exit(EXIT_INVALID)
         try:
             progress.update("Computing measures, tables and tests")
-            built = build_report(export, name, ReportOptions(lang=lang.value, min_cell=min_cell,
-                                                             disclosure=not no_disclosure,
-                                                             extra=_parse_settings(settings or [])))
+            report_options = ReportOptions(lang=lang.value, min_cell=min_cell, disclosure=not no_disclosure,
+                                           extra=_parse_settings(settings or []), where=tuple(where or ()))
+            if by is not None or period is not None:
+                from evalkit.report._build.split import split_report
+
+                split = split_report(export, name, report_options, by=by, period=period)
+                progress.stop()
+                _write_split(split, output_format.value, out, quiet)
+                return
+            built = build_report(export, name, report_options)
+        except OptionError as exc:
+            progress.stop()
+            _err(f"evalkit report: --set: {exc}")
+            raise typer.Exit(EXIT_USAGE)
+        except WhereError as exc:
+            progress.stop()
+            _err(f"evalkit report: --where: {exc}")
+            raise typer.Exit(EXIT_USAGE)
         except ValueError as exc:
             progress.stop()
             _err(f"evalkit report: {exc}")
@@ -286,6 +337,23 @@ def report(
             _err("  " + line)
         for name_, t in timings.as_dict().items():
             _err(f"time: {name_:<30} {t['seconds']:8.3f} s   peak RSS {t['peak_rss_mb']:8.1f} MB")
+
+
+def _write_split(split, fmt: str, out: Optional[Path], quiet: bool) -> None:
+    """Write (or print) one report per level and the comparison report: ``<out stem>-<level><suffix>``."""
+    from evalkit.report.render import render
+
+    items = [(split.file_stem(level), rep) for level, rep in split.reports.items()]
+    items.append(("sammenligning" if split.comparison.lang == "da" else "comparison", split.comparison))
+    for stem, rep in items:
+        path = None if out is None else out.with_name(f"{out.stem}-{stem}{out.suffix}")
+        text = render(rep, fmt, path)
+        if text is not None:
+            typer.echo(text, nl=False)
+        elif path is not None and not quiet:
+            _err(f"wrote {path}")
+    for level, n in split.left_out.items():
+        _err(f"left out {level!r}: fewer units than the disclosure threshold ({n})" if not quiet else "")
 
 
 class _Progress:
@@ -392,37 +460,54 @@ def synth(
         _err(f"wrote {p}")
 
 
+class VerifyFormat(str, Enum):
+    text = "text"
+    json = "json"
+    junit = "junit"
+    github = "github"
+
+
 @app.command()
 def verify(
     catalogues: Optional[list[str]] = typer.Argument(
-        None, help="Catalogue files or bundled names (000, 001, 004). Default: every bundled catalogue of the "
-                   "export's report.", show_default=False),
+        None, help="Catalogue files (your own, same schema) or bundled names (000, 001, 004). Default: every "
+                   "bundled catalogue of the export's report.", show_default=False),
     data: Path = typer.Option(..., "--data", "-d", help="The export to compute the figures from."),
-    output_format: TextOrJson = typer.Option(TextOrJson.text, "--format", "-f", help="Output format."),
+    output_format: VerifyFormat = typer.Option(VerifyFormat.text, "--format", "-f",
+                                               help="Output format: text, json, junit (JUnit XML) or github "
+                                                    "(GitHub Actions annotations)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the output to this file (e.g. the "
+                                          "JUnit XML for CI) instead of stdout; the counts still go to stderr."),
     mapping: Optional[Path] = MappingOpt,
     exclude_invalid: bool = ExcludeOpt,
 ) -> None:
     """Compare computed values with the published figures; exit 1 on any unexpected difference.
+
+    Every catalogued figure is checked: a reproducible figure must print as published, a known
+    deviation must keep its recorded value, a figure pending a report cell is listed as pending.
 
     Examples:
 
       evalkit verify --data data/samples/udgaaende
 
       evalkit verify 004 --data data/samples/ung-rusmidler/export.xlsx --format json
-    """
-    from evalkit.report.spec import ReportOptions, build_report, get_spec, report_for_dataset
-    from evalkit.verify import CatalogueError, bundled_catalogues, check, load_catalogue, summary
 
+      evalkit verify my_figures.yaml --data export/ --format junit --output verify.xml
+    """
+    from evalkit.io.atomic import write_text
+    from evalkit.report.spec import ReportOptions, build_report, get_spec, report_for_dataset
+    from evalkit.verify import CatalogueError, bundled_catalogues, check, load_catalogue, render, summary
+
+    try:
+        cats = [load_catalogue(c) for c in dict.fromkeys(catalogues or bundled_catalogues())]
+    except CatalogueError as exc:
+        _err(f"evalkit verify: {exc}")
+        raise typer.Exit(EXIT_USAGE)
     try:
         export = read_export(data, mapping, on_invalid="exclude" if exclude_invalid else "error")
     except InputError as exc:
         _problems(f"{data}: the export is not valid; nothing was verified:", exc.problems)
         raise typer.Exit(EXIT_INVALID)
-    try:
-        cats = [load_catalogue(c) for c in (catalogues or bundled_catalogues())]
-    except CatalogueError as exc:
-        _err(f"evalkit verify: {exc}")
-        raise typer.Exit(EXIT_USAGE)
     if not catalogues:
         own = report_for_dataset(export.dataset)
         cats = [c for c in cats if c.report == own]
@@ -432,33 +517,26 @@ def verify(
     results = []
     built = {}
     for cat in cats:
-        if get_spec(cat.report).dataset != export.dataset:
+        try:
+            dataset = get_spec(cat.report).dataset
+        except KeyError:
+            _err(f"evalkit verify: catalogue {cat.path} names report '{cat.report}', which evalkit does not have.")
+            raise typer.Exit(EXIT_USAGE)
+        if dataset != export.dataset:
             _err(f"evalkit verify: catalogue {cat.path} is for report '{cat.report}', not this export.")
             raise typer.Exit(EXIT_USAGE)
         if cat.report not in built:
             # Published figures are compared unsuppressed: the catalogue holds what was printed.
             built[cat.report] = build_report(export, cat.report, ReportOptions(disclosure=False))
         results += check(built[cat.report], cat)
+    text = render(output_format.value, results, cats)
     counts = summary(results)
-    if output_format is TextOrJson.json:
-        typer.echo(json.dumps({"summary": counts, "catalogues": [c.path for c in cats],
-                               "figures": [r.to_dict() for r in results]}, ensure_ascii=False, indent=2))
+    if output is not None:
+        write_text(output, text)
+        _err(f"wrote {output}: {counts['pass']} pass, {counts['fail']} fail, {counts['known-deviation']} known "
+             f"deviations, {counts['pending']} pending a report cell")
     else:
-        from rich.console import Console
-        from rich.table import Table as RichTable
-
-        console = Console(width=140, color_system=None)
-        table = RichTable(title=f"evalkit verify: {', '.join(c.path for c in cats)}", title_justify="left")
-        for h in ("figure", "printed", "computed", "status", "reason"):
-            table.add_column(h)
-        from rich.markup import escape
-
-        for r in results:
-            computed = "" if r.computed is None else f"{r.computed:.6g}"
-            table.add_row(escape(r.id), escape(r.printed), computed, r.status, escape(r.reason or ""))
-        console.print(table)
-        console.print(f"{counts['pass']} pass, {counts['fail']} fail, {counts['known-deviation']} known deviations "
-                      f"({counts['total']} figures)")
+        typer.echo(text, nl=False)
     if counts["fail"]:
         raise typer.Exit(EXIT_INVALID)
 
@@ -499,6 +577,67 @@ def init(
          f"Next: evalkit validate {source} --mapping {out}")
 
 
+@app.command("table")
+def table_command(
+    source: Path = typer.Argument(..., help="The export: a folder, one XLSX workbook, or one file.", show_default=False),
+    rows: str = typer.Option(..., "--rows", help="The variable summarised in the rows: a column of the report's "
+                             "unit (e.g. skoletype, alder) or a derived measure or profile by name."),
+    cols: Optional[str] = typer.Option(None, "--cols", help="A categorical variable giving one column per level."),
+    stats: Optional[str] = typer.Option(None, "--stats", help="Comma list: n,pct,ci for a category; "
+                                        "n,mean,sd,median,iqr,ci,min,max for a number."),
+    test: str = typer.Option("auto", "--test", help="auto (by the variable types), none, chi_square, trend, "
+                             "mann_whitney or kruskal_wallis."),
+    where: Optional[list[str]] = typer.Option(None, "--where", help="A filter on the unit; repeatable."),
+    output_format: Optional[ReportFormat] = typer.Option(None, "--format", "-f",
+                                                         help="Output format (default: from --out, else terminal)."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Output file (folder for csv)."),
+    lang: Lang = typer.Option(Lang.da, "--lang", help="Language of labels and numbers."),
+    min_cell: int = typer.Option(5, "--min-cell", min=1, help="Disclosure threshold: counts below it are suppressed."),
+    mapping: Optional[Path] = MappingOpt,
+    encoding: Optional[str] = EncodingOpt,
+    delimiter: Optional[str] = DelimiterOpt,
+    decimal: Optional[str] = DecimalOpt,
+    thousands: Optional[str] = ThousandsOpt,
+    exclude_invalid: bool = ExcludeOpt,
+    pseudonym_key_file: Optional[Path] = KeyFileOpt,
+) -> None:
+    """A custom table (crosstab or summary with a test) under the reports' disclosure control.
+
+    Examples:
+
+      evalkit table data/samples/udgaaende --rows skoletype --cols koen
+
+      evalkit table data/samples/udgaaende --rows alder --cols skoletype --stats n,mean,sd,ci
+    """
+    from evalkit.report._build.custom import custom_table
+    from evalkit.report._build.where import WhereError
+    from evalkit.report.render import render
+
+    output_format = _output_format(output_format, out, "table")
+    if output_format in (ReportFormat.csv, ReportFormat.xlsx, ReportFormat.docx) and out is None:
+        _err(f"evalkit table: --format {output_format.value} needs --out.")
+        raise typer.Exit(EXIT_USAGE)
+    try:
+        export = read_export(source, mapping, csv_options=_csv_options(encoding, delimiter, decimal, thousands),
+                             on_invalid="exclude" if exclude_invalid else "error",
+                             pseudonym_key_file=pseudonym_key_file)
+    except InputError as exc:
+        _problems(f"{source}: the export is not valid ({exc.problems.count('error')} error(s)); "
+                  "no table was written:", exc.problems)
+        raise typer.Exit(EXIT_INVALID)
+    try:
+        built = custom_table(export, rows, cols, stats=stats, test=test, where=tuple(where or ()), lang=lang.value,
+                             min_cell=min_cell)
+    except WhereError as exc:
+        _err(f"evalkit table: {exc}")
+        raise typer.Exit(EXIT_USAGE)
+    text = render(built, output_format.value, out)
+    if text is not None:
+        typer.echo(text, nl=False)
+    else:
+        _err(f"wrote {out}")
+
+
 @app.command()
 def dictionary(
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file instead of stdout."),
@@ -519,7 +658,7 @@ def dictionary(
         write_text(out, text + "\n")
 
 
-@app.command()
+@app.command(hidden=True)
 def docs(out: Path = typer.Option(Path("docs"), "--out", "-o", help="The docs folder.")) -> None:
     """Regenerate the reference pages and docs/reports.md from the code (a test keeps them in sync).
 

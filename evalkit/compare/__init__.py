@@ -2,18 +2,24 @@
 
 Every test returns a frozen result (:class:`ComparisonResult` and subclasses) with ``n``,
 ``n_dropped``, ``statistic``, ``p_value``, ``estimate`` / ``estimate_ci``, ``effect_size`` /
-``effect_size_ci`` and the printable ``method``; ``.to_frame()`` gives one tidy row. Defaults and
+``effect_size_ci`` and the printable ``method``; ``.to_frame()`` gives one tidy row. What was
+computed is also named by codes (``test_code``, ``p_method_code``, ``estimate_code``,
+``estimate_ci_code``, ``effect_size_code``, ``effect_size_ci_code``, ``zero_handling_code``,
+``tie_handling_code``, ``status``) with Danish and English labels (:func:`label`). Degenerate data
+never raise: the result has ``p_value=None``, a ``status`` and a ``reason``. Defaults and
 thresholds come from ``evalkit/compare/data/compare.yaml``.
 
->>> from evalkit.compare import paired_t
->>> paired_t([5, 6, 4, 7], [6, 8, 4, 9]).method
-'Paired t-test'
+>>> from evalkit.compare import label, paired_t
+>>> r = paired_t([5, 6, 4, 7], [6, 8, 4, 9])
+>>> r.method, r.test_code, label(r.test_code, "da"), label(r.effect_size_code, "da")
+('Paired t-test', 'paired_t', 'Parret t-test', 'Cohens d_z')
 """
 
 from __future__ import annotations
 
 from evalkit.compare._rules import compare_rules, rules_id
 from evalkit.compare.binary import mcnemar, stuart_maxwell
+from evalkit.compare.correlation import CorrelationResult, bonett_wright_ci, spearman
 from evalkit.compare.effect_sizes import (
     clopper_pearson_ci,
     cohens_d_av,
@@ -25,8 +31,11 @@ from evalkit.compare.effect_sizes import (
     wilson_ci,
 )
 from evalkit.compare.groups import chi_square, kruskal_wallis, mann_whitney, welch_t
+from evalkit.compare.labels import label, label_table
 from evalkit.compare.multiplicity import AdjustedPValues, adjust_pvalues
 from evalkit.compare.paired import paired_t, sign_test, wilcoxon
+from evalkit.compare.proportions import ProportionResult, binomial_test, goal_test
+from evalkit.compare.regression import RegressionResult, regression_slope
 from evalkit.compare.results import (
     CompareWarning,
     ComparisonResult,
@@ -49,6 +58,7 @@ __all__ = [
     "CompareWarning",
     "ComparisonResult",
     "ConfidenceInterval",
+    "CorrelationResult",
     "DataQualityWarning",
     "DegenerateDataWarning",
     "GroupResult",
@@ -56,9 +66,13 @@ __all__ = [
     "McNemarResult",
     "ModelMeansResult",
     "PairedResult",
+    "ProportionResult",
+    "RegressionResult",
     "SmallSampleWarning",
     "TrendResult",
     "adjust_pvalues",
+    "binomial_test",
+    "bonett_wright_ci",
     "chi_square",
     "clopper_pearson_ci",
     "cochran_armitage",
@@ -68,7 +82,10 @@ __all__ = [
     "cramers_v",
     "first_last",
     "form_counts",
+    "goal_test",
     "kruskal_wallis",
+    "label",
+    "label_table",
     "locf",
     "mann_whitney",
     "mcnemar",
@@ -77,8 +94,10 @@ __all__ = [
     "newcombe_unpaired_ci",
     "noncentral_t_ci",
     "paired_t",
+    "regression_slope",
     "rules_id",
     "sign_test",
+    "spearman",
     "stuart_maxwell",
     "trajectory_summary",
     "welch_t",

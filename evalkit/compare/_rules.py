@@ -23,6 +23,11 @@ _SCHEMA: dict[tuple[str, ...], type | tuple[type, ...]] = {
     ("wilcoxon", "zero_method"): str,
     ("wilcoxon", "continuity_correction"): bool,
     ("wilcoxon", "enumerate_max_n"): int,
+    ("wilcoxon", "estimator"): str,
+    ("mann_whitney", "exact_max_n", "max"): int,
+    ("mann_whitney", "continuity_correction"): bool,
+    ("mann_whitney", "estimator"): str,
+    ("mcnemar", "default_method"): str,
     ("chi_square", "fisher_fallback_expected", "min"): (int, float),
     ("chi_square", "continuity_correction"): bool,
     ("chi_square", "rxc_monte_carlo", "n_resamples"): int,
@@ -61,6 +66,9 @@ def check_rules(rule: Mapping[str, Any]) -> None:
         raise RuleFileError("compare.yaml: `confidence_level` must lie in (0, 1)")
     if rule["wilcoxon"]["zero_method"] not in {"wilcox", "pratt", "zsplit"}:
         raise RuleFileError("compare.yaml: `wilcoxon.zero_method` must be one of wilcox, pratt, zsplit")
+    for test in ("wilcoxon", "mann_whitney"):
+        if rule[test]["estimator"] not in {"r", "all_differences"}:
+            raise RuleFileError(f"compare.yaml: `{test}.estimator` must be r or all_differences")
     if rule["locf"]["upto"] < 1:
         raise RuleFileError("compare.yaml: `locf.upto` must be a positive integer")
 
@@ -84,7 +92,7 @@ def rules_id() -> str:
     """Provenance string of the defaults in use, e.g. ``'compare@1'``.
 
     >>> rules_id()
-    'compare@1'
+    'compare@2'
     """
     return rule_id(compare_rules())
 

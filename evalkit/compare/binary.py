@@ -38,8 +38,11 @@ _MCNEMAR_NAMES = {
     "exact": "McNemar (exact binomial)",
     "mid-p": "McNemar (exact mid-p)",
     "asymptotic": "McNemar (chi-square)",
-    "asymptotic_cc": "McNemar (chi-square, continuity-corrected)",
+    "asymptotic_cc": "McNemar (chi-square, continuity-corrected unless b = c)",
 }
+
+
+_MCNEMAR_P_CODES = {"exact": "p_exact_binomial", "mid-p": "p_mid_p", "asymptotic": "p_chi2", "asymptotic_cc": "p_chi2_cc"}
 
 
 def _table_2x2(table: Any) -> tuple[int, int, int, int]:
@@ -82,11 +85,14 @@ def mcnemar(
         ``"exact"`` (default): two-sided binomial test of ``n_after_only`` out of the discordant pairs
         with p = 1/2. ``"mid-p"``: the exact p minus the point probability (Fagerland et al. 2013).
         ``"asymptotic"``: :math:`\chi^2 = (b - c)^2/(b + c)`; ``"asymptotic_cc"`` with Edwards'
-        continuity correction :math:`(|b - c| - 1)^2/(b + c)` (R ``mcnemar.test``'s default).
+        continuity correction :math:`(|b - c| - 1)^2/(b + c)`, none when :math:`b = c` (then
+        :math:`\chi^2 = 0`, p = 1), as R ``mcnemar.test(x)``'s default ``correct = TRUE``.
     ci_method
         Interval for the difference in proportions: ``"newcombe"`` (method 10, default) or ``"wald"``.
     alternative
-        ``"greater"``: "yes" is more frequent after; exact methods only for one-sided tests.
+        ``"greater"``: "yes" is more frequent after; exact methods only for one-sided tests. Both
+        intervals follow it: a one-sided test gets a lower (``greater``) or upper (``less``) bound,
+        the finite limit being that of the two-sided interval at level :math:`2L - 1`.
     confidence_level
         Default from ``compare.yaml`` (0.95).
 
@@ -135,27 +141,37 @@ def mcnemar(
     n = n11 + n10 + n01 + n00
     disc = n10 + n01
     common: dict[str, Any] = dict(
-        method=_MCNEMAR_NAMES[method], n=n, n_dropped=n_dropped,
+        method=_MCNEMAR_NAMES[method], test_code="mcnemar", n=n, n_dropped=n_dropped,
         statistic_name="n_after_only" if method in ("exact", "mid-p") else "chi2",
-        effect_size_name="or_paired (after only / before only)", estimate_name="p_after - p_before",
+        effect_size_name="or_paired (after only / before only)", effect_size_code="or_paired",
+        effect_size_ci_code="ci_clopper_pearson_odds", estimate_name="p_after - p_before",
+        estimate_code="prop_diff_after_before", estimate_ci_code="ci_newcombe_paired" if ci_method == "newcombe" else "ci_wald",
         alternative=alternative, confidence_level=level, n_both=n11, n_before_only=n10,
         n_after_only=n01, n_neither=n00,
         p_before=(n11 + n10) / n if n else NAN, p_after=(n11 + n01) / n if n else NAN,
     )
     if n == 0:
         warnings.warn("mcnemar: no complete pairs", SmallSampleWarning, stacklevel=2)
-        return McNemarResult(**common, statistic=NAN, p_value=NAN, effect_size=NAN, effect_size_ci=NAN_CI, status="too_small")
+        return McNemarResult(**common, statistic=NAN, p_value=None, effect_size=NAN, effect_size_ci=NAN_CI,
+                             status="too_small", reason="no complete pairs")
     diff = (n01 - n10) / n
+    # A one-sided result gets a one-sided interval: one limit of the two-sided interval at level 2L - 1.
+    two_sided_level = level if alternative == "two-sided" else 2.0 * level - 1.0
     if ci_method == "newcombe":
-        diff_ci = newcombe_paired_ci(n11, n10, n01, n00, level)
+        diff_ci = newcombe_paired_ci(n11, n10, n01, n00, two_sided_level)
     else:
-        z = float(stats.norm.isf((1.0 - level) / 2.0))
+        z = float(stats.norm.isf((1.0 - two_sided_level) / 2.0))
         se = math.sqrt(max(disc - (n01 - n10) ** 2 / n, 0.0)) / n
         diff_ci = ConfidenceInterval(diff - z * se, diff + z * se)
+    if alternative == "greater":
+        diff_ci = ConfidenceInterval(diff_ci.low, 1.0)
+    elif alternative == "less":
+        diff_ci = ConfidenceInterval(-1.0, diff_ci.high)
     if disc == 0:
         warnings.warn("mcnemar: no discordant pairs, nothing changed", DegenerateDataWarning, stacklevel=2)
-        return McNemarResult(**common, statistic=NAN, p_value=NAN, effect_size=NAN, effect_size_ci=NAN_CI,
-                             estimate=diff, estimate_ci=diff_ci, status="no_discordant_pairs")
+        return McNemarResult(**common, statistic=NAN, p_value=None, effect_size=NAN, effect_size_ci=NAN_CI,
+                             estimate=diff, estimate_ci=diff_ci, status="no_discordant_pairs",
+                             reason="no pair changed, so there is nothing to test")
     binom = stats.binomtest(n01, disc, 0.5, alternative=alternative)
     if method == "exact":
         statistic, df, p = float(n01), NAN, float(binom.pvalue)
@@ -168,13 +184,15 @@ def mcnemar(
         else:
             p = float(binom.pvalue) - 0.5 * point
     else:
-        # as R mcnemar.test and statsmodels: (|b - c| - 1)^2 / (b + c), not clamped at b = c
-        num = abs(n01 - n10) - (1.0 if method == "asymptotic_cc" else 0.0)
+        # as R mcnemar.test: (|b - c| - 1)^2 / (b + c), and no correction when b = c (R corrects only
+        # when the table is not symmetric), so b = c gives 0 and p = 1
+        num = abs(n01 - n10) - (1.0 if method == "asymptotic_cc" and n01 != n10 else 0.0)
         statistic = num**2 / disc
         df, p = 1.0, float(stats.chi2.sf(statistic, 1))
     ci = binom.proportion_ci(level, method="exact")
     to_or = lambda pi: pi / (1.0 - pi) if pi < 1.0 else math.inf  # noqa: E731
     return McNemarResult(**common, statistic=statistic, df=df, p_value=min(max(p, 0.0), 1.0),
+                         p_method_code=_MCNEMAR_P_CODES[method],
                          estimate=diff, estimate_ci=diff_ci,
                          effect_size=n01 / n10 if n10 else math.inf,
                          effect_size_ci=ConfidenceInterval(to_or(float(ci.low)), to_or(float(ci.high))))
@@ -289,7 +307,9 @@ def stuart_maxwell(
     n_down = int(np.tril(table, -1).sum())
     name = "Stuart-Maxwell marginal homogeneity" if method == "stuart_maxwell" else "Bhapkar marginal homogeneity"
     common: dict[str, Any] = dict(
-        method=name, n=n, n_dropped=n_dropped, statistic_name="chi2", effect_size_name="net shift (P up - P down)",
+        method=name, test_code=method, n=n, n_dropped=n_dropped, statistic_name="chi2",
+        effect_size_name="net shift (P up - P down)", effect_size_code="net_shift" if ordered else "",
+        effect_size_ci_code="ci_wald" if ordered else "",
         confidence_level=level, k=k, n_up=n_up, n_down=n_down, categories=tuple(cats),
         table=tuple(tuple(int(v) for v in row) for row in table),
     )
@@ -306,16 +326,26 @@ def stuart_maxwell(
     kept = table[np.ix_(informative, informative)]
     if kept.shape[0] < 2:
         warnings.warn("stuart_maxwell: no pair changed category", DegenerateDataWarning, stacklevel=2)
-        return MarginalHomogeneityResult(**common, statistic=NAN, p_value=NAN, effect_size=effect,
-                                         effect_size_ci=effect_ci, status="no_discordant_pairs")
+        return MarginalHomogeneityResult(**common, statistic=NAN, p_value=None, effect_size=effect,
+                                         effect_size_ci=effect_ci, status="no_discordant_pairs",
+                                         reason="no pair changed category, so there is nothing to test")
     row, col = kept.sum(axis=1), kept.sum(axis=0)
     d = (row - col)[:-1].astype(float)
     s = -(kept + kept.T).astype(float)
     np.fill_diagonal(s, row + col - 2 * np.diag(kept))
     s = s[:-1, :-1]
-    chi2 = float(d @ np.linalg.solve(s, d))
+    # A generalised inverse: when the categories that changed fall apart into groups that never
+    # exchange pairs, S is singular and the statistic is the sum over the groups, on rank(S) df.
+    rank = int(np.linalg.matrix_rank(s))
+    chi2 = float(d @ (np.linalg.solve(s, d) if rank == s.shape[0] else np.linalg.pinv(s) @ d))
     if method == "bhapkar":
+        if chi2 >= n:
+            warnings.warn("bhapkar: the statistic is undefined (X2 >= n)", DegenerateDataWarning, stacklevel=2)
+            return MarginalHomogeneityResult(**common, statistic=NAN, p_value=None, effect_size=effect,
+                                             effect_size_ci=effect_ci, status="too_small",
+                                             reason="Bhapkar's statistic is undefined when the Stuart-Maxwell statistic reaches n")
         chi2 = chi2 / (1.0 - chi2 / n)
-    df = float(kept.shape[0] - 1)
+    df = float(rank)
     return MarginalHomogeneityResult(**common, statistic=chi2, df=df, p_value=float(stats.chi2.sf(chi2, df)),
+                                     p_method_code="p_chi2",
                                      effect_size=effect, effect_size_ci=effect_ci)

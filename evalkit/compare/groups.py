@@ -17,9 +17,10 @@ import pandas as pd
 from scipy import stats
 
 from evalkit.compare._inputs import as_float, check_alternative, check_confidence_level, sample
+from evalkit.compare._fisher import conditional_odds_ratio
 from evalkit.compare._rules import compare_rules
-from evalkit.compare._walsh import kth_pairwise_sums, median_rank_pair
-from evalkit.compare.effect_sizes import cramers_v, fisher_z_ci, newcombe_unpaired_ci, noncentral_t_ci
+from evalkit.compare.effect_sizes import cramers_v, newcombe_unpaired_ci, noncentral_t_ci
+from evalkit.compare.rank_sum import mann_whitney
 from evalkit.compare.results import NAN, NAN_CI, ConfidenceInterval, DegenerateDataWarning, GroupResult, SmallSampleWarning
 
 __all__ = ["chi_square", "kruskal_wallis", "mann_whitney", "welch_t"]
@@ -73,8 +74,10 @@ def chi_square(
     Returns
     -------
     GroupResult
-        ``statistic`` = :math:`\chi^2` (df = (r-1)(c-1)), or for Fisher the sample odds ratio (2x2) /
-        the probability of the observed table (r x c); ``effect_size`` = Cramér's V from the
+        ``statistic`` = :math:`\chi^2` (df = (r-1)(c-1)), or for Fisher the conditional
+        maximum-likelihood odds ratio of R ``fisher.test`` (2x2; also in ``odds_ratio`` with its
+        exact interval, the sample ad/bc in ``sample_odds_ratio``) / the probability of the observed
+        table (r x c); ``effect_size`` = Cramér's V from the
         uncorrected :math:`\chi^2` with a noncentral-chi-square interval; for 2x2 tables
         ``estimate`` = :math:`P(\text{col 2}\mid\text{row 2}) - P(\text{col 2}\mid\text{row 1})` with
         Newcombe's hybrid score interval.
@@ -105,13 +108,15 @@ def chi_square(
         raise ValueError("`x` must be a 2-D table of non-negative whole counts (or pass two label columns)")
     table = table.astype(np.int64)
     n = int(table.sum())
-    common: dict[str, Any] = dict(n=n, n_dropped=n_dropped, effect_size_name="Cramer's V", confidence_level=level,
+    common: dict[str, Any] = dict(n=n, n_dropped=n_dropped, effect_size_name="Cramer's V", effect_size_code="cramers_v",
+                                  effect_size_ci_code="ci_noncentral_chi2", confidence_level=level,
                                   n_groups=table.shape[0], group_sizes=tuple(int(v) for v in table.sum(axis=1)))
     nonempty = table[table.sum(axis=1) > 0][:, table.sum(axis=0) > 0]
     if nonempty.shape[0] < 2 or nonempty.shape[1] < 2:
         warnings.warn("chi_square: fewer than two non-empty rows or columns", DegenerateDataWarning, stacklevel=2)
-        return GroupResult(**common, method="Pearson chi-square", statistic=NAN, statistic_name="chi2", p_value=NAN,
-                           effect_size=NAN, effect_size_ci=NAN_CI, status="too_small")
+        return GroupResult(**common, method="Pearson chi-square", test_code="pearson_chi2", statistic=NAN,
+                           statistic_name="chi2", p_value=None, effect_size=NAN, effect_size_ci=NAN_CI,
+                           status="too_small", reason="fewer than two non-empty rows or columns")
     expected = stats.contingency.expected_freq(nonempty)
     chi2_plain = float(stats.chi2_contingency(nonempty, correction=False).statistic)
     v, v_ci = cramers_v(chi2_plain, n, nonempty.shape, level)
@@ -122,111 +127,36 @@ def chi_square(
             estimate = d / (c + d) - b / (a + b)
             estimate_ci = newcombe_unpaired_ci(int(b), int(a + b), int(d), int(c + d), level)
             estimate_name = "P(col 2 | row 2) - P(col 2 | row 1)"
+            common.update(estimate_code="prop_diff_row2_row1", estimate_ci_code="ci_newcombe_hybrid")
     common.update(estimate=estimate, estimate_ci=estimate_ci, estimate_name=estimate_name,
                   effect_size=v, effect_size_ci=v_ci)
     threshold = rules["fisher_fallback_expected"]
     small = expected < threshold["min"] if threshold.get("include_min", True) else expected <= threshold["min"]
     if fallback and small.any():
         if nonempty.shape == (2, 2):
+            # R fisher.test: the conditional MLE of the odds ratio with its exact conditional
+            # interval (evalkit.compare._fisher); the sample ad/bc is kept apart, named as such
             res = stats.fisher_exact(nonempty)
-            return GroupResult(**common, method="Fisher's exact test", statistic=float(res.statistic),
-                               statistic_name="odds_ratio", p_value=float(res.pvalue))
+            cmle, or_ci = conditional_odds_ratio(nonempty, level)
+            return GroupResult(**common, method="Fisher's exact test", test_code="fisher_exact",
+                               statistic=cmle, statistic_name="odds ratio (conditional MLE)",
+                               p_value=float(res.pvalue), p_method_code="p_exact_hypergeometric",
+                               odds_ratio=cmle, odds_ratio_ci=or_ci,
+                               odds_ratio_code="or_conditional_mle", odds_ratio_ci_code="ci_exact_conditional",
+                               sample_odds_ratio=float(res.statistic))
         mc = rules["rxc_monte_carlo"]
         res = stats.fisher_exact(nonempty, method=stats.MonteCarloMethod(n_resamples=mc["n_resamples"],
                                                                           rng=np.random.default_rng(mc["seed"])))
         return GroupResult(**common, method=f"Fisher-Freeman-Halton (Monte Carlo, {mc['n_resamples']} tables, seed {mc['seed']})",
+                           test_code="fisher_freeman_halton", p_method_code="p_monte_carlo",
                            # scipy returns 1-element arrays here for some small tables
                            statistic=float(np.ravel(res.statistic)[0]), statistic_name="table_probability",
                            p_value=float(np.ravel(res.pvalue)[0]))
     res = stats.chi2_contingency(nonempty, correction=correction)
     use_cc = correction and nonempty.shape == (2, 2)
     return GroupResult(**common, method="Pearson chi-square" + (" (Yates-corrected)" if use_cc else ""),
+                       test_code="pearson_chi2_yates" if use_cc else "pearson_chi2", p_method_code="p_chi2",
                        statistic=float(res.statistic), statistic_name="chi2", df=float(res.dof), p_value=float(res.pvalue))
-
-
-def mann_whitney(
-    x: Any,
-    y: Any,
-    *,
-    method: str = "auto",
-    use_continuity: bool = True,
-    alternative: str = "two-sided",
-    confidence_level: float | None = None,
-) -> GroupResult:
-    r"""Mann-Whitney U (Wilcoxon rank-sum) test of group ``y`` against group ``x``.
-
-    Parameters
-    ----------
-    x, y
-        The two samples (group 1, group 2); missing values are dropped and counted.
-    method, use_continuity
-        ``"auto"`` (exact when one sample has at most 8 values and there are no ties, scipy's rule),
-        ``"exact"`` or ``"asymptotic"``; the resolved method is printed in ``method``.
-    alternative
-        ``"greater"``: values in ``y`` tend to be larger.
-    confidence_level
-        Default from ``compare.yaml``.
-
-    Returns
-    -------
-    GroupResult
-        ``statistic`` = :math:`U_y` (pairs with :math:`y_j > x_i`, ties counting 1/2);
-        ``effect_size`` = rank-biserial :math:`r = 2U_y/(n_x n_y) - 1` with a Fisher-z interval,
-        :math:`se = \sqrt{(n_x + n_y + 1)/(3 n_x n_y)}` (R ``effectsize::rank_biserial``);
-        ``estimate`` = Hodges-Lehmann shift :math:`\operatorname{median}(y_j - x_i)` with the
-        order-statistic interval :math:`[D_{(k)}, D_{(n_x n_y + 1 - k)}]`,
-        :math:`k = \lfloor n_x n_y/2 - z_{1-\alpha/2}\sqrt{n_x n_y (n_x + n_y + 1)/12}\rfloor` (large-sample
-        form, Hollander & Wolfe 2014 section 4.3; for tiny samples it may be the whole range, with
-        less than the nominal coverage).
-
-    Notes
-    -----
-    Validated against ``scipy.stats.mannwhitneyu`` and R ``wilcox.test``. Source: seed 004 claims
-    C6 (length of stay, raw data) and C13 (age) in seed004_figures.md section 6.2.
-
-    Examples
-    --------
-    >>> r = mann_whitney([0.80, 0.83, 1.89, 1.04, 1.45, 1.38, 1.91, 1.64, 0.73, 1.46],
-    ...                  [1.15, 0.88, 0.90, 0.74, 1.21], alternative="less")
-    >>> r.statistic, round(r.p_value, 4)        # R: wilcox.test(x, y, alternative = "g"): W = 35, p = 0.1272
-    (15.0, 0.1272)
-    """
-    alternative = check_alternative(alternative)
-    level = check_confidence_level(confidence_level)
-    a, drop_a = sample(x, "x")
-    b, drop_b = sample(y, "y")
-    n1, n2 = a.size, b.size
-    common: dict[str, Any] = dict(n=n1 + n2, n_dropped=drop_a + drop_b, statistic_name="U", effect_size_name="r_rb",
-                                  estimate_name="Hodges-Lehmann shift (y - x)", alternative=alternative,
-                                  confidence_level=level, n_groups=2, group_sizes=(n1, n2))
-    if n1 == 0 or n2 == 0:
-        warnings.warn("mann_whitney: an empty group", SmallSampleWarning, stacklevel=2)
-        return GroupResult(**common, method="Mann-Whitney U", statistic=NAN, p_value=NAN, effect_size=NAN,
-                           effect_size_ci=NAN_CI, status="too_small")
-    if method == "auto":  # scipy's rule (1.17): exact if one sample has <= 8 values and no ties
-        tied = np.unique(np.concatenate([a, b])).size < n1 + n2
-        method = "exact" if min(n1, n2) <= 8 and not tied else "asymptotic"
-    if method not in ("exact", "asymptotic"):
-        raise ValueError(f"`method` must be 'auto', 'exact' or 'asymptotic', got {method!r}")
-    res = stats.mannwhitneyu(b, a, alternative=alternative, method=method, use_continuity=use_continuity)
-    u = float(res.statistic)
-    r = 2.0 * u / (n1 * n2) - 1.0
-    se = math.sqrt((n1 + n2 + 1.0) / (3.0 * n1 * n2))
-    total = n1 * n2
-    alpha = 1.0 - level
-    tail = alpha / 2.0 if alternative == "two-sided" else alpha
-    k = int(math.floor(total / 2.0 - stats.norm.isf(tail) * math.sqrt(total * (n1 + n2 + 1) / 12.0)))
-    k = min(max(k, 1), total)
-    vals = kth_pairwise_sums(b, -a, np.concatenate([median_rank_pair(total), [k, total - k + 1]]))
-    low, high = float(vals[2]), float(vals[3])
-    if alternative == "greater":
-        high = math.inf
-    elif alternative == "less":
-        low = -math.inf
-    resolved = "exact" if method == "exact" else "normal approximation" + (", continuity-corrected" if use_continuity else "")
-    return GroupResult(**common, method=f"Mann-Whitney U ({resolved})", statistic=u, p_value=float(res.pvalue),
-                       effect_size=r, effect_size_ci=fisher_z_ci(r, se, level, alternative),
-                       estimate=float((vals[0] + vals[1]) / 2.0), estimate_ci=ConfidenceInterval(low, high))
 
 
 def _samples(values: Any, groups: Any) -> tuple[list[np.ndarray], list[Any], int]:
@@ -296,12 +226,18 @@ def kruskal_wallis(
     arrays = [a for a in arrays if a.size]
     n = int(sum(a.size for a in arrays))
     common: dict[str, Any] = dict(n=n, n_dropped=dropped, statistic_name="H", effect_size_name="epsilon_squared",
+                                  test_code="kruskal_wallis", effect_size_code="epsilon_squared",
+                                  effect_size_ci_code="ci_bootstrap_percentile" if n_resamples else "",
+                                  tie_handling_code="ties_midrank_variance",
                                   confidence_level=level, n_groups=len(arrays), group_sizes=tuple(a.size for a in arrays))
     method = "Kruskal-Wallis H" + (f" (bootstrap CI, {n_resamples} resamples, seed {seed})" if n_resamples else "")
     pooled = np.concatenate(arrays) if arrays else np.zeros(0)
     if len(arrays) < 2 or pooled.min() == pooled.max():
         warnings.warn("kruskal_wallis: fewer than two non-empty groups or no variation", DegenerateDataWarning, stacklevel=2)
-        return GroupResult(**common, method=method, statistic=NAN, p_value=NAN, effect_size=NAN, effect_size_ci=NAN_CI, status="too_small")
+        status = "too_small" if len(arrays) < 2 else "constant_input"
+        return GroupResult(**common, method=method, statistic=NAN, p_value=None, effect_size=NAN, effect_size_ci=NAN_CI,
+                           status=status, reason="fewer than two non-empty groups" if len(arrays) < 2
+                           else "every value is the same, so there is nothing to rank")
     h, p_value = _kruskal_h(arrays, pooled)
     eps = h * (n + 1.0) / (n * n - 1.0)
     ci = NAN_CI
@@ -315,7 +251,7 @@ def kruskal_wallis(
         alpha = 1.0 - level
         lo, hi = np.quantile(draws, [alpha / 2.0, 1.0 - alpha / 2.0])
         ci = ConfidenceInterval(float(lo), float(hi))
-    return GroupResult(**common, method=method, statistic=h, df=float(len(arrays) - 1), p_value=p_value,
+    return GroupResult(**common, method=method, statistic=h, df=float(len(arrays) - 1), p_value=p_value, p_method_code="p_chi2",
                        effect_size=eps, effect_size_ci=ci)
 
 
@@ -377,23 +313,27 @@ def welch_t(
     a, drop_a = sample(x, "x")
     b, drop_b = sample(y, "y")
     n1, n2 = a.size, b.size
-    common: dict[str, Any] = dict(method="Welch t-test", n=n1 + n2, n_dropped=drop_a + drop_b, statistic_name="t",
-                                  effect_size_name="d_s (pooled SD)", estimate_name="mean difference (y - x)",
+    common: dict[str, Any] = dict(method="Welch t-test", test_code="welch_t", n=n1 + n2, n_dropped=drop_a + drop_b,
+                                  statistic_name="t", effect_size_name="d_s (pooled SD)", effect_size_code="d_s",
+                                  effect_size_ci_code="ci_noncentral_t", estimate_name="mean difference (y - x)",
+                                  estimate_code="mean_diff_y_x", estimate_ci_code="ci_t",
                                   alternative=alternative, confidence_level=level, n_groups=2, group_sizes=(n1, n2))
     if n1 < 2 or n2 < 2:
         warnings.warn("welch_t needs at least 2 values per group", SmallSampleWarning, stacklevel=2)
-        return GroupResult(**common, statistic=NAN, p_value=NAN, effect_size=NAN, effect_size_ci=NAN_CI, status="too_small")
+        return GroupResult(**common, statistic=NAN, p_value=None, effect_size=NAN, effect_size_ci=NAN_CI,
+                           status="too_small", reason=f"needs at least 2 values per group, got {n1} and {n2}")
     v1, v2 = float(np.var(a, ddof=1)), float(np.var(b, ddof=1))
     if v1 == 0.0 and v2 == 0.0:
         warnings.warn("welch_t: both groups are constant", DegenerateDataWarning, stacklevel=2)
-        return GroupResult(**common, statistic=NAN, p_value=NAN, effect_size=NAN, effect_size_ci=NAN_CI,
-                           estimate=float(b.mean() - a.mean()), status="constant_input")
+        return GroupResult(**common, statistic=NAN, p_value=None, effect_size=NAN, effect_size_ci=NAN_CI,
+                           estimate=float(b.mean() - a.mean()), status="constant_input",
+                           reason="both groups are constant, so t is undefined")
     res = stats.ttest_ind(b, a, equal_var=False, alternative=alternative)
     ci = res.confidence_interval(level)
     s_pooled = math.sqrt(((n1 - 1) * v1 + (n2 - 1) * v2) / (n1 + n2 - 2))
     d = (float(b.mean()) - float(a.mean())) / s_pooled
     scale = math.sqrt(1.0 / n1 + 1.0 / n2)
     ncp = noncentral_t_ci(d / scale, n1 + n2 - 2, level, alternative)
-    return GroupResult(**common, statistic=float(res.statistic), df=float(res.df), p_value=float(res.pvalue),
+    return GroupResult(**common, statistic=float(res.statistic), df=float(res.df), p_value=float(res.pvalue), p_method_code="p_t",
                        estimate=float(b.mean() - a.mean()), estimate_ci=ConfidenceInterval(float(ci.low), float(ci.high)),
                        effect_size=d, effect_size_ci=ConfidenceInterval(ncp.low * scale, ncp.high * scale))

@@ -5,13 +5,15 @@ panel advises against it as the primary analysis (anchors.md section 4). The rep
 beside each LOCF trajectory, the means per registration estimated from the *observed* registrations
 only by
 
-* a linear mixed model with a random intercept per person (statsmodels ``MixedLM``, REML), valid
-  under missing-at-random given earlier values, or
+* a linear mixed model with a random intercept per person fitted by REML, with the standard errors
+  :math:`(X^\top V^{-1} X)^{-1}` of R ``lme4::lmer(y ~ 0 + factor(k) + (1 | id), REML = TRUE)``
+  (:mod:`evalkit.compare._reml`), valid under missing-at-random given earlier values, or
 * GEE with an exchangeable (or unstructured, or independence) working correlation and robust SEs.
 
 Both use a cell-means design (one indicator per registration, no intercept), so the coefficients
-*are* the estimated means. MixedLM costs about 0.5 ms per person on the reference machine
-(anchors.md section 7.1); above ``max_persons`` a random subsample of persons is fitted with a
+*are* the estimated means. The mixed model reduces to per-person sums and costs
+microseconds per person (statsmodels MixedLM, used before, cost about 0.5 ms per person, anchors.md
+section 7.1); above ``max_persons`` a random subsample of persons is fitted with a
 fixed seed, and the result says so.
 """
 
@@ -29,6 +31,7 @@ import statsmodels.api as sm
 from scipy import stats
 
 from evalkit.compare._inputs import check_confidence_level
+from evalkit.compare._reml import fit_random_intercept
 from evalkit.compare._rules import compare_rules
 
 __all__ = ["ModelMeansResult", "model_means"]
@@ -41,7 +44,10 @@ class ModelMeansResult:
     ``table`` is indexed by registration with ``mean``, ``se``, ``ci_low``, ``ci_high`` and
     ``n_observed``. ``n_persons`` persons had an observed value, ``n_persons_used`` were fitted
     (fewer when ``subsampled``; ``seed`` makes the subsample reproducible). ``runtime_seconds`` is
-    the fitting time.
+    the fitting time. ``test_code`` (``mixed_model`` / ``gee``) and ``ci_code`` name the model and
+    the interval by codes with labels (:func:`evalkit.compare.label`); when the model cannot be
+    fitted (no observations, one person, a numerical failure) the table is NaN, ``status`` says
+    why and ``reason`` explains it.
     """
 
     method: str
@@ -55,6 +61,10 @@ class ModelMeansResult:
     converged: bool
     confidence_level: float
     table: pd.DataFrame = field(repr=False)
+    test_code: str = "mixed_model"
+    ci_code: str = "ci_wald_model"
+    status: str = "ok"
+    reason: str = ""
 
     def to_frame(self) -> pd.DataFrame:
         """The per-registration table with the model's bookkeeping repeated on each row."""
@@ -138,13 +148,43 @@ def model_means(
         y, person, k = y[keep], person[keep], k[keep]
     present = np.unique(k)
     exog = (k[:, None] == present[None, :]).astype(float)
+    table = pd.DataFrame(index=pd.RangeIndex(1, upto + 1, name="registration"),
+                         columns=["mean", "se", "ci_low", "ci_high"], dtype=float)
+    table["n_observed"] = np.bincount(k, minlength=upto)[:upto]
+    bookkeeping = dict(value=value, n_persons=int(n_persons), n_persons_used=int(np.unique(person).size),
+                       n_observations=int(y.size), subsampled=subsampled, seed=seed, confidence_level=level,
+                       table=table, test_code="mixed_model" if method == "mixedlm" else "gee")
+    printed = {"mixedlm": "Linear mixed model (random intercept, REML)", "gee": f"GEE ({cov_struct} working correlation)"}[method]
+    if np.unique(person).size < 2 or y.size <= present.size:
+        return ModelMeansResult(method=printed, runtime_seconds=0.0, converged=False, status="too_small",
+                                reason=f"{np.unique(person).size} persons with {y.size} observed values are too few "
+                                       "for a model with one mean per registration", **bookkeeping)
     start = time.perf_counter()
+    try:
+        params, bse, converged, name = _fit(y, exog, person, k, present, method, cov_struct)
+    except (np.linalg.LinAlgError, ValueError, ZeroDivisionError) as exc:
+        return ModelMeansResult(method=printed, runtime_seconds=time.perf_counter() - start, converged=False,
+                                status="not_computed", reason=f"the model could not be fitted: {exc}", **bookkeeping)
+    runtime = time.perf_counter() - start
+    if subsampled:
+        name += f"; random subsample of {max_persons} of {n_persons} persons (seed {seed})"
+    z = float(stats.norm.isf((1.0 - level) / 2.0))
+    table.loc[present + 1, "mean"] = params
+    table.loc[present + 1, "se"] = bse
+    table["ci_low"] = table["mean"] - z * table["se"]
+    table["ci_high"] = table["mean"] + z * table["se"]
+    return ModelMeansResult(method=name, runtime_seconds=runtime,
+                            converged=converged and all(math.isfinite(v) for v in bse), **bookkeeping)
+
+
+def _fit(y: np.ndarray, exog: np.ndarray, person: np.ndarray, k: np.ndarray, present: np.ndarray,
+         method: str, cov_struct: str) -> tuple[np.ndarray, np.ndarray, bool, str]:
+    """Coefficients (the means), their standard errors, convergence and the printed method."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # convergence is reported in the result instead
         if method == "mixedlm":
-            fit = sm.MixedLM(y, exog, groups=person).fit(reml=True)
-            params, bse = np.asarray(fit.fe_params), np.asarray(fit.bse_fe)
-            converged = bool(fit.converged)
+            fit = fit_random_intercept(y, person, np.searchsorted(present, k))
+            params, bse, converged = fit.means, fit.se, fit.converged
             name = "Linear mixed model (random intercept, REML) on observed registrations"
         else:
             structs = {"exchangeable": sm.cov_struct.Exchangeable(), "independence": sm.cov_struct.Independence(),
@@ -154,19 +194,4 @@ def model_means(
             params, bse = np.asarray(fit.params), np.asarray(fit.bse)
             converged = bool(getattr(fit, "converged", True))
             name = f"GEE ({cov_struct} working correlation, robust SE) on observed registrations"
-    runtime = time.perf_counter() - start
-    if subsampled:
-        name += f"; random subsample of {max_persons} of {n_persons} persons (seed {seed})"
-    z = float(stats.norm.isf((1.0 - level) / 2.0))
-    table = pd.DataFrame(index=pd.RangeIndex(1, upto + 1, name="registration"),
-                         columns=["mean", "se", "ci_low", "ci_high"], dtype=float)
-    table.loc[present + 1, "mean"] = params
-    table.loc[present + 1, "se"] = bse
-    table["ci_low"] = table["mean"] - z * table["se"]
-    table["ci_high"] = table["mean"] + z * table["se"]
-    table["n_observed"] = np.bincount(k, minlength=upto)[:upto]
-    return ModelMeansResult(method=name, value=value, n_persons=int(n_persons),
-                            n_persons_used=int(np.unique(person).size), n_observations=int(y.size),
-                            subsampled=subsampled, seed=seed, runtime_seconds=runtime,
-                            converged=converged and all(math.isfinite(v) for v in bse), confidence_level=level,
-                            table=table)
+    return params, bse, converged, name

@@ -86,8 +86,9 @@ def cochran_armitage(
     total = float(n.sum())
     p_i = x / n
     common: dict[str, Any] = dict(
-        method="Cochran-Armitage trend test", n=int(total), n_dropped=0, statistic_name="z",
-        effect_size_name="slope (proportion per score unit)", alternative=alternative, confidence_level=level,
+        method="Cochran-Armitage trend test", test_code="cochran_armitage", n=int(total), n_dropped=0, statistic_name="z",
+        effect_size_name="slope (proportion per score unit)", effect_size_code="trend_slope",
+        effect_size_ci_code="ci_wald_hc0", alternative=alternative, confidence_level=level,
         n_groups=int(x.size), scores=tuple(float(v) for v in t), proportions=tuple(float(v) for v in p_i),
     )
     p_bar = float(x.sum()) / total if total else NAN
@@ -95,7 +96,8 @@ def cochran_armitage(
     sxx = float(np.sum(n * (t - t_bar) ** 2)) if total else 0.0
     if x.size < 2 or sxx == 0.0 or not 0.0 < p_bar < 1.0:
         warnings.warn("cochran_armitage: needs two scored groups and both outcomes", DegenerateDataWarning, stacklevel=2)
-        return TrendResult(**common, statistic=NAN, p_value=NAN, effect_size=NAN, effect_size_ci=NAN_CI, status="too_small")
+        return TrendResult(**common, statistic=NAN, p_value=None, effect_size=NAN, effect_size_ci=NAN_CI, status="too_small",
+                           reason="needs at least two scored groups and both outcomes")
     trend = float(np.sum(t * (x - n * p_bar)))
     z = trend / math.sqrt(p_bar * (1.0 - p_bar) * sxx)
     if alternative == "two-sided":
@@ -108,6 +110,10 @@ def cochran_armitage(
     fitted = p_bar + slope * (t - t_bar)
     meat = float(np.sum(n * (t - t_bar) ** 2 * (p_i * (1.0 - p_i) + (p_i - fitted) ** 2)))
     se = math.sqrt(meat) / sxx
-    q = float(stats.norm.isf((1.0 - level) / 2.0))
-    return TrendResult(**common, statistic=z, p_value=p, effect_size=slope,
-                       effect_size_ci=ConfidenceInterval(slope - q * se, slope + q * se))
+    if alternative == "two-sided":
+        q = float(stats.norm.isf((1.0 - level) / 2.0))
+        ci = ConfidenceInterval(slope - q * se, slope + q * se)
+    else:  # the interval follows the one-sided alternative
+        q = float(stats.norm.isf(1.0 - level))
+        ci = ConfidenceInterval(slope - q * se, math.inf) if alternative == "greater" else ConfidenceInterval(-math.inf, slope + q * se)
+    return TrendResult(**common, statistic=z, p_value=p, p_method_code="p_normal", effect_size=slope, effect_size_ci=ci)

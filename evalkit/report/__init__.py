@@ -16,7 +16,8 @@ from typing import Any
 
 
 def make_report(export: Any, name: str | None = None, *, lang: str = "da", min_cell: int = 5,
-                disclosure: bool = True, tables: list[str] | None = None, **extra: Any):
+                disclosure: bool = True, tables: list[str] | None = None, where: str | list[str] | None = None,
+                **extra: Any):
     """Build a report from an :class:`~evalkit.io.Export` or from a path to an export.
 
     Parameters
@@ -33,6 +34,10 @@ def make_report(export: Any, name: str | None = None, *, lang: str = "da", min_c
         ``False`` turns disclosure control off (internal use only).
     tables
         Build only these table ids.
+    where
+        A filter (or a list of filters, all of which must hold) on the report's unit, e.g.
+        ``'kommune == "Odense"'``; linked tables follow the kept units (see
+        :mod:`evalkit.report._build.where` for the language).
 
     Returns
     -------
@@ -45,7 +50,8 @@ def make_report(export: Any, name: str | None = None, *, lang: str = "da", min_c
 
     if not isinstance(export, Export):
         export = read_export(Path(export))
-    options = ReportOptions(lang=lang, min_cell=min_cell, disclosure=disclosure, extra=dict(extra))
+    wheres = (where,) if isinstance(where, str) else tuple(where or ())
+    options = ReportOptions(lang=lang, min_cell=min_cell, disclosure=disclosure, extra=dict(extra), where=wheres)
     return build_report(export, name, options, tables=tables)
 
 

@@ -60,9 +60,17 @@ class Cell:
 
 @dataclass
 class Column:
+    """A column of a table.
+
+    ``count_of`` declares, for a share or mean column, the column of the same row holding the count
+    its cells are computed from: :meth:`Table.add_row` then sets each cell's :attr:`Cell.count_of`
+    to ``"<row>|<count_of>"``, so disclosure links are derived from the declaration, never typed.
+    """
+
     key: str
     label: Text
     is_total: bool = False
+    count_of: str | None = None
 
 
 @dataclass
@@ -83,6 +91,8 @@ class TestRow:
     :attr:`Cell.count_of`): disclosure control suppresses the test when any of them is suppressed.
     """
 
+    __test__ = False  # a report row, not a pytest test class
+
     row: str
     outcome: Text
     method: str
@@ -101,6 +111,9 @@ class TestRow:
     note: str | None = None
     decimals: int | None = None
     count_of: str | None = None  # "row|col" count cells the test is computed over ("+"-joined), as Cell.count_of
+    result: Any = None           #: the :mod:`evalkit.compare` result itself (df, n_dropped, alternative, ...)
+    status: str = "ok"           #: ``"ok"`` or the code of why no statistic could be computed
+    reason: Text | None = None   #: the printed reason for a status other than ``"ok"``
 
     def to_dict(self, lang: str = "da") -> dict[str, Any]:
         return {
@@ -109,7 +122,8 @@ class TestRow:
             "family": self.family, "estimate": self.estimate, "estimate_name": self.estimate_name,
             "estimate_ci": list(self.estimate_ci), "effect_size": self.effect_size,
             "effect_size_name": self.effect_size_name, "effect_size_ci": list(self.effect_size_ci),
-            "suppressed": self.suppressed, "note": self.note,
+            "suppressed": self.suppressed, "note": self.note, "status": self.status,
+            "reason": None if self.reason is None else self.reason(lang),
         }
 
 
@@ -156,15 +170,54 @@ class Table:
             raise KeyError(f"table {self.id!r}: cells for unknown columns {sorted(unknown)}")
         if any(r.key == key for r in self.rows):
             raise KeyError(f"table {self.id!r}: duplicate row key {key!r}")
+        for column in self.columns:
+            cell = cells.get(column.key)
+            if cell is not None and column.count_of and cell.count_of is None and column.count_of in cells:
+                cell.count_of = f"{key}|{column.count_of}"
         r = Row(key=key, label=label, cells=cells, is_total=is_total)
         self.rows.append(r)
         return r
 
-    def to_frame(self, lang: str = "da") -> pd.DataFrame:
-        """Values as a DataFrame (suppressed cells are missing), rows and columns labelled in ``lang``."""
-        data = {c.label(lang): [None if (r.cells.get(c.key) is None or r.cells[c.key].suppressed)
-                                else r.cells[c.key].value for r in self.rows] for c in self.columns}
-        return pd.DataFrame(data, index=pd.Index([r.label(lang) for r in self.rows], name=self.title(lang)))
+    def to_frame(self, lang: str = "da", *, printed: bool = True) -> pd.DataFrame:
+        """The table as a DataFrame, rows and columns labelled in ``lang``.
+
+        With ``printed=True`` (the default) every number is rounded as the report prints it and a
+        suppressed cell holds the marker ``"x"`` (``df.attrs["suppressed"]`` lists the
+        (row, column) labels hidden and ``df.attrs["disclosure"]`` says why); ``printed=False`` gives
+        the unrounded values with suppressed cells missing (for computation, never for publication).
+
+        >>> t = Table("t", "", T("Tabel", "Table"), [Column("n", T("Antal", "Number")), Column("m", T("Snit", "Mean"))])
+        >>> _ = t.add_row("a", T("a"), {"n": Cell(3, "count", suppressed=True), "m": Cell(2.345, "mean", n=3)})
+        >>> df = t.to_frame("en")
+        >>> df.loc["a", "Number"], float(df.loc["a", "Mean"]), df.attrs["suppressed"]
+        ('x', 2.3, [('a', 'Number')])
+        """
+        from evalkit.report.labels import DEFAULT_DECIMALS, pack, round_half_up
+
+        marker = pack(lang)["suppressed"]
+
+        def shown(cell: Cell | None) -> Any:
+            if cell is None:
+                return None
+            if cell.suppressed:
+                return marker if printed else None
+            if not printed or cell.value is None or not isinstance(cell.value, (int, float)) or \
+                    isinstance(cell.value, bool) or cell.kind in ("text", "p"):
+                return cell.value
+            decimals = cell.decimals if cell.decimals is not None else DEFAULT_DECIMALS.get(cell.kind, 2)
+            value = float(round_half_up(float(cell.value), decimals))
+            return int(value) if decimals == 0 else value
+
+        data = {c.label(lang): [shown(r.cells.get(c.key)) for r in self.rows] for c in self.columns}
+        frame = pd.DataFrame(data, index=pd.Index([r.label(lang) for r in self.rows], name=self.title(lang)))
+        frame.attrs["suppressed"] = [(r.label(lang), c.label(lang)) for r in self.rows for c in self.columns
+                                     if r.cells.get(c.key) is not None and r.cells[c.key].suppressed]
+        frame.attrs["disclosure"] = (f"{marker}: " + ("skjult af diskretionering (små tal eller tal, en lille celle "
+                                                      "kan regnes ud af)" if lang == "da" else
+                                                      "hidden by disclosure control (small counts, or counts a small "
+                                                      "cell could be worked out from)"))
+        frame.attrs["table"] = self.id
+        return frame
 
 
 @dataclass
@@ -198,7 +251,14 @@ class Report:
         return {t.id: t.to_frame(self.lang) for t in self.tables}
 
     def __getitem__(self, table_id: str) -> pd.DataFrame:
+        """A table as printed: rounded as in the report, suppressed cells marked (see :meth:`Table.to_frame`)."""
         return self.table(table_id).to_frame(self.lang)
+
+    def plot(self, table_id: str) -> Any:
+        """The matplotlib Figure of a table's plot (``None`` if the table has none)."""
+        from evalkit.report.plots import figure
+
+        return figure(self.table(table_id), self.lang)
 
     def _render(self, fmt: str, path: Any = None) -> str | None:
         from evalkit.report.render import render
@@ -222,6 +282,10 @@ class Report:
     def to_excel(self, path: Any) -> None:
         """One sheet per table, numbers stored as numbers."""
         self._render("xlsx", path)
+
+    def to_docx(self, path: Any) -> None:
+        """A Word document: every table as a Word table with its notes and tests (restyle via its styles)."""
+        self._render("docx", path)
 
     def to_csv(self, folder: Any) -> None:
         """One CSV file per table in ``folder``."""

@@ -10,11 +10,14 @@ default, the family stated), applies disclosure control and attaches the row led
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 from evalkit import __version__
 from evalkit.io.export import Export
+from evalkit.report._build.options import Option, resolve_options
+from evalkit.report._build.subset import Population, subset_export
+from evalkit.report._build.where import WhereError
 from evalkit.report.disclosure import DisclosureSettings, apply, protect_ledger, suppressed_total
 from evalkit.report.model import Report, Table, Text
 from evalkit.timing import step
@@ -35,10 +38,14 @@ class ReportOptions:
     disclosure: bool = True
     multiplicity: str = "holm"
     extra: dict[str, Any] = field(default_factory=dict)
+    where: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"lang": self.lang, "min_cell": self.min_cell, "disclosure": self.disclosure,
-                "multiplicity": self.multiplicity, **self.extra}
+        out = {"lang": self.lang, "min_cell": self.min_cell, "disclosure": self.disclosure,
+               "multiplicity": self.multiplicity, **self.extra}
+        if self.where:
+            out["where"] = list(self.where)
+        return out
 
 
 @dataclass
@@ -62,16 +69,27 @@ class TableSpec:
     title: Text
     build: Callable[[Context], Table]
     description: str = ""
+    needs: tuple[str, ...] = ()   #: export tables the table is computed from besides the unit's (left out with them)
 
 
 @dataclass(frozen=True)
 class ReportSpec:
+    """A report: its dataset, title, tables, ``prepare`` step and declared settings.
+
+    ``options`` declares every ``--set KEY=VALUE`` setting the report reads (type, default, range);
+    ``None`` (not yet declared) passes settings through unchecked.
+    """
+
     name: str
     dataset: str
     title: Text
     tables: tuple[TableSpec, ...]
     prepare: Callable[[Context], None] = lambda ctx: None
     description: str = ""
+    options: tuple[Option, ...] | None = None
+    population: Population | None = None
+    key_figures: tuple[tuple[str, str, str], ...] = ()   #: (table, row, column) cells compared across levels
+    variables: dict[str, Callable[[Export], Any]] | None = None  #: derived per-unit variables for custom tables
 
 
 def get_spec(name: str) -> ReportSpec:
@@ -115,24 +133,42 @@ def build_report(export: Export, name: str | None = None, options: ReportOptions
     spec = get_spec(name)
     if spec.dataset != export.dataset:
         raise ValueError(f"report {name!r} needs a {spec.dataset!r} export, not {export.dataset!r}")
+    if spec.options is not None:
+        options = replace(options, extra=resolve_options(spec.options, options.extra))
+    left_out: dict[str, Text] = {}
+    if options.where:
+        if spec.population is None:
+            raise WhereError(f"report {name!r} does not declare a population, so it cannot be filtered")
+        export, subset = subset_export(export, spec.population, options.where)
+        left_out = subset.left_out
     ctx = Context(export=export, options=options)
     with step("measures, profiles, LOCF"):
         spec.prepare(ctx)
     with step("tables and tests"):
         # A builder may return None: an optional table its report did not switch on (ReportOptions.extra).
-        built = [t for t in (ts.build(ctx) for ts in spec.tables if tables is None or ts.id in tables) if t is not None]
+        wanted = [ts for ts in spec.tables if tables is None or ts.id in tables]
+        skipped = [ts for ts in wanted if any(n in left_out for n in ts.needs)]
+        built = [t for t in (ts.build(ctx) for ts in wanted if ts not in skipped) if t is not None]
+        for ts in skipped:
+            why = next(left_out[n] for n in ts.needs if n in left_out)
+            ctx.notes.append(Text(f"{ts.title.da}: {why.da}", f"{ts.title.en}: {why.en}"))
     report = Report(name=name, title=spec.title, tables=built, lang=options.lang, settings=options.to_dict())
+    report.notes = ctx.notes
+    return finish_report(report, export, options, ctx.ledger_stages)
+
+
+def finish_report(report: Report, export: Export, options: ReportOptions,
+                  stages: dict[str, Any] | None = None) -> Report:
+    """Adjust the report's tests for multiplicity, apply disclosure control to the tables and the row
+    ledger together, and record the settings: the last step of every report and custom table."""
     with step("multiplicity and disclosure"):
         adjust_tests(report, options.multiplicity)
         counts = apply(report.tables, DisclosureSettings(min_cell=options.min_cell, enabled=options.disclosure))
     report.disclosure = {"enabled": options.disclosure, "min_cell": options.min_cell,
                          "suppressed_cells": suppressed_total(report.tables), "by_rule": counts}
-    ledger = export.ledger.to_dict()
-    if ctx.ledger_stages:
-        ledger = {"export": ledger, "report": ctx.ledger_stages}
-    else:
-        ledger = {"export": ledger}
+    ledger: dict[str, Any] = {"export": export.ledger.to_dict()}
+    if stages:
+        ledger["report"] = stages
     report.ledger = protect_ledger(ledger, DisclosureSettings(min_cell=options.min_cell, enabled=options.disclosure))
-    report.notes = ctx.notes
     report.settings["evalkit_version"] = __version__
     return report

@@ -13,6 +13,7 @@ from scipy import stats
 from statsmodels.stats.proportion import confint_proportions_2indep
 
 from evalkit.compare import chi_square, kruskal_wallis, mann_whitney, welch_t
+from evalkit.compare._fisher import conditional_odds_ratio
 
 TOL = dict(rtol=1e-10, atol=1e-14)
 
@@ -75,10 +76,32 @@ def test_two_by_two_fallback_is_fishers_exact_with_newcombe_difference() -> None
     r = chi_square(table)
     ref = stats.fisher_exact(table)
     assert r.method == "Fisher's exact test"
-    np.testing.assert_allclose([r.statistic, r.p_value], [ref.statistic, ref.pvalue], **TOL)
+    np.testing.assert_allclose([r.sample_odds_ratio, r.p_value], [ref.statistic, ref.pvalue], **TOL)
+    # the printed statistic is R's conditional MLE; scipy solves the same equation more precisely,
+    # R's uniroot(tol = eps^0.25) works on 1/OR in (0, 1], an absolute error of about 1e-4 there
+    cmle = stats.contingency.odds_ratio(table, kind="conditional")
+    assert r.statistic == r.odds_ratio == pytest.approx(cmle.statistic, rel=2e-3)
+    assert r.odds_ratio_code == "or_conditional_mle" and r.statistic_name == "odds ratio (conditional MLE)"
+    ref_ci = cmle.confidence_interval(0.95)
+    assert r.odds_ratio_ci.low == pytest.approx(ref_ci.low, abs=2.5e-4)
+    assert 1 / r.odds_ratio_ci.high == pytest.approx(1 / ref_ci.high, abs=2.5e-4)  # R solves for 1/OR in (0, 1]
     lo, hi = confint_proportions_2indep(5, 6, 2, 10, method="newcomb")
     assert r.estimate == pytest.approx(5 / 6 - 2 / 10)
     np.testing.assert_allclose(list(r.estimate_ci), [lo, hi], **TOL)
+
+
+def test_fisher_odds_ratio_is_r_fisher_test() -> None:
+    # R ?fisher.test: fisher.test(TeaTasting) -> p-value = 0.4857, odds ratio 6.408309,
+    # 95 percent confidence interval 0.2117329 621.9337505 (the sample odds ratio is 9)
+    r = chi_square([[3, 1], [1, 3]])
+    assert round(r.p_value, 4) == 0.4857 and r.sample_odds_ratio == 9.0
+    assert round(r.odds_ratio, 6) == 6.408309
+    assert r.odds_ratio_ci == pytest.approx((0.2117329, 621.9337505), rel=1e-7)
+    greater = conditional_odds_ratio(np.array([[3, 1], [1, 3]]), alternative="greater")[1]
+    assert greater.low == pytest.approx(0.3135693, rel=1e-6)   # fisher.test(TeaTasting, alternative = "greater")
+    # R ?fisher.test: fisher.test(Convictions, alternative = "less") -> CI 0 0.2849601, odds ratio 0.04693661
+    est, ci = conditional_odds_ratio(np.array([[2, 15], [10, 3]]), alternative="less")
+    assert round(est, 8) == 0.04693661 and ci == pytest.approx((0.0, 0.2849601), abs=5e-8)
 
 
 def test_yates_correction_on_request() -> None:
@@ -124,14 +147,14 @@ def test_mann_whitney_reproduces_r_example_and_resolves_exact() -> None:
     x = [0.80, 0.83, 1.89, 1.04, 1.45, 1.38, 1.91, 1.64, 0.73, 1.46]
     y = [1.15, 0.88, 0.90, 0.74, 1.21]
     r = mann_whitney(y, x, alternative="greater")
-    assert r.method == "Mann-Whitney U (exact)"
+    assert r.method == "Mann-Whitney U (exact p and CI)" and r.p_method_code == "p_exact"
     assert r.statistic == 35.0 and r.p_value == pytest.approx(0.1272, abs=5e-5)
 
 
 def test_two_sample_hodges_lehmann_matches_brute_force() -> None:
     rng = np.random.default_rng(9)
     x, y = rng.normal(0, 1, 120), rng.normal(0.5, 1, 90)
-    r = mann_whitney(x, y)
+    r = mann_whitney(x, y, estimator="all_differences")
     diffs = np.sort(np.subtract.outer(y, x).ravel())
     assert r.estimate == pytest.approx(np.median(diffs), abs=1e-15)
     total = diffs.size

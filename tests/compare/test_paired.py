@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import warnings
 
@@ -13,12 +14,14 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from evalkit.compare import (
+    CompareWarning,
     DegenerateDataWarning,
     SmallSampleWarning,
     paired_t,
     sign_test,
     wilcoxon,
 )
+from evalkit.compare._rankshift import signed_rank_z
 
 ALTERNATIVES = ["two-sided", "less", "greater"]
 TOL = dict(rtol=1e-10, atol=1e-12)
@@ -120,7 +123,7 @@ def test_series_are_aligned_on_their_index() -> None:
 def test_paired_t_degenerate_inputs_warn_and_return_nan() -> None:
     with pytest.warns(SmallSampleWarning):
         r = paired_t([1.0], [2.0])
-    assert r.status == "too_small" and math.isnan(r.p_value)
+    assert r.status == "too_small" and r.p_value is None
     with pytest.warns(DegenerateDataWarning):
         r = paired_t([1.0, 2.0, 3.0], [2.0, 3.0, 4.0])
     assert r.status == "constant_input" and r.estimate == 1.0 and math.isnan(r.statistic)
@@ -138,7 +141,7 @@ def test_wilcoxon_reproduces_r_on_hollander_wolfe() -> None:
     # R: wilcox.test(x, y, paired = TRUE, alternative = "greater") -> V = 40, p-value = 0.01953
     # (exactly 10/512: 10 subsets of 1..9 sum to at most 5).
     r = wilcoxon(HW_Y, HW_X, alternative="greater")
-    assert r.method == "Wilcoxon signed-rank (exact)"
+    assert r.p_method_code == "p_exact" and r.estimate_ci_code == "ci_exact_inverted"
     assert r.statistic == 40.0
     assert r.p_value == pytest.approx(10 / 512, rel=1e-12)
     # R: wilcox.test(x, y, paired = TRUE, conf.int = TRUE) -> (pseudo)median 0.46,
@@ -178,7 +181,9 @@ def test_wilcoxon_exact_matches_scipy(n: int, alternative: str) -> None:
     d = rng.permutation(np.arange(1, n + 1)) * rng.choice([-1.0, 1.0], n) / 7.0
     r = wilcoxon(np.zeros(n), d, alternative=alternative)
     ref = stats.wilcoxon(d, alternative=alternative, method="exact")
-    assert r.method == "Wilcoxon signed-rank (exact)"
+    assert r.p_method_code == ("p_exact" if n < 50 else "p_normal_cc")  # R: exact only for n < 50
+    if n == 50:
+        ref = stats.wilcoxon(d, alternative=alternative, method="asymptotic", correction=True)
     np.testing.assert_allclose(r.p_value, ref.pvalue, **TOL)
 
 
@@ -194,18 +199,19 @@ def test_wilcoxon_permutation_matches_scipy_enumeration(seed, zero_method, alter
         post[0] += 1
     r = wilcoxon(pre, post, method="permutation", zero_method=zero_method, alternative=alternative)
     ref = stats.wilcoxon(post, pre, zero_method=zero_method, alternative=alternative, method=stats.PermutationMethod())
-    assert r.method == "Wilcoxon signed-rank (exact, conditional on ties)"
+    assert r.p_method_code == "p_exact_conditional"
     np.testing.assert_allclose(r.p_value, ref.pvalue, **TOL)
 
 
 def test_wilcoxon_auto_uses_exact_only_without_ties_or_zeros() -> None:
-    assert wilcoxon([0, 0, 0], [1, 2, -3]).method == "Wilcoxon signed-rank (exact)"
+    assert wilcoxon([0, 0, 0], [1, 2, -3]).p_method_code == "p_exact"
     assert "normal approximation" in wilcoxon([0, 0, 0, 0], [1, 1, 2, -3]).method  # tie
     assert "normal approximation" in wilcoxon([0, 0, 0, 0], [0, 1, 2, -3]).method  # zero
-    big = np.arange(1, 52, dtype=float)
-    assert "normal approximation" in wilcoxon(np.zeros(51), big).method  # n > 50 (compare.yaml)
-    with pytest.raises(ValueError, match="permutation"):
-        wilcoxon([0, 0, 0, 0], [1, 1, 2, -3], method="exact")
+    assert wilcoxon(np.zeros(49), np.arange(1, 50.0)).p_method_code == "p_exact"
+    assert wilcoxon(np.zeros(50), np.arange(1, 51.0)).p_method_code == "p_normal_cc"  # R: exact only for n < 50
+    with pytest.warns(CompareWarning, match="ties or zeros"):  # R falls back to the normal approximation
+        r = wilcoxon([0, 0, 0, 0], [1, 1, 2, -3], method="exact")
+    assert r.p_method_code == "p_normal_cc"
 
 
 def _walsh(d: np.ndarray) -> np.ndarray:
@@ -221,7 +227,8 @@ def test_hodges_lehmann_matches_brute_force_walsh_averages(n: int, kind: str) ->
     pre = rng.integers(0, 11, n).astype(float) if kind == "int" else rng.normal(size=n)
     post = pre + (rng.integers(-3, 4, n) if kind == "int" else rng.normal(0.2, 1, n))
     d = post - pre
-    r = wilcoxon(pre, post, method="asymptotic")
+    r = wilcoxon(pre, post, method="asymptotic", estimator="all_differences")
+    assert r.estimate_code == "hl_shift_all_post_pre" and r.zero_handling_code == "zeros_dropped"
     w = _walsh(d)
     assert r.estimate == np.median(w)
     _, counts = np.unique(np.abs(d), return_counts=True)
@@ -244,7 +251,7 @@ def test_rank_biserial_and_its_interval() -> None:
 def test_wilcoxon_all_zero_differences() -> None:
     with pytest.warns(DegenerateDataWarning):
         r = wilcoxon([1, 2, 3], [1, 2, 3])
-    assert r.status == "no_nonzero_differences" and math.isnan(r.p_value) and r.estimate == 0.0
+    assert r.status == "no_nonzero_differences" and r.p_value is None and r.estimate == 0.0
 
 
 def test_wilcoxon_on_ordered_bands() -> None:
@@ -302,13 +309,24 @@ def test_swapping_waves_flips_effects_and_keeps_p(data) -> None:
     pre, post = _split(data)
     pre_f = np.array([np.nan if v is None else v for v in pre], dtype=float)
     post_f = np.array([np.nan if v is None else v for v in post], dtype=float)
-    for fn in (paired_t, wilcoxon, sign_test):
+    classical_wilcoxon = functools.partial(wilcoxon, estimator="all_differences")
+    for fn in (paired_t, classical_wilcoxon, sign_test, wilcoxon):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             a, b = fn(pre_f, post_f), fn(post_f, pre_f)
         assert a.n == b.n and a.n_dropped == b.n_dropped
-        assert (math.isnan(a.p_value) and math.isnan(b.p_value)) or a.p_value == pytest.approx(b.p_value, rel=1e-9, abs=1e-15)
-        if not math.isnan(a.p_value):
+        if fn is wilcoxon and a.estimate_code == "hl_root_post_pre":
+            # R's root finding is not symmetric: each estimate is *a* root of its own statistic
+            # (within uniroot's tolerance), and the p-values agree
+            assert a.p_value == pytest.approx(b.p_value, rel=1e-9, abs=1e-15)
+            for res, d in ((a, post_f - pre_f), (b, pre_f - post_f)):
+                d = d[~np.isnan(d) & (d != 0)]
+                values, counts = np.unique(d, return_counts=True)
+                z = [signed_rank_z(values, counts.astype(float), res.estimate + s, False, "two-sided") for s in (-1e-3, 1e-3)]
+                assert z[0] >= 0 >= z[1] or all(math.isnan(v) for v in z)
+            continue
+        assert (a.p_value is None and b.p_value is None) or a.p_value == pytest.approx(b.p_value, rel=1e-9, abs=1e-15)
+        if a.p_value is not None:
             assert 0.0 <= a.p_value <= 1.0
         for x, y in ((a.effect_size, b.effect_size), (a.estimate, b.estimate)):
             assert (math.isnan(x) and math.isnan(y)) or x == pytest.approx(-y, abs=1e-12)
@@ -324,5 +342,5 @@ def test_p_values_lie_in_unit_interval(data, alternative) -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             r = fn(pre, post, alternative=alternative)
-        assert math.isnan(r.p_value) or 0.0 <= r.p_value <= 1.0
+        assert r.p_value is None or 0.0 <= r.p_value <= 1.0
         assert r.n + r.n_dropped == len(data)

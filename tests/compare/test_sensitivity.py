@@ -71,3 +71,33 @@ def test_only_observed_registrations_enter_and_subsampling_is_reported() -> None
     assert {"mean", "ci_low", "ci_high", "runtime_seconds", "subsampled", "seed"} <= set(tidy.columns)
     z = 1.959963984540054
     np.testing.assert_allclose(tidy["ci_high"] - tidy["mean"], z * tidy["se"], rtol=1e-12)
+
+
+def test_mixedlm_standard_errors_match_lmer_on_unbalanced_data() -> None:
+    # Issue 15 example 6: persons A..H with 1-3 registrations each.
+    # R: lme4::lmer(y ~ 0 + factor(k) + (1 | id), REML = TRUE) -> SE of factor(k)3 = 0.709777
+    # (statsmodels MixedLM's joint inverse Hessian gave 0.711364).
+    values = {"A": [5, 6, 8], "B": [4, 6], "C": [6, 5, 8], "D": [3], "E": [5, 7, 6], "F": [7, 9], "G": [2, 4, 5], "H": [6]}
+    rows = [(p, k + 1, float(v)) for p, vs in values.items() for k, v in enumerate(vs)]
+    df = pd.DataFrame(rows, columns=["id", "k", "y"])
+    r = model_means(locf(df, id="id", order="k", values="y", upto=3), "y")
+    assert r.table.loc[3, "se"] == pytest.approx(0.709777, abs=1e-5)
+    # independent check: GLS with the REML variance components, V_i = s2e I + s2u J per person
+    import statsmodels.api as sm
+
+    exog = (df["k"].to_numpy()[:, None] == np.arange(1, 4)[None, :]).astype(float)
+    fit = sm.MixedLM(df["y"].to_numpy(), exog, groups=df["id"].to_numpy()).fit(reml=True)
+    s2u, s2e = float(np.asarray(fit.cov_re)[0, 0]), float(fit.scale)
+    info = np.zeros((3, 3))
+    for person in values:
+        x = exog[(df["id"] == person).to_numpy()]
+        v = s2e * np.eye(len(x)) + s2u * np.ones((len(x), len(x)))
+        info += x.T @ np.linalg.solve(v, x)
+    np.testing.assert_allclose(r.table["se"].to_numpy(), np.sqrt(np.diag(np.linalg.inv(info))), rtol=1e-4)
+    np.testing.assert_allclose(r.table["mean"].to_numpy(), np.asarray(fit.fe_params), rtol=1e-6)
+
+
+def test_model_means_degenerate_input_returns_a_status() -> None:
+    df = pd.DataFrame({"id": ["A", "A"], "k": [1, 2], "y": [3.0, 4.0]})
+    r = model_means(locf(df, id="id", order="k", values="y", upto=2), "y")
+    assert r.status == "too_small" and r.reason and r.table["mean"].isna().all()

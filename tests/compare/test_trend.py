@@ -60,7 +60,7 @@ def test_one_sided_and_degenerate() -> None:
     assert up.p_value + down.p_value == pytest.approx(1.0)
     with pytest.warns(DegenerateDataWarning):
         r = cochran_armitage([0, 0, 0], [5, 6, 7])
-    assert r.status == "too_small" and math.isnan(r.p_value)
+    assert r.status == "too_small" and r.p_value is None
 
 
 @settings(max_examples=100, deadline=None)
@@ -71,8 +71,8 @@ def test_reversing_the_group_order_flips_z_and_keeps_p(groups) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         fwd, rev = cochran_armitage(x, n), cochran_armitage(x[::-1], n[::-1])
-    if math.isnan(fwd.p_value):
-        assert math.isnan(rev.p_value)
+    if fwd.p_value is None:
+        assert rev.p_value is None
         return
     assert 0.0 <= fwd.p_value <= 1.0
     assert rev.statistic == pytest.approx(-fwd.statistic, abs=1e-9)

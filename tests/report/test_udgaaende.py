@@ -29,7 +29,9 @@ from evalkit.io.writers import write_export
 from evalkit.report import udgaaende
 from evalkit.report.disclosure import DisclosureSettings, apply
 from evalkit.report.model import Cell, Column, T, Table
-from evalkit.report.model import TestRow as TRow  # aliased: pytest would try to collect a class named Test*
+from evalkit.report.model import (
+    TestRow as TRow,  # aliased: pytest would try to collect a class named Test*
+)
 from evalkit.report.render import render
 from evalkit.report.spec import ReportOptions, build_report
 from evalkit.synth.udgaaende import generate
@@ -92,7 +94,8 @@ def wide(tabs: dict[str, pd.DataFrame]) -> pd.DataFrame:
     piv = frame.pivot(index="person_id", columns="t")
     piv.columns = [f"{m}_{t}" for m, t in piv.columns]
     d = tabs["deltagere"]
-    out = pd.DataFrame({"kommune": d["kommune"].astype(str).to_numpy(), "skoletype": d["skoletype"].astype(str).to_numpy(),
+    out = pd.DataFrame({"kommune": d["kommune"].astype(str).to_numpy(),
+                        "skoletype": d["skoletype"].astype(str).to_numpy(),
                         "koen": d["koen"].astype(str).to_numpy(), "status": d["status"].astype(str).to_numpy(),
                         "skole": d["skole"].astype(str).to_numpy(), "forloeb": d["forloeb"].astype(str).to_numpy(),
                         "alder": d["alder"].astype("float64").to_numpy()}, index=d["person_id"].astype(str).to_numpy())
@@ -204,7 +207,8 @@ def expected_cells(w: pd.DataFrame, costs: pd.DataFrame) -> dict[tuple[str, str,
         out[("who5_bands", "total", tp)] = len(x)
     # 000-G7 goals: result, Clopper-Pearson interval (statsmodels "beta")
     goal_counts = {"gennemfoerelse_70": ((C.shape[0]), len(w)), "gennemfoerelse_75": (C.shape[0], len(w)),
-                   "reduktion_70": (int((stop | half).sum()), len(E)), "reduktion_75": (int((stop | half).sum()), len(E)),
+                   "reduktion_70": (int((stop | half).sum()), len(E)),
+                   "reduktion_75": (int((stop | half).sum()), len(E)),
                    "reduktion_gennemfoerte_70": (int((stop | half).sum()),
                                                  int((C["hash_0"].notna() & C["hash_1"].notna()).sum())),
                    "trivsel_60": (int((P["who5_1"] > P["who5_0"]).sum()), len(P)),
@@ -249,7 +253,7 @@ def test_goal_verdicts_and_targets(plain):
 # ---------------------------------------------------------------------- printed figures
 
 
-@pytest.mark.parametrize("doc,n,deviations", [("000", 132, 7), ("001", 12, 3)])
+@pytest.mark.parametrize("doc,n,deviations", [("000", 133, 8), ("001", 12, 3)])
 def test_catalogue_figures_reproduce(plain, doc, n, deviations):
     """Every printed figure matches at its precision, except the audit's misprints (which must not)."""
     cat = load_catalogue(doc)
@@ -292,10 +296,12 @@ def _pairs(frame, m, a, b):
     return x[f"{m}_{a}"].to_numpy(), x[f"{m}_{b}"].to_numpy()
 
 
-def _paired_p(method, pre, post):
-    if method == "Paired t-test":
+def _paired_p(test, pre, post):
+    """scipy's p-value for the test the row names by its compare codes (test and p-value method)."""
+    r = test.result
+    if r.test_code == "paired_t":
         return stats.ttest_rel(post, pre).pvalue
-    assert method.startswith("Wilcoxon signed-rank (normal approximation, continuity-corrected)"), method
+    assert (r.test_code, r.p_method_code) == ("wilcoxon_signed_rank", "p_normal_cc"), (r.test_code, r.p_method_code)
     return stats.wilcoxon(post, pre, zero_method="wilcox", correction=True, method="approx").pvalue
 
 
@@ -304,10 +310,13 @@ def _mw_p(x, y):
 
 
 def _chi_p(test, table):
-    if test.method == "Pearson chi-square":
+    if test.result.test_code == "pearson_chi2":
         return stats.chi2_contingency(table, correction=False).pvalue
-    assert test.method == "Fisher's exact test"
+    assert test.result.test_code == "fisher_exact"
     return stats.fisher_exact(table).pvalue
+
+
+CODES = {"Wilcoxon": "wilcoxon_signed_rank", "Paired t-test": "paired_t", "Mann-Whitney": "mann_whitney"}
 
 
 def expected_tests(w):
@@ -322,8 +331,10 @@ def expected_tests(w):
             out[("progression", m, i)] = (kinds[m], _pairs(cohort(C, m), m, a, b))
             for s in SCHOOLS:
                 out[(by_school[m], s, i)] = (kinds[m], _pairs(cohort(C[C["skoletype"] == s], m), m, a, b))
-        delta = {s: (lambda f: (f[f"{m}_1"] - f[f"{m}_0"]).dropna().to_numpy())(cohort(C[C["skoletype"] == s], m))
-                 for s in SCHOOLS}
+        delta = {}
+        for s in SCHOOLS:
+            f = cohort(C[C["skoletype"] == s], m)
+            delta[s] = (f[f"{m}_1"] - f[f"{m}_0"]).dropna().to_numpy()
         out[(by_school[m], "total", 0)] = ("Mann-Whitney", _mw_p(delta[ES], delta[PS]))
         out[("dropouts", m, 0)] = (kinds[m], _pairs(cohort(D, m), m, 0, 2))
         dc = (cohort(C, m)[f"{m}_2"] - cohort(C, m)[f"{m}_0"]).dropna().to_numpy()
@@ -343,19 +354,20 @@ def test_every_pre_post_row_has_a_test_matching_scipy(plain, w):
             i = position.get(test.row, 0)
             position[test.row] = i + 1
             kind, ref = expected[(table_id, test.row, i)]
-            assert test.method.startswith(kind), (table_id, test.row, test.method)
+            assert test.result.test_code == CODES[kind], (table_id, test.row, test.result.test_code)
             if kind == "Mann-Whitney":
                 p = ref
             else:
                 pre, post = ref
                 assert test.n == len(pre)
-                p = _paired_p(test.method, pre, post)
+                p = _paired_p(test, pre, post)
                 if kind == "Paired t-test":   # mean difference and its t interval, as scipy
                     res = stats.ttest_rel(post, pre)
                     assert test.estimate == pytest.approx(float(np.mean(post - pre)), rel=1e-12)
                     ci = res.confidence_interval(0.95)
                     assert test.estimate_ci == pytest.approx((ci.low, ci.high), rel=1e-9)
-                    assert test.effect_size == pytest.approx(np.mean(post - pre) / np.std(post - pre, ddof=1), rel=1e-12)
+                    d_z = np.mean(post - pre) / np.std(post - pre, ddof=1)
+                    assert test.effect_size == pytest.approx(d_z, rel=1e-12)
             assert test.p_value == pytest.approx(p, rel=1e-9, abs=1e-300), (table_id, test.row, test.outcome.en)
             assert test.effect_size is not None and test.effect_size_ci[0] is not None
             seen.add((table_id, test.row, i))
@@ -372,7 +384,7 @@ def test_binary_and_group_tests_match_scipy_and_statsmodels(plain, w):
     b = int(((both["hash_0"] > 0) & (both["hash_1"] == 0)).sum())
     c = int(((both["hash_0"] == 0) & (both["hash_1"] > 0)).sum())
     mcn = plain.table("cannabis_reduction").tests[0]
-    assert mcn.method == "McNemar (exact binomial)" and mcn.n == len(both)
+    assert (mcn.result.test_code, mcn.result.p_method_code) == ("mcnemar", "p_exact_binomial") and mcn.n == len(both)
     assert mcn.p_value == pytest.approx(stats.binomtest(c, b + c, 0.5).pvalue, rel=1e-9, abs=1e-300)
     assert mcn.effect_size == pytest.approx(c / b)
     # chi-square / Fisher over the printed 2 x 2 tables
@@ -386,8 +398,10 @@ def test_binary_and_group_tests_match_scipy_and_statsmodels(plain, w):
         assert test.n == counts.sum()
         assert test.p_value == pytest.approx(_chi_p(test, counts), rel=1e-9)
     # Stuart-Maxwell on the WHO-5 bands (statsmodels SquareTable)
-    codes = lambda x: np.select([x <= 35, x <= 50], [0, 1], 2)  # noqa: E731
-    for test, (a, b2) in zip(plain.table("who5_bands").tests, ((0, 1), (0, 2))):
+    def codes(x):
+        return np.select([x <= 35, x <= 50], [0, 1], 2)
+
+    for test, (a, b2) in zip(plain.table("who5_bands").tests, ((0, 1), (0, 2)), strict=True):
         pair = C[[f"who5_{a}", f"who5_{b2}"]].dropna()
         tab = pd.crosstab(codes(pair.iloc[:, 0].to_numpy()), codes(pair.iloc[:, 1].to_numpy())).reindex(
             index=[0, 1, 2], columns=[0, 1, 2], fill_value=0).to_numpy()
@@ -400,7 +414,13 @@ def test_binary_and_group_tests_match_scipy_and_statsmodels(plain, w):
     for test in plain.table("goals").tests:
         k, n = plain.table("goals").cell(test.row, "antal").value, test.n
         target = plain.table("goals").cell(test.row, "maal").value
-        assert test.p_value == pytest.approx(stats.binomtest(k, n, target / 100, alternative="greater").pvalue, rel=1e-9)
+        ref = stats.binomtest(k, n, target / 100, alternative="greater")
+        assert test.p_value == pytest.approx(ref.pvalue, rel=1e-9)
+        # R binom.test(k, n, target, alternative = "greater"): the share with its one-sided lower bound
+        assert test.estimate == pytest.approx(k / n, rel=1e-12) and test.status == "ok"
+        ci = ref.proportion_ci(confidence_level=0.95, method="exact")
+        assert test.estimate_ci == pytest.approx((ci.low, ci.high), rel=1e-9)
+        assert test.effect_size == pytest.approx(k / n - target / 100, rel=1e-9)
 
 
 def test_holm_over_the_whole_report(plain):
@@ -421,21 +441,38 @@ def test_ledger_stages_balance_and_name_the_rules(plain):
                            "who5_pairs"}
     for name, s in stages.items():
         assert s["read"] == s["kept"] + sum(s["excluded"].values()), name
+    # reasons are codes of the report's text file, printed in the report's language (Danish here)
     assert stages["cannabis_reduction_eligible"] == {
-        "read": 333, "kept": 312, "excluded": {"0 cannabis days at Indskrivning (cannot stop or halve)": 21}}
+        "read": 333, "kept": 312, "excluded": {"0 hashdage ved indskrivning (kan ikke stoppe eller halvere)": 21}}
+    assert stages["completers"]["excluded"] == {"frafaldet": 72}
     notes = " ".join(n.en for n in plain.notes)
-    assert "used_at_intake" in notes and "strict_increase" in notes
+    assert "use at enrolment" in notes and "a higher score at the end than at enrolment" in notes
+    # no file path, rule id or option name in any printed note
+    assert not re.search(r"\.ya?ml|used_at_intake|strict_increase|--", notes)
+
+
+def test_ledger_reasons_are_printed_in_the_report_language(export):
+    en = build_report(export, "udgaaende", ReportOptions(lang="en", disclosure=False), tables=["goals"])
+    assert en.ledger["report"]["cannabis_reduction_eligible"]["excluded"] == {
+        "0 cannabis days at Indskrivning (cannot stop or halve)": 21}
+    assert en.ledger["report"]["completers_followed_up"]["excluded"] == {"no Opfølgning registration": 43}
 
 
 def test_eligibility_rule_is_a_constant(export, monkeypatch):
     """With the text's reading ('af de unge, som gennemfører') every completer is in the denominator."""
-    changed = {**udgaaende.constants(), "cannabis_reduction": {**udgaaende.constants()["cannabis_reduction"],
-                                                                "eligibility": "all_observed"}}
-    monkeypatch.setattr(udgaaende, "constants", lambda: changed)
+    monkeypatch.setitem(udgaaende.constants()["cannabis_reduction"], "eligibility", "all_observed")
     rep = build_report(export, "udgaaende", ReportOptions(disclosure=False), tables=["cannabis_reduction"])
     t = rep.table("cannabis_reduction")
     assert t.cell("total", "n").value == 333 and t.cell("total", "total").value == 193
     assert round(t.cell("total", "total_pct").value) == 58      # I-8: 193/333
+
+
+def test_unknown_report_setting_is_refused(export):
+    """The report reads no --set keys: any key is refused, naming it (the CLI exits 2)."""
+    from evalkit.report._build import OptionError
+
+    with pytest.raises(OptionError, match="no_show_k"):
+        build_report(export, "udgaaende", ReportOptions(extra={"no_show_k": 2}))
 
 
 def test_plain_numpy_dtypes_give_the_same_report(tables, plain):
@@ -487,7 +524,7 @@ def test_every_table_renders_in_every_format(export, tmp_path, lang):
     payload = json.loads(render(rep, "json"))
     assert [t["id"] for t in payload["tables"]] == TABLE_IDS
     assert set(payload) >= {"report", "evalkit_version", "lang", "settings", "ledger", "disclosure", "tables"}
-    for t, table in zip(payload["tables"], rep.tables):
+    for t, table in zip(payload["tables"], rep.tables, strict=True):
         assert t["source"] == table.source and t["notes"] and set(t) >= {"columns", "rows", "tests", "title"}
         for row in t["rows"]:
             assert set(row["cells"]) <= {c["key"] for c in t["columns"]}
@@ -562,7 +599,8 @@ def _check_disclosure(rep, min_cell=5):
             for key, cell in r.cells.items():
                 if cell.kind == "count" and cell.value:
                     fam = (cell.link or "").split("=")[0]
-                    (hidden_by_family if cell.suppressed else shown_by_family).setdefault(fam, set()).add(int(cell.value))
+                    seen = hidden_by_family if cell.suppressed else shown_by_family
+                    seen.setdefault(fam, set()).add(int(cell.value))
                     if 0 < cell.value < min_cell:
                         assert cell.suppressed, (t.id, r.key, key)
                 if cell.kind in ("mean", "percent") and cell.n is not None and 0 < cell.n < min_cell:
@@ -583,7 +621,8 @@ def _check_disclosure(rep, min_cell=5):
             count_cols = [c.key for c in t.columns if any(r.cells.get(c.key) is not None
                                                           and r.cells[c.key].kind == "count" for r in t.rows)]
             groups = [count_cols] if t.row_lines is None else [list(g) for g in t.row_lines]
-            lines = [[r.cells[k] for k in g if k in r.cells and r.cells[k].kind == "count"] for r in t.rows for g in groups]
+            lines = [[r.cells[k] for k in g if k in r.cells and r.cells[k].kind == "count"]
+                     for r in t.rows for g in groups]
             lines += [[r.cells[k] for r in t.rows if k in r.cells and r.cells[k].kind == "count"] for k in count_cols]
             for line in lines:
                 if len(line) > 1:

@@ -316,7 +316,7 @@ def _export_of(tabs):
 
 def test_catalogue_004_reproduces(plain):
     cat = load_catalogue("004")
-    assert cat.report == "ung-rusmidler" and len(cat.figures) == 206
+    assert cat.report == "ung-rusmidler" and len(cat.figures) == 227
     results = check(plain, cat)
     bad = [(r.id, r.printed, r.computed, r.reason) for r in results if r.status == "fail"]
     assert bad == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-FORMATS = ("terminal", "markdown", "csv", "xlsx", "html", "json")
+FORMATS = ("terminal", "markdown", "csv", "xlsx", "html", "json", "docx")
 SUFFIX = {"markdown": ".md", "xlsx": ".xlsx", "html": ".html", "json": ".json", "csv": ""}
 
 
@@ -43,6 +43,13 @@ def _render(report, fmt: str, out: str | Path | None = None) -> str | None:
         if out is None:
             raise ValueError("xlsx output needs --out (a file)")
         write_xlsx(report, Path(out))
+        return None
+    elif fmt == "docx":
+        from evalkit.report.render.docx import write_docx
+
+        if out is None:
+            raise ValueError("docx output needs --out (a file)")
+        write_docx(report, Path(out))
         return None
     else:
         raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
