@@ -411,8 +411,7 @@ def tem_measure(
     if name == "samlet_trivsel":
         series = samlet_trivsel(tem, method=samlet_method, missing=samlet_missing, ledger=ledger)
     elif name in ("personlig_trivsel", "naere_relationer", "social_trivsel"):
-        values = _column(tem, name)
-        check_range(values, 0, 10, name)
+        values = _column(tem, name)   # 0-10 integers (the data dictionary's range, checked when read)
         return np.rint(values * times) if times != 1 else values
     elif name in ("koncentration", "planlaegning"):
         series = tem_scale_item(tem, name, ledger=ledger)  # type: ignore[arg-type]
