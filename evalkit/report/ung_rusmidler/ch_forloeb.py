@@ -5,15 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from evalkit.report._build import count, mean_cell, share
 from evalkit.report.model import Cell, Column, T, Table
 from evalkit.report.spec import Context
 from evalkit.report.ung_rusmidler.cells import (
     _chi_square,
-    _count,
     _kruskal,
-    _mean,
-    _percent,
-    _test_row,
+    _row,
 )
 from evalkit.report.ung_rusmidler.common import TOTAL, TYPE_LABEL, TYPE_SHORT, TYPES
 from evalkit.report.ung_rusmidler.prepared import _prep
@@ -37,17 +35,17 @@ def _forloeb_type(ctx: Context) -> Table:
     keys = [f["key"] for f in fl] + (["forloeb_ukendt"] if unknown_fl else [])
     for code, typ in enumerate(TYPES):
         sel = ep["type"] == code
-        cells = {k: _count((sel & (ep["forloeb"] == nr)).sum()) for k, nr in zip(keys, nrs)}
-        cells["total"] = _count(sel.sum(), link=f"episoder_{typ}")
+        cells = {k: count((sel & (ep["forloeb"] == nr)).sum()) for k, nr in zip(keys, nrs)}
+        cells["total"] = count(sel.sum(), link=f"episoder_{typ}")
         table.add_row(typ, TYPE_LABEL[typ], cells)
     known_type = ep["type"] >= 0
     if not known_type.all():
         sel = ~known_type
-        cells = {k: _count((sel & (ep["forloeb"] == nr)).sum()) for k, nr in zip(keys, nrs)}
-        cells["total"] = _count(sel.sum())
+        cells = {k: count((sel & (ep["forloeb"] == nr)).sum()) for k, nr in zip(keys, nrs)}
+        cells["total"] = count(sel.sum())
         table.add_row("type_ukendt", T("Forløbstype ukendt", "Episode type unknown"), cells)
-    cells = {k: _count((ep["forloeb"] == nr).sum()) for k, nr in zip(keys, nrs)}
-    cells["total"] = _count(ep["type"].size, link="episoder_alle")
+    cells = {k: count((ep["forloeb"] == nr).sum()) for k, nr in zip(keys, nrs)}
+    cells["total"] = count(ep["type"].size, link="episoder_alle")
     table.add_row("total", TOTAL, cells, is_total=True)
     table.notes.append(T("Enhed: forløb (episoder) i Logbog; en ung med flere forløb tælles én gang pr. forløb "
                          "(seed 004 L2273: 19 gengangere).",
@@ -69,11 +67,11 @@ def _forloeb_kommune(ctx: Context) -> Table:
         rows.append(("anden_kommune", None))
     for i, (key, name) in enumerate(rows):
         sel = ep["kommune"] == i
-        cells = {t: _count((sel & (ep["type"] == code)).sum()) for code, t in enumerate(TYPES)}
-        cells["total"] = _count(sel.sum())
+        cells = {t: count((sel & (ep["type"] == code)).sum()) for code, t in enumerate(TYPES)}
+        cells["total"] = count(sel.sum())
         table.add_row(key, T(name) if name else T("Anden kommune", "Other municipality"), cells)
-    cells = {t: _count((ep["type"] == code).sum(), link=f"episoder_{t}") for code, t in enumerate(TYPES)}
-    cells["total"] = _count(ep["type"].size, link="episoder_alle")
+    cells = {t: count((ep["type"] == code).sum(), link=f"episoder_{t}") for code, t in enumerate(TYPES)}
+    cells["total"] = count(ep["type"].size, link="episoder_alle")
     table.add_row("total", TOTAL, cells, is_total=True)
     table.notes.append(T("Kommunerne står i forløbsorden (Figur 6.1); en kommune uden forløb vises med 0.",
                          "Municipalities in cohort order (Figure 6.1); a municipality without episodes shows 0."))
@@ -97,13 +95,13 @@ def _alder_koen(ctx: Context) -> Table:
         age = ep["age"][sel]
         known_sex = int((sex >= 0).sum())
         known_age = age[~np.isnan(age)]
-        rows["antal"][t] = _count(sel.sum(), link=f"episoder_{t}")
-        rows["gns_alder"][t] = _mean(age)
-        rows["kvinder"][t] = _count((sex == 0).sum())
-        rows["kvinder_pct"][t] = _percent((sex == 0).sum(), known_sex, count_of=f"kvinder|{t}")
-        rows["maend"][t] = _count((sex == 1).sum())
-        rows["koen_ukendt"][t] = _count((sex < 0).sum())
-        rows["under_18_pct"][t] = _percent((known_age < under).sum(), known_age.size)
+        rows["antal"][t] = count(sel.sum(), link=f"episoder_{t}")
+        rows["gns_alder"][t] = mean_cell(age)
+        rows["kvinder"][t] = count((sex == 0).sum())
+        rows["kvinder_pct"][t] = share((sex == 0).sum(), known_sex, count_of=f"kvinder|{t}")
+        rows["maend"][t] = count((sex == 1).sum())
+        rows["koen_ukendt"][t] = count((sex < 0).sum())
+        rows["under_18_pct"][t] = share((known_age < under).sum(), known_age.size)
     labels = {"antal": T("Antal forløb", "Episodes"), "gns_alder": T("Gennemsnitlig alder (år)", "Mean age (years)"),
               "kvinder": T("Kvinder", "Women"), "kvinder_pct": T("Andel kvinder (%)", "Share of women (%)"),
               "maend": T("Mænd", "Men"), "koen_ukendt": T("Køn ukendt", "Sex unknown"),
@@ -112,9 +110,9 @@ def _alder_koen(ctx: Context) -> Table:
         table.add_row(key, labels[key], cells)
     known = (ep["type"] >= 0) & (ep["sex"] >= 0)
     res, hide = _chi_square(ctx, pd.crosstab(ep["type"][known], ep["sex"][known]).to_numpy())
-    table.tests.append(_test_row("kvinder_pct", T("Køn efter forløbstype", "Sex by episode type"), res, hide))
+    table.tests.append(_row("kvinder_pct", T("Køn efter forløbstype", "Sex by episode type"), res, hide))
     okt = ep["type"] >= 0
-    table.tests.append(_test_row("gns_alder", T("Alder efter forløbstype", "Age by episode type"),
+    table.tests.append(_row("gns_alder", T("Alder efter forløbstype", "Age by episode type"),
                                  _kruskal(ctx, ep["age"][okt], ep["type"][okt])))
     table.notes.append(T("Alder ved forløbets start som registreret i Logbog; andel kvinder af forløb med kendt køn.",
                          "Age at the start of the episode as recorded in Logbog; share of women among episodes "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from evalkit.report._build import quiet, share
 from evalkit.report.labels import format_number
 from evalkit.report.model import Cell, T, Table, TestRow, Text
 from evalkit.report.spec import Context, TableSpec
@@ -11,10 +12,8 @@ from evalkit.report.ung_rusmidler.cells import (
     _chi_square,
     _kruskal,
     _paired,
-    _percent,
-    _quiet,
+    _row,
     _small,
-    _test_row,
 )
 from evalkit.report.ung_rusmidler.ch_tem_counts import _reg_columns
 from evalkit.report.ung_rusmidler.prepared import Grouping, Prepared, _prep
@@ -75,7 +74,7 @@ def _trajectory_table(ctx: Context, m: Measure, g: Grouping, tid: str, source: s
             for k in range(K):
                 n = int(ns[i, k])
                 if m.kind == "percent":
-                    cells[f"tem_{k + 1}"] = _percent(float(sums[i, k]), n)
+                    cells[f"tem_{k + 1}"] = share(float(sums[i, k]), n)
                 else:
                     cells[f"tem_{k + 1}"] = Cell(float(sums[i, k]) / (n * scale) if n else None, "mean", decimals=1, n=n)
             table.add_row(key, label, cells)
@@ -110,14 +109,14 @@ def _group_tests(ctx: Context, m: Measure, g: Grouping, last: np.ndarray, K: int
     sel = (g.codes >= 0) & ~np.isnan(last)
     outcome = T(f"{m.label.da} ved TEM {K} (LOCF) {g.label.da}", f"{m.label.en} at TEM {K} (LOCF) {g.label.en}")
     if m.kind != "percent":
-        return [_test_row(f"tem_{K}", outcome, _kruskal(ctx, last[sel], g.codes[sel]))]
+        return [_row(f"tem_{K}", outcome, _kruskal(ctx, last[sel], g.codes[sel]))]
     yes = np.array([int(((g.codes == i) & sel & (last == 1.0)).sum()) for i in range(len(g.groups))])
     tot = np.array([int(((g.codes == i) & sel).sum()) for i in range(len(g.groups))])
     res, hide = _chi_square(ctx, np.column_stack([tot - yes, yes]))
-    out = [_test_row(f"tem_{K}", outcome, res, hide)]
+    out = [_row(f"tem_{K}", outcome, res, hide)]
     if g.key == "risikoprofil":
-        trend = _quiet(compare.cochran_armitage, yes, tot)
-        out.append(_test_row(f"tem_{K}", T(f"{m.label.da} ved TEM {K} (LOCF) over R0 < R1 < R2 < R3 (trend)",
+        trend = quiet(compare.cochran_armitage, yes, tot)
+        out.append(_row(f"tem_{K}", T(f"{m.label.da} ved TEM {K} (LOCF) over R0 < R1 < R2 < R3 (trend)",
                                            f"{m.label.en} at TEM {K} (LOCF) over R0 < R1 < R2 < R3 (trend)"),
                              trend, _small(ctx, *yes, *(tot - yes))))
     return out

@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 import numpy as np
 
+from evalkit.report._build import count
 from evalkit.report.model import Column, T, Table, Text
 from evalkit.report.spec import Context, TableSpec
-from evalkit.report.ung_rusmidler.cells import _count
 from evalkit.report.ung_rusmidler.common import TYPES
 from evalkit.report.ung_rusmidler.prepared import Prepared, _prep
 
@@ -27,7 +27,7 @@ def _counts_table(tid: str, source: str, title: Text, grid_key: str, mask: Calla
         at_least = grid.n_with_form(sel)   # units with >= k forms, k = 1..K
         table = Table(id=tid, source=source, title=title, columns=_reg_columns(K))
         table.add_row("antal_unge", T("Antal unge", "Number of youths"),
-                      {f"tem_{k}": _count(at_least[k - 1]) for k in range(1, K + 1)})
+                      {f"tem_{k}": count(at_least[k - 1]) for k in range(1, K + 1)})
         more = int((grid.n_forms[sel] > K).sum())
         table.notes.append(note)
         table.notes.append(T(f"Antal forløb med mindst k udfyldte TEM-skemaer (observerede, ikke LOCF). Skemaer efter det "

@@ -8,10 +8,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from evalkit.report._build import quiet
 from evalkit.report.labels import format_number
 from evalkit.report.model import Cell, T, Table, Text
 from evalkit.report.spec import Context, TableSpec
-from evalkit.report.ung_rusmidler.cells import _quiet
 from evalkit.report.ung_rusmidler.ch_tem import _trajectory_table
 from evalkit.report.ung_rusmidler.prepared import _prep
 from evalkit.report.ung_rusmidler.settings import _sensitivity
@@ -46,7 +46,7 @@ def _model_table(ctx: Context, m: Measure, sens: Mapping[str, Any], tid: str, ti
     sel = (g.codes[grid.unit] >= 0) & ~np.isnan(value)
     long = pd.DataFrame({"unit": grid.unit[sel], "k": grid.k[sel].astype(np.int64) + 1, "value": value[sel] / scale})
     frame = locf(long, id="unit", order="k", values="value", upto=K, cohort=units)
-    res = _quiet(model_means, frame, "value", method=sens["method"], cov_struct=sens["cov_struct"])
+    res = quiet(model_means, frame, "value", method=sens["method"], cov_struct=sens["cov_struct"])
     table = _trajectory_table(ctx, m, g, tid, m.source, title, tests=False)
     factor = 100.0 if m.kind == "percent" else 1.0
     est = res.table.reindex(range(1, K + 1))

@@ -6,17 +6,15 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from evalkit.report._build import count, quiet, share
 from evalkit.report.labels import format_number
 from evalkit.report.model import Cell, Column, T, Table
 from evalkit.report.spec import Context
 from evalkit.report.ung_rusmidler.cells import (
     _chi_square,
-    _count,
     _kruskal,
-    _percent,
-    _quiet,
+    _row,
     _small,
-    _test_row,
 )
 from evalkit.report.ung_rusmidler.common import (
     RISK_LABEL,
@@ -41,15 +39,15 @@ def _discharge_rows(ep: dict[str, np.ndarray], masks: Mapping[str, np.ndarray], 
         los = los[~np.isnan(los)]
         st = ep["status"][sel]
         known = int((st >= 0).sum())
-        rows["antal"][col] = _count(sel.sum(), link=(links or {}).get(col))
+        rows["antal"][col] = count(sel.sum(), link=(links or {}).get(col))
         rows["gns_laengde"][col] = Cell(float(los.mean()) if los.size else None, "mean", decimals=1, n=int(los.size))
         if median:
             rows["median_laengde"][col] = Cell(float(np.median(los)) if los.size else None, "median", decimals=0,
                                                n=int(los.size))
         for code, s in enumerate(STATUSES):
-            rows[s][col] = _count((st == code).sum())
-            rows[f"{s}_pct"][col] = _percent((st == code).sum(), known, count_of=f"{s}|{col}")
-        rows["aarsag_ukendt"][col] = _count((st < 0).sum())
+            rows[s][col] = count((st == code).sum())
+            rows[f"{s}_pct"][col] = share((st == code).sum(), known, count_of=f"{s}|{col}")
+        rows["aarsag_ukendt"][col] = count((st < 0).sum())
     return rows
 
 
@@ -88,9 +86,9 @@ def _udskrivning(ctx: Context) -> Table:
         if key in ref:
             cells["smdb"] = ref[key]
         table.add_row(key, DISCHARGE_LABELS[key], cells)
-    share = {t: _percent(int(masks[t].sum()), int((ep["type"] == TYPES.index(t)).sum()))
+    shares = {t: share(int(masks[t].sum()), int((ep["type"] == TYPES.index(t)).sum()))
              for t in ("raadgivning", "behandling")}
-    table.add_row("udskrevet_pct", T("Udskrevne i pct. af alle indskrivninger", "Discharged, % of all enrolments"), share)
+    table.add_row("udskrevet_pct", T("Udskrevne i pct. af alle indskrivninger", "Discharged, % of all enrolments"), shares)
     cutoff = prep.c["cohort"]["data_cutoff"]
     n_da, n_en = format_number(smdb["n"], "da"), format_number(smdb["n"], "en")
     table.notes.append(T(f"Kohorte: forløb udskrevet senest {cutoff}; indskrivningslængde = udskrivningsdato minus "
@@ -127,16 +125,16 @@ def _udskrivning_risikoprofil(ctx: Context) -> Table:
     prof = dis & (risk >= 0) & (ep["status"] >= 0)
     done = np.array([int(((risk == i) & prof & (ep["status"] == 0)).sum()) for i in range(4)])
     tot = np.array([int(((risk == i) & prof).sum()) for i in range(4)])
-    trend = _quiet(compare.cochran_armitage, done, tot)
-    table.tests.append(_test_row("faerdigbehandlet_pct", T("Færdigbehandlet over R0 < R1 < R2 < R3 (trend)",
+    trend = quiet(compare.cochran_armitage, done, tot)
+    table.tests.append(_row("faerdigbehandlet_pct", T("Færdigbehandlet over R0 < R1 < R2 < R3 (trend)",
                                                           "Completed treatment over R0 < R1 < R2 < R3 (trend)"),
                                  trend, _small(ctx, *done, *(tot - done))))
     cross = np.array([[int(((risk == i) & prof & (ep["status"] == s)).sum()) for s in range(3)] for i in range(4)])
     res, hide = _chi_square(ctx, cross)
-    table.tests.append(_test_row("faerdigbehandlet_pct", T("Udskrivningsårsag efter risikoprofil",
+    table.tests.append(_row("faerdigbehandlet_pct", T("Udskrivningsårsag efter risikoprofil",
                                                           "Discharge reason by risk profile"), res, hide))
     los_sel = dis & (risk >= 0)
-    table.tests.append(_test_row("gns_laengde", T("Indskrivningslængde efter risikoprofil",
+    table.tests.append(_row("gns_laengde", T("Indskrivningslængde efter risikoprofil",
                                                   "Length of stay by risk profile"),
                                  _kruskal(ctx, ep["los"][los_sel], risk[los_sel])))
     table.notes.append(T("Kohorte: udskrevne behandlingsforløb; risikoprofil fra forløbets UngMap. Forløb uden UngMap "
@@ -168,8 +166,8 @@ def _ydelser(ctx: Context) -> Table:
         for t in ("raadgivning", "behandling"):
             v = ep[svc][ep["discharged"] & (ep["type"] == TYPES.index(t))]
             known = ~np.isnan(v)
-            cells[t] = _percent(float((v[known] == 1.0).sum()), int(known.sum()))
-            cells[f"{t}_n"] = _count(known.sum())
+            cells[t] = share(float((v[known] == 1.0).sum()), int(known.sum()))
+            cells[f"{t}_n"] = count(known.sum())
         table.add_row(key, label, cells)
     table.notes.append(T("Kohorte: udskrevne forløb; ydelser afkrydset ved udskrivning, flere svar mulige. Seed 004 "
                          "formoder underrapportering af inddragelse af pårørende (L2906-2911).",

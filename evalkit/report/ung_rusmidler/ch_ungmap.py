@@ -7,10 +7,10 @@ from typing import Any
 
 import numpy as np
 
+from evalkit.report._build import count, mean_cell, share
 from evalkit.report.labels import format_number
 from evalkit.report.model import Cell, Column, Row, T, Table, Text
 from evalkit.report.spec import Context
-from evalkit.report.ung_rusmidler.cells import _count, _mean, _percent
 from evalkit.report.ung_rusmidler.common import (
     PROFILE_LABEL,
     PROFILES,
@@ -37,13 +37,13 @@ def _distribution(table: Table, keys: Sequence[str], labels: Mapping[str, Text],
     """Rows ``keys`` (code 0..), ``ukendt`` (code -1, only if any) and ``total``: count + share of known."""
     known = int((codes >= 0).sum())
     for code, key in enumerate(keys):
-        cells = {"antal": _count((codes == code).sum(), link=f"{link}_{key}" if link else None),
-                 "pct": _percent((codes == code).sum(), known, count_of=f"{key}|antal")}
+        cells = {"antal": count((codes == code).sum(), link=f"{link}_{key}" if link else None),
+                 "pct": share((codes == code).sum(), known, count_of=f"{key}|antal")}
         cells.update((extra or {}).get(key, {}))
         table.add_row(key, labels[key], cells)
     if (codes < 0).any():
-        table.add_row("ukendt", UNKNOWN, {"antal": _count((codes < 0).sum())})
-    table.add_row("total", TOTAL, {"antal": _count(codes.size, link="ungmap_alle")}, is_total=True)
+        table.add_row("ukendt", UNKNOWN, {"antal": count((codes < 0).sum())})
+    table.add_row("total", TOTAL, {"antal": count(codes.size, link="ungmap_alle")}, is_total=True)
 
 
 def _ref(value: Any) -> Cell:
@@ -116,9 +116,9 @@ def _binary_rows(table: Table, rows: Sequence[tuple[str, Text, np.ndarray]], col
     """One row per yes/no variable: the share of yes among the known answers, and that n."""
     for key, label, v in rows:
         known = ~np.isnan(v)
-        cells = {col: _percent(float((v[known] == 1.0).sum()), int(known.sum()), decimals=decimals,
+        cells = {col: share(float((v[known] == 1.0).sum()), int(known.sum()), decimals=decimals,
                                link=(links or {}).get(key)),
-                 ncol: _count(known.sum())}
+                 ncol: count(known.sum())}
         cells.update((extra or {}).get(key, {}))
         table.add_row(key, label, cells)
 
@@ -177,7 +177,7 @@ def _stofbelastning_sammenligning(ctx: Context) -> Table:
                            Column("metode", T("Metodeprogrammet", "Method programme"))])
     score = um["stofscore"]
     table.add_row("gns_stofscore", T("Gennemsnitlig stofbelastning (stofscore 0-100)", "Mean drug score (0-100)"),
-                  {"ung_rusmidler": _mean(score), "n": _count((~np.isnan(score)).sum())})
+                  {"ung_rusmidler": mean_cell(score), "n": count((~np.isnan(score)).sum())})
     _binary_rows(table, [("stofscore_12plus_pct", T("Andel af unge, der har en stofscore på 12+ (%)",
                                                     "Share with a drug score of 12+ (%)"), um["stofscore_12plus"]),
                          ("stoffri_pct", T("Andel af unge, der var stoffrie den seneste måned ved indskrivning (%)",
@@ -238,7 +238,7 @@ def _risikoprofil(ctx: Context) -> Table:
     at = len(keys)
     r12 = int(((risk == 1) | (risk == 2)).sum())
     table.rows.insert(at, Row(key="r1_r2", label=T("Risikoprofil 1 eller 2", "Risk profile 1 or 2"),
-                               cells={"pct": _percent(r12, known, count_of="r1|antal+r2|antal")}))
+                               cells={"pct": share(r12, known, count_of="r1|antal+r2|antal")}))
     table.rows.append(total_row)
     table.notes.append(_um_cohort_note(prep))
     table.notes.append(T("Risikoprofil = antal af tre risikofaktorer ved indskrivning: stofscore 12+, selvrapporteret "
