@@ -9,7 +9,7 @@ import numpy as np
 from evalkit.report._build import quiet, test_row
 from evalkit.report.model import TestRow, Text
 from evalkit.report.spec import Context
-from evalkit.report.ung_rusmidler.settings import _ctx_constants
+from evalkit.report.ung_rusmidler.settings import _ctx_constants, _option
 from evalkit.report.ung_rusmidler.tem_measures import Measure
 
 
@@ -47,17 +47,10 @@ def _kruskal(ctx: Context, values: np.ndarray, groups: np.ndarray) -> Any:
 
     max_n = _ctx_constants(ctx)["tests"]["kruskal_bootstrap_max_n"]
     ok = ~np.isnan(values) & (groups >= 0)
-    wanted = _flag(ctx.options.extra.get("kruskal_intervals", False))
+    wanted = bool(_option(ctx, "kruskal_intervals"))
     small = max_n is None or int(ok.sum()) <= int(max_n)
     n_res = None if wanted and small else 0   # None: compare's default
     return quiet(kruskal_wallis, values[ok], groups[ok], n_resamples=n_res)
-
-
-def _flag(value: Any) -> bool:
-    """A yes/no option given as a bool or as ``--set`` text."""
-    if isinstance(value, str):
-        return value.strip().lower() in ("1", "true", "yes", "ja", "on")
-    return bool(value)
 
 
 def _chi_square(ctx: Context, table: np.ndarray) -> tuple[Any, bool]:

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from evalkit.report._build import store_prepared
 from evalkit.report.spec import Context
 from evalkit.report.ung_rusmidler.common import (
     PROFILES,
@@ -30,7 +31,9 @@ from evalkit.report.ung_rusmidler.settings import _ctx_constants
 
 
 def prepare(ctx: Context) -> None:
-    """Compute every person-level quantity of the report once and store it in ``ctx.data["ung"]``.
+    """Compute every person-level quantity of the report once and store it for the table builders.
+
+    The builders read it with ``prepared(ctx, Prepared)``.
 
     Episodes: type, forløb, municipality, age, sex, discharge (by the cut-off date), length of stay,
     services. UngMap cohort (treatment episodes, age filter, one per episode): stofscore and 12+,
@@ -71,7 +74,8 @@ def prepare(ctx: Context) -> None:
     ...                 Ledger(), ProblemList())
     >>> ctx = Context(export, ReportOptions())
     >>> prepare(ctx)
-    >>> ung = ctx.data["ung"]
+    >>> from evalkit.report._build import prepared
+    >>> ung = prepared(ctx, Prepared)
     >>> ung.ungmap["risk"].tolist(), ung.ungmap["stofscore"].round(2).tolist()
     ([2], [13.33])
     >>> tr = ung.trajectories[("samlet_trivsel", "behandling")]   # samlet trivsel is stored x3 (exact sums)
@@ -87,7 +91,7 @@ def prepare(ctx: Context) -> None:
     ep["ungmap"][um["episode"]] = np.arange(um["episode"].size)
     prep = Prepared(c=c, episodes=ep, kommuner=kommuner, ungmap=um)
     _prepare_tem(ctx, prep, e["episode_id"])
-    ctx.data["ung"] = prep
+    store_prepared(ctx, prep)
 
 
 def _episodes(e: pd.DataFrame, c: Mapping[str, Any], ctx: Context) -> tuple[dict[str, np.ndarray], list[tuple[str, str]]]:

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from evalkit.compare.trajectories import FormPositions, Summary, Trajectories
+from evalkit.report._build import prepared
 from evalkit.report.model import Text
 from evalkit.report.spec import Context
 
@@ -28,7 +29,7 @@ class Grouping:
 
 @dataclass
 class Prepared:
-    """Everything the table builders read (``ctx.data["ung"]``)."""
+    """Everything the table builders read (stored by :func:`prepare` with the toolkit's ``store_prepared``)."""
 
     c: Mapping[str, Any]
     episodes: dict[str, np.ndarray]
@@ -44,4 +45,4 @@ class Prepared:
 
 
 def _prep(ctx: Context) -> Prepared:
-    return ctx.data["ung"]
+    return prepared(ctx, Prepared)

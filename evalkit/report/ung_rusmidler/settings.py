@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from evalkit.report._build import Option
 from evalkit.report.spec import Context
 from evalkit.report.ung_rusmidler.tem_measures import MEASURE
 
@@ -30,7 +31,7 @@ def constants(path: str | None = None) -> Mapping[str, Any]:
     ----------
     path
         A YAML file with the same layout and header (``rule: ung_rusmidler_report``); ``None`` (default)
-        loads the shipped file. A report picks an owner's file up from ``ReportOptions.extra["constants"]``.
+        loads the shipped file. A report picks an owner's file up from the setting ``constants``.
 
     Returns
     -------
@@ -48,27 +49,41 @@ def constants(path: str | None = None) -> Mapping[str, Any]:
     return _load_constants(None if path is None else str(path))
 
 
+#: The ``--set KEY=VALUE`` settings of the report (checked by the runner: an unknown key or a bad
+#: value is a usage error naming the nearest valid key).
+OPTIONS: tuple[Option, ...] = (
+    Option("constants", str, "", "A data owner's constants file (YAML, rule ung_rusmidler_report) instead "
+           "of the shipped one"),
+    Option("sensitivity", str, "off", "Model-based sensitivity analysis beside LOCF: on (the constants' "
+           "method), mixedlm or gee", choices=("off", "on", "mixedlm", "gee")),
+    Option("sensitivity_measures", list, [], "TEM measures of the sensitivity analysis (default: the "
+           "constants' list)", choices=tuple(MEASURE)),
+    Option("kruskal_intervals", bool, False, "Bootstrap intervals for the Kruskal-Wallis effect size "
+           "(resamples from compare.yaml)"),
+)
+
+
+def _option(ctx: Context, key: str) -> Any:
+    """A report setting (resolved by the runner; the default when a caller built the context itself)."""
+    default = next(o.default for o in OPTIONS if o.key == key)
+    return ctx.options.extra.get(key, default)
+
+
 def _ctx_constants(ctx: Context) -> Mapping[str, Any]:
-    return constants(ctx.options.extra.get("constants"))
+    return constants(_option(ctx, "constants") or None)
 
 
 def _sensitivity(ctx: Context) -> dict[str, Any] | None:
-    """The model-based sensitivity analysis asked for in ``ReportOptions.extra["sensitivity"]``, or None.
+    """The model-based sensitivity analysis asked for with the setting ``sensitivity``, or None.
 
-    ``extra["sensitivity"]``: ``"mixedlm"`` / ``True`` (random-intercept mixed model) or ``"gee"``;
-    ``extra["sensitivity_measures"]`` (a list or a comma-separated string) overrides the measures listed
-    in the constants file. From the command line: ``--set sensitivity=gee --set sensitivity_measures=stoffri``.
+    ``sensitivity``: ``on`` (the constants' method), ``mixedlm`` (random-intercept mixed model) or
+    ``gee``; ``sensitivity_measures`` overrides the measures listed in the constants file. From the
+    command line: ``--set sensitivity=gee --set sensitivity_measures=stoffri``.
     """
-    want = ctx.options.extra.get("sensitivity")
-    if not want:
+    want = str(_option(ctx, "sensitivity"))
+    if want == "off":
         return None
     conf = _ctx_constants(ctx)["sensitivity"]
-    method = conf["method"] if want is True else str(want)
-    if method not in ("mixedlm", "gee"):
-        raise ValueError(f"sensitivity must be 'mixedlm' or 'gee', got {want!r}")
-    measures = ctx.options.extra.get("sensitivity_measures", conf["measures"])
-    measures = [x.strip() for x in measures.split(",") if x.strip()] if isinstance(measures, str) else list(measures)
-    unknown = [m for m in measures if m not in MEASURE]
-    if unknown:
-        raise ValueError(f"unknown TEM measure(s) {unknown}; one of {', '.join(MEASURE)}")
+    method = conf["method"] if want == "on" else want
+    measures = list(_option(ctx, "sensitivity_measures") or conf["measures"])
     return {"method": method, "measures": measures, "cov_struct": conf["cov_struct"]}

@@ -27,6 +27,7 @@ from evalkit.report.ung_rusmidler.ch_ungmap import (
     _ungeprofil,
 )
 from evalkit.report.ung_rusmidler.prepare import prepare
+from evalkit.report.ung_rusmidler.settings import OPTIONS
 from evalkit.report.ung_rusmidler.tem_measures import MEASURES
 from evalkit.report.ung_rusmidler.text import TXT
 
@@ -36,6 +37,7 @@ SPEC = ReportSpec(
     title=T("UNG Rusmidler: evalueringstabeller (Logbog, UngMap og TEM)",
             "UNG Rusmidler: evaluation tables (Logbog, UngMap and TEM)"),
     prepare=prepare,
+    options=OPTIONS,
     tables=(
         TableSpec("forloeb_type", "004-F6.3", TXT("tables.forloeb_type.title"),
                   _forloeb_type),
