@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from evalkit.report._build import store_prepared
+from evalkit.report._build import positions, slug, store_prepared
 from evalkit.report.spec import Context
 from evalkit.report.ung_rusmidler.common import (
     PROFILES,
@@ -22,8 +22,6 @@ from evalkit.report.ung_rusmidler.common import (
     _day_numbers,
     _days_of,
     _floats,
-    _positions,
-    _slug,
 )
 from evalkit.report.ung_rusmidler.prepare_tem import _prepare_tem
 from evalkit.report.ung_rusmidler.prepared import Prepared
@@ -98,12 +96,12 @@ def _episodes(e: pd.DataFrame, c: Mapping[str, Any], ctx: Context) -> tuple[dict
     n = len(e)
     out: dict[str, np.ndarray] = {"type": _codes(_col(e, "enrolment_type"), TYPES, n)}
     forloeb = _floats(_col(e, "forloeb"), n)
-    kommuner = [(_slug(name), name) for f in c["cohort"]["forloeb"] for name in f["kommuner"]]
-    nr_of = {_slug(name): int(f["nr"]) for f in c["cohort"]["forloeb"] for name in f["kommuner"]}
+    kommuner = [(slug(name), name) for f in c["cohort"]["forloeb"] for name in f["kommuner"]]
+    nr_of = {slug(name): int(f["nr"]) for f in c["cohort"]["forloeb"] for name in f["kommuner"]}
     row_of = {k: i for i, (k, _) in enumerate(kommuner)}
     if "kommune" in e.columns:
         codes, uniques = pd.factorize(e["kommune"], use_na_sentinel=True)
-        slugs = [_slug(str(v)) for v in uniques]
+        slugs = [slug(str(v)) for v in uniques]
         row = np.array([row_of.get(sl, len(kommuner)) for sl in slugs] + [len(kommuner)], dtype=np.int64)
         nr = np.array([nr_of.get(sl, np.nan) for sl in slugs] + [np.nan], dtype="float64")
         codes = np.asarray(codes)
@@ -144,7 +142,7 @@ def _ungmap(u: pd.DataFrame, ep: dict[str, np.ndarray], ep_ids: pd.Series, c: Ma
     from evalkit.profiles import resolve_ungeprofil, risikoprofil
 
     n = len(u)
-    pos = _positions(u["episode_id"], ep_ids)
+    pos = positions(u["episode_id"], ep_ids)
     is_beh = np.zeros(n, dtype=bool)
     found = pos >= 0
     is_beh[found] = ep["type"][pos[found]] == TYPES.index("behandling")

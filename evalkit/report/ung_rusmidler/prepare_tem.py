@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from evalkit.report._build import positions
 from evalkit.report.model import T
 from evalkit.report.spec import Context
 from evalkit.report.ung_rusmidler.common import (
@@ -17,7 +18,6 @@ from evalkit.report.ung_rusmidler.common import (
     TYPES,
     _col,
     _floats,
-    _positions,
 )
 from evalkit.report.ung_rusmidler.prepared import Grouping, Prepared
 from evalkit.report.ung_rusmidler.settings import _sensitivity
@@ -35,7 +35,7 @@ def _prepare_tem(ctx: Context, prep: Prepared, ep_ids: pd.Series) -> None:
     tem = ctx.export["tem_registrations"]
     K = int(c["tem"]["registrations"])
     n = len(tem)
-    pos = _positions(tem["episode_id"], ep_ids)
+    pos = positions(tem["episode_id"], ep_ids)
     scale = _tem_scale(c)
     prep.scale = {m.key: (scale if m.key == "samlet_trivsel" else 1) for m in MEASURES}
     known = pos >= 0
