@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -10,6 +11,8 @@ import pyarrow.compute as pc
 
 from evalkit.report._build import arrow_strings, codes, day_numbers, floats
 from evalkit.report.model import T
+from evalkit.report.spec import Context
+from evalkit.report.ung_rusmidler.text import TXT
 
 TYPES = ("anonym_raadgivning", "raadgivning", "behandling")
 
@@ -91,3 +94,11 @@ def _days_of(date: str | None) -> float | None:
     if date is None:
         return None
     return float((np.datetime64(str(date), "D") - np.datetime64("1970-01-01", "D")).astype(int))
+
+
+def _stage(ctx: Context, name: str, read: int, kept: int, excluded: dict[str, int], **fill: Any) -> None:
+    """One stage of the row ledger; each exclusion reason is a code (``ledger.<code>`` in ``text.yaml``),
+    printed in the report's language (``fill``: the placeholders of the reasons)."""
+    lang = ctx.options.lang
+    ctx.ledger_stages[name] = {"read": read, "kept": kept, "excluded": {
+        TXT(f"ledger.{code}", **fill)(lang): k for code, k in excluded.items() if k}}

@@ -22,6 +22,7 @@ from evalkit.report.ung_rusmidler.common import (
     _day_numbers,
     _days_of,
     _floats,
+    _stage,
 )
 from evalkit.report.ung_rusmidler.prepare_tem import _prepare_tem
 from evalkit.report.ung_rusmidler.prepared import Prepared
@@ -125,14 +126,9 @@ def _episodes(e: pd.DataFrame, c: Mapping[str, Any], ctx: Context) -> tuple[dict
     for svc in ("svc_raadgivning", "svc_individuel_behandling", "svc_gruppeforloeb", "svc_inddragelse_paaroerende",
                 "svc_andet"):
         out[svc] = _floats(_col(e, svc), n)
-    excluded = {}
-    after = int((has_date & ~discharged).sum())
-    if after:
-        excluded[f"udskrevet efter {c['cohort']['data_cutoff']}: regnes som igangværende"] = after
-    if int(negative.sum()):
-        excluded["udskrivningsdato før startdato: ingen indskrivningslængde"] = int(negative.sum())
-    ctx.ledger_stages["udskrivninger"] = {"read": int(has_date.sum()), "kept": int(discharged.sum()) - int(negative.sum()),
-                                          "excluded": excluded}
+    _stage(ctx, "udskrivninger", int(has_date.sum()), int(discharged.sum()) - int(negative.sum()),
+           {"discharged_after_cutoff": int((has_date & ~discharged).sum()),
+            "discharge_before_start": int(negative.sum())}, date=c["cohort"].get("data_cutoff"))
     return out, kommuner
 
 
@@ -163,16 +159,9 @@ def _ungmap(u: pd.DataFrame, ep: dict[str, np.ndarray], ep_ids: pd.Series, c: Ma
     first[1:] = pos[o][1:] != pos[o][:-1]
     dup = o[~first]
     keep[dup] = False
-    excluded = {}
-    if int((~found).sum()):
-        excluded["forløbet findes ikke i Logbog"] = int((~found).sum())
-    if int((found & ~is_beh).sum()):
-        excluded["forløbet er ikke et behandlingsforløb"] = int((found & ~is_beh).sum())
-    if int(young.sum()):
-        excluded[f"under {min_age} år ved UngMap (seed 004 L2389-2391, A19)"] = int(young.sum())
-    if dup.size:
-        excluded["mere end ét UngMap i forløbet (det første er beholdt)"] = int(dup.size)
-    ctx.ledger_stages["ungmap"] = {"read": n, "kept": int(keep.sum()), "excluded": excluded}
+    _stage(ctx, "ungmap", n, int(keep.sum()),
+           {"episode_not_in_logbog": int((~found).sum()), "not_treatment": int((found & ~is_beh).sum()),
+            "under_min_age": int(young.sum()), "second_ungmap": int(dup.size)}, age=min_age)
 
     rows = o[first]                 # kept rows in episode order (canonical, whatever the file order)
     k = u.iloc[rows]

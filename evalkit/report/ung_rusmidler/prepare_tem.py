@@ -18,6 +18,7 @@ from evalkit.report.ung_rusmidler.common import (
     TYPES,
     _col,
     _floats,
+    _stage,
 )
 from evalkit.report.ung_rusmidler.prepared import Grouping, Prepared
 from evalkit.report.ung_rusmidler.settings import _sensitivity
@@ -45,14 +46,9 @@ def _prepare_tem(ctx: Context, prep: Prepared, ep_ids: pd.Series) -> None:
     prep.grids["main"] = forms.place(K, where=~group if separate else None)
     prep.grids["gruppe"] = forms.place(K, where=group)
     past = prep.grids["main"].n_rows_beyond_upto + prep.grids["gruppe"].n_rows_beyond_upto
-    excluded = {}
-    if int((~known).sum()):
-        excluded["forløbet findes ikke i Logbog"] = int((~known).sum())
-    if forms.n_rows_unplaced - int((~known).sum()):
-        excluded["TEM-dato mangler"] = forms.n_rows_unplaced - int((~known).sum())
-    if past:
-        excluded[f"skema nr. {K + 1} eller senere i forløbet (opgjort ved {K}. registrering, fn 23)"] = past
-    ctx.ledger_stages["tem"] = {"read": n, "kept": n - sum(excluded.values()), "excluded": excluded}
+    excluded = {"episode_not_in_logbog": int((~known).sum()),
+                "tem_date_missing": forms.n_rows_unplaced - int((~known).sum()), "form_beyond_upto": past}
+    _stage(ctx, "tem", n, n - sum(excluded.values()), excluded, next=K + 1, k=K)
     recall = _floats(_col(tem, "recall_window_days"), n)
     prep.tem_notes = {"group_forms": int(group.sum()), "tem30_forms": int((recall == 30).sum())}
     del pos, known, group, recall, forms
