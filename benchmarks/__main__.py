@@ -3,8 +3,9 @@
 Generates synthetic exports with ``evalkit synth`` (cached under ``benchmarks/_data``), runs each
 report end to end in a separate process per size and input format, prints the wall time and peak RSS
 of every step as a table and as JSON, with the FLOOR of the same data measured just before it
-(``benchmarks/floor.py``: pyarrow reading every table + sorting the forms) and the RATIO total / floor, and runs the naive baseline (``benchmarks/naive.py``) on the
-same CSV data for the ratio evalkit / baseline.
+(``benchmarks/floor.py``: pyarrow reading every table + sorting the forms) and the RATIO total / floor
+(wall and CPU time), and runs the naive baseline (``benchmarks/naive.py``) on the same CSV data for the
+ratio evalkit / baseline.
 
 Examples::
 
@@ -72,6 +73,7 @@ def main(argv: list[str] | None = None) -> dict:
                             "load_average": round(os.getloadavg()[0], 2)})
                 if "seconds" in res and "seconds" in floor:
                     res["ratio_to_floor"] = round(res["seconds"] / floor["seconds"], 2)
+                    res["cpu_ratio_to_floor"] = round(res["cpu_seconds"] / floor["cpu_seconds"], 2)
                 runs.append(res)
                 _print_run(res)
     baseline = []
@@ -112,7 +114,9 @@ def _print_run(res: dict) -> None:
     floor = res.get("floor", {})
     if "seconds" in floor:
         steps += (f" | FLOOR {floor['seconds']:.2f} s (pyarrow read {floor['read']:.2f} + sort {floor['sort']:.2f}; "
-                  f"peak {floor['peak_rss_mb']:.0f} MB) RATIO {res['ratio_to_floor']:.2f}; load {res['load_average']}")
+                  f"peak {floor['peak_rss_mb']:.0f} MB) RATIO {res['ratio_to_floor']:.2f} (CPU time "
+                  f"{res['cpu_seconds']:.1f} / {floor['cpu_seconds']:.1f} s = {res['cpu_ratio_to_floor']:.2f}); "
+                  f"load {res['load_average']}")
     print(f"{head} total {res['seconds']:.2f} s, peak {res['peak_rss_mb']:.0f} MB | {steps}", flush=True)
 
 
