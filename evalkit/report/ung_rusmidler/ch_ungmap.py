@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
-from evalkit.report._build import count, mean_cell, share
+from evalkit.report._build import binary_rows, count, distribution_rows, mean_cell, share, share_column
 from evalkit.report.labels import format_number
 from evalkit.report.model import Cell, Column, Row, T, Table, Text
 from evalkit.report.spec import Context
@@ -16,8 +15,6 @@ from evalkit.report.ung_rusmidler.common import (
     PROFILES,
     RISK_LABEL,
     RISKS,
-    TOTAL,
-    UNKNOWN,
 )
 from evalkit.report.ung_rusmidler.prepared import Prepared, _prep
 from evalkit.report.ung_rusmidler.text import TXT
@@ -30,20 +27,6 @@ def _um_cohort_note(prep: Prepared) -> Text:
              "er ikke medtaget (seed 004 L2389-2391); ét UngMap pr. forløb.",
              f"Cohort: treatment episodes with an UngMap (n = {format_number(n, 'en')}); UngMaps of youths under {age} "
              "are left out (seed 004 L2389-2391); one UngMap per episode.")
-
-
-def _distribution(table: Table, keys: Sequence[str], labels: Mapping[str, Text], codes: np.ndarray,
-                  extra: Mapping[str, Mapping[str, Cell]] | None = None, link: str | None = None) -> None:
-    """Rows ``keys`` (code 0..), ``ukendt`` (code -1, only if any) and ``total``: count + share of known."""
-    known = int((codes >= 0).sum())
-    for code, key in enumerate(keys):
-        cells = {"antal": count((codes == code).sum(), link=f"{link}_{key}" if link else None),
-                 "pct": share((codes == code).sum(), known, count_of=f"{key}|antal")}
-        cells.update((extra or {}).get(key, {}))
-        table.add_row(key, labels[key], cells)
-    if (codes < 0).any():
-        table.add_row("ukendt", UNKNOWN, {"antal": count((codes < 0).sum())})
-    table.add_row("total", TOTAL, {"antal": count(codes.size, link="ungmap_alle")}, is_total=True)
 
 
 def _ref(value: Any) -> Cell:
@@ -63,13 +46,14 @@ def _aldersfordeling(ctx: Context) -> Table:
         codes[(age >= b["min"]) & (age < b["max"] + 1)] = i
     table = Table(id="aldersfordeling", source="004-F6.6",
                   title=TXT("tables.aldersfordeling.title"),
-                  columns=[Column("antal", T("Antal", "Number")), Column("pct", T("Andel (%)", "Share (%)")),
+                  columns=[Column("antal", T("Antal", "Number")), share_column("pct", T("Andel (%)", "Share (%)"), count_of="antal"),
                            Column("udbredelse_pct", T("Udbredelsesprogrammet (%)", "Dissemination programme (%)")),
                            Column("metode_pct", T("Metodeprogrammet (%)", "Method programme (%)"))], additive=True)
     keys = [b["key"] for b in bands]
     extra = {b["key"]: {"udbredelse_pct": _ref(refs["udbredelse"].get(b["key"])),
                         "metode_pct": _ref(refs["metode"].get(b["key"]))} for b in bands}
-    _distribution(table, keys, {b["key"]: T(b["da"], b["en"]) for b in bands}, codes, extra)
+    distribution_rows(table, keys, {b["key"]: T(b["da"], b["en"]) for b in bands}, codes, extra=extra,
+                      total_link="ungmap_alle")
     table.notes.append(_um_cohort_note(prep))
     nu, nm = refs["udbredelse"]["n"], refs["metode"]["n"]
     table.notes.append(T("Ukendt: alder mangler eller ligger uden for aldersbåndene. Udbredelses- og Metodeprogrammet: "
@@ -85,7 +69,7 @@ def _ungeprofil(ctx: Context) -> Table:
     refs = prep.c["references"]
     table = Table(id="ungeprofil", source="004-F6.11",
                   title=TXT("tables.ungeprofil.title"),
-                  columns=[Column("antal", T("Antal", "Number")), Column("pct", T("Andel (%)", "Share (%)")),
+                  columns=[Column("antal", T("Antal", "Number")), share_column("pct", T("Andel (%)", "Share (%)"), count_of="antal"),
                            Column("danske_unge_pct", T("Danske unge generelt (%)", "Danish youth in general (%)")),
                            Column("udbredelse_pct", T("Udbredelsesprogrammet (%)", "Dissemination programme (%)")),
                            Column("metode_pct", T("Metodeprogrammet (%)", "Method programme (%)"))], additive=True)
@@ -93,8 +77,8 @@ def _ungeprofil(ctx: Context) -> Table:
     extra = {p.lower(): {"danske_unge_pct": _ref(refs["danske_unge"]["ungeprofil"].get(p)),
                          "udbredelse_pct": _ref(refs["udbredelse"]["ungeprofil"].get(p)),
                          "metode_pct": _ref(refs["metode"]["ungeprofil"].get(p))} for p in PROFILES}
-    _distribution(table, keys, {p.lower(): PROFILE_LABEL[p] for p in PROFILES}, prep.ungmap["profile"], extra,
-                  link="ungmap_profil")
+    distribution_rows(table, keys, {p.lower(): PROFILE_LABEL[p] for p in PROFILES}, prep.ungmap["profile"],
+                      extra=extra, link="ungmap_profil", total_link="ungmap_alle")
     d, u, m = (refs[k]["ungeprofil_sip_sep_unassigned"] for k in ("danske_unge", "udbredelse", "metode"))
     table.notes.append(_um_cohort_note(prep))
     table.notes.append(T(
@@ -110,19 +94,6 @@ def _ungeprofil(ctx: Context) -> Table:
     return table
 
 
-def _binary_rows(table: Table, rows: Sequence[tuple[str, Text, np.ndarray]], col: str = "pct", ncol: str = "n",
-                 decimals: int = 1, extra: Mapping[str, Mapping[str, Cell]] | None = None,
-                 links: Mapping[str, str] | None = None) -> None:
-    """One row per yes/no variable: the share of yes among the known answers, and that n."""
-    for key, label, v in rows:
-        known = ~np.isnan(v)
-        cells = {col: share(float((v[known] == 1.0).sum()), int(known.sum()), decimals=decimals,
-                               link=(links or {}).get(key)),
-                 ncol: count(known.sum())}
-        cells.update((extra or {}).get(key, {}))
-        table.add_row(key, label, cells)
-
-
 def _stofbrug(ctx: Context) -> Table:
     """004-F6.14: drug use in the 30 days before intake (multi-response)."""
     prep = _prep(ctx)
@@ -130,7 +101,7 @@ def _stofbrug(ctx: Context) -> Table:
     table = Table(id="stofbrug", source="004-F6.14",
                   title=TXT("tables.stofbrug.title"),
                   columns=[Column("pct", T("Andel (%)", "Share (%)")), Column("n", T("Antal besvarelser", "Answers"))])
-    _binary_rows(table, [("cannabis", T("Cannabis"), um["cannabis"]),
+    binary_rows(table, [("cannabis", T("Cannabis"), um["cannabis"]),
                          ("centralstimulerende", T("Centralstimulerende stoffer", "Stimulants"), um["centralstimulerende"]),
                          ("opioider", T("Opioider", "Opioids"), um["opioider"]),
                          ("andre_stoffer", T("Andre stoffer", "Other drugs"), um["andre_stoffer"]),
@@ -152,12 +123,13 @@ def _stofbelastning(ctx: Context) -> Table:
     codes = np.where(np.isnan(s12), -1, s12).astype(np.int64)
     table = Table(id="stofbelastning", source="004-F6.15",
                   title=TXT("tables.stofbelastning.title"),
-                  columns=[Column("antal", T("Antal", "Number")), Column("pct", T("Andel (%)", "Share (%)"))],
+                  columns=[Column("antal", T("Antal", "Number")),
+                           share_column("pct", T("Andel (%)", "Share (%)"), count_of="antal")],
                   additive=True)
-    _distribution(table, ["stofscore_under_12", "stofscore_12plus"],
+    distribution_rows(table, ["stofscore_under_12", "stofscore_12plus"],
                   {"stofscore_under_12": T("Stofscore mindre end 12", "Drug score below 12"),
                    "stofscore_12plus": T("Stofscore 12 eller mere (12+)", "Drug score 12 or more (12+)")}, codes,
-                  link="ungmap_stofscore")
+                  link="ungmap_stofscore", total_link="ungmap_alle")
     table.notes.append(_um_cohort_note(prep))
     table.notes.append(T("Stofscore = ((hash/30 + kokain/30 + amfetamin/30 + ecstasy/30 + andre/30)/5) x 100 (fn 13); "
                          "12+ betyder 12 eller mere, afgjort på hele dage (18 dage i alt), ikke på afrundede tal (A21).",
@@ -178,11 +150,11 @@ def _stofbelastning_sammenligning(ctx: Context) -> Table:
     score = um["stofscore"]
     table.add_row("gns_stofscore", T("Gennemsnitlig stofbelastning (stofscore 0-100)", "Mean drug score (0-100)"),
                   {"ung_rusmidler": mean_cell(score), "n": count((~np.isnan(score)).sum())})
-    _binary_rows(table, [("stofscore_12plus_pct", T("Andel af unge, der har en stofscore på 12+ (%)",
+    binary_rows(table, [("stofscore_12plus_pct", T("Andel af unge, der har en stofscore på 12+ (%)",
                                                     "Share with a drug score of 12+ (%)"), um["stofscore_12plus"]),
                          ("stoffri_pct", T("Andel af unge, der var stoffrie den seneste måned ved indskrivning (%)",
                                            "Share drug-free in the month before enrolment (%)"), um["stoffri"])],
-                 col="ung_rusmidler",
+                 share_col="ung_rusmidler",
                  extra={"stofscore_12plus_pct": {"udbredelse": _ref(refs["udbredelse"]["stofscore_12plus"]),
                                                  "metode": _ref(refs["metode"]["stofscore_12plus"])},
                         "stoffri_pct": {"udbredelse": _ref(refs["udbredelse"]["stoffri"]),
@@ -211,7 +183,7 @@ def _andre_vanskeligheder(ctx: Context) -> Table:
             ("psykiatrisk_diagnose", T("Andel af unge med psykiatrisk diagnose, givet af psykiater",
                                        "Psychiatric diagnosis given by a psychiatrist")),
             ("illegale_aktiviteter", T("Andel af unge, der begår illegale aktiviteter", "Illegal activities"))]
-    _binary_rows(table, [(k, lab, um[k]) for k, lab in rows], col="ung_rusmidler",
+    binary_rows(table, [(k, lab, um[k]) for k, lab in rows], share_col="ung_rusmidler",
                  extra={k: {"udbredelse": _ref(refs["udbredelse"][k]), "metode": _ref(refs["metode"][k])} for k, _ in rows})
     table.notes.append(_um_cohort_note(prep))
     table.notes.append(T("I uddannelse: fn 17. Referencekolonnerne er trykte tal; Metodeprogrammets 'i uddannelse' er "
@@ -228,10 +200,12 @@ def _risikoprofil(ctx: Context) -> Table:
     risk = prep.ungmap["risk"]
     table = Table(id="risikoprofil", source="004-F6.18",
                   title=TXT("tables.risikoprofil.title"),
-                  columns=[Column("antal", T("Antal", "Number")), Column("pct", T("Andel (%)", "Share (%)"))],
+                  columns=[Column("antal", T("Antal", "Number")),
+                           share_column("pct", T("Andel (%)", "Share (%)"), count_of="antal")],
                   additive=True)
     keys = [r.lower() for r in RISKS]
-    _distribution(table, keys, {r.lower(): RISK_LABEL[r] for r in RISKS}, risk, link="ungmap_risiko")
+    distribution_rows(table, keys, {r.lower(): RISK_LABEL[r] for r in RISKS}, risk, link="ungmap_risiko",
+                      total_link="ungmap_alle")
     known = int((risk >= 0).sum())
     # The printed "63 %" is R1 and R2 together (L2741-2743); a share of a sum of two counts of this table.
     total_row = table.rows.pop()
