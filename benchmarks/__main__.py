@@ -102,7 +102,13 @@ def main(argv: list[str] | None = None) -> dict:
 def _versions() -> dict[str, str]:
     import importlib.metadata as md
 
-    return {p: md.version(p) for p in ("evalkit", "pandas", "pyarrow", "numpy", "scipy", "statsmodels")}
+    def version(name: str) -> str:
+        try:
+            return md.version(name)
+        except md.PackageNotFoundError:   # evalkit run from a checkout, not installed
+            return "not installed"
+
+    return {p: version(p) for p in ("evalkit", "pandas", "pyarrow", "numpy", "scipy", "statsmodels")}
 
 
 def _print_run(res: dict) -> None:
