@@ -134,7 +134,7 @@ def _sort_rows(code: np.ndarray, keys: list[np.ndarray]) -> tuple[np.ndarray, np
     bits = [max(int(code.max()).bit_length(), 1)] + [max(int(k.max()).bit_length(), 1) for k in keys]
     if sum(bits) + bits_row <= 63:
         packed = code.astype(np.int64, copy=True)
-        for k, b in zip(keys, bits[1:]):
+        for k, b in zip(keys, bits[1:], strict=True):
             packed <<= b
             packed |= k
         packed <<= bits_row
@@ -729,7 +729,7 @@ def locf(
     observed[pos.unit.astype(np.int64) * upto + pos.k] = True
     columns: dict[str, Any] = {}
     imputed_cols: dict[str, Any] = {}
-    for name, (v, how) in zip(value_cols, converted):
+    for name, (v, how) in zip(value_cols, converted, strict=True):
         filled, seen = _expand(Events.of(pos, v), upto, n_ids)
         columns[name] = _restore(filled, how)
         imputed_cols[f"{name}_imputed"] = ~(np.isnan(filled) | seen)

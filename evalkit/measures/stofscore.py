@@ -189,7 +189,8 @@ def stofscore_12plus(
     spec = rule["threshold"]
     comparison = comparison if comparison is not None else spec["comparison"]
     if comparison not in spec["allowed_comparisons"]:
-        raise ValueError(f"`comparison` must be one of {', '.join(map(repr, spec['allowed_comparisons']))}, got {comparison!r}")
+        raise ValueError(f"`comparison` must be one of {', '.join(map(repr, spec['allowed_comparisons']))}, got "
+                         f"{comparison!r}")
     value = spec["value"] if threshold is None else threshold
     try:
         frac = Fraction(str(value))

@@ -94,9 +94,11 @@ def samlet_trivsel(
     rule = load_rule("tem")
     lo, hi = rule["scale"]["min"], rule["scale"]["max"]
     if method not in rule["samlet_trivsel"]["methods"]:
-        raise ValueError(f"`method` must be one of {', '.join(map(repr, rule['samlet_trivsel']['methods']))}, got {method!r}")
+        raise ValueError(f"`method` must be one of {', '.join(map(repr, rule['samlet_trivsel']['methods']))}, got "
+                         f"{method!r}")
     if missing not in rule["samlet_trivsel"]["missing_policies"]:
-        raise ValueError(f"`missing` must be one of {', '.join(map(repr, rule['samlet_trivsel']['missing_policies']))}, got {missing!r}")
+        raise ValueError("`missing` must be one of "
+                         f"{', '.join(map(repr, rule['samlet_trivsel']['missing_policies']))}, got {missing!r}")
     if method == "own_item":
         v = _column(tem, "samlet_trivsel_item")
         check_range(v, lo, hi, "samlet_trivsel_item")
@@ -205,7 +207,8 @@ def tem_drug_days_week(
     if item not in rule["drug_day_items"]:
         raise ValueError(f"`item` must be one of {', '.join(map(repr, rule['drug_day_items']))}, got {item!r}")
     if tem30 not in rule["recall"]["tem30_policies"]:
-        raise ValueError(f"`tem30` must be one of {', '.join(map(repr, rule['recall']['tem30_policies']))}, got {tem30!r}")
+        raise ValueError(f"`tem30` must be one of {', '.join(map(repr, rule['recall']['tem30_policies']))}, got "
+                         f"{tem30!r}")
     week = rule["recall"]["week_days"]
     v = _column(tem, rule["drug_day_items"][item]["column"])
     recall = _recall(tem)

@@ -60,7 +60,7 @@ def test_seed004_fn4_single_form_is_carried_to_registration_12() -> None:
     # fn 25: one youth filled in 39 forms; fn 23: all figures are made at the 12th registration.
     days = rng.permutation(np.arange(39) * 7)
     values = rng.integers(0, 11, 39)
-    rows += [("U39", int(d), int(v)) for d, v in zip(days, values)]
+    rows += [("U39", int(d), int(v)) for d, v in zip(days, values, strict=False)]
     out = locf(_tem(rows), id="episode_id", order=["tem_date", "tem_id"], values="personlig_trivsel")
     assert out.attrs["locf"]["upto"] == 12
     one = out.loc["U01"]
@@ -329,7 +329,7 @@ def test_engine_equals_locf(rows, upto, group_of) -> None:
     df = _tem(rows)
     if not len(df):
         return
-    _engine_vs_locf(df, dict(zip("abcd", group_of)), upto)
+    _engine_vs_locf(df, dict(zip("abcd", group_of, strict=False)), upto)
 
 
 def test_engine_equals_locf_on_seed004_shapes() -> None:

@@ -128,7 +128,7 @@ def test_equals_exact_reference_in_range(rows):
     df = pd.DataFrame(rows, columns=SUBS, dtype="float64")
     got = stofscore(df).to_numpy()
     plus = stofscore_12plus(df)
-    for g, p, row in zip(got, plus, rows):
+    for g, p, row in zip(got, plus, rows, strict=False):
         if any(v is None for v in row):
             assert np.isnan(g) and p is pd.NA
         else:
@@ -177,18 +177,18 @@ def test_any_use_and_drug_free_against_a_row_loop():
         days = [frame[c][i] for c in cols]
         sub = days[1:]
         if any(d is not pd.NA and d > 0 for d in sub):
-            assert used[i] is True or used[i] == True
+            assert bool(used[i]) is True
         elif all(d is not pd.NA and d == 0 for d in sub):
-            assert used[i] == False
+            assert bool(used[i]) is False
         else:
             assert used[i] is pd.NA
         given = frame["drug_free_30"][i]
         if given is not pd.NA:
             assert free[i] == given
         elif any(d is not pd.NA and d > 0 for d in days):
-            assert free[i] == False
+            assert bool(free[i]) is False
         elif all(d is not pd.NA and d == 0 for d in days):
-            assert free[i] == True
+            assert bool(free[i]) is True
         else:
             assert free[i] is pd.NA
 

@@ -584,7 +584,7 @@ def test_every_table_renders_in_every_format(protected, export, tmp_path, lang):
     assert ids == [s.id for s in ung.SPEC.tables if not s.id.endswith("_model")]
     payload = json.loads(render(rep, "json"))
     assert [t["id"] for t in payload["tables"]] == ids
-    for t, table in zip(payload["tables"], rep.tables):
+    for t, table in zip(payload["tables"], rep.tables, strict=False):
         assert t["source"] == table.source and t["source"].startswith("004-") and t["notes"]
         for row in t["rows"]:
             assert set(row["cells"]) <= {c["key"] for c in t["columns"]}

@@ -35,16 +35,16 @@ def _forloeb_type(ctx: Context) -> Table:
     keys = [f["key"] for f in fl] + (["forloeb_ukendt"] if unknown_fl else [])
     for code, typ in enumerate(TYPES):
         sel = ep["type"] == code
-        cells = {k: count((sel & (ep["forloeb"] == nr)).sum()) for k, nr in zip(keys, nrs)}
+        cells = {k: count((sel & (ep["forloeb"] == nr)).sum()) for k, nr in zip(keys, nrs, strict=True)}
         cells["total"] = count(sel.sum(), link=f"episoder_{typ}")
         table.add_row(typ, TYPE_LABEL[typ], cells)
     known_type = ep["type"] >= 0
     if not known_type.all():
         sel = ~known_type
-        cells = {k: count((sel & (ep["forloeb"] == nr)).sum()) for k, nr in zip(keys, nrs)}
+        cells = {k: count((sel & (ep["forloeb"] == nr)).sum()) for k, nr in zip(keys, nrs, strict=True)}
         cells["total"] = count(sel.sum())
         table.add_row("type_ukendt", T("Forløbstype ukendt", "Episode type unknown"), cells)
-    cells = {k: count((ep["forloeb"] == nr).sum()) for k, nr in zip(keys, nrs)}
+    cells = {k: count((ep["forloeb"] == nr).sum()) for k, nr in zip(keys, nrs, strict=True)}
     cells["total"] = count(ep["type"].size, link="episoder_alle")
     table.add_row("total", TOTAL, cells, is_total=True)
     table.notes.append(T("Enhed: forløb (episoder) i Logbog; en ung med flere forløb tælles én gang pr. forløb "

@@ -25,11 +25,13 @@ def _trajectory_note(prep: Prepared, m: Measure, g: Grouping) -> list[Text]:
     n = int((g.codes >= 0).sum())
     notes = [T(f"Kohorte: {g.cohort.da} (n = {format_number(n, 'da')}).",
                f"Cohort: {g.cohort.en} (n = {format_number(n, 'en')})."),
-             T(f"Skemaerne ordnes efter dato i hvert forløb; de første {K} indgår (fn 23). LOCF: mangler et skema eller et "
+             T(f"Skemaerne ordnes efter dato i hvert forløb; de første {K} indgår (fn 23). LOCF: mangler et skema "
+               "eller et "
                "svar, føres forløbets sidste besvarelse af spørgsmålet frem (fn 4/8/23); et forløb uden svar ved 1. "
                "registrering indgår fra sit første svar. Ved siden af står de observerede besvarelser (completers): "
                "kun forløb, der har besvaret spørgsmålet ved registreringen. n for hver celle står i JSON-udgaven.",
-               f"Forms are ordered by date within each episode; the first {K} are used (fn 23). LOCF: when a form or an "
+               f"Forms are ordered by date within each episode; the first {K} are used (fn 23). LOCF: when a form or "
+               "an "
                "answer is missing, the episode's last answer to the item is carried forward (fn 4/8/23); an episode "
                "without an answer at registration 1 enters from its first answer. Beside it are the observed answers "
                "(completers): only episodes that answered the item at that registration. The n of every cell is in "
@@ -76,7 +78,8 @@ def _trajectory_table(ctx: Context, m: Measure, g: Grouping, tid: str, source: s
                 if m.kind == "percent":
                     cells[f"tem_{k + 1}"] = share(float(sums[i, k]), n)
                 else:
-                    cells[f"tem_{k + 1}"] = Cell(float(sums[i, k]) / (n * scale) if n else None, "mean", decimals=1, n=n)
+                    mean = float(sums[i, k]) / (n * scale) if n else None
+                    cells[f"tem_{k + 1}"] = Cell(mean, "mean", decimals=1, n=n)
             table.add_row(key, label, cells)
     if m.key == "samlet_trivsel" and g.key in ("behandling", "ungeprofil", "risikoprofil", "udskrivning"):
         ref = float(prep.c["references"]["danske_unge"]["trivsel"])
@@ -90,7 +93,8 @@ def _trajectory_table(ctx: Context, m: Measure, g: Grouping, tid: str, source: s
     for i, gk in enumerate(g.groups):
         sel = g.codes == i
         key = "locf" if single else f"{gk}_locf"
-        name = m.label if single else T(f"{m.label.da}, {g.group_labels[gk].da}", f"{m.label.en}, {g.group_labels[gk].en}")
+        name = m.label if single else T(f"{m.label.da}, {g.group_labels[gk].da}", f"{m.label.en}, "
+                                                                                  f"{g.group_labels[gk].en}")
         outcome = T(f"{name.da}: TEM 1 mod TEM {K} (LOCF)", f"{name.en}: TEM 1 vs TEM {K} (LOCF)")
         table.tests.append(_paired(ctx, m, uv.first[sel] / div, uv.last[sel] / div, key, outcome))
         if single:
@@ -149,7 +153,8 @@ _GROUPING_LABEL = {
 
 def _trajectory_spec(m: Measure, grouping: str) -> TableSpec:
     tid = f"tem_{m.key}" if grouping == "behandling" else f"tem_{m.key}_{grouping}"
-    source = m.source if grouping == "behandling" else _TRAJECTORY_SOURCE.get((m.key, grouping), _GROUPING_COUNTS[grouping])
+    source = (m.source if grouping == "behandling"
+              else _TRAJECTORY_SOURCE.get((m.key, grouping), _GROUPING_COUNTS[grouping]))
     gl = _GROUPING_LABEL[grouping]
     title = T(f"{m.label.da} ved TEM-registrering 1-12, {gl.da} (LOCF og observerede)",
               f"{m.label.en} at TEM registrations 1-12, {gl.en} (LOCF and observed)")

@@ -30,10 +30,12 @@ def _counts_table(tid: str, source: str, title: Text, grid_key: str, mask: Calla
                       {f"tem_{k}": count(at_least[k - 1]) for k in range(1, K + 1)})
         more = int((grid.n_forms[sel] > K).sum())
         table.notes.append(note)
-        table.notes.append(T(f"Antal forløb med mindst k udfyldte TEM-skemaer (observerede, ikke LOCF). Skemaer efter det "
+        table.notes.append(T("Antal forløb med mindst k udfyldte TEM-skemaer (observerede, ikke LOCF). Skemaer "
+                             "efter det "
                              f"{K}. indgår ikke; {more} forløb har flere end {K} skemaer "
                              f"(højst {int(grid.n_forms[sel].max()) if sel.any() else 0}).",
-                             f"Episodes with at least k completed TEM forms (observed, not LOCF). Forms after the {K}th "
+                             "Episodes with at least k completed TEM forms (observed, not LOCF). Forms after the "
+                             f"{K}th "
                              f"are not used; {more} episodes have more than {K} forms (at most "
                              f"{int(grid.n_forms[sel].max()) if sel.any() else 0})."))
         return table
@@ -47,11 +49,14 @@ def _unit_type(prep: Prepared, *types: str) -> np.ndarray:
 
 
 def _counts_specs() -> list[TableSpec]:
-    beh = lambda p: _unit_type(p, "behandling")
+    def beh(p: Prepared) -> np.ndarray:
+        return _unit_type(p, "behandling")
+
     return [
         _counts_table("tem_antal_raadgivning", "004-F6.23",
                       T("Antal unge i rådgivningsforløb (både anonyme og ikke anonyme forløb), der indgår i hver "
-                        "TEM-registrering", "Youths in counselling (anonymous or not) included at each TEM registration"),
+                        "TEM-registrering", "Youths in counselling (anonymous or not) included at each TEM "
+                                            "registration"),
                       "main", lambda p: _unit_type(p, "raadgivning", "anonym_raadgivning"),
                       T("Kohorte: rådgivningsforløb med mindst ét TEM-skema.",
                         "Cohort: counselling episodes with at least one TEM form.")),

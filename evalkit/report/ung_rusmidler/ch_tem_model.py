@@ -20,8 +20,10 @@ from evalkit.report.ung_rusmidler.tem_measures import Measure
 
 def _model_spec(m: Measure) -> TableSpec:
     tid = f"tem_{m.key}_model"
-    title = T(f"{m.label.da} ved TEM-registrering 1-12, behandlingsforløb: LOCF, observerede og model (følsomhedsanalyse)",
-              f"{m.label.en} at TEM registrations 1-12, treatment episodes: LOCF, observed and model (sensitivity analysis)")
+    title = T(f"{m.label.da} ved TEM-registrering 1-12, behandlingsforløb: LOCF, observerede og model "
+              "(følsomhedsanalyse)",
+              f"{m.label.en} at TEM registrations 1-12, treatment episodes: LOCF, observed and model (sensitivity "
+              "analysis)")
 
     def build(ctx: Context) -> Table | None:
         sens = _sensitivity(ctx)
@@ -70,7 +72,8 @@ def _model_table(ctx: Context, m: Measure, sens: Mapping[str, Any], tid: str, ti
               if res.subsampled else "")
     table.notes.insert(0, T(
         f"Følsomhedsanalyse (evalkit.compare.model_means): middelværdi pr. registrering fra en {what[0]}, kun på "
-        f"observerede besvarelser, uden LOCF (anchors.md afsnit 4){sub_da}. Konvergeret: {'ja' if res.converged else 'nej'}.",
+        f"observerede besvarelser, uden LOCF (anchors.md afsnit 4){sub_da}. Konvergeret: "
+        f"{'ja' if res.converged else 'nej'}.",
         f"Sensitivity analysis (evalkit.compare.model_means): mean per registration from a {what[1]}, on observed "
         f"answers only, without LOCF (anchors.md section 4){sub_en}. Converged: {'yes' if res.converged else 'no'}."))
     return table

@@ -71,8 +71,10 @@ def _udskrivning(ctx: Context) -> Table:
     ep, smdb = prep.episodes, prep.c["references"]["smdb"]
     table = Table(id="udskrivning", source="004-F6.19",
                   title=TXT("tables.udskrivning.title"),
-                  columns=[Column("raadgivning", TYPE_SHORT["raadgivning"]), Column("behandling", TYPE_SHORT["behandling"]),
-                           Column("smdb", T("SMDB 2016-2017 (alle aldre)", "SMDB 2016-2017 (all ages)"))], additive=True,
+                  columns=[Column("raadgivning", TYPE_SHORT["raadgivning"]),
+                           Column("behandling", TYPE_SHORT["behandling"]),
+                           Column("smdb", T("SMDB 2016-2017 (alle aldre)", "SMDB 2016-2017 (all ages)"))],
+                  additive=True,
                   row_lines=())
     masks = {t: ep["discharged"] & (ep["type"] == TYPES.index(t)) for t in ("raadgivning", "behandling")}
     rows = _discharge_rows(ep, masks, links={"behandling": "udskrevne_behandling"})
@@ -88,7 +90,8 @@ def _udskrivning(ctx: Context) -> Table:
         table.add_row(key, DISCHARGE_LABELS[key], cells)
     shares = {t: share(int(masks[t].sum()), int((ep["type"] == TYPES.index(t)).sum()))
              for t in ("raadgivning", "behandling")}
-    table.add_row("udskrevet_pct", T("Udskrevne i pct. af alle indskrivninger", "Discharged, % of all enrolments"), shares)
+    table.add_row("udskrevet_pct", T("Udskrevne i pct. af alle indskrivninger", "Discharged, % of all enrolments"),
+                  shares)
     cutoff = prep.c["cohort"]["data_cutoff"]
     n_da, n_en = format_number(smdb["n"], "da"), format_number(smdb["n"], "en")
     table.notes.append(T(f"Kohorte: forløb udskrevet senest {cutoff}; indskrivningslængde = udskrivningsdato minus "
@@ -138,10 +141,13 @@ def _udskrivning_risikoprofil(ctx: Context) -> Table:
                                                   "Length of stay by risk profile"),
                                  _kruskal(ctx, ep["los"][los_sel], risk[los_sel])))
     table.notes.append(T("Kohorte: udskrevne behandlingsforløb; risikoprofil fra forløbets UngMap. Forløb uden UngMap "
-                         "eller med ukendt risikoprofil står i kolonnen 'Uden risikoprofil' (A18: 216 udskrevne mod 188 "
+                         "eller med ukendt risikoprofil står i kolonnen 'Uden risikoprofil' (A18: 216 udskrevne mod "
+                         "188 "
                          "med profil).",
-                         "Cohort: discharged treatment episodes; risk profile from the episode's UngMap. Episodes without "
-                         "UngMap or with an unknown profile are in the 'No risk profile' column (A18: 216 discharges vs "
+                         "Cohort: discharged treatment episodes; risk profile from the episode's UngMap. Episodes "
+                         "without "
+                         "UngMap or with an unknown profile are in the 'No risk profile' column (A18: 216 discharges "
+                         "vs "
                          "188 with a profile)."))
     return table
 
@@ -156,7 +162,8 @@ def _ydelser(ctx: Context) -> Table:
                            Column("behandling", T("Behandlingsforløb (%)", "Treatment (%)")),
                            Column("behandling_n", T("Behandlingsforløb, antal udskrevne", "Treatment, discharges"))])
     labels = {"svc_raadgivning": ("raadgivning", T("Rådgivning", "Counselling")),
-              "svc_individuel_behandling": ("individuel_behandling", T("Individuel behandling", "Individual treatment")),
+              "svc_individuel_behandling": ("individuel_behandling",
+                                            T("Individuel behandling", "Individual treatment")),
               "svc_gruppeforloeb": ("gruppeforloeb", T("Gruppeforløb", "Group course")),
               "svc_inddragelse_paaroerende": ("inddragelse_paaroerende",
                                               T("Inddragelse af pårørende", "Involving relatives")),
@@ -171,6 +178,7 @@ def _ydelser(ctx: Context) -> Table:
         table.add_row(key, label, cells)
     table.notes.append(T("Kohorte: udskrevne forløb; ydelser afkrydset ved udskrivning, flere svar mulige. Seed 004 "
                          "formoder underrapportering af inddragelse af pårørende (L2906-2911).",
-                         "Cohort: discharged episodes; services ticked at discharge, several answers possible. Seed 004 "
+                         "Cohort: discharged episodes; services ticked at discharge, several answers possible. Seed "
+                         "004 "
                          "suspects under-reporting of involving relatives (L2906-2911)."))
     return table

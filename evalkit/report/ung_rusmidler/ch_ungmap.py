@@ -46,7 +46,8 @@ def _aldersfordeling(ctx: Context) -> Table:
         codes[(age >= b["min"]) & (age < b["max"] + 1)] = i
     table = Table(id="aldersfordeling", source="004-F6.6",
                   title=TXT("tables.aldersfordeling.title"),
-                  columns=[Column("antal", T("Antal", "Number")), share_column("pct", T("Andel (%)", "Share (%)"), count_of="antal"),
+                  columns=[Column("antal", T("Antal", "Number")),
+                           share_column("pct", T("Andel (%)", "Share (%)"), count_of="antal"),
                            Column("udbredelse_pct", T("Udbredelsesprogrammet (%)", "Dissemination programme (%)")),
                            Column("metode_pct", T("Metodeprogrammet (%)", "Method programme (%)"))], additive=True)
     keys = [b["key"] for b in bands]
@@ -69,7 +70,8 @@ def _ungeprofil(ctx: Context) -> Table:
     refs = prep.c["references"]
     table = Table(id="ungeprofil", source="004-F6.11",
                   title=TXT("tables.ungeprofil.title"),
-                  columns=[Column("antal", T("Antal", "Number")), share_column("pct", T("Andel (%)", "Share (%)"), count_of="antal"),
+                  columns=[Column("antal", T("Antal", "Number")),
+                           share_column("pct", T("Andel (%)", "Share (%)"), count_of="antal"),
                            Column("danske_unge_pct", T("Danske unge generelt (%)", "Danish youth in general (%)")),
                            Column("udbredelse_pct", T("Udbredelsesprogrammet (%)", "Dissemination programme (%)")),
                            Column("metode_pct", T("Metodeprogrammet (%)", "Method programme (%)"))], additive=True)
@@ -102,7 +104,8 @@ def _stofbrug(ctx: Context) -> Table:
                   title=TXT("tables.stofbrug.title"),
                   columns=[Column("pct", T("Andel (%)", "Share (%)")), Column("n", T("Antal besvarelser", "Answers"))])
     binary_rows(table, [("cannabis", T("Cannabis"), um["cannabis"]),
-                         ("centralstimulerende", T("Centralstimulerende stoffer", "Stimulants"), um["centralstimulerende"]),
+                         ("centralstimulerende", T("Centralstimulerende stoffer", "Stimulants"),
+                          um["centralstimulerende"]),
                          ("opioider", T("Opioider", "Opioids"), um["opioider"]),
                          ("andre_stoffer", T("Andre stoffer", "Other drugs"), um["andre_stoffer"]),
                          ("stoffri", T("Stoffri", "Drug-free"), um["stoffri"])])
@@ -132,8 +135,10 @@ def _stofbelastning(ctx: Context) -> Table:
                   link="ungmap_stofscore", total_link="ungmap_alle")
     table.notes.append(_um_cohort_note(prep))
     table.notes.append(T("Stofscore = ((hash/30 + kokain/30 + amfetamin/30 + ecstasy/30 + andre/30)/5) x 100 (fn 13); "
-                         "12+ betyder 12 eller mere, afgjort på hele dage (18 dage i alt), ikke på afrundede tal (A21).",
-                         "Drug score = ((hash/30 + cocaine/30 + amphetamine/30 + ecstasy/30 + other/30)/5) x 100 (fn 13); "
+                         "12+ betyder 12 eller mere, afgjort på hele dage (18 dage i alt), ikke på afrundede tal "
+                         "(A21).",
+                         "Drug score = ((hash/30 + cocaine/30 + amphetamine/30 + ecstasy/30 + other/30)/5) x 100 (fn "
+                         "13); "
                          "12+ means 12 or more, decided on whole days (18 days in all), not on rounded numbers (A21)."))
     return table
 
@@ -162,7 +167,8 @@ def _stofbelastning_sammenligning(ctx: Context) -> Table:
                  links={"stofscore_12plus_pct": "ungmap_stofscore_stofscore_12plus"})
     table.notes.append(_um_cohort_note(prep))
     nu, nm = refs["udbredelse"]["n"], refs["metode"]["n"]
-    table.notes.append(T(f"Udbredelses- og Metodeprogrammet: trykte tal (n = {nu} og {nm}); Metodeprogrammets stofscore "
+    table.notes.append(T(f"Udbredelses- og Metodeprogrammet: trykte tal (n = {nu} og {nm}); Metodeprogrammets "
+                         "stofscore "
                          "er ikke oplyst (fn 14, 15).",
                          f"Dissemination and Method programmes: printed figures (n = {nu} and {nm}); the Method "
                          "programme's drug score is not published (fn 14, 15)."))
@@ -175,7 +181,8 @@ def _andre_vanskeligheder(ctx: Context) -> Table:
     um, refs = prep.ungmap, prep.c["references"]
     table = Table(id="andre_vanskeligheder", source="004-F6.17",
                   title=TXT("tables.andre_vanskeligheder.title"),
-                  columns=[Column("ung_rusmidler", T("UNG Rusmidler (%)")), Column("n", T("Antal besvarelser", "Answers")),
+                  columns=[Column("ung_rusmidler", T("UNG Rusmidler (%)")),
+                           Column("n", T("Antal besvarelser", "Answers")),
                            Column("udbredelse", T("Udbredelsesprogrammet (%)", "Dissemination programme (%)")),
                            Column("metode", T("Metodeprogrammet (%)", "Method programme (%)"))])
     rows = [("i_uddannelse", T("Andel af unge i uddannelse", "In education")),
@@ -184,10 +191,12 @@ def _andre_vanskeligheder(ctx: Context) -> Table:
                                        "Psychiatric diagnosis given by a psychiatrist")),
             ("illegale_aktiviteter", T("Andel af unge, der begår illegale aktiviteter", "Illegal activities"))]
     binary_rows(table, [(k, lab, um[k]) for k, lab in rows], share_col="ung_rusmidler",
-                 extra={k: {"udbredelse": _ref(refs["udbredelse"][k]), "metode": _ref(refs["metode"][k])} for k, _ in rows})
+                 extra={k: {"udbredelse": _ref(refs["udbredelse"][k]), "metode": _ref(refs["metode"][k])}
+                        for k, _ in rows})
     table.notes.append(_um_cohort_note(prep))
     table.notes.append(T("I uddannelse: fn 17. Referencekolonnerne er trykte tal; Metodeprogrammets 'i uddannelse' er "
-                         "53,7 % i tabellen og 53,5 % i teksten (A08); illegale aktiviteter er ikke sammenlignelige (fn 18).",
+                         "53,7 % i tabellen og 53,5 % i teksten (A08); illegale aktiviteter er ikke sammenlignelige "
+                         "(fn 18).",
                          "In education: fn 17. The reference columns are printed figures; the Method programme's 'in "
                          "education' is 53.7 % in the table and 53.5 % in the text (A08); illegal activities are not "
                          "comparable (fn 18)."))

@@ -93,7 +93,8 @@ def prepare(ctx: Context) -> None:
     store_prepared(ctx, prep)
 
 
-def _episodes(e: pd.DataFrame, c: Mapping[str, Any], ctx: Context) -> tuple[dict[str, np.ndarray], list[tuple[str, str]]]:
+def _episodes(e: pd.DataFrame, c: Mapping[str, Any],
+              ctx: Context) -> tuple[dict[str, np.ndarray], list[tuple[str, str]]]:
     n = len(e)
     out: dict[str, np.ndarray] = {"type": _codes(_col(e, "enrolment_type"), TYPES, n)}
     forloeb = _floats(_col(e, "forloeb"), n)

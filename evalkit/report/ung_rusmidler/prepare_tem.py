@@ -107,7 +107,8 @@ def _groupings(prep: Prepared) -> None:
                                 ("alle",), alle, np.where(counsel, zero, -1)),
         "opioid": Grouping("opioid", T("unge med opioidbrug ved UngMap", "youths using opioids at UngMap"),
                            T("behandlingsforløb med opioidbrug de seneste 30 dage ved UngMap og mindst ét TEM-skema",
-                             "treatment episodes with opioid use in the 30 days before UngMap and at least one TEM form"),
+                             "treatment episodes with opioid use in the 30 days before UngMap and at least one TEM "
+                             "form"),
                            ("alle",), alle, np.where(opioid, zero, -1)),
         "gruppe": Grouping("gruppe", T("gruppeforløb", "group courses"),
                            T("unge i gruppeforløb med mindst ét TEM-skema fra gruppeforløbet",
