@@ -5,7 +5,7 @@ Logbog episodes, UngMap at intake and TEM registrations become the tables and ch
 behind every "signifikant" and "markant", the cohort of every figure in the row ledger, and for every
 TEM trajectory the observed cases beside the LOCF line.
 
-Layout: :mod:`.spec` (the table list), :mod:`.prepare` (everything person-level, once; the TEM
+Layout: :mod:`.spec` (the table list), :mod:`.prepare` (``prepare(ctx)``: everything person-level, once; the TEM
 trajectories come from :mod:`evalkit.compare.trajectories`), one ``ch_*`` module per section of the
 chapter, ``constants.yaml`` (values a data owner may change: cut-off date, age filter, reference
 values, test choice; :func:`constants`).
@@ -13,9 +13,8 @@ values, test choice; :func:`constants`).
 
 from __future__ import annotations
 
-from evalkit.report.ung_rusmidler.prepare import prepare
 from evalkit.report.ung_rusmidler.prepared import Prepared
 from evalkit.report.ung_rusmidler.settings import constants
 from evalkit.report.ung_rusmidler.spec import SPEC
 
-__all__ = ["SPEC", "Prepared", "constants", "prepare"]
+__all__ = ["SPEC", "Prepared", "constants"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from evalkit.report._build import positions
 from evalkit.report.model import T
@@ -25,6 +27,17 @@ from evalkit.report.ung_rusmidler.settings import _sensitivity
 from evalkit.report.ung_rusmidler.tem_measures import MEASURES, _tem_scale, _tem_value
 
 
+def _group_course(tem: pd.DataFrame) -> np.ndarray:
+    """Which forms were completed in a group course (missing: not), without a float copy of the column."""
+    if "group_course" not in tem.columns:
+        return np.zeros(len(tem), dtype=bool)
+    col = tem["group_course"]
+    if isinstance(col.dtype, pd.ArrowDtype):
+        arr = pa.chunked_array(col.array._pa_array)  # noqa: SLF001 (the Arrow data, no copy)
+        return pc.fill_null(pc.equal(arr.cast(pa.int8()), 1), False).to_numpy()
+    return _floats(col, len(tem)) == 1.0
+
+
 def _prepare_tem(ctx: Context, prep: Prepared, ep_ids: pd.Series) -> None:
     from evalkit.compare.trajectories import (
         Strata,
@@ -36,22 +49,23 @@ def _prepare_tem(ctx: Context, prep: Prepared, ep_ids: pd.Series) -> None:
     tem = ctx.export["tem_registrations"]
     K = int(c["tem"]["registrations"])
     n = len(tem)
-    pos = positions(tem["episode_id"], ep_ids)
+    pos = positions(tem["episode_id"], ep_ids).astype(np.int32)   # 12M forms: half the memory of int64
     scale = _tem_scale(c)
     prep.scale = {m.key: (scale if m.key == "samlet_trivsel" else 1) for m in MEASURES}
-    known = pos >= 0
+    n_unknown = int(np.count_nonzero(pos < 0))
     forms = sort_registrations(tem, pos, ["tem_date", "tem_id"], n_units=len(ep_ids))
-    group = _floats(_col(tem, "group_course"), n) == 1.0
+    del pos
+    group = _group_course(tem)
     separate = c["tem"]["group_forms"] == "separate"
     prep.grids["main"] = forms.place(K, where=~group if separate else None)
     prep.grids["gruppe"] = forms.place(K, where=group)
     past = prep.grids["main"].n_rows_beyond_upto + prep.grids["gruppe"].n_rows_beyond_upto
-    excluded = {"episode_not_in_logbog": int((~known).sum()),
-                "tem_date_missing": forms.n_rows_unplaced - int((~known).sum()), "form_beyond_upto": past}
+    excluded = {"episode_not_in_logbog": n_unknown,
+                "tem_date_missing": forms.n_rows_unplaced - n_unknown, "form_beyond_upto": past}
     _stage(ctx, "tem", n, n - sum(excluded.values()), excluded, next=K + 1, k=K)
     recall = _floats(_col(tem, "recall_window_days"), n)
     prep.tem_notes = {"group_forms": int(group.sum()), "tem30_forms": int((recall == 30).sum())}
-    del pos, known, group, recall, forms
+    del group, recall, forms
     _groupings(prep)
     sensitivity = _sensitivity(ctx)
     refit = set(sensitivity["measures"]) if sensitivity is not None else set()
