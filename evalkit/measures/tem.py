@@ -10,7 +10,7 @@ LOCF to the 12th registration is not done here (that is a trajectory step, fn 23
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -382,6 +382,7 @@ def tem_measure(
     drug_free_method: Literal["item", "derived", "item_else_derived"] = "item_else_derived",
     times: int = 1,
     ledger: MeasureLedger | None = None,
+    chunk: int = 1 << 20,
 ) -> np.ndarray:
     """One TEM measure per form as float64 (NaN = missing; drug-free as 1/0): the trajectory input.
 
@@ -397,6 +398,9 @@ def tem_measure(
     times
         Return ``round(value * times)``: with ``times=3`` the mean of the three well-being items is
         their integer sum, so that sums over a million forms are exact (divide by 3 after summing).
+    chunk
+        Rows computed at a time when no ``ledger`` is kept: the working arrays of the measure (three
+        items for samlet trivsel) stay this long, not as long as the export (12M forms at 1M youths).
 
     Returns
     -------
@@ -411,6 +415,20 @@ def tem_measure(
     >>> tem_measure(tem, "samlet_trivsel", times=3).tolist(), tem_measure(tem, "naere_relationer").tolist()
     ([18.0, nan], [7.0, nan])
     """
+    if name not in TEM_MEASURE_NAMES:
+        raise KeyError(f"unknown TEM measure {name!r}; one of {', '.join(TEM_MEASURE_NAMES)}")
+    options = {"samlet_method": samlet_method, "samlet_missing": samlet_missing, "tem30": tem30,
+               "drug_free_method": drug_free_method, "times": times}
+    if ledger is None and len(tem) > chunk:
+        out = np.empty(len(tem))
+        for start in range(0, len(tem), chunk):
+            out[start:start + chunk] = _tem_measure(tem.iloc[start:start + chunk], name, None, **options)
+        return out
+    return _tem_measure(tem, name, ledger, **options)
+
+
+def _tem_measure(tem: pd.DataFrame, name: str, ledger: MeasureLedger | None, *, samlet_method: Any,
+                 samlet_missing: Any, tem30: Any, drug_free_method: Any, times: int) -> np.ndarray:
     if name == "samlet_trivsel":
         series = samlet_trivsel(tem, method=samlet_method, missing=samlet_missing, ledger=ledger)
     elif name in ("personlig_trivsel", "naere_relationer", "social_trivsel"):
@@ -423,9 +441,7 @@ def tem_measure(
         series = tem_drug_days_week(tem, item, tem30=tem30, ledger=ledger)  # type: ignore[arg-type]
     elif name == "alcohol_units_week":
         series = alcohol_units_week(tem, ledger=ledger)
-    elif name == "drug_free_last_week":
+    else:  # drug_free_last_week
         series = drug_free_last_week(tem, method=drug_free_method, tem30=tem30, ledger=ledger)
-    else:
-        raise KeyError(f"unknown TEM measure {name!r}; one of {', '.join(TEM_MEASURE_NAMES)}")
     values = series.to_numpy(dtype="float64", na_value=np.nan)
     return np.rint(values * times) if times != 1 else values

@@ -115,6 +115,7 @@ def test_tem_measure_is_the_column_of_tem_measures():
         got = tem_measure(tem, name)
         ref = wide[name] if name in wide.columns else tem[name]
         np.testing.assert_array_equal(got, ref.to_numpy(dtype="float64", na_value=np.nan))
+        np.testing.assert_array_equal(tem_measure(tem, name, chunk=7), got)   # computed 7 rows at a time
     thirds = tem_measure(tem, "samlet_trivsel", times=3)
     np.testing.assert_array_equal(thirds, np.rint(wide["samlet_trivsel"].to_numpy(dtype=float, na_value=np.nan) * 3))
     with pytest.raises(KeyError, match="unknown TEM measure"):
