@@ -91,14 +91,14 @@ def _trajectory_table(ctx: Context, m: Measure, g: Grouping, tid: str, source: s
     # Tests: first vs K-th (LOCF) per group; completers sensitivity for single cohorts; groups at K.
     div = float(scale)
     for i, gk in enumerate(g.groups):
-        sel = g.codes == i
+        sel = g.members[i]   # the group's units, ascending
         key = "locf" if single else f"{gk}_locf"
         name = m.label if single else T(f"{m.label.da}, {g.group_labels[gk].da}", f"{m.label.en}, "
                                                                                   f"{g.group_labels[gk].en}")
         outcome = T(f"{name.da}: TEM 1 mod TEM {K} (LOCF)", f"{name.en}: TEM 1 vs TEM {K} (LOCF)")
         table.tests.append(_paired(ctx, m, uv.first[sel] / div, uv.last[sel] / div, key, outcome))
         if single:
-            both = sel & ~np.isnan(uv.first) & uv.last_observed
+            both = sel[~np.isnan(uv.first[sel]) & uv.last_observed[sel]]
             outcome = T(f"{name.da}: TEM 1 mod TEM {K}, forløb med begge besvaret (completers)",
                         f"{name.en}: TEM 1 vs TEM {K}, episodes answering both (completers)")
             table.tests.append(_paired(ctx, m, uv.first[both] / div, uv.last[both] / div, "observeret", outcome))
@@ -114,8 +114,9 @@ def _group_tests(ctx: Context, m: Measure, g: Grouping, last: np.ndarray, K: int
     outcome = T(f"{m.label.da} ved TEM {K} (LOCF) {g.label.da}", f"{m.label.en} at TEM {K} (LOCF) {g.label.en}")
     if m.kind != "percent":
         return [_row(f"tem_{K}", outcome, _kruskal(ctx, last[sel], g.codes[sel]))]
-    yes = np.array([int(((g.codes == i) & sel & (last == 1.0)).sum()) for i in range(len(g.groups))])
-    tot = np.array([int(((g.codes == i) & sel).sum()) for i in range(len(g.groups))])
+    n_groups = len(g.groups)
+    yes = np.bincount(g.codes[sel & (last == 1.0)], minlength=n_groups).astype(np.int64)
+    tot = np.bincount(g.codes[sel], minlength=n_groups).astype(np.int64)
     res, hide = _chi_square(ctx, np.column_stack([tot - yes, yes]))
     out = [_row(f"tem_{K}", outcome, res, hide)]
     if g.key == "risikoprofil":

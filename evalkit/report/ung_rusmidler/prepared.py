@@ -25,6 +25,10 @@ class Grouping:
     group_labels: dict[str, Text]
     codes: np.ndarray            # group index per unit, -1 = not in this grouping
     grid: str = "main"           # "main" (episode forms) or "gruppe" (group-course forms)
+    members: list[np.ndarray] = field(init=False, repr=False)   # the units of each group (ascending)
+
+    def __post_init__(self) -> None:
+        self.members = [np.flatnonzero(self.codes == i) for i in range(len(self.groups))]
 
 
 @dataclass
