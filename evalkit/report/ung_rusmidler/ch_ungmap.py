@@ -6,9 +6,9 @@ from typing import Any
 
 import numpy as np
 
-from evalkit.report._build import binary_rows, count, distribution_rows, mean_cell, share, share_column
+from evalkit.report._build import TOTAL, UNKNOWN, binary_rows, count, distribution_rows, mean_cell, share, share_column
 from evalkit.report.labels import format_number
-from evalkit.report.model import Cell, Column, Row, T, Table, Text
+from evalkit.report.model import Cell, Column, T, Table, Text
 from evalkit.report.spec import Context
 from evalkit.report.ung_rusmidler.common import (
     PROFILE_LABEL,
@@ -212,17 +212,18 @@ def _risikoprofil(ctx: Context) -> Table:
                   columns=[Column("antal", T("Antal", "Number")),
                            share_column("pct", T("Andel (%)", "Share (%)"), count_of="antal")],
                   additive=True)
-    keys = [r.lower() for r in RISKS]
-    distribution_rows(table, keys, {r.lower(): RISK_LABEL[r] for r in RISKS}, risk, link="ungmap_risiko",
-                      total_link="ungmap_alle")
-    known = int((risk >= 0).sum())
-    # The printed "63 %" is R1 and R2 together (L2741-2743); a share of a sum of two counts of this table.
-    total_row = table.rows.pop()
-    at = len(keys)
-    r12 = int(((risk == 1) | (risk == 2)).sum())
-    table.rows.insert(at, Row(key="r1_r2", label=T("Risikoprofil 1 eller 2", "Risk profile 1 or 2"),
-                               cells={"pct": share(r12, known, count_of="r1|antal+r2|antal")}))
-    table.rows.append(total_row)
+    counts = np.bincount(risk[risk >= 0], minlength=len(RISKS))
+    known = int(counts.sum())
+    for code, r in enumerate(RISKS):
+        key = r.lower()
+        table.add_row(key, RISK_LABEL[r], {"antal": count(int(counts[code]), link=f"ungmap_risiko_{key}"),
+                                           "pct": share(int(counts[code]), known)})
+    # The printed "63 %" is R1 and R2 together: a share of a sum of two counts of this table.
+    table.add_row("r1_r2", T("Risikoprofil 1 eller 2", "Risk profile 1 or 2"),
+                  {"pct": share(int(counts[1] + counts[2]), known, count_of="r1|antal+r2|antal")})
+    if (risk < 0).any():
+        table.add_row("ukendt", UNKNOWN, {"antal": count(int((risk < 0).sum()))})
+    table.add_row("total", TOTAL, {"antal": count(int(risk.size), link="ungmap_alle")}, is_total=True)
     table.notes.append(_um_cohort_note(prep))
     table.notes.append(T("Risikoprofil = antal af tre risikofaktorer ved indskrivning: stofscore 12+, selvrapporteret "
                          "psykisk diagnose givet af psykiater, uddannelseshjælp (L2725-2743). Mangler en faktor, er "
