@@ -137,6 +137,7 @@ def _ungmap(u: pd.DataFrame, ep: dict[str, np.ndarray], ep_ids: pd.Series, c: Ma
             ctx: Context) -> dict[str, np.ndarray]:
     from evalkit.measures import stofscore, stofscore_12plus
     from evalkit.profiles import resolve_ungeprofil, risikoprofil
+    from evalkit.profiles.ungeprofil import ungeprofil_resolvable
 
     n = len(u)
     pos = positions(u["episode_id"], ep_ids)
@@ -177,9 +178,9 @@ def _ungmap(u: pd.DataFrame, ep: dict[str, np.ndarray], ep_ids: pd.Series, c: Ma
         out["risk"] = _codes(risikoprofil(s12, diag, udd), RISKS, m)
     else:
         out["risk"] = np.full(m, -1, dtype=np.int64)
-    try:
+    if ungeprofil_resolvable(k):
         out["profile"] = _codes(resolve_ungeprofil(k), PROFILES, m)
-    except KeyError:
+    else:
         out["profile"] = np.full(m, -1, dtype=np.int64)
     from evalkit.measures.stofscore import any_use_30, drug_free_30
 
