@@ -26,7 +26,7 @@ def _forloeb_type(ctx: Context) -> Table:
     cols = [Column(f["key"], T(f["da"], f["en"])) for f in fl]
     unknown_fl = bool((ep["forloeb"] < 0).any())
     if unknown_fl:
-        cols.append(Column("forloeb_ukendt", T("Forløb ukendt", "Cohort unknown")))
+        cols.append(Column("forloeb_ukendt", TXT("forloeb.cohort_unknown")))
     cols.append(Column("total", TOTAL, is_total=True))
     table = Table(id="forloeb_type", source="004-F6.3",
                   title=TXT("tables.forloeb_type.title"),
@@ -43,14 +43,11 @@ def _forloeb_type(ctx: Context) -> Table:
         sel = ~known_type
         cells = {k: count((sel & (ep["forloeb"] == nr)).sum()) for k, nr in zip(keys, nrs, strict=True)}
         cells["total"] = count(sel.sum())
-        table.add_row("type_ukendt", T("Forløbstype ukendt", "Episode type unknown"), cells)
+        table.add_row("type_ukendt", TXT("forloeb.episode_type_unknown"), cells)
     cells = {k: count((ep["forloeb"] == nr).sum()) for k, nr in zip(keys, nrs, strict=True)}
     cells["total"] = count(ep["type"].size, link="episoder_alle")
     table.add_row("total", TOTAL, cells, is_total=True)
-    table.notes.append(T("Enhed: forløb (episoder) i Logbog; en ung med flere forløb tælles én gang pr. forløb "
-                         "(seed 004 L2273: 19 gengangere).",
-                         "Unit: Logbog episodes; a youth with several episodes counts once per episode "
-                         "(seed 004 L2273: 19 repeat entrants)."))
+    table.notes.append(TXT("forloeb.unit_logbog_episodes_a_youth"))
     return table
 
 
@@ -69,12 +66,11 @@ def _forloeb_kommune(ctx: Context) -> Table:
         sel = ep["kommune"] == i
         cells = {t: count((sel & (ep["type"] == code)).sum()) for code, t in enumerate(TYPES)}
         cells["total"] = count(sel.sum())
-        table.add_row(key, T(name) if name else T("Anden kommune", "Other municipality"), cells)
+        table.add_row(key, T(name) if name else TXT("forloeb.other_municipality"), cells)
     cells = {t: count((ep["type"] == code).sum(), link=f"episoder_{t}") for code, t in enumerate(TYPES)}
     cells["total"] = count(ep["type"].size, link="episoder_alle")
     table.add_row("total", TOTAL, cells, is_total=True)
-    table.notes.append(T("Kommunerne står i forløbsorden (Figur 6.1); en kommune uden forløb vises med 0.",
-                         "Municipalities in cohort order (Figure 6.1); a municipality without episodes shows 0."))
+    table.notes.append(TXT("forloeb.municipalities_in_cohort_order_figure"))
     return table
 
 
@@ -102,19 +98,17 @@ def _alder_koen(ctx: Context) -> Table:
         rows["maend"][t] = count((sex == 1).sum())
         rows["koen_ukendt"][t] = count((sex < 0).sum())
         rows["under_18_pct"][t] = share((known_age < under).sum(), known_age.size)
-    labels = {"antal": T("Antal forløb", "Episodes"), "gns_alder": T("Gennemsnitlig alder (år)", "Mean age (years)"),
-              "kvinder": T("Kvinder", "Women"), "kvinder_pct": T("Andel kvinder (%)", "Share of women (%)"),
-              "maend": T("Mænd", "Men"), "koen_ukendt": T("Køn ukendt", "Sex unknown"),
+    labels = {"antal": TXT("forloeb.episodes"), "gns_alder": TXT("forloeb.mean_age_years"),
+              "kvinder": TXT("forloeb.women"), "kvinder_pct": TXT("forloeb.share_of_women"),
+              "maend": TXT("forloeb.men"), "koen_ukendt": TXT("forloeb.sex_unknown"),
               "under_18_pct": T(f"Andel under {under} år (%)", f"Share under {under} (%)")}
     for key, cells in rows.items():
         table.add_row(key, labels[key], cells)
     known = (ep["type"] >= 0) & (ep["sex"] >= 0)
     res, hide = _chi_square(ctx, pd.crosstab(ep["type"][known], ep["sex"][known]).to_numpy())
-    table.tests.append(_row("kvinder_pct", T("Køn efter forløbstype", "Sex by episode type"), res, hide))
+    table.tests.append(_row("kvinder_pct", TXT("forloeb.sex_by_episode_type"), res, hide))
     okt = ep["type"] >= 0
-    table.tests.append(_row("gns_alder", T("Alder efter forløbstype", "Age by episode type"),
+    table.tests.append(_row("gns_alder", TXT("forloeb.age_by_episode_type"),
                                  _kruskal(ctx, ep["age"][okt], ep["type"][okt])))
-    table.notes.append(T("Alder ved forløbets start som registreret i Logbog; andel kvinder af forløb med kendt køn.",
-                         "Age at the start of the episode as recorded in Logbog; share of women among episodes "
-                         "with a known sex."))
+    table.notes.append(TXT("forloeb.age_at_the_start_of"))
     return table

@@ -18,6 +18,7 @@ from evalkit.report.ung_rusmidler.cells import (
 from evalkit.report.ung_rusmidler.ch_tem_counts import _reg_columns
 from evalkit.report.ung_rusmidler.prepared import Grouping, Prepared, _prep
 from evalkit.report.ung_rusmidler.tem_measures import MEASURE, MEASURES, Measure
+from evalkit.report.ung_rusmidler.text import TXT
 
 
 def _trajectory_note(prep: Prepared, m: Measure, g: Grouping) -> list[Text]:
@@ -70,7 +71,7 @@ def _trajectory_table(ctx: Context, m: Measure, g: Grouping, tid: str, source: s
     for i, gk in enumerate(g.groups):
         for kind, sums, ns in (("locf", tr.sum, tr.n), ("observeret", tr.sum_observed, tr.n_observed)):
             key = kind if single else f"{gk}_{kind}"
-            lab = T("LOCF", "LOCF") if kind == "locf" else T("Observerede (completers)", "Observed (completers)")
+            lab = TXT("tem.locf") if kind == "locf" else TXT("tem.observed_completers")
             label = lab if single else T(f"{g.group_labels[gk].da}: {lab.da}", f"{g.group_labels[gk].en}: {lab.en}")
             cells = {}
             for k in range(K):
@@ -83,7 +84,7 @@ def _trajectory_table(ctx: Context, m: Measure, g: Grouping, tid: str, source: s
             table.add_row(key, label, cells)
     if m.key == "samlet_trivsel" and g.key in ("behandling", "ungeprofil", "risikoprofil", "udskrivning"):
         ref = float(prep.c["references"]["danske_unge"]["trivsel"])
-        table.add_row("danske_unge", T("Danske unge generelt", "Danish youth in general"),
+        table.add_row("danske_unge", TXT("tem.danish_youth_in_general"),
                       {f"tem_{k + 1}": Cell(ref, "mean", decimals=2) for k in range(K)})
     table.notes.extend(_trajectory_note(prep, m, g))
     if not tests:
@@ -142,13 +143,13 @@ _GROUPING_COUNTS = {"ungeprofil": "004-F6.32", "risikoprofil": "004-F6.32", "uds
 
 
 _GROUPING_LABEL = {
-    "behandling": T("behandlingsforløb", "treatment episodes"),
-    "ungeprofil": T("set ift. Ungeprofiler", "by Ungeprofil"),
-    "risikoprofil": T("set ift. Risikoprofiler", "by risk profile"),
-    "udskrivning": T("set ift. udskrivningsårsag", "by discharge reason"),
-    "raadgivning": T("rådgivningsforløb", "counselling episodes"),
-    "gruppe": T("gruppeforløb", "group courses"),
-    "opioid": T("unge med opioidbrug", "youths using opioids"),
+    "behandling": TXT("tem.treatment_episodes"),
+    "ungeprofil": TXT("tem.by_ungeprofil"),
+    "risikoprofil": TXT("tem.by_risk_profile"),
+    "udskrivning": TXT("tem.by_discharge_reason"),
+    "raadgivning": TXT("tem.counselling_episodes"),
+    "gruppe": TXT("tem.group_courses"),
+    "opioid": TXT("tem.youths_using_opioids"),
 }
 
 

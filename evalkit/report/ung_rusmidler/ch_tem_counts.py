@@ -11,6 +11,7 @@ from evalkit.report.model import Column, T, Table, Text
 from evalkit.report.spec import Context, TableSpec
 from evalkit.report.ung_rusmidler.common import TYPES
 from evalkit.report.ung_rusmidler.prepared import Prepared, _prep
+from evalkit.report.ung_rusmidler.text import TXT
 
 
 def _reg_columns(K: int) -> list[Column]:
@@ -26,7 +27,7 @@ def _counts_table(tid: str, source: str, title: Text, grid_key: str, mask: Calla
         sel = mask(prep)
         at_least = grid.n_with_form(sel)   # units with >= k forms, k = 1..K
         table = Table(id=tid, source=source, title=title, columns=_reg_columns(K))
-        table.add_row("antal_unge", T("Antal unge", "Number of youths"),
+        table.add_row("antal_unge", TXT("tem_counts.number_of_youths"),
                       {f"tem_{k}": count(at_least[k - 1]) for k in range(1, K + 1)})
         more = int((grid.n_forms[sel] > K).sum())
         table.notes.append(note)
@@ -54,33 +55,22 @@ def _counts_specs() -> list[TableSpec]:
 
     return [
         _counts_table("tem_antal_raadgivning", "004-F6.23",
-                      T("Antal unge i rådgivningsforløb (både anonyme og ikke anonyme forløb), der indgår i hver "
-                        "TEM-registrering", "Youths in counselling (anonymous or not) included at each TEM "
-                                            "registration"),
+                      TXT("tem_counts.youths_in_counselling_anonymous_or"),
                       "main", lambda p: _unit_type(p, "raadgivning", "anonym_raadgivning"),
-                      T("Kohorte: rådgivningsforløb med mindst ét TEM-skema.",
-                        "Cohort: counselling episodes with at least one TEM form.")),
+                      TXT("tem_counts.cohort_counselling_episodes_with_at")),
         _counts_table("tem_antal_gruppe", "004-F6.24",
-                      T("Antal unge, der har deltaget i gruppeforløb og indgår i hver TEM-registrering",
-                        "Youths in group courses included at each TEM registration"),
+                      TXT("tem_counts.youths_in_group_courses_included"),
                       "gruppe", lambda p: p.grids["gruppe"].n_forms > 0,
-                      T("Kohorte: forløb med mindst ét TEM-skema udfyldt i gruppeforløb (group_course).",
-                        "Cohort: episodes with at least one TEM form completed in a group course (group_course).")),
+                      TXT("tem_counts.cohort_episodes_with_at_least")),
         _counts_table("tem_antal_behandling", "004-F6.25",
-                      T("Antal unge i behandling, der indgår i hver TEM-registrering",
-                        "Youths in treatment included at each TEM registration"), "main", beh,
-                      T("Kohorte: behandlingsforløb med mindst ét TEM-skema.",
-                        "Cohort: treatment episodes with at least one TEM form.")),
+                      TXT("tem_counts.youths_in_treatment_included_at"), "main", beh,
+                      TXT("tem_counts.cohort_treatment_episodes_with_at")),
         _counts_table("tem_antal_udskrevne", "004-F6.29",
-                      T("Antal unge, udskrevet af behandling, der indgår i hver TEM-registrering",
-                        "Youths discharged from treatment included at each TEM registration"), "main",
+                      TXT("tem_counts.youths_discharged_from_treatment_included"), "main",
                       lambda p: beh(p) & p.episodes["discharged"],
-                      T("Kohorte: udskrevne behandlingsforløb med mindst ét TEM-skema.",
-                        "Cohort: discharged treatment episodes with at least one TEM form.")),
+                      TXT("tem_counts.cohort_discharged_treatment_episodes_with")),
         _counts_table("tem_antal_ungmap", "004-F6.32",
-                      T("Antal unge, der har udfyldt UngMap og indgår i hver TEM-registrering",
-                        "Youths with an UngMap included at each TEM registration"), "main",
+                      TXT("tem_counts.youths_with_an_ungmap_included"), "main",
                       lambda p: beh(p) & (p.episodes["ungmap"] >= 0),
-                      T("Kohorte: behandlingsforløb med UngMap og mindst ét TEM-skema.",
-                        "Cohort: treatment episodes with UngMap and at least one TEM form.")),
+                      TXT("tem_counts.cohort_treatment_episodes_with_ungmap")),
     ]

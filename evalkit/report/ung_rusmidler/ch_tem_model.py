@@ -16,6 +16,7 @@ from evalkit.report.ung_rusmidler.ch_tem import _trajectory_table
 from evalkit.report.ung_rusmidler.prepared import _prep
 from evalkit.report.ung_rusmidler.settings import _sensitivity
 from evalkit.report.ung_rusmidler.tem_measures import Measure
+from evalkit.report.ung_rusmidler.text import TXT
 
 
 def _model_spec(m: Measure) -> TableSpec:
@@ -52,9 +53,9 @@ def _model_table(ctx: Context, m: Measure, sens: Mapping[str, Any], tid: str, ti
     table = _trajectory_table(ctx, m, g, tid, m.source, title, tests=False)
     factor = 100.0 if m.kind == "percent" else 1.0
     est = res.table.reindex(range(1, K + 1))
-    for key, col, label in (("model", "mean", T("Model", "Model")),
-                            ("model_ki_nedre", "ci_low", T("Model, 95 %-KI nedre", "Model, 95 % CI lower")),
-                            ("model_ki_oevre", "ci_high", T("Model, 95 %-KI øvre", "Model, 95 % CI upper"))):
+    for key, col, label in (("model", "mean", TXT("tem_model.model")),
+                            ("model_ki_nedre", "ci_low", TXT("tem_model.model_95_ci_lower")),
+                            ("model_ki_oevre", "ci_high", TXT("tem_model.model_95_ci_upper"))):
         cells = {}
         for k in range(1, K + 1):
             v, n = est.loc[k, col], est.loc[k, "n_observed"]

@@ -52,16 +52,16 @@ def _discharge_rows(ep: dict[str, np.ndarray], masks: Mapping[str, np.ndarray], 
 
 
 DISCHARGE_LABELS = {
-    "antal": T("Antal udskrivninger", "Discharges"),
-    "gns_laengde": T("Gennemsnitlig indskrivningslængde (dage)", "Mean length of stay (days)"),
-    "median_laengde": T("Median for antal dage i indskrivning", "Median length of stay (days)"),
-    "faerdigbehandlet": T("Færdigbehandlede", "Completed treatment"),
-    "faerdigbehandlet_pct": T("Andel færdigbehandlede (%)", "Share completed (%)"),
-    "udeblevet": T("Udeblevne", "Dropped out"),
-    "udeblevet_pct": T("Andel udeblevne (%)", "Share dropped out (%)"),
-    "andet": T("Andet", "Other"),
-    "andet_pct": T("Andel andet (%)", "Share other (%)"),
-    "aarsag_ukendt": T("Udskrivningsårsag ukendt", "Discharge reason unknown"),
+    "antal": TXT("udskrivning.discharges"),
+    "gns_laengde": TXT("udskrivning.mean_length_of_stay_days"),
+    "median_laengde": TXT("udskrivning.median_length_of_stay_days"),
+    "faerdigbehandlet": TXT("udskrivning.completed_treatment"),
+    "faerdigbehandlet_pct": TXT("udskrivning.share_completed"),
+    "udeblevet": TXT("udskrivning.dropped_out"),
+    "udeblevet_pct": TXT("udskrivning.share_dropped_out"),
+    "andet": TXT("udskrivning.other"),
+    "andet_pct": TXT("udskrivning.share_other"),
+    "aarsag_ukendt": TXT("udskrivning.discharge_reason_unknown"),
 }
 
 
@@ -73,7 +73,7 @@ def _udskrivning(ctx: Context) -> Table:
                   title=TXT("tables.udskrivning.title"),
                   columns=[Column("raadgivning", TYPE_SHORT["raadgivning"]),
                            Column("behandling", TYPE_SHORT["behandling"]),
-                           Column("smdb", T("SMDB 2016-2017 (alle aldre)", "SMDB 2016-2017 (all ages)"))],
+                           Column("smdb", TXT("udskrivning.smdb_2016_2017_all_ages"))],
                   additive=True,
                   row_lines=())
     masks = {t: ep["discharged"] & (ep["type"] == TYPES.index(t)) for t in ("raadgivning", "behandling")}
@@ -90,7 +90,7 @@ def _udskrivning(ctx: Context) -> Table:
         table.add_row(key, DISCHARGE_LABELS[key], cells)
     shares = {t: share(int(masks[t].sum()), int((ep["type"] == TYPES.index(t)).sum()))
              for t in ("raadgivning", "behandling")}
-    table.add_row("udskrevet_pct", T("Udskrevne i pct. af alle indskrivninger", "Discharged, % of all enrolments"),
+    table.add_row("udskrevet_pct", TXT("udskrivning.discharged_of_all_enrolments"),
                   shares)
     cutoff = prep.c["cohort"]["data_cutoff"]
     n_da, n_en = format_number(smdb["n"], "da"), format_number(smdb["n"], "en")
@@ -117,7 +117,7 @@ def _udskrivning_risikoprofil(ctx: Context) -> Table:
     table = Table(id="udskrivning_risikoprofil", source="004-F6.21",
                   title=TXT("tables.udskrivning_risikoprofil.title"),
                   columns=[Column(r.lower(), RISK_LABEL[r]) for r in RISKS]
-                  + [Column("uden_profil", T("Uden risikoprofil", "No risk profile"))], additive=True)
+                  + [Column("uden_profil", TXT("udskrivning.no_risk_profile"))], additive=True)
     masks = {col: dis & (risk == i) for i, col in enumerate(cols[:-1])}
     masks["uden_profil"] = dis & (risk < 0)
     rows = _discharge_rows(ep, masks, median=False)
@@ -129,26 +129,15 @@ def _udskrivning_risikoprofil(ctx: Context) -> Table:
     done = np.array([int(((risk == i) & prof & (ep["status"] == 0)).sum()) for i in range(4)])
     tot = np.array([int(((risk == i) & prof).sum()) for i in range(4)])
     trend = quiet(compare.cochran_armitage, done, tot)
-    table.tests.append(_row("faerdigbehandlet_pct", T("Færdigbehandlet over R0 < R1 < R2 < R3 (trend)",
-                                                          "Completed treatment over R0 < R1 < R2 < R3 (trend)"),
+    table.tests.append(_row("faerdigbehandlet_pct", TXT("udskrivning.completed_treatment_over_r0_r1"),
                                  trend, _small(ctx, *done, *(tot - done))))
     cross = np.array([[int(((risk == i) & prof & (ep["status"] == s)).sum()) for s in range(3)] for i in range(4)])
     res, hide = _chi_square(ctx, cross)
-    table.tests.append(_row("faerdigbehandlet_pct", T("Udskrivningsårsag efter risikoprofil",
-                                                          "Discharge reason by risk profile"), res, hide))
+    table.tests.append(_row("faerdigbehandlet_pct", TXT("udskrivning.discharge_reason_by_risk_profile"), res, hide))
     los_sel = dis & (risk >= 0)
-    table.tests.append(_row("gns_laengde", T("Indskrivningslængde efter risikoprofil",
-                                                  "Length of stay by risk profile"),
+    table.tests.append(_row("gns_laengde", TXT("udskrivning.length_of_stay_by_risk"),
                                  _kruskal(ctx, ep["los"][los_sel], risk[los_sel])))
-    table.notes.append(T("Kohorte: udskrevne behandlingsforløb; risikoprofil fra forløbets UngMap. Forløb uden UngMap "
-                         "eller med ukendt risikoprofil står i kolonnen 'Uden risikoprofil' (A18: 216 udskrevne mod "
-                         "188 "
-                         "med profil).",
-                         "Cohort: discharged treatment episodes; risk profile from the episode's UngMap. Episodes "
-                         "without "
-                         "UngMap or with an unknown profile are in the 'No risk profile' column (A18: 216 discharges "
-                         "vs "
-                         "188 with a profile)."))
+    table.notes.append(TXT("udskrivning.cohort_discharged_treatment_episodes_risk"))
     return table
 
 
@@ -157,17 +146,17 @@ def _ydelser(ctx: Context) -> Table:
     prep = _prep(ctx)
     ep = prep.episodes
     table = Table(id="ydelser", source="004-F6.22", title=TXT("tables.ydelser.title"),
-                  columns=[Column("raadgivning", T("Rådgivningsforløb (%)", "Counselling (%)")),
-                           Column("raadgivning_n", T("Rådgivningsforløb, antal udskrevne", "Counselling, discharges")),
-                           Column("behandling", T("Behandlingsforløb (%)", "Treatment (%)")),
-                           Column("behandling_n", T("Behandlingsforløb, antal udskrevne", "Treatment, discharges"))])
-    labels = {"svc_raadgivning": ("raadgivning", T("Rådgivning", "Counselling")),
+                  columns=[Column("raadgivning", TXT("udskrivning.counselling")),
+                           Column("raadgivning_n", TXT("udskrivning.counselling_discharges")),
+                           Column("behandling", TXT("udskrivning.treatment")),
+                           Column("behandling_n", TXT("udskrivning.treatment_discharges"))])
+    labels = {"svc_raadgivning": ("raadgivning", TXT("udskrivning.counselling_2")),
               "svc_individuel_behandling": ("individuel_behandling",
-                                            T("Individuel behandling", "Individual treatment")),
-              "svc_gruppeforloeb": ("gruppeforloeb", T("Gruppeforløb", "Group course")),
+                                            TXT("udskrivning.individual_treatment")),
+              "svc_gruppeforloeb": ("gruppeforloeb", TXT("udskrivning.group_course")),
               "svc_inddragelse_paaroerende": ("inddragelse_paaroerende",
-                                              T("Inddragelse af pårørende", "Involving relatives")),
-              "svc_andet": ("andet", T("Andet", "Other"))}
+                                              TXT("udskrivning.involving_relatives")),
+              "svc_andet": ("andet", TXT("udskrivning.other"))}
     for svc, (key, label) in labels.items():
         cells = {}
         for t in ("raadgivning", "behandling"):
@@ -176,9 +165,5 @@ def _ydelser(ctx: Context) -> Table:
             cells[t] = share(float((v[known] == 1.0).sum()), int(known.sum()))
             cells[f"{t}_n"] = count(known.sum())
         table.add_row(key, label, cells)
-    table.notes.append(T("Kohorte: udskrevne forløb; ydelser afkrydset ved udskrivning, flere svar mulige. Seed 004 "
-                         "formoder underrapportering af inddragelse af pårørende (L2906-2911).",
-                         "Cohort: discharged episodes; services ticked at discharge, several answers possible. Seed "
-                         "004 "
-                         "suspects under-reporting of involving relatives (L2906-2911)."))
+    table.notes.append(TXT("udskrivning.cohort_discharged_episodes_services_ticked"))
     return table

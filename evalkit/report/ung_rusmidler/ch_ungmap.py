@@ -46,10 +46,10 @@ def _aldersfordeling(ctx: Context) -> Table:
         codes[(age >= b["min"]) & (age < b["max"] + 1)] = i
     table = Table(id="aldersfordeling", source="004-F6.6",
                   title=TXT("tables.aldersfordeling.title"),
-                  columns=[Column("antal", T("Antal", "Number")),
-                           share_column("pct", T("Andel (%)", "Share (%)"), count_of="antal"),
-                           Column("udbredelse_pct", T("Udbredelsesprogrammet (%)", "Dissemination programme (%)")),
-                           Column("metode_pct", T("Metodeprogrammet (%)", "Method programme (%)"))], additive=True)
+                  columns=[Column("antal", TXT("ungmap.number")),
+                           share_column("pct", TXT("ungmap.share"), count_of="antal"),
+                           Column("udbredelse_pct", TXT("ungmap.dissemination_programme")),
+                           Column("metode_pct", TXT("ungmap.method_programme"))], additive=True)
     keys = [b["key"] for b in bands]
     extra = {b["key"]: {"udbredelse_pct": _ref(refs["udbredelse"].get(b["key"])),
                         "metode_pct": _ref(refs["metode"].get(b["key"]))} for b in bands}
@@ -70,11 +70,11 @@ def _ungeprofil(ctx: Context) -> Table:
     refs = prep.c["references"]
     table = Table(id="ungeprofil", source="004-F6.11",
                   title=TXT("tables.ungeprofil.title"),
-                  columns=[Column("antal", T("Antal", "Number")),
-                           share_column("pct", T("Andel (%)", "Share (%)"), count_of="antal"),
-                           Column("danske_unge_pct", T("Danske unge generelt (%)", "Danish youth in general (%)")),
-                           Column("udbredelse_pct", T("Udbredelsesprogrammet (%)", "Dissemination programme (%)")),
-                           Column("metode_pct", T("Metodeprogrammet (%)", "Method programme (%)"))], additive=True)
+                  columns=[Column("antal", TXT("ungmap.number")),
+                           share_column("pct", TXT("ungmap.share"), count_of="antal"),
+                           Column("danske_unge_pct", TXT("ungmap.danish_youth_in_general")),
+                           Column("udbredelse_pct", TXT("ungmap.dissemination_programme")),
+                           Column("metode_pct", TXT("ungmap.method_programme"))], additive=True)
     keys = [p.lower() for p in PROFILES]
     extra = {p.lower(): {"danske_unge_pct": _ref(refs["danske_unge"]["ungeprofil"].get(p)),
                          "udbredelse_pct": _ref(refs["udbredelse"]["ungeprofil"].get(p)),
@@ -102,13 +102,13 @@ def _stofbrug(ctx: Context) -> Table:
     um = prep.ungmap
     table = Table(id="stofbrug", source="004-F6.14",
                   title=TXT("tables.stofbrug.title"),
-                  columns=[Column("pct", T("Andel (%)", "Share (%)")), Column("n", T("Antal besvarelser", "Answers"))])
-    binary_rows(table, [("cannabis", T("Cannabis"), um["cannabis"]),
-                         ("centralstimulerende", T("Centralstimulerende stoffer", "Stimulants"),
+                  columns=[Column("pct", TXT("ungmap.share")), Column("n", TXT("ungmap.answers"))])
+    binary_rows(table, [("cannabis", TXT("ungmap.cannabis"), um["cannabis"]),
+                         ("centralstimulerende", TXT("ungmap.stimulants"),
                           um["centralstimulerende"]),
-                         ("opioider", T("Opioider", "Opioids"), um["opioider"]),
-                         ("andre_stoffer", T("Andre stoffer", "Other drugs"), um["andre_stoffer"]),
-                         ("stoffri", T("Stoffri", "Drug-free"), um["stoffri"])])
+                         ("opioider", TXT("ungmap.opioids"), um["opioider"]),
+                         ("andre_stoffer", TXT("ungmap.other_drugs"), um["andre_stoffer"]),
+                         ("stoffri", TXT("ungmap.drug_free"), um["stoffri"])])
     cs = ", ".join(prep.c["drug_use"]["centralstimulerende_columns"])
     table.notes.append(_um_cohort_note(prep))
     table.notes.append(T(
@@ -126,20 +126,15 @@ def _stofbelastning(ctx: Context) -> Table:
     codes = np.where(np.isnan(s12), -1, s12).astype(np.int64)
     table = Table(id="stofbelastning", source="004-F6.15",
                   title=TXT("tables.stofbelastning.title"),
-                  columns=[Column("antal", T("Antal", "Number")),
-                           share_column("pct", T("Andel (%)", "Share (%)"), count_of="antal")],
+                  columns=[Column("antal", TXT("ungmap.number")),
+                           share_column("pct", TXT("ungmap.share"), count_of="antal")],
                   additive=True)
     distribution_rows(table, ["stofscore_under_12", "stofscore_12plus"],
-                  {"stofscore_under_12": T("Stofscore mindre end 12", "Drug score below 12"),
-                   "stofscore_12plus": T("Stofscore 12 eller mere (12+)", "Drug score 12 or more (12+)")}, codes,
+                  {"stofscore_under_12": TXT("ungmap.drug_score_below_12"),
+                   "stofscore_12plus": TXT("ungmap.drug_score_12_or_more")}, codes,
                   link="ungmap_stofscore", total_link="ungmap_alle")
     table.notes.append(_um_cohort_note(prep))
-    table.notes.append(T("Stofscore = ((hash/30 + kokain/30 + amfetamin/30 + ecstasy/30 + andre/30)/5) x 100 (fn 13); "
-                         "12+ betyder 12 eller mere, afgjort på hele dage (18 dage i alt), ikke på afrundede tal "
-                         "(A21).",
-                         "Drug score = ((hash/30 + cocaine/30 + amphetamine/30 + ecstasy/30 + other/30)/5) x 100 (fn "
-                         "13); "
-                         "12+ means 12 or more, decided on whole days (18 days in all), not on rounded numbers (A21)."))
+    table.notes.append(TXT("ungmap.drug_score_hash_30_cocaine"))
     return table
 
 
@@ -149,16 +144,14 @@ def _stofbelastning_sammenligning(ctx: Context) -> Table:
     um, refs = prep.ungmap, prep.c["references"]
     table = Table(id="stofbelastning_sammenligning", source="004-F6.16a",
                   title=TXT("tables.stofbelastning_sammenligning.title"),
-                  columns=[Column("ung_rusmidler", T("UNG Rusmidler")), Column("n", T("Antal besvarelser", "Answers")),
-                           Column("udbredelse", T("Udbredelsesprogrammet", "Dissemination programme")),
-                           Column("metode", T("Metodeprogrammet", "Method programme"))])
+                  columns=[Column("ung_rusmidler", TXT("ungmap.ung_rusmidler")), Column("n", TXT("ungmap.answers")),
+                           Column("udbredelse", TXT("ungmap.dissemination_programme_2")),
+                           Column("metode", TXT("ungmap.method_programme_2"))])
     score = um["stofscore"]
-    table.add_row("gns_stofscore", T("Gennemsnitlig stofbelastning (stofscore 0-100)", "Mean drug score (0-100)"),
+    table.add_row("gns_stofscore", TXT("ungmap.mean_drug_score_0_100"),
                   {"ung_rusmidler": mean_cell(score), "n": count((~np.isnan(score)).sum())})
-    binary_rows(table, [("stofscore_12plus_pct", T("Andel af unge, der har en stofscore på 12+ (%)",
-                                                    "Share with a drug score of 12+ (%)"), um["stofscore_12plus"]),
-                         ("stoffri_pct", T("Andel af unge, der var stoffrie den seneste måned ved indskrivning (%)",
-                                           "Share drug-free in the month before enrolment (%)"), um["stoffri"])],
+    binary_rows(table, [("stofscore_12plus_pct", TXT("ungmap.share_with_a_drug_score"), um["stofscore_12plus"]),
+                         ("stoffri_pct", TXT("ungmap.share_drug_free_in_the"), um["stoffri"])],
                  share_col="ung_rusmidler",
                  extra={"stofscore_12plus_pct": {"udbredelse": _ref(refs["udbredelse"]["stofscore_12plus"]),
                                                  "metode": _ref(refs["metode"]["stofscore_12plus"])},
@@ -181,25 +174,19 @@ def _andre_vanskeligheder(ctx: Context) -> Table:
     um, refs = prep.ungmap, prep.c["references"]
     table = Table(id="andre_vanskeligheder", source="004-F6.17",
                   title=TXT("tables.andre_vanskeligheder.title"),
-                  columns=[Column("ung_rusmidler", T("UNG Rusmidler (%)")),
-                           Column("n", T("Antal besvarelser", "Answers")),
-                           Column("udbredelse", T("Udbredelsesprogrammet (%)", "Dissemination programme (%)")),
-                           Column("metode", T("Metodeprogrammet (%)", "Method programme (%)"))])
-    rows = [("i_uddannelse", T("Andel af unge i uddannelse", "In education")),
-            ("uddannelseshjaelp", T("Andel af unge på uddannelseshjælp", "On education benefit")),
-            ("psykiatrisk_diagnose", T("Andel af unge med psykiatrisk diagnose, givet af psykiater",
-                                       "Psychiatric diagnosis given by a psychiatrist")),
-            ("illegale_aktiviteter", T("Andel af unge, der begår illegale aktiviteter", "Illegal activities"))]
+                  columns=[Column("ung_rusmidler", TXT("ungmap.ung_rusmidler_2")),
+                           Column("n", TXT("ungmap.answers")),
+                           Column("udbredelse", TXT("ungmap.dissemination_programme")),
+                           Column("metode", TXT("ungmap.method_programme"))])
+    rows = [("i_uddannelse", TXT("ungmap.in_education")),
+            ("uddannelseshjaelp", TXT("ungmap.on_education_benefit")),
+            ("psykiatrisk_diagnose", TXT("ungmap.psychiatric_diagnosis_given_by_a")),
+            ("illegale_aktiviteter", TXT("ungmap.illegal_activities"))]
     binary_rows(table, [(k, lab, um[k]) for k, lab in rows], share_col="ung_rusmidler",
                  extra={k: {"udbredelse": _ref(refs["udbredelse"][k]), "metode": _ref(refs["metode"][k])}
                         for k, _ in rows})
     table.notes.append(_um_cohort_note(prep))
-    table.notes.append(T("I uddannelse: fn 17. Referencekolonnerne er trykte tal; Metodeprogrammets 'i uddannelse' er "
-                         "53,7 % i tabellen og 53,5 % i teksten (A08); illegale aktiviteter er ikke sammenlignelige "
-                         "(fn 18).",
-                         "In education: fn 17. The reference columns are printed figures; the Method programme's 'in "
-                         "education' is 53.7 % in the table and 53.5 % in the text (A08); illegal activities are not "
-                         "comparable (fn 18)."))
+    table.notes.append(TXT("ungmap.in_education_fn_17_the"))
     return table
 
 
@@ -209,8 +196,8 @@ def _risikoprofil(ctx: Context) -> Table:
     risk = prep.ungmap["risk"]
     table = Table(id="risikoprofil", source="004-F6.18",
                   title=TXT("tables.risikoprofil.title"),
-                  columns=[Column("antal", T("Antal", "Number")),
-                           share_column("pct", T("Andel (%)", "Share (%)"), count_of="antal")],
+                  columns=[Column("antal", TXT("ungmap.number")),
+                           share_column("pct", TXT("ungmap.share"), count_of="antal")],
                   additive=True)
     counts = np.bincount(risk[risk >= 0], minlength=len(RISKS))
     known = int(counts.sum())
@@ -219,16 +206,11 @@ def _risikoprofil(ctx: Context) -> Table:
         table.add_row(key, RISK_LABEL[r], {"antal": count(int(counts[code]), link=f"ungmap_risiko_{key}"),
                                            "pct": share(int(counts[code]), known)})
     # The printed "63 %" is R1 and R2 together: a share of a sum of two counts of this table.
-    table.add_row("r1_r2", T("Risikoprofil 1 eller 2", "Risk profile 1 or 2"),
+    table.add_row("r1_r2", TXT("ungmap.risk_profile_1_or_2"),
                   {"pct": share(int(counts[1] + counts[2]), known, count_of="r1|antal+r2|antal")})
     if (risk < 0).any():
         table.add_row("ukendt", UNKNOWN, {"antal": count(int((risk < 0).sum()))})
     table.add_row("total", TOTAL, {"antal": count(int(risk.size), link="ungmap_alle")}, is_total=True)
     table.notes.append(_um_cohort_note(prep))
-    table.notes.append(T("Risikoprofil = antal af tre risikofaktorer ved indskrivning: stofscore 12+, selvrapporteret "
-                         "psykisk diagnose givet af psykiater, uddannelseshjælp (L2725-2743). Mangler en faktor, er "
-                         "profilen ukendt. Andele af unge med kendt profil.",
-                         "Risk profile = number of three risk factors at intake: drug score 12+, self-reported "
-                         "psychiatric diagnosis by a psychiatrist, education benefit (L2725-2743). A missing factor "
-                         "gives an unknown profile. Shares of youths with a known profile."))
+    table.notes.append(TXT("ungmap.risk_profile_number_of_three"))
     return table

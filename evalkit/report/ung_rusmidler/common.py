@@ -30,23 +30,23 @@ SEXES = ("K", "M")
 
 
 TYPE_LABEL = {
-    "anonym_raadgivning": T("Forløb med Anonym rådgivning", "Anonymous counselling episodes"),
-    "raadgivning": T("Indskrivningsforløb i Rådgivning", "Counselling episodes"),
-    "behandling": T("Indskrivningsforløb i Behandling", "Treatment episodes"),
+    "anonym_raadgivning": TXT("labels.anonymous_counselling_episodes"),
+    "raadgivning": TXT("labels.counselling_episodes"),
+    "behandling": TXT("labels.treatment_episodes"),
 }
 
 
 TYPE_SHORT = {
-    "anonym_raadgivning": T("Anonyme rådgivningsforløb", "Anonymous counselling"),
-    "raadgivning": T("Rådgivningsforløb", "Counselling"),
-    "behandling": T("Behandlingsforløb", "Treatment"),
+    "anonym_raadgivning": TXT("labels.anonymous_counselling"),
+    "raadgivning": TXT("labels.counselling"),
+    "behandling": TXT("labels.treatment"),
 }
 
 
 STATUS_LABEL = {
-    "faerdigbehandlet": T("Færdigbehandlede", "Completed treatment"),
-    "udeblevet": T("Udeblevne", "Dropped out (no-show)"),
-    "andet": T("Andet", "Other"),
+    "faerdigbehandlet": TXT("labels.completed_treatment"),
+    "udeblevet": TXT("labels.dropped_out_no_show"),
+    "andet": TXT("labels.other"),
 }
 
 
@@ -56,10 +56,10 @@ PROFILE_LABEL = {p: T(p) for p in PROFILES}
 RISK_LABEL = {r: T(f"Risikoprofil {r[1]} ({r})", f"Risk profile {r[1]} ({r})") for r in RISKS}
 
 
-TOTAL = T("I alt", "Total")
+TOTAL = TXT("labels.total")
 
 
-UNKNOWN = T("Ukendt", "Unknown")
+UNKNOWN = TXT("labels.unknown")
 
 
 def _floats(s: pd.Series | None, n: int) -> np.ndarray:

@@ -8,7 +8,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from evalkit.report._build import positions
-from evalkit.report.model import T
 from evalkit.report.spec import Context
 from evalkit.report.ung_rusmidler.common import (
     PROFILE_LABEL,
@@ -25,6 +24,7 @@ from evalkit.report.ung_rusmidler.common import (
 from evalkit.report.ung_rusmidler.prepared import Grouping, Prepared
 from evalkit.report.ung_rusmidler.settings import _sensitivity
 from evalkit.report.ung_rusmidler.tem_measures import MEASURES, _tem_scale, _tem_value
+from evalkit.report.ung_rusmidler.text import TXT
 
 
 def _group_course(tem: pd.DataFrame) -> np.ndarray:
@@ -99,34 +99,28 @@ def _groupings(prep: Prepared) -> None:
     opioid = in_um & (np.nan_to_num(um["opioider"][safe] if um["opioider"].size else np.zeros(t.size)) == 1.0)
     status = np.where(beh, ep["status"], -1)
     zero = np.zeros(t.size, dtype=np.int64)
-    alle = {"alle": T("Alle", "All")}
-    beh_t = T("behandlingsforløb med mindst ét TEM-skema", "treatment episodes with at least one TEM form")
-    um_t = T("behandlingsforløb med UngMap og mindst ét TEM-skema",
-             "treatment episodes with UngMap and at least one TEM form")
+    alle = {"alle": TXT("cohorts.all")}
+    beh_t = TXT("cohorts.treatment_episodes_with_at_least")
+    um_t = TXT("cohorts.treatment_episodes_with_ungmap_and")
     prep.groupings = {
-        "behandling": Grouping("behandling", T("behandlingsforløb", "treatment episodes"), beh_t, ("alle",), alle,
+        "behandling": Grouping("behandling", TXT("cohorts.treatment_episodes"), beh_t, ("alle",), alle,
                                np.where(beh, zero, -1)),
-        "ungeprofil": Grouping("ungeprofil", T("set ift. Ungeprofiler", "by Ungeprofil"), um_t,
+        "ungeprofil": Grouping("ungeprofil", TXT("cohorts.by_ungeprofil"), um_t,
                                tuple(p.lower() for p in PROFILES), {p.lower(): PROFILE_LABEL[p] for p in PROFILES},
                                profile),
-        "risikoprofil": Grouping("risikoprofil", T("set ift. Risikoprofiler", "by Risikoprofil"), um_t,
+        "risikoprofil": Grouping("risikoprofil", TXT("cohorts.by_risikoprofil"), um_t,
                                  tuple(r.lower() for r in RISKS), {r.lower(): RISK_LABEL[r] for r in RISKS}, risk),
-        "udskrivning": Grouping("udskrivning", T("set ift. udskrivningsårsag", "by discharge reason"),
-                                T("udskrevne behandlingsforløb med mindst ét TEM-skema",
-                                  "discharged treatment episodes with at least one TEM form"),
+        "udskrivning": Grouping("udskrivning", TXT("cohorts.by_discharge_reason"),
+                                TXT("cohorts.discharged_treatment_episodes_with_at"),
                                 STATUSES, STATUS_LABEL, status),
-        "raadgivning": Grouping("raadgivning", T("rådgivningsforløb", "counselling episodes"),
-                                T("rådgivningsforløb (anonyme og ikke anonyme) med mindst ét TEM-skema",
-                                  "counselling episodes (anonymous or not) with at least one TEM form"),
+        "raadgivning": Grouping("raadgivning", TXT("cohorts.counselling_episodes"),
+                                TXT("cohorts.counselling_episodes_anonymous_or_not"),
                                 ("alle",), alle, np.where(counsel, zero, -1)),
-        "opioid": Grouping("opioid", T("unge med opioidbrug ved UngMap", "youths using opioids at UngMap"),
-                           T("behandlingsforløb med opioidbrug de seneste 30 dage ved UngMap og mindst ét TEM-skema",
-                             "treatment episodes with opioid use in the 30 days before UngMap and at least one TEM "
-                             "form"),
+        "opioid": Grouping("opioid", TXT("cohorts.youths_using_opioids_at_ungmap"),
+                           TXT("cohorts.treatment_episodes_with_opioid_use"),
                            ("alle",), alle, np.where(opioid, zero, -1)),
-        "gruppe": Grouping("gruppe", T("gruppeforløb", "group courses"),
-                           T("unge i gruppeforløb med mindst ét TEM-skema fra gruppeforløbet",
-                             "youths in group courses with at least one TEM form from the group course"),
+        "gruppe": Grouping("gruppe", TXT("cohorts.group_courses"),
+                           TXT("cohorts.youths_in_group_courses_with"),
                            ("alle",), alle, np.where(grp.n_forms > 0, 0, -1), grid="gruppe"),
     }
     # Masks used by the counts tables (004-F6.23, 6.25, 6.29, 6.32) and the discharge flag per unit.

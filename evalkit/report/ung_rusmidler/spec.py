@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from evalkit.report.model import T
 from evalkit.report.spec import ReportSpec, TableSpec
 from evalkit.report.ung_rusmidler.ch_forloeb import (
     _alder_koen,
@@ -34,8 +33,7 @@ from evalkit.report.ung_rusmidler.text import TXT
 SPEC = ReportSpec(
     name="ung-rusmidler",
     dataset="ung-rusmidler",
-    title=T("UNG Rusmidler: evalueringstabeller (Logbog, UngMap og TEM)",
-            "UNG Rusmidler: evaluation tables (Logbog, UngMap and TEM)"),
+    title=TXT("report.ung_rusmidler_evaluation_tables_logbog"),
     prepare=prepare,
     options=OPTIONS,
     tables=(

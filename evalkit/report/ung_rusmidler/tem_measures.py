@@ -9,7 +9,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from evalkit.report.model import T, Text
+from evalkit.report.model import Text
+from evalkit.report.ung_rusmidler.text import TXT
 
 
 @dataclass(frozen=True)
@@ -27,27 +28,27 @@ class Measure:
 
 
 MEASURES: tuple[Measure, ...] = (
-    Measure("samlet_trivsel", "samlet_trivsel", T("Samlet trivsel", "Overall well-being"),
-            T("skala 0-10", "scale 0-10"), "mean", "score", "004-F6.26"),
-    Measure("personlig_trivsel", "personlig_trivsel", T("Personlig trivsel", "Personal well-being"),
-            T("skala 0-10", "scale 0-10"), "mean", "score", "004-F6.26"),
-    Measure("naere_relationer", "naere_relationer", T("Nære relationer", "Close relations"),
-            T("skala 0-10", "scale 0-10"), "mean", "score", "004-F6.26"),
-    Measure("social_trivsel", "social_trivsel", T("Social trivsel", "Social well-being"),
-            T("skala 0-10", "scale 0-10"), "mean", "score", "004-F6.26"),
-    Measure("koncentration", "koncentration", T("Koncentration", "Concentration"), T("skala 0-10", "scale 0-10"),
+    Measure("samlet_trivsel", "samlet_trivsel", TXT("measures.overall_well_being"),
+            TXT("measures.scale_0_10"), "mean", "score", "004-F6.26"),
+    Measure("personlig_trivsel", "personlig_trivsel", TXT("measures.personal_well_being"),
+            TXT("measures.scale_0_10"), "mean", "score", "004-F6.26"),
+    Measure("naere_relationer", "naere_relationer", TXT("measures.close_relations"),
+            TXT("measures.scale_0_10"), "mean", "score", "004-F6.26"),
+    Measure("social_trivsel", "social_trivsel", TXT("measures.social_well_being"),
+            TXT("measures.scale_0_10"), "mean", "score", "004-F6.26"),
+    Measure("koncentration", "koncentration", TXT("measures.concentration"), TXT("measures.scale_0_10"),
             "mean", "score", "004-F6.27"),
-    Measure("planlaegning", "planlaegning", T("Planlægning", "Planning"), T("skala 0-10", "scale 0-10"),
+    Measure("planlaegning", "planlaegning", TXT("measures.planning"), TXT("measures.scale_0_10"),
             "mean", "score", "004-F6.27"),
-    Measure("cannabis_dage", "cannabis_days_week", T("Brug af cannabis de sidste 7 dage", "Cannabis use, last 7 days"),
-            T("dage", "days"), "mean", "days", "004-P6.5c"),
+    Measure("cannabis_dage", "cannabis_days_week", TXT("measures.cannabis_use_last_7_days"),
+            TXT("measures.days"), "mean", "days", "004-P6.5c"),
     Measure("andre_stoffer_dage", "other_drug_days_week",
-            T("Brug af andre stoffer de sidste 7 dage", "Other drug use, last 7 days"),
-            T("dage", "days"), "mean", "days", "004-P6.5c"),
-    Measure("alkohol_genstande", "alcohol_units_week", T("Alkohol, genstande pr. uge", "Alcohol, units per week"),
-            T("genstande", "units"), "mean", "units", "004-P6.5c"),
-    Measure("stoffri", "drug_free_last_week", T("Stoffri den seneste uge", "Drug-free in the last week"),
-            T("%", "%"), "percent", "binary", "004-F6.28"),
+            TXT("measures.other_drug_use_last_7"),
+            TXT("measures.days"), "mean", "days", "004-P6.5c"),
+    Measure("alkohol_genstande", "alcohol_units_week", TXT("measures.alcohol_units_per_week"),
+            TXT("measures.units"), "mean", "units", "004-P6.5c"),
+    Measure("stoffri", "drug_free_last_week", TXT("measures.drug_free_in_the_last"),
+            TXT("measures.text"), "percent", "binary", "004-F6.28"),
 )
 
 
