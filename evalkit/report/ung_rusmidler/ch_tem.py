@@ -41,15 +41,15 @@ def _trajectory_note(prep: Prepared, m: Measure, g: Grouping) -> list[Text]:
     if m.key == "samlet_trivsel":
         ref = float(prep.c["references"]["danske_unge"]["trivsel"])
         notes.append(T(f"Samlet trivsel = gennemsnit af personlig trivsel, nære relationer og social trivsel "
-                       f"({c['samlet_method']}, {c['samlet_missing']}; A22). Danske unge generelt: "
+                       f"({c['samlet_method']}, {c['samlet_missing']}). Danske unge generelt: "
                        f"{format_number(ref, 'da', 2)} (trykt konstant).",
                        f"Overall well-being = mean of personal well-being, close relations and social well-being "
-                       f"({c['samlet_method']}, {c['samlet_missing']}; A22). Danish youth in general: "
+                       f"({c['samlet_method']}, {c['samlet_missing']}). Danish youth in general: "
                        f"{format_number(ref, 'en', 2)} (printed constant)."))
     if m.test == "days":
         n30 = prep.tem_notes.get("tem30_forms", 0)
-        notes.append(T(f"Dage seneste uge; {n30} TEM 30-skemaer (30 dages genkaldelse, fn 9): {c['tem30']} (A38).",
-                       f"Days in the last week; {n30} TEM 30 forms (30-day recall, fn 9): {c['tem30']} (A38)."))
+        notes.append(T(f"Dage seneste uge; {n30} TEM 30-skemaer (30 dages genkaldelse, fn 9): {c['tem30']}.",
+                       f"Days in the last week; {n30} TEM 30 forms (30-day recall, fn 9): {c['tem30']}."))
     if m.key == "stoffri":
         notes.append(T(f"Stoffri den seneste uge: {c['drug_free_method']} (spørgsmålet, ellers 0 dage med cannabis "
                        "og andre stoffer).",

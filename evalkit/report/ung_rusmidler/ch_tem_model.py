@@ -72,9 +72,9 @@ def _model_table(ctx: Context, m: Measure, sens: Mapping[str, Any], tid: str, ti
     sub_en = (f"; fitted on a random subset of {used_en} episodes (seed {res.seed})"
               if res.subsampled else "")
     table.notes.insert(0, T(
-        f"Følsomhedsanalyse (evalkit.compare.model_means): middelværdi pr. registrering fra en {what[0]}, kun på "
-        f"observerede besvarelser, uden LOCF (anchors.md afsnit 4){sub_da}. Konvergeret: "
+        f"Følsomhedsanalyse: middelværdi pr. registrering fra en {what[0]}, kun på "
+        f"observerede besvarelser, uden LOCF{sub_da}. Konvergeret: "
         f"{'ja' if res.converged else 'nej'}.",
-        f"Sensitivity analysis (evalkit.compare.model_means): mean per registration from a {what[1]}, on observed "
-        f"answers only, without LOCF (anchors.md section 4){sub_en}. Converged: {'yes' if res.converged else 'no'}."))
+        f"Sensitivity analysis: mean per registration from a {what[1]}, on observed "
+        f"answers only, without LOCF{sub_en}. Converged: {'yes' if res.converged else 'no'}."))
     return table

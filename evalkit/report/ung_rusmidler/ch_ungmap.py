@@ -24,9 +24,9 @@ def _um_cohort_note(prep: Prepared) -> Text:
     n = prep.ungmap["episode"].size
     age = prep.c["cohort"]["ungmap_min_age"]
     return T(f"Kohorte: behandlingsforløb med UngMap (n = {format_number(n, 'da')}); UngMap for unge under {age} år "
-             "er ikke medtaget (seed 004 L2389-2391); ét UngMap pr. forløb.",
+             "er ikke medtaget (som i rapporten); ét UngMap pr. forløb.",
              f"Cohort: treatment episodes with an UngMap (n = {format_number(n, 'en')}); UngMaps of youths under {age} "
-             "are left out (seed 004 L2389-2391); one UngMap per episode.")
+             "are left out (som i rapporten); one UngMap per episode.")
 
 
 def _ref(value: Any) -> Cell:
@@ -84,14 +84,14 @@ def _ungeprofil(ctx: Context) -> Table:
     d, u, m = (refs[k]["ungeprofil_sip_sep_unassigned"] for k in ("danske_unge", "udbredelse", "metode"))
     table.notes.append(_um_cohort_note(prep))
     table.notes.append(T(
-        "Ungeprofilen er taget fra eksportens kolonne ungeprofil (ellers fra de to alvorlighedsflag); seed 004 giver "
-        "ingen algoritme (spec 3.1). Andele af unge med kendt profil. Referencekolonnerne er trykte tal (Figur 6.10, "
+        "Ungeprofilen er taget fra eksportens kolonne ungeprofil (ellers fra de to alvorlighedsflag); rapporten "
+        "giver ingen algoritme. Andele af unge med kendt profil. Referencekolonnerne er trykte tal (Figur 6.10, "
         f"6.12, 6.13; Metodeprogrammet n = {refs['metode']['n_ungeprofil']}). SIP og SEP trykkes uden entydig "
-        f"placering: {d[0]} og {d[1]} %, {u[0]} og {u[1]} %, {m[0]} og {m[1]} % (A40); de er derfor tomme.",
-        "The Ungeprofil comes from the export's ungeprofil column (else from the two severity flags); seed 004 gives "
-        "no algorithm (spec 3.1). Shares of youths with a known profile. The reference columns are printed figures "
+        f"placering: {d[0]} og {d[1]} %, {u[0]} og {u[1]} %, {m[0]} og {m[1]} %; de er derfor tomme.",
+        "The Ungeprofil comes from the export's ungeprofil column (else from the two severity flags); the report "
+        "gives no algorithm. Shares of youths with a known profile. The reference columns are printed figures "
         f"(Figures 6.10, 6.12, 6.13; Method programme n = {refs['metode']['n_ungeprofil']}). SIP and SEP are printed "
-        f"without a clear assignment: {d[0]} and {d[1]} %, {u[0]} and {u[1]} %, {m[0]} and {m[1]} % (A40); they "
+        f"without a clear assignment: {d[0]} and {d[1]} %, {u[0]} and {u[1]} %, {m[0]} and {m[1]} %; they "
         "are left empty."))
     return table
 
@@ -113,9 +113,9 @@ def _stofbrug(ctx: Context) -> Table:
     table.notes.append(_um_cohort_note(prep))
     table.notes.append(T(
         f"Flere svar mulige. Centralstimulerende: kolonnen used_centralstimulerende_30, ellers mindst én dag med {cs} "
-        "(seed 004 definerer ikke gruppen). Stoffri: drug_free_30, ellers 0 dage med alle stoffer inkl. opioider.",
+        "(rapporten definerer ikke gruppen). Stoffri: drug_free_30, ellers 0 dage med alle stoffer inkl. opioider.",
         f"Several answers possible. Stimulants: the used_centralstimulerende_30 column, else at least one day of {cs} "
-        "(seed 004 does not define the group). Drug-free: drug_free_30, else 0 days of every drug incl. opioids."))
+        "(the report does not define the group). Drug-free: drug_free_30, else 0 days of every drug incl. opioids."))
     return table
 
 
