@@ -15,7 +15,8 @@ from typing import Optional
 import typer
 
 from evalkit.io import CsvOptions, InputError, MappingError, read_export
-from evalkit.io.cpr import mask_cpr
+from evalkit.io.cpr import KeyFileError
+from evalkit.io.safetext import printable
 
 app = typer.Typer(
     name="evalkit",
@@ -36,7 +37,36 @@ class TextOrJson(str, Enum):
 
 
 def _err(message: str) -> None:
-    typer.echo(mask_cpr(message), err=True)
+    """Print to stderr with CPR numbers masked and control characters (from file names, headers) made visible."""
+    for line in str(message).split("\n"):
+        typer.echo(printable(line), err=True)
+
+
+def _usage(command: str, message: str) -> typer.Exit:
+    """Print a usage error (naming the option) and return the exit to raise: code 2."""
+    _err(f"evalkit {command}: {message}")
+    return typer.Exit(EXIT_USAGE)
+
+
+def _need_source(command: str, source: Path, what: str = "the export") -> None:
+    """A source that does not exist is a usage error (exit 2), not invalid data."""
+    if not source.exists():
+        raise _usage(command, f"{source} does not exist; give {what}: a folder of CSV/XLSX/Parquet files, "
+                              "one workbook or one file.")
+
+
+def _check_key_file(command: str, key_file: Optional[Path]) -> None:
+    from evalkit.io.cpr import load_key
+
+    if key_file is not None:
+        try:
+            load_key(key_file)
+        except KeyFileError as exc:
+            raise _usage(command, f"--pseudonym-key-file: {exc}.") from None
+
+
+def _inputs(source: Path) -> list[Path]:
+    return [p for p in source.iterdir() if p.is_file()] if source.is_dir() else [source]
 
 
 def _problems(header: str, problems) -> None:
@@ -47,9 +77,26 @@ def _problems(header: str, problems) -> None:
 
 
 def _csv_options(encoding: Optional[str], delimiter: Optional[str], decimal: Optional[str],
-                 thousands: Optional[str]) -> CsvOptions:
+                 thousands: Optional[str], command: str = "validate") -> CsvOptions:
+    """The CSV options, checked: one character each, decimal mark and separator different, a known encoding."""
+    import codecs
+
     if delimiter == "\\t" or (delimiter or "").lower() == "tab":
         delimiter = "\t"
+    for option, value in (("--delimiter", delimiter), ("--decimal", decimal), ("--thousands", thousands)):
+        if value is not None and len(value) != 1 and not (option == "--thousands" and value == ""):
+            raise _usage(command, f"{option} must be one character, got {value!r} (e.g. {option} ';').")
+        if value is not None and value in ('"', "\n", "\r"):
+            raise _usage(command, f"{option} cannot be {value!r}.")
+    if decimal is not None and decimal == thousands:
+        raise _usage(command, f"--decimal and --thousands are both {decimal!r}; give two different characters.")
+    if delimiter is not None and delimiter in (decimal, thousands):
+        raise _usage(command, f"--delimiter {delimiter!r} is also the decimal mark or thousands separator.")
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise _usage(command, f"--encoding {encoding!r} is not a known encoding (e.g. utf-8, cp1252).") from None
     return CsvOptions(encoding=encoding, delimiter=delimiter, decimal=decimal, thousands=thousands)
 
 
@@ -107,29 +154,31 @@ def validate(
 
       evalkit validate export.xlsx --mapping mapping.yaml --format json
     """
-    options = _csv_options(encoding, delimiter, decimal, thousands)
+    options = _csv_options(encoding, delimiter, decimal, thousands, "validate")
+    _need_source("validate", source)
+    _check_key_file("validate", pseudonym_key_file)
     try:
         export = read_export(source, mapping, csv_options=options,
                              on_invalid="exclude" if exclude_invalid else "error",
                              pseudonym_key_file=pseudonym_key_file)
     except InputError as exc:
         if output_format is TextOrJson.json:
-            typer.echo(json.dumps({"valid": False, "source": mask_cpr(str(source)),
+            typer.echo(json.dumps({"valid": False, "source": printable(source),
                                    "ledger": exc.ledger.to_dict() if exc.ledger else None,
                                    "problems": exc.problems.to_list()}, ensure_ascii=False, indent=2))
         else:
             _problems(f"{source}: the export is not valid ({exc.problems.count('error')} error(s)):", exc.problems)
         raise typer.Exit(EXIT_INVALID)
     if output_format is TextOrJson.json:
-        typer.echo(json.dumps({"valid": True, "source": mask_cpr(str(source)), "dataset": export.dataset,
+        typer.echo(json.dumps({"valid": True, "source": printable(source), "dataset": export.dataset,
                                "ledger": export.ledger.to_dict(), "problems": export.problems.to_list()},
                               ensure_ascii=False, indent=2))
         return
-    typer.echo(f"{mask_cpr(str(source))}: valid export of dataset '{export.dataset}'")
+    typer.echo(printable(f"{source}: valid export of dataset '{export.dataset}'"))
     for line in export.ledger.lines():
-        typer.echo("  " + line)
+        typer.echo("  " + printable(line))
     for line in export.problems.summary_lines():
-        typer.echo("  " + line)
+        typer.echo("  " + printable(line))
 
 
 class ReportFormat(str, Enum):
@@ -250,7 +299,6 @@ def report(
 
       evalkit report --list
     """
-    from evalkit.report.render import render
     from evalkit.report._build.options import OptionError
     from evalkit.report._build.where import WhereError
     from evalkit.report.spec import ReportOptions, available_reports, build_report
@@ -272,18 +320,13 @@ def report(
     if output_format in (ReportFormat.csv, ReportFormat.xlsx, ReportFormat.docx) and out is None:
         _err(f"evalkit report: --format {output_format.value} needs --out.")
         raise typer.Exit(EXIT_USAGE)
-    if out is not None:
-        from evalkit.io.atomic import OutputPathError, check_output_path
-
-        inputs = [p for p in source.iterdir() if p.is_file()] if source.is_dir() else [source]
-        try:
-            check_output_path(out, inputs, folder_output=output_format is ReportFormat.csv, force=force)
-        except OutputPathError as exc:
-            _err(f"evalkit report: {exc}")
-            raise typer.Exit(EXIT_USAGE)
+    options = _csv_options(encoding, delimiter, decimal, thousands, "report")
+    _need_source("report", source)
+    _check_key_file("report", pseudonym_key_file)
+    _check_outputs(source, out, plots, output_format is ReportFormat.csv, force,
+                   example="report." + {"markdown": "md", "terminal": "txt"}.get(output_format.value, output_format.value))
     from evalkit.timing import Timings
 
-    options = _csv_options(encoding, delimiter, decimal, thousands)
     with Timings() as timings, _Progress(enabled=not quiet) as progress:
         try:
             progress.update("Reading and validating the export")
@@ -313,17 +356,17 @@ def report(
             raise typer.Exit(EXIT_USAGE)
         except WhereError as exc:
             progress.stop()
-            _err(f"evalkit report: --where: {exc}")
+            _err(f"evalkit report: {exc}" if str(exc).startswith("--") else f"evalkit report: --where: {exc}")
             raise typer.Exit(EXIT_USAGE)
         except ValueError as exc:
             progress.stop()
             _err(f"evalkit report: {exc}")
             raise typer.Exit(EXIT_USAGE)
         progress.update("Rendering")
-        text = render(built, output_format.value, out)
+        text = _render(built, output_format.value, out)
         if plots is not None:
             progress.update("Drawing plots")
-            written = write_plots(built, plots, plot_format.value)
+            written = write_plots(built, plots, plot_format.value, inputs=_inputs(source))
     if text is not None:
         typer.echo(text, nl=False)
     elif out is not None and not quiet:
@@ -341,19 +384,53 @@ def report(
 
 def _write_split(split, fmt: str, out: Optional[Path], quiet: bool) -> None:
     """Write (or print) one report per level and the comparison report: ``<out stem>-<level><suffix>``."""
-    from evalkit.report.render import render
-
     items = [(split.file_stem(level), rep) for level, rep in split.reports.items()]
     items.append(("sammenligning" if split.comparison.lang == "da" else "comparison", split.comparison))
     for stem, rep in items:
         path = None if out is None else out.with_name(f"{out.stem}-{stem}{out.suffix}")
-        text = render(rep, fmt, path)
+        text = _render(rep, fmt, path)
         if text is not None:
             typer.echo(text, nl=False)
         elif path is not None and not quiet:
             _err(f"wrote {path}")
-    for level, n in split.left_out.items():
-        _err(f"left out {level!r}: fewer units than the disclosure threshold ({n})" if not quiet else "")
+    if not quiet:
+        for level in split.left_out:
+            _err(f"left out {level!r}: fewer units than the disclosure threshold")
+
+
+def _check_outputs(source: Path, out: Optional[Path], plots: Optional[Path], folder_output: bool, force: bool,
+                   example: str = "report") -> None:
+    """``--out`` and ``--plots``: never an input file, beside the input only with --force, writable, right kind."""
+    from evalkit.io.atomic import OutputPathError, check_output_path, check_writable
+
+    inputs = _inputs(source)
+    for option, path, folder in (("--out", out, folder_output), ("--plots", plots, True)):
+        if path is None:
+            continue
+        try:
+            if option == "--plots":
+                if path.exists() and not path.is_dir():
+                    raise OutputPathError(f"{path} is a file; give a folder for the plots")
+                check_output_path(path / "plot.png", inputs, force=force)
+            else:
+                check_output_path(path, inputs, folder_output=folder, force=force)
+            check_writable(path / "plot.png" if option == "--plots" else path,
+                           folder_output=folder and option == "--out", example=example)
+        except OutputPathError as exc:
+            raise _usage("report", f"{option}: {exc}.") from None
+
+
+def _render(built, fmt: str, out: Optional[Path]) -> Optional[str]:
+    """Render; a CSV folder is written to a temporary folder and swapped in whole (no stale tables)."""
+    from evalkit.report.render import render
+
+    if fmt != "csv" or out is None:
+        return render(built, fmt, out)
+    from evalkit.io.atomic import atomic_folder
+
+    with atomic_folder(out) as tmp:
+        render(built, fmt, tmp)
+    return None
 
 
 class _Progress:
@@ -399,17 +476,21 @@ class _Progress:
             self._status = None
 
 
-def write_plots(report, folder: Path, fmt: str) -> list[Path]:
-    """Write every plot of the report as ``<table id>.<fmt>`` into ``folder``."""
+def write_plots(report, folder: Path, fmt: str, inputs: list[Path] = ()) -> list[Path]:  # type: ignore[assignment]
+    """Write every plot of the report as ``<table id>.<fmt>`` into ``folder``; an input file is never overwritten."""
     from evalkit.io.atomic import write_bytes
     from evalkit.report.plots import plot_png, plot_svg
 
     folder.mkdir(parents=True, exist_ok=True)
+    protected = {p.resolve() for p in inputs}
     written = []
     for table in report.tables:
         data = (plot_png if fmt == "png" else plot_svg)(table, report.lang)
         if data is not None:
             path = folder / f"{table.id}.{fmt}"
+            if path.resolve() in protected:
+                raise _usage("report", f"--plots: {path} is an input file and is never overwritten; choose another "
+                                       "folder.")
             write_bytes(path, data)
             written.append(path)
     return written
@@ -503,6 +584,7 @@ def verify(
     except CatalogueError as exc:
         _err(f"evalkit verify: {exc}")
         raise typer.Exit(EXIT_USAGE)
+    _need_source("verify", data)
     try:
         export = read_export(data, mapping, on_invalid="exclude" if exclude_invalid else "error")
     except InputError as exc:
@@ -541,6 +623,42 @@ def verify(
         raise typer.Exit(EXIT_INVALID)
 
 
+@app.command("check-figures")
+def check_figures(
+    file: Path = typer.Argument(..., help="YAML or CSV of printed figures (label, printed, count, base, quantifier).",
+                                show_default=False),
+    output_format: TextOrJson = typer.Option(TextOrJson.text, "--format", "-f", help="Output format."),
+) -> None:
+    """Check printed figures without their data: bases of (count, %) pairs, feasible (k, n) of a % alone,
+    partitions that must add up, and verbal quantifiers ("knap en tredjedel") against their value.
+
+    Exit code 1 when any figure is inconsistent.
+
+    Example:
+
+      evalkit check-figures figures.yaml
+    """
+    from evalkit.verify import CatalogueError
+    from evalkit.verify.check_figures import check_file
+
+    try:
+        findings = check_file(file)
+    except (CatalogueError, OSError, ValueError) as exc:
+        _err(f"evalkit check-figures: {exc}")
+        raise typer.Exit(EXIT_USAGE)
+    bad = sum(f.status == "inconsistent" for f in findings)
+    if output_format is TextOrJson.json:
+        typer.echo(json.dumps({"inconsistent": bad, "findings": [f.to_dict() for f in findings]}, ensure_ascii=False,
+                              indent=2))
+    else:
+        for f in findings:
+            typer.echo(f"{f.status:<13} {f.label}: {f.message}")
+        typer.echo(f"{bad} inconsistent, {sum(f.status == 'ok' for f in findings)} ok, "
+                   f"{sum(f.status == 'info' for f in findings)} for information ({len(findings)} checks)")
+    if bad:
+        raise typer.Exit(EXIT_INVALID)
+
+
 @app.command()
 def init(
     source: Path = SourceArg,
@@ -562,11 +680,19 @@ def init(
     from evalkit.io.atomic import write_text
     from evalkit.io.propose import propose, render_mapping
 
+    from evalkit.io.atomic import OutputPathError, check_output_path, check_writable
+
+    options = _csv_options(encoding, delimiter, decimal, thousands, "init")
+    _need_source("init", source)
     if out.exists() and not force:
-        _err(f"evalkit init: {out} exists; use --force to overwrite it.")
-        raise typer.Exit(EXIT_USAGE)
+        raise _usage("init", f"--out: {out} exists; use --force to overwrite it.")
     try:
-        guesses = propose(source, _csv_options(encoding, delimiter, decimal, thousands))
+        check_output_path(out, _inputs(source), force=force)
+        check_writable(out)
+    except OutputPathError as exc:
+        raise _usage("init", f"--out: {exc}.") from None
+    try:
+        guesses = propose(source, options)
     except InputError as exc:
         _problems(f"{source}: cannot be read:", exc.problems)
         raise typer.Exit(EXIT_INVALID)
@@ -672,6 +798,16 @@ def docs(out: Path = typer.Option(Path("docs"), "--out", "-o", help="The docs fo
         _err(f"wrote {path}")
 
 
+def _usage_error(exc) -> None:
+    """Click's usage message, printed through :func:`_err` (a path in it may hold a CPR number)."""
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None:
+        _err(ctx.get_usage())
+        if ctx.command.get_help_option(ctx) is not None:
+            _err(f"Try '{ctx.command_path} {ctx.help_option_names[0]}' for help.")
+    _err(f"Error: {exc.format_message()}")
+
+
 def main() -> None:
     """Console entry point: run the app, turning any unexpected exception into a one-line error."""
     try:
@@ -679,7 +815,10 @@ def main() -> None:
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except MappingError as exc:
-        _err(f"evalkit: {exc}")
+        _err(f"evalkit: --mapping: {exc}")
+        sys.exit(EXIT_USAGE)
+    except KeyFileError as exc:
+        _err(f"evalkit: --pseudonym-key-file: {exc}")
         sys.exit(EXIT_USAGE)
     except InputError as exc:
         for line in exc.problems.summary_lines():
@@ -689,9 +828,13 @@ def main() -> None:
         if type(exc).__name__ == "Abort":
             _err("Aborted.")
             sys.exit(EXIT_INVALID)
-        if hasattr(exc, "show") and isinstance(getattr(exc, "exit_code", None), int):
-            exc.show()  # a usage error from the option parser (exit code 2)
+        if hasattr(exc, "format_message") and isinstance(getattr(exc, "exit_code", None), int):
+            _usage_error(exc)  # a usage error from the option parser (exit code 2)
             sys.exit(exc.exit_code)
+        if isinstance(exc, OSError) and exc.filename is not None:
+            _err(f"evalkit: cannot write or read {exc.filename}: {exc.strerror or exc}; check --out and the "
+                 "permissions of that folder")
+            sys.exit(EXIT_USAGE)
         _err(f"evalkit: internal error ({type(exc).__name__}): {exc}")
         _err("Please report this with the command you ran (no data needed).")
         sys.exit(EXIT_INVALID)

@@ -20,6 +20,7 @@ from __future__ import annotations
 from evalkit.compare._rules import compare_rules, rules_id
 from evalkit.compare.binary import mcnemar, stuart_maxwell
 from evalkit.compare.correlation import CorrelationResult, bonett_wright_ci, spearman
+from evalkit.compare.describe import describe, frequencies
 from evalkit.compare.effect_sizes import (
     clopper_pearson_ci,
     cohens_d_av,
@@ -80,6 +81,8 @@ __all__ = [
     "cohens_d_z",
     "compare_rules",
     "cramers_v",
+    "describe",
+    "frequencies",
     "first_last",
     "form_counts",
     "goal_test",

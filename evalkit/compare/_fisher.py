@@ -56,7 +56,7 @@ class _Conditional:
         return float(dens[self.support >= q].sum() if upper else dens[self.support <= q].sum())
 
 
-def _uniroot(f, lower: float, upper: float) -> float:  # noqa: ANN001  (R's uniroot with its default tol)
+def _uniroot(f, lower: float, upper: float) -> float:
     return zeroin(f, lower, upper, f(lower), f(upper), _R_TOL)
 
 

@@ -29,7 +29,7 @@ from functools import lru_cache
 import numpy as np
 from scipy import stats
 
-from evalkit.compare._signrank import signrank_pmf
+from evalkit.compare._signrank import signrank_pmf, tail_p
 from evalkit.compare._walsh import kth_pairwise_sums, median_rank_pair
 from evalkit.compare.results import ConfidenceInterval
 
@@ -136,6 +136,13 @@ def _z(p: float) -> float:
     return float(stats.norm.ppf(p)) if 0.0 <= p <= 1.0 else math.nan
 
 
+def _ordered(ci: ConfidenceInterval) -> ConfidenceInterval:
+    """The two limits in order. When both limits sit at the same jump of the statistic (huge n,
+    integer data), uniroot's tolerance can leave the lower one up to ``tol`` above the upper one;
+    R prints them so, evalkit swaps them (a difference below ``tol.root``)."""
+    return ci if not ci.low > ci.high else ConfidenceInterval(ci.high, ci.low)
+
+
 def signrank_asymptotic(x: np.ndarray, level: float, alternative: str, correct: bool,
                         tol: float = R_TOL_ROOT) -> tuple[float, ConfidenceInterval, float]:
     """R's asymptotic one-sample interval and estimate for the non-zero differences ``x``.
@@ -184,7 +191,7 @@ def signrank_asymptotic(x: np.ndarray, level: float, alternative: str, correct: 
         ci = ConfidenceInterval(-math.inf, root(_z(alpha)) if alpha < 1.0 else median)
     f_lo, f_hi = w(mumin, False), w(mumax, False)
     estimate = zeroin(lambda d: w(d, False), mumin, mumax, f_lo, f_hi, tol)
-    return float(estimate), ci, achieved
+    return float(estimate), _ordered(ci), achieved
 
 
 def ranksum_asymptotic(x: np.ndarray, y: np.ndarray, level: float, alternative: str, correct: bool,
@@ -222,7 +229,7 @@ def ranksum_asymptotic(x: np.ndarray, y: np.ndarray, level: float, alternative: 
     else:
         ci = ConfidenceInterval(-math.inf, root(_z(alpha)))
     estimate = zeroin(lambda d: w(d, False), mumin, mumax, w(mumin, False), w(mumax, False), tol)
-    return float(estimate), ci, level
+    return float(estimate), _ordered(ci), level
 
 
 @lru_cache(maxsize=64)
@@ -254,6 +261,23 @@ def _lower_quantile(pmf: np.ndarray, prob: float) -> int:
     return int(np.searchsorted(cdf, prob - 10.0 * _EPS, side="left"))
 
 
+def order_statistic_interval(kth: Callable[[np.ndarray], np.ndarray], total: int, k: int,
+                             alternative: str) -> tuple[float, ConfidenceInterval]:
+    """The median of ``total`` ordered values and the interval between the k-th smallest and the
+    k-th largest (``kth`` gives order statistics by 1-based rank); one-sided alternatives keep one.
+
+    >>> order_statistic_interval(lambda ks: ks.astype(float), 9, 2, "greater")
+    (5.0, ConfidenceInterval(low=2.0, high=inf))
+    """
+    vals = kth(np.concatenate([median_rank_pair(total), [k, total - k + 1]]))
+    low, high = float(vals[2]), float(vals[3])
+    if alternative == "greater":
+        high = math.inf
+    elif alternative == "less":
+        low = -math.inf
+    return float((vals[0] + vals[1]) / 2.0), ConfidenceInterval(low, high)
+
+
 def exact_interval(pmf: np.ndarray, total: int, kth: Callable[[np.ndarray], np.ndarray], level: float,
                    alternative: str) -> tuple[float, ConfidenceInterval, float]:
     """Median and exact interval from the ordered Walsh averages / differences (``kth`` gives order
@@ -263,18 +287,12 @@ def exact_interval(pmf: np.ndarray, total: int, kth: Callable[[np.ndarray], np.n
     qu = _lower_quantile(pmf, tail)
     qu = max(qu, 1)
     achieved_alpha = (2.0 if alternative == "two-sided" else 1.0) * float(np.sum(pmf[: qu]))
-    ranks = np.concatenate([median_rank_pair(total), [qu, total - qu + 1]])
-    vals = kth(ranks)
-    low, high = float(vals[2]), float(vals[3])
-    if alternative == "greater":
-        high = math.inf
-    elif alternative == "less":
-        low = -math.inf
+    estimate, ci = order_statistic_interval(kth, total, qu, alternative)
     # The achieved level is below the requested one only when the quantile was 0 and replaced by 1.
     # R's conf.level attribute then says so only when the achieved alpha exceeds 1.5 alpha (and rounds
     # it to 2 significant digits in the one-sample case); evalkit always reports the exact level.
     achieved = 1.0 - achieved_alpha if achieved_alpha > alpha else level
-    return float((vals[0] + vals[1]) / 2.0), ConfidenceInterval(low, high), achieved
+    return estimate, ci, achieved
 
 
 def signrank_exact(x: np.ndarray, level: float, alternative: str) -> tuple[float, ConfidenceInterval, float]:
@@ -304,12 +322,5 @@ def ranksum_exact(x: np.ndarray, y: np.ndarray, level: float, alternative: str) 
 
 def ranksum_exact_p(u: float, m: int, n: int, alternative: str) -> float:
     """R's exact rank-sum p-value for ``U`` = #(x_i > y_j) (``alternative`` about x - y)."""
-    pmf = ranksum_pmf(m, n)
-    q = int(round(u))
-    upper = float(pmf[q:].sum())
-    lower = float(pmf[: q + 1].sum())
-    if alternative == "greater":
-        return min(upper, 1.0)
-    if alternative == "less":
-        return min(lower, 1.0)
-    return min(2.0 * (upper if u > m * n / 2.0 else lower), 1.0)
+    # the null distribution is symmetric, so R's "tail on the side of U" is the smaller tail
+    return tail_p(ranksum_pmf(m, n), int(round(u)), alternative)

@@ -79,7 +79,7 @@ def fit_random_intercept(y: np.ndarray, person: np.ndarray, k: np.ndarray) -> Re
         _, a, quad, logdet_h = _solve(gamma, counts, ysum, n_i, yk, n_total_k, yy)
         if quad <= 0.0:
             return math.inf
-        sign, logdet_a = np.linalg.slogdet(a)
+        _, logdet_a = np.linalg.slogdet(a)
         return 0.5 * (dof * math.log(quad / dof) + logdet_h + logdet_a)
 
     # Coarse grid over log(gamma), then Brent's method around the best grid point; gamma = 0 (no

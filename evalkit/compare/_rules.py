@@ -8,9 +8,10 @@ subsampling limit of the mixed-model sensitivity analysis.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 from importlib import resources
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 

@@ -1,7 +1,7 @@
 """Descriptive statistics with intervals, by group, in one pass: the cells of a custom table.
 
 :func:`describe` summarises a numeric variable per group (n, missing, mean with a t interval, sd,
-median and quartiles); :func:`proportions` gives counts and shares of a categorical variable per
+median and quartiles); :func:`frequencies` gives counts and shares of a categorical variable per
 group with Wilson intervals. The conventions are R's defaults, so a user can check any cell:
 
 - mean interval: ``t.test(x)$conf.int`` (Student t with n - 1 degrees of freedom);
@@ -13,7 +13,7 @@ group with Wilson intervals. The conventions are R's defaults, so a user can che
 >>> d = describe(np.array([1.0, 2, 3, 4, np.nan]), np.array(["a", "a", "b", "b", "b"]))
 >>> d[["group", "n", "n_missing", "mean", "median"]].to_dict("records")
 [{'group': 'a', 'n': 2, 'n_missing': 0, 'mean': 1.5, 'median': 1.5}, {'group': 'b', 'n': 2, 'n_missing': 1, 'mean': 3.5, 'median': 3.5}]
->>> p = proportions(np.array(["ja", "nej", "ja", None], dtype=object))
+>>> p = frequencies(np.array(["ja", "nej", "ja", None], dtype=object))
 >>> p[["level", "count", "n", "share"]].to_dict("records")
 [{'level': 'ja', 'count': 2, 'n': 3, 'share': 0.6666666666666666}, {'level': 'nej', 'count': 1, 'n': 3, 'share': 0.3333333333333333}]
 """
@@ -29,7 +29,7 @@ from scipy import stats
 
 from evalkit.compare.effect_sizes import wilson_ci
 
-__all__ = ["describe", "proportions"]
+__all__ = ["describe", "frequencies"]
 
 
 def _groups(groups: Any, n: int, order: Sequence[Any] | None) -> tuple[np.ndarray, list[Any]]:
@@ -74,12 +74,12 @@ def describe(values: Any, groups: Any = None, *, order: Sequence[Any] | None = N
     return pd.DataFrame(rows)
 
 
-def proportions(values: Any, groups: Any = None, *, levels: Sequence[Any] | None = None,
+def frequencies(values: Any, groups: Any = None, *, levels: Sequence[Any] | None = None,
                 order: Sequence[Any] | None = None, confidence_level: float = 0.95) -> pd.DataFrame:
     """One row per (group, level): ``count``, ``n`` (known values in the group), ``share`` and its
     Wilson interval ``share_ci_low/high``, and ``n_missing`` of the group.
 
-    >>> proportions(["a", "b", "b"], ["g", "g", "h"])[["group", "level", "count", "n"]].values.tolist()
+    >>> frequencies(["a", "b", "b"], ["g", "g", "h"])[["group", "level", "count", "n"]].values.tolist()
     [['g', 'a', 1, 2], ['g', 'b', 1, 2], ['h', 'a', 0, 1], ['h', 'b', 1, 1]]
     """
     series = pd.Series(values).astype(object)

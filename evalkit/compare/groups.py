@@ -16,12 +16,19 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from evalkit.compare._inputs import as_float, check_alternative, check_confidence_level, sample
 from evalkit.compare._fisher import conditional_odds_ratio
+from evalkit.compare._inputs import as_float, check_alternative, check_confidence_level, sample
 from evalkit.compare._rules import compare_rules
 from evalkit.compare.effect_sizes import cramers_v, newcombe_unpaired_ci, noncentral_t_ci
 from evalkit.compare.rank_sum import mann_whitney
-from evalkit.compare.results import NAN, NAN_CI, ConfidenceInterval, DegenerateDataWarning, GroupResult, SmallSampleWarning
+from evalkit.compare.results import (
+    NAN,
+    NAN_CI,
+    ConfidenceInterval,
+    DegenerateDataWarning,
+    GroupResult,
+    SmallSampleWarning,
+)
 
 __all__ = ["chi_square", "kruskal_wallis", "mann_whitney", "welch_t"]
 

@@ -17,8 +17,15 @@ from scipy import stats
 
 from evalkit.compare._inputs import check_alternative, check_confidence_level, paired_floats
 from evalkit.compare.effect_sizes import cohens_d_av, cohens_d_z
+from evalkit.compare.results import (
+    NAN,
+    NAN_CI,
+    ConfidenceInterval,
+    DegenerateDataWarning,
+    PairedResult,
+    SmallSampleWarning,
+)
 from evalkit.compare.signed_rank import wilcoxon
-from evalkit.compare.results import NAN, NAN_CI, ConfidenceInterval, DegenerateDataWarning, PairedResult, SmallSampleWarning
 
 __all__ = ["paired_t", "sign_test", "wilcoxon"]
 

@@ -19,9 +19,17 @@ from scipy import stats
 from evalkit.compare import _rankshift
 from evalkit.compare._inputs import check_alternative, check_confidence_level, sample
 from evalkit.compare._rules import compare_rules
-from evalkit.compare._walsh import kth_pairwise_sums, median_rank_pair
+from evalkit.compare._walsh import kth_pairwise_sums
 from evalkit.compare.effect_sizes import fisher_z_ci
-from evalkit.compare.results import NAN, NAN_CI, CompareWarning, ConfidenceInterval, DegenerateDataWarning, GroupResult, SmallSampleWarning
+from evalkit.compare.results import (
+    NAN,
+    NAN_CI,
+    CompareWarning,
+    ConfidenceInterval,
+    DegenerateDataWarning,
+    GroupResult,
+    SmallSampleWarning,
+)
 
 __all__ = ["mann_whitney"]
 
@@ -57,13 +65,7 @@ def _hl_all_differences(a: np.ndarray, b: np.ndarray, level: float, alternative:
     tail = (1.0 - level) / 2.0 if alternative == "two-sided" else 1.0 - level
     k = int(math.floor(total / 2.0 - stats.norm.isf(tail) * math.sqrt(total * (n1 + n2 + 1) / 12.0)))
     k = min(max(k, 1), total)
-    vals = kth_pairwise_sums(b, -a, np.concatenate([median_rank_pair(total), [k, total - k + 1]]))
-    low, high = float(vals[2]), float(vals[3])
-    if alternative == "greater":
-        high = math.inf
-    elif alternative == "less":
-        low = -math.inf
-    return float((vals[0] + vals[1]) / 2.0), ConfidenceInterval(low, high)
+    return _rankshift.order_statistic_interval(lambda ks: kth_pairwise_sums(b, -a, ks), total, k, alternative)
 
 
 def mann_whitney(
@@ -160,11 +162,10 @@ def mann_whitney(
         warnings.warn("mann_whitney: cannot compute an exact p-value with ties; normal approximation used (as R)",
                       CompareWarning, stacklevel=2)
         method = "asymptotic"
-    z = NAN
     if method == "exact":
         p = _rankshift.ranksum_exact_p(u, n2, n1, alternative)
     else:
-        z, p = _normal_p(u, n1, n2, sizes, alternative, correct)
+        p = _normal_p(u, n1, n2, sizes, alternative, correct)[1]
     ci_level = level
     if estimator == "all_differences":
         est, est_ci = _hl_all_differences(a, b, level, alternative)
@@ -177,9 +178,9 @@ def mann_whitney(
         codes = ("hl_root_y_x", "ci_asymptotic_inverted")
     r = 2.0 * u / (n1 * n2) - 1.0
     se = math.sqrt((n1 + n2 + 1.0) / (3.0 * n1 * n2))
-    resolved = "exact p and CI" if method == "exact" else (
-        "normal approximation" + (", continuity-corrected" if correct else "") + ", tie-corrected variance; asymptotic CI")
-    return GroupResult(**common, method=f"Mann-Whitney U ({resolved})", statistic=u, p_value=float(p),
+    printed = "Mann-Whitney U (exact), exact CI" if method == "exact" else (
+        "Mann-Whitney U (normal approximation" + (", continuity-corrected" if correct else "") + "), tie-corrected variance, asymptotic CI")
+    return GroupResult(**common, method=printed, statistic=u, p_value=float(p),
                        p_method_code="p_exact" if method == "exact" else ("p_normal_cc" if correct else "p_normal"),
                        estimate=est, estimate_ci=est_ci, estimate_ci_level=ci_level, estimate_code=codes[0],
                        estimate_ci_code=codes[1], tie_handling_code="ties_midrank_variance" if tied else "ties_none",

@@ -69,8 +69,8 @@ def regression_slope(
         The explanatory variable (e.g. sessions attended) and the outcome (e.g. change in a score);
         arrays in the same order or Series aligned on their index.
     adjust
-        None, one covariate or a sequence of covariates (e.g. the intake score), each the length
-        of ``x``. Rows with a missing value in any variable are dropped (``n_dropped``).
+        None, one covariate, a sequence of covariates, a 2-D array (one covariate per column) or a
+        DataFrame (e.g. the intake score), each the length of ``x``. Rows with a missing value in any variable are dropped (``n_dropped``).
     alternative
         ``"two-sided"`` (default), ``"greater"`` (slope > 0) or ``"less"``; the interval follows it.
     confidence_level
@@ -104,6 +104,10 @@ def regression_slope(
     xs, ys = _column(x, "x"), _column(y, "y")
     if adjust is None:
         covariates: list[np.ndarray] = []
+    elif hasattr(adjust, "columns"):  # a DataFrame: one covariate per column
+        covariates = [_column(adjust[c], f"adjust[{c!r}]") for c in adjust.columns]
+    elif isinstance(adjust, np.ndarray) and adjust.ndim == 2:
+        covariates = [_column(adjust[:, i], f"adjust[:, {i}]") for i in range(adjust.shape[1])]
     elif isinstance(adjust, (list, tuple)) and adjust and np.ndim(adjust[0]) == 1:
         covariates = [_column(c, f"adjust[{i}]") for i, c in enumerate(adjust)]
     else:

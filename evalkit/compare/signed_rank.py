@@ -18,18 +18,30 @@ import numpy as np
 from scipy import stats
 
 from evalkit.compare import _rankshift, _signrank
-from evalkit.compare._inputs import check_alternative, check_confidence_level, paired_floats
+from evalkit.compare._inputs import (
+    check_alternative,
+    check_confidence_level,
+    paired_floats,
+)
 from evalkit.compare._rules import compare_rules
-from evalkit.compare._walsh import median_rank_pair, walsh_order_statistics
+from evalkit.compare._walsh import walsh_order_statistics
 from evalkit.compare.effect_sizes import fisher_z_ci
-from evalkit.compare.results import NAN, NAN_CI, CompareWarning, ConfidenceInterval, DegenerateDataWarning, PairedResult, SmallSampleWarning
+from evalkit.compare.results import (
+    NAN,
+    NAN_CI,
+    CompareWarning,
+    ConfidenceInterval,
+    DegenerateDataWarning,
+    PairedResult,
+    SmallSampleWarning,
+)
 
 __all__ = ["wilcoxon"]
 
-_NAMES = {
-    "exact": "Wilcoxon signed-rank (exact p and CI; zeros dropped)",
-    "permutation": "Wilcoxon signed-rank (exact p conditional on ties; asymptotic CI; zeros dropped)",
-    "asymptotic": "Wilcoxon signed-rank (normal approximation{cc}, tie-corrected variance; asymptotic CI; zeros dropped)",
+_NAMES = {  # the part in parentheses names the p-value's distribution (as before issue 15), the rest the CI
+    "exact": "Wilcoxon signed-rank (exact), exact CI, zeros dropped",
+    "permutation": "Wilcoxon signed-rank (exact, conditional on ties), asymptotic CI, zeros dropped",
+    "asymptotic": "Wilcoxon signed-rank (normal approximation{cc}), tie-corrected variance, asymptotic CI, zeros dropped",
 }
 
 
@@ -46,14 +58,7 @@ def _hl_all_differences(d: np.ndarray, exact: bool, level: float, alternative: s
         _, ties = np.unique(np.abs(d), return_counts=True)
         var = n * (n + 1) * (2.0 * n + 1) / 24.0 - float(np.sum(ties.astype(float) ** 3 - ties)) / 48.0
         k = max(int(math.floor(n * (n + 1) / 4.0 - stats.norm.isf(tail) * math.sqrt(max(var, 0.0)))), 1)
-    k = min(k, total)
-    values = walsh_order_statistics(d, np.concatenate([median_rank_pair(total), [k, total - k + 1]]))
-    low, high = float(values[2]), float(values[3])
-    if alternative == "greater":
-        high = math.inf
-    elif alternative == "less":
-        low = -math.inf
-    return float((values[0] + values[1]) / 2.0), ConfidenceInterval(low, high)
+    return _rankshift.order_statistic_interval(lambda ks: walsh_order_statistics(d, ks), total, min(k, total), alternative)
 
 
 def wilcoxon(
@@ -120,7 +125,7 @@ def wilcoxon(
     >>> y = [0.878, 0.647, 0.598, 2.05, 1.06, 1.29, 1.06, 3.14, 1.29]
     >>> r = wilcoxon(y, x)          # R: wilcox.test(x, y, paired = TRUE, conf.int = TRUE)
     >>> r.method, r.statistic, round(r.p_value, 6)
-    ('Wilcoxon signed-rank (exact p and CI; zeros dropped)', 40.0, 0.039062)
+    ('Wilcoxon signed-rank (exact), exact CI, zeros dropped', 40.0, 0.039062)
     >>> round(r.estimate, 3), [round(v, 3) for v in r.estimate_ci], r.estimate_ci_code
     (0.46, [0.01, 0.786], 'ci_exact_inverted')
     """
@@ -163,7 +168,8 @@ def wilcoxon(
     common: dict[str, Any] = dict(
         method=_NAMES[method].format(cc=", continuity-corrected" if correction else ""), test_code="wilcoxon_signed_rank",
         n=n, n_dropped=n_dropped, statistic_name="V", effect_size_name="r_rb", effect_size_code="r_rb_paired",
-        effect_size_ci_code="ci_fisher_z", estimate_name="Hodges-Lehmann shift (post - pre)", estimate_code=est_code,
+        effect_size_ci_code="ci_fisher_z", estimate_code=est_code,
+        estimate_name="Hodges-Lehmann shift (post - pre), zeros " + ("dropped" if estimator == "r" else "kept"),
         estimate_ci_code=ci_code, zero_handling_code={"wilcox": "zeros_dropped", "pratt": "zeros_pratt", "zsplit": "zeros_zsplit"}[zero_method],
         tie_handling_code=ties_code, alternative=alternative, confidence_level=level, n_zero=n_zero,
     )

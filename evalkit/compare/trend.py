@@ -48,7 +48,8 @@ def cochran_armitage(
     TrendResult
         ``statistic`` = z (``z**2`` is R ``prop.trend.test``'s X-squared); ``effect_size`` = the
         least-squares slope of the proportion per score unit, with a heteroskedasticity-robust
-        (HC0) Wald interval; ``proportions`` and ``scores`` are kept on the result.
+        (HC0) Wald interval (one-sided for a one-sided alternative); ``proportions`` and
+        ``scores`` are kept on the result.
 
     Notes
     -----

@@ -220,6 +220,8 @@ def to_date(arr: pa.Array, formats: tuple[str, ...] = ("dmy", "iso")) -> Convert
         if not hit.any():
             continue
         parts = pc.extract_regex(pc.filter(text, pa.array(hit)), pattern)
+        if isinstance(parts, pa.ChunkedArray):  # Parquet text columns stay chunked
+            parts = parts.combine_chunks()
         idx = np.flatnonzero(hit)
         years[idx] = pc.cast(parts.field("y"), pa.int64()).to_numpy()
         months[idx] = pc.cast(parts.field("m"), pa.int64()).to_numpy()
@@ -322,6 +324,21 @@ def convert_column(arr: pa.Array, spec: ColumnSpec, decimal: str, thousands: str
         conv = to_category(arr, spec, recode)
     else:
         conv = to_text(arr)
+    if spec.dtype == "float":
+        conv = _bounded(conv)
     if spec.dtype in ("int", "float"):
         conv.failures.extend(range_failures(conv.values, spec))
     return conv
+
+
+# Beyond this no registry quantity is plausible, and sums and decimal rounding lose every digit.
+MAX_ABS_FLOAT = 1e15
+
+
+def _bounded(conv: Converted) -> Converted:
+    """Values beyond +-10^15 fail as too large (a cost of 1e300 would overflow every sum)."""
+    huge = _np(pc.greater(pc.abs(conv.values), MAX_ABS_FLOAT))
+    if not huge.any():
+        return conv
+    values = pc.if_else(pa.array(huge), pa.scalar(None, pa.float64()), conv.values)
+    return Converted(values, conv.failures + [Failure("too-large", "is too large (more than 10^15)", huge)])

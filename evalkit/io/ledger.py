@@ -13,6 +13,8 @@ from typing import Any
 
 import pandas as pd
 
+from evalkit.io.safetext import printable
+
 
 @dataclass
 class TableLedger:
@@ -29,7 +31,7 @@ class TableLedger:
         if n < 0:
             raise ValueError("cannot exclude a negative number of rows")
         if n:
-            self.excluded[reason] += n
+            self.excluded[printable(reason)] += n
         if self.kept < 0:
             raise ValueError(f"ledger for {self.table}: more rows excluded than read")
 
@@ -41,7 +43,8 @@ class Ledger:
     tables: dict[str, TableLedger] = field(default_factory=dict)
 
     def start(self, table: str, file: str | None, read: int) -> TableLedger:
-        entry = TableLedger(table=table, file=file, read=read)
+        """Open the entry of one table; a file or sheet name holding a CPR number is stored masked."""
+        entry = TableLedger(table=table, file=None if file is None else printable(file), read=read)
         self.tables[table] = entry
         return entry
 

@@ -1,8 +1,9 @@
 """Problems found while reading and validating an export, and the error that stops a run.
 
 Every problem names the file, the row as the user sees it (the spreadsheet row number: the header is
-row 1, so the first data row is row 2), the column and the offending value. Values are passed
-through :func:`evalkit.io.cpr.mask_cpr` before they are stored, so a problem can be printed safely.
+row 1, so the first data row is row 2), the column and the offending value. Every text is passed
+through :func:`evalkit.io.safetext.printable` (CPR numbers masked, control characters made visible)
+before it is stored, so a problem can be printed safely.
 """
 
 from __future__ import annotations
@@ -10,9 +11,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Iterable, Literal
 
-from evalkit.io.cpr import mask_cpr
+from evalkit.io.safetext import printable
 
 Severity = Literal["error", "warning", "info"]
+MAX_VALUE_CHARS = 80
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,10 @@ class Problem:
         for name in ("message", "file", "table", "column", "value"):
             text = getattr(self, name)
             if text is not None:
-                object.__setattr__(self, name, mask_cpr(str(text)))
+                text = printable(text)
+                if name == "value" and len(text) > MAX_VALUE_CHARS:
+                    text = text[:MAX_VALUE_CHARS] + f"... ({len(text)} characters)"
+                object.__setattr__(self, name, text)
 
     def location(self) -> str:
         parts = []
@@ -46,7 +51,7 @@ class Problem:
 
     def __str__(self) -> str:
         where = self.location()
-        value = f" (value: {self.value!r})" if self.value is not None else ""
+        value = f" (value: '{self.value}')" if self.value is not None else ""
         prefix = f"{where}: " if where else ""
         return f"{self.severity}: {prefix}{self.message}{value}"
 

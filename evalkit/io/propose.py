@@ -17,6 +17,7 @@ user to fill in. ``evalkit validate --mapping`` then says what is still missing.
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +27,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from evalkit.io.convert import convert_column
-from evalkit.io.cpr import is_cpr_like
+from evalkit.io.cpr import has_cpr, is_cpr_like
+from evalkit.io.safetext import printable
 from evalkit.io.export import _discover
 from evalkit.io.problems import ProblemList
 from evalkit.io.readers import CsvOptions, RawTable
@@ -162,7 +164,14 @@ def propose(source: str | Path, csv_options: CsvOptions | None = None) -> list[T
 
 
 def _q(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    r"""A YAML double-quoted scalar: quotes, backslashes and every control character escaped.
+
+    >>> print(_q('a "b"\n\x1b'))
+    "a \"b\"\n\u001b"
+    """
+    out = json.dumps(str(text), ensure_ascii=False)
+    return re.sub("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]",
+                  lambda m: f"\\u{ord(m.group(0)):04x}", out)
 
 
 def render_mapping(guesses: list[TableGuess]) -> str:
@@ -176,17 +185,28 @@ def render_mapping(guesses: list[TableGuess]) -> str:
     todo = 0
     for g in guesses:
         if g.table is None:
-            lines.append(f"  # TODO: {g.raw.file} matches no table of the data dictionary; it will be ignored.")
+            lines.append(f"  # TODO: {_q(printable(g.raw.file))} matches no table of the data dictionary; it will "
+                         "be ignored.")
             todo += 1
             continue
         lines.append(f"  {g.table.name}:  # {g.table.label_en}")
-        lines.append(f"    source: {_q(g.raw.name if '[' in g.raw.file else g.raw.file)}")
+        source = g.raw.name if "[" in g.raw.file else g.raw.file
+        if has_cpr(source):
+            lines.append(f"    # TODO: the {'sheet' if '[' in g.raw.file else 'file'} name holds a CPR number and is "
+                         "not written here: rename it, then write source: \"<new name>\"")
+            todo += 1
+        else:
+            lines.append(f"    source: {_q(source)}")
         lines.append("    columns:")
         matched = {c.column for c in g.columns if c.column}
         for c in g.columns:
-            if c.column:
+            if c.column and has_cpr(c.header):
+                lines.append(f"      # TODO: {c.column}: the header holds a CPR number and is not written here; "
+                             f"rename the column in the file, then write {c.column}: \"<new header>\"")
+                todo += 1
+            elif c.column:
                 sure = "certain" if c.score >= 0.99 else ("likely" if c.score >= 0.7 else "guess, check it")
-                lines.append(f"      {c.column}: {_q(c.header)}  # {sure}: {c.why}")
+                lines.append(f"      {c.column}: {_q(c.header)}  # {sure}: {printable(c.why)}")
         for col in g.table.columns:
             if col.name not in matched:
                 if col.required:
@@ -195,7 +215,7 @@ def render_mapping(guesses: list[TableGuess]) -> str:
                     todo += 1
                 else:
                     lines.append(f"      # optional column '{col.name}' ({col.label_en}) not found")
-        unmatched = [c.header for c in g.columns if not c.column]
+        unmatched = [printable(c.header) for c in g.columns if not c.column]
         if unmatched:
             lines.append("    # headers not used (not in the data dictionary): " + ", ".join(_q(h) for h in unmatched))
         if g.unknown_values:
@@ -204,7 +224,12 @@ def render_mapping(guesses: list[TableGuess]) -> str:
                 codes = ", ".join(g.table.column(cname).codes)
                 lines.append(f"      {cname}:  # TODO: map each spelling to one of: {codes}")
                 for v in values:
-                    lines.append(f"        {_q(v)}: null")
-                    todo += 1
+                    if not has_cpr(v):
+                        lines.append(f"        {_q(v)}: null")
+                        todo += 1
+                hidden = sum(1 for v in values if has_cpr(v))
+                if hidden:
+                    lines.append(f"        # {hidden} value(s) holding a CPR number are not written here; correct "
+                                 "them in the file")
     lines.append(f"# {todo} TODO item(s).")
     return "\n".join(lines) + "\n"

@@ -3,7 +3,7 @@
 The dictionary itself is data (``evalkit/io/dictionary/*.yaml``, one file per dataset); this module
 loads it into frozen dataclasses that the readers, the validation and the documentation share.
 
-A *dataset* (``udgaaende``, ``ung-rusmidler``, ``hcs``) is a set of canonical *tables*; each table has
+A *dataset* (``udgaaende``, ``ung-rusmidler``, ``hcs``, ``modelkommuner``) is a set of canonical *tables*; each table has
 *columns* with a dtype from a small vocabulary:
 
 ``id``        identifier (string); CPR-like values are pseudonymised on read
@@ -223,7 +223,7 @@ def load_dictionary() -> dict[str, DatasetSpec]:
     """Load every dataset definition shipped in ``evalkit/io/dictionary``.
 
     >>> sorted(load_dictionary())
-    ['hcs', 'udgaaende', 'ung-rusmidler']
+    ['hcs', 'modelkommuner', 'udgaaende', 'ung-rusmidler']
     """
     folder = resources.files("evalkit.io") / "dictionary"
     datasets: dict[str, DatasetSpec] = {}
@@ -235,7 +235,7 @@ def load_dictionary() -> dict[str, DatasetSpec]:
 
 
 def dataset(name: str) -> DatasetSpec:
-    """The :class:`DatasetSpec` called ``name`` (``udgaaende``, ``ung-rusmidler`` or ``hcs``).
+    """The :class:`DatasetSpec` called ``name`` (``udgaaende``, ``ung-rusmidler``, ``hcs`` or ``modelkommuner``).
 
     >>> dataset("udgaaende").table_names
     ['deltagere', 'registreringer', 'omkostninger']

@@ -115,6 +115,31 @@ class TestRow:
     status: str = "ok"           #: ``"ok"`` or the code of why no statistic could be computed
     reason: Text | None = None   #: the printed reason for a status other than ``"ok"``
 
+    def _label(self, field: str, fallback: str | None, lang: str) -> str | None:
+        code = getattr(self.result, field, None) if self.result is not None else None
+        if code:
+            from evalkit.compare import label
+
+            try:
+                return label(code, lang)
+            except KeyError:
+                pass
+        return fallback
+
+    def method_label(self, lang: str = "da") -> str:
+        """The test and how its p-value was computed, in ``lang`` (from the result's codes)."""
+        test = self._label("test_code", self.method, lang) or ""
+        how = self._label("p_method_code", None, lang)
+        return f"{test} ({how})" if how and self.result is not None and test != self.method else test
+
+    def estimate_label(self, lang: str = "da") -> str | None:
+        """What the estimate is, in ``lang``."""
+        return self._label("estimate_code", self.estimate_name, lang)
+
+    def effect_size_label(self, lang: str = "da") -> str | None:
+        """What the effect size is, in ``lang``."""
+        return self._label("effect_size_code", self.effect_size_name, lang)
+
     def to_dict(self, lang: str = "da") -> dict[str, Any]:
         return {
             "row": self.row, "outcome": self.outcome(lang), "method": self.method, "n": self.n,

@@ -32,11 +32,13 @@ def figure(table: Table, lang: str = "da"):
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(9.0, 3.8), dpi=100)
-    ax = fig.add_subplot(1, 1, 1)
     rows = [r for r in table.rows if table.plot_rows is None or r.key in table.plot_rows]
     cols = [c for c in table.columns if any(_num(r.cells.get(c.key)) is not None for r in rows)
             and (table.plot_columns is None or c.key in table.plot_columns)]
+    if not rows or not cols:   # every number suppressed (a small subset): nothing to draw
+        return None
+    fig = Figure(figsize=(9.0, 3.8), dpi=100)
+    ax = fig.add_subplot(1, 1, 1)
     if table.plot == "lines":
         x = list(range(1, len(cols) + 1))
         colours: dict[str, str] = {}
@@ -66,7 +68,8 @@ def figure(table: Table, lang: str = "da"):
             ax.bar([i + j * width for i in range(len(rows))], values, width=width, label=c.label(lang))
         ax.set_xticks([i + width * (len(cols) - 1) / 2 for i in range(len(rows))],
                       [r.label(lang) for r in rows], fontsize=8)
-        ax.legend(fontsize=8)
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(fontsize=8)
     ax.set_title(table.title(lang), fontsize=10)
     fig.tight_layout()
     return fig

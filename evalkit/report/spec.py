@@ -10,15 +10,16 @@ default, the family stated), applies disclosure control and attaches the row led
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable
+from typing import Any
 
 from evalkit import __version__
 from evalkit.io.export import Export
 from evalkit.report._build.options import Option, resolve_options
 from evalkit.report._build.subset import Population, subset_export
 from evalkit.report._build.where import WhereError
-from evalkit.report.disclosure import DisclosureSettings, apply, protect_ledger, suppressed_total
+from evalkit.report.disclosure import DisclosureSettings, apply, suppressed_total
 from evalkit.report.model import Report, Table, Text
 from evalkit.timing import step
 
@@ -26,6 +27,7 @@ REPORT_MODULES = {
     "udgaaende": "evalkit.report.udgaaende",
     "ung-rusmidler": "evalkit.report.ung_rusmidler",
     "hcs": "evalkit.report.hcs",
+    "modelkommuner": "evalkit.report.modelkommuner",
 }
 
 
@@ -161,14 +163,16 @@ def finish_report(report: Report, export: Export, options: ReportOptions,
                   stages: dict[str, Any] | None = None) -> Report:
     """Adjust the report's tests for multiplicity, apply disclosure control to the tables and the row
     ledger together, and record the settings: the last step of every report and custom table."""
-    with step("multiplicity and disclosure"):
-        adjust_tests(report, options.multiplicity)
-        counts = apply(report.tables, DisclosureSettings(min_cell=options.min_cell, enabled=options.disclosure))
-    report.disclosure = {"enabled": options.disclosure, "min_cell": options.min_cell,
-                         "suppressed_cells": suppressed_total(report.tables), "by_rule": counts}
     ledger: dict[str, Any] = {"export": export.ledger.to_dict()}
     if stages:
         ledger["report"] = stages
-    report.ledger = protect_ledger(ledger, DisclosureSettings(min_cell=options.min_cell, enabled=options.disclosure))
+    with step("multiplicity and disclosure"):
+        adjust_tests(report, options.multiplicity)
+        # Tables and ledger are protected together (one problem); apply returns new objects.
+        protected = apply(report.tables, DisclosureSettings(min_cell=options.min_cell, enabled=options.disclosure),
+                          ledger=ledger)
+    report.tables, report.ledger = protected.tables, protected.ledger
+    report.disclosure = {"enabled": options.disclosure, "min_cell": options.min_cell,
+                         "suppressed_cells": suppressed_total(report.tables), "by_rule": protected.counts}
     report.settings["evalkit_version"] = __version__
     return report

@@ -19,9 +19,10 @@ GENERATORS = {
     "udgaaende": "evalkit.synth.udgaaende",
     "ung-rusmidler": "evalkit.synth.ung_rusmidler",
     "hcs": "evalkit.synth.hcs",
+    "modelkommuner": "evalkit.synth.modelkommuner",
 }
 #: The format each bundled sample is shipped in (one of every export format among them).
-SAMPLE_FORMATS = {"udgaaende": "csv", "ung-rusmidler": "xlsx", "hcs": "parquet"}
+SAMPLE_FORMATS = {"udgaaende": "csv", "ung-rusmidler": "xlsx", "hcs": "parquet", "modelkommuner": "csv"}
 
 
 def generate(name: str, persons: int | None = None, seed: int | None = None, **kwargs: Any) -> dict[str, pd.DataFrame]:

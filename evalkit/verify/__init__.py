@@ -18,8 +18,15 @@ writes to them. Results render as text, JSON, JUnit XML or GitHub annotations (:
 
 from __future__ import annotations
 
-from evalkit.verify.catalogue import (Catalogue, CatalogueError, Expected, Figure, bundled_catalogues,
-                                      load_catalogue, parse_printed)
+from evalkit.verify.catalogue import (
+                                      Catalogue,
+                                      CatalogueError,
+                                      Expected,
+                                      Figure,
+                                      bundled_catalogues,
+                                      load_catalogue,
+                                      parse_printed,
+)
 from evalkit.verify.check import STATUSES, FigureResult, check, interval, matches, summary
 from evalkit.verify.formats import FORMATS, render
 

@@ -9,9 +9,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from decimal import Decimal
-from collections.abc import Iterable
 from typing import Any
 
 from evalkit.report.model import Report

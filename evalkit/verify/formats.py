@@ -13,8 +13,8 @@ import io
 import json
 import os
 import xml.etree.ElementTree as ET
-from pathlib import Path
 from collections.abc import Sequence
+from pathlib import Path
 
 from evalkit.verify.catalogue import Catalogue
 from evalkit.verify.check import FigureResult, summary

@@ -147,7 +147,7 @@ def test_mann_whitney_reproduces_r_example_and_resolves_exact() -> None:
     x = [0.80, 0.83, 1.89, 1.04, 1.45, 1.38, 1.91, 1.64, 0.73, 1.46]
     y = [1.15, 0.88, 0.90, 0.74, 1.21]
     r = mann_whitney(y, x, alternative="greater")
-    assert r.method == "Mann-Whitney U (exact p and CI)" and r.p_method_code == "p_exact"
+    assert r.method == "Mann-Whitney U (exact), exact CI" and r.p_method_code == "p_exact"
     assert r.statistic == 35.0 and r.p_value == pytest.approx(0.1272, abs=5e-5)
 
 

@@ -59,3 +59,17 @@ def test_degenerate_designs_return_a_status() -> None:
         assert regression_slope([1, 2, 3, 4], [2, 4, 6, 8]).status == "perfect_fit"
     with pytest.raises(ValueError):
         regression_slope([1, 2, 3], [1, 2, 3], [1, 2])
+
+
+def test_covariates_as_list_array_or_frame_agree() -> None:
+    import pandas as pd
+
+    rng = np.random.default_rng(5)
+    x, z1, z2 = rng.integers(0, 16, 40).astype(float), rng.normal(size=40), rng.normal(size=40)
+    y = 0.2 * x + z1 - z2 + rng.normal(size=40)
+    ref = regression_slope(x, y, [z1, z2])
+    for adjust in (np.column_stack([z1, z2]), pd.DataFrame({"a": z1, "b": z2})):
+        r = regression_slope(x, y, adjust)
+        assert r.estimate == pytest.approx(ref.estimate, rel=1e-12) and r.n_covariates == 2
+    fit = sm.OLS(y, np.column_stack([np.ones(40), x, z1, z2])).fit()
+    assert ref.estimate == pytest.approx(fit.params[1], rel=1e-10) and ref.df == 36.0

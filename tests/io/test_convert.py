@@ -79,5 +79,6 @@ def test_pseudonyms_are_keyed_and_format_independent():
 
 
 def test_mask_cpr():
-    assert mask_cpr("cpr 010203-1234, 0102031234; 9999999999") == "cpr 010203-XXXX, 010203-XXXX; 9999999999"
+    # The whole number is masked: its first six digits are a date of birth (issue 16).
+    assert mask_cpr("cpr 010203-1234, 0102031234; 9999999999") == "cpr XXXXXX-XXXX, XXXXXX-XXXX; 9999999999"
     assert np.all(is_cpr_like(pa.array(["0101001234"])))

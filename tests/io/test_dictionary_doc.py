@@ -14,7 +14,7 @@ def test_doc_in_sync():
 
 
 def test_every_table_has_labels_and_every_category_has_codes():
-    assert set(load_dictionary()) == {"udgaaende", "ung-rusmidler", "hcs"}
+    assert set(load_dictionary()) == {"udgaaende", "ung-rusmidler", "hcs", "modelkommuner"}
     for table in all_tables().values():
         assert table.label_da and table.label_en
         for col in table.columns:

@@ -59,7 +59,7 @@ def test_cpr_length_shortcut_keeps_detection() -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.text(alphabet="AB1", max_size=3), max_size=25), st.booleans(), st.booleans())
 def test_primary_key_check_agrees_with_a_set(keys: list[str], presort: bool, chunked: bool) -> None:
-    from evalkit.io.export import _has_duplicates
+    from evalkit.io.keys import _has_duplicates
 
     keys = sorted(keys) if presort else keys   # sorted input takes the one-pass route when strictly increasing
     arr = _as(keys, "chunked" if chunked else "plain")

@@ -44,8 +44,9 @@ def fixed_report(lang: str = "da") -> Report:
                     settings={"lang": lang, "min_cell": 5, "evalkit_version": "0.0-test"},
                     ledger={"export": {"deltagere": {"file": "d.csv", "read": 406, "kept": 405,
                                                      "excluded": {"blank row": 1}}}})
-    counts_by_rule = apply(report.tables, DisclosureSettings())
-    report.disclosure = {"enabled": True, "min_cell": 5, "suppressed_cells": 4, "by_rule": counts_by_rule}
+    protected = apply(report.tables, DisclosureSettings(), ledger=report.ledger)  # pure: new tables and ledger
+    report.tables, report.ledger = protected.tables, protected.ledger
+    report.disclosure = {"enabled": True, "min_cell": 5, "suppressed_cells": 4, "by_rule": protected.counts}
     return report
 
 
@@ -111,7 +112,7 @@ def test_xlsx_numbers_are_numbers(tmp_path):
     ws = openpyxl.load_workbook(tmp_path / "r.xlsx")["means"]
     values = [row for row in ws.iter_rows(values_only=True)]
     row = next(r for r in values if r[0] == "WHO-5 (0-100)")
-    assert row[1] == pytest.approx(52.505) and isinstance(row[1], float)
+    assert row[1] == 52.5 and isinstance(row[1], float)  # the printed precision, never 52.505
     assert ws.cell(row=values.index(row) + 1, column=2).number_format == "#,##0.0"
 
 

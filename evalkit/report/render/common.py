@@ -1,11 +1,58 @@
-"""Pieces shared by the text renderers: ledger lines, disclosure note, test rows."""
+"""Pieces shared by the renderers: ledger lines, disclosure note, test rows, published numbers.
+
+Every string these helpers return that can hold data (labels, ledger names and reasons, settings,
+test outcomes) has already passed :func:`evalkit.report.render.neutral.neutral`.
+"""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
-from evalkit.report.labels import format_number, format_p, pack, word
-from evalkit.report.model import Report, TestRow
+from evalkit.report.labels import (
+    DEFAULT_DECIMALS,
+    cell_text,
+    format_number,
+    format_p,
+    pack,
+    round_half_up,
+    word,
+)
+from evalkit.report.model import Cell, Report, TestRow
+from evalkit.report.render.neutral import neutral
+
+# Kinds whose value is printed at a fixed precision; every format writes that rounded value only.
+ROUNDED_KINDS = frozenset({"count", "percent", "mean", "median", "number", "money", "score"})
+
+
+def cell_str(cell: Cell | None, lang: str) -> str:
+    """The printed text of a cell, neutralised (text cells can hold data such as a municipality)."""
+    return neutral(cell_text(cell, lang))
+
+
+def published_value(cell: Cell) -> Any:
+    """The number a machine-readable format may write for ``cell``: ``None`` when suppressed, else the
+    value rounded half-up to its printed precision (a count as ``int``), so that no format carries
+    more digits than the printed table (an unrounded mean times its ``n`` gives back sums).
+
+    >>> published_value(Cell(261.0 / 7, "mean")), published_value(Cell(12.0, "count"))
+    (37.3, 12)
+    """
+    if cell.suppressed or cell.value is None:
+        return None
+    if cell.kind == "text" or isinstance(cell.value, str):
+        return neutral(cell.value)
+    if cell.kind not in ROUNDED_KINDS:
+        return cell.value
+    try:
+        value = float(cell.value)
+    except (TypeError, ValueError):
+        return None
+    if not math.isfinite(value):
+        return None
+    decimals = cell.decimals if cell.decimals is not None else DEFAULT_DECIMALS.get(cell.kind, 2)
+    rounded = round_half_up(value, decimals)
+    return int(rounded) if decimals <= 0 else float(rounded)
 
 
 def ledger_rows(report: Report) -> list[tuple[str, str, str, str, str]]:
@@ -23,9 +70,9 @@ def ledger_rows(report: Report) -> list[tuple[str, str, str, str, str]]:
     stages = list(report.ledger.get("export", {}).items()) + list(report.ledger.get("report", {}).items())
     for name, e in stages:
         excluded = e.get("excluded", {})
-        reasons = "; ".join(f"{num(n)}: {r}" for r, n in excluded.items())
+        reasons = neutral("; ".join(f"{num(n)}: {r}" for r, n in excluded.items()))
         total_excluded = None if e.get("kept") is None or e.get("read") is None else e["read"] - e["kept"]
-        out.append((name, num(e.get("read")), num(e.get("kept")), num(total_excluded), reasons))
+        out.append((neutral(name), num(e.get("read")), num(e.get("kept")), num(total_excluded), reasons))
     return out
 
 
@@ -36,28 +83,37 @@ def disclosure_note(report: Report) -> str:
     return word("disclosure_note", report.lang, min_cell=d.get("min_cell", 5), n=d.get("suppressed_cells", 0))
 
 
+def _num(value: Any, lang: str, decimals: int) -> str:
+    """``format_number`` that also prints an infinite bound (an odds ratio with a zero cell) as ``∞``."""
+    if isinstance(value, (int, float)) and math.isinf(value):
+        return "∞" if value > 0 else "-∞"
+    return format_number(value, lang, decimals)
+
+
 def _ci(ci: tuple[Any, Any], lang: str, decimals: int = 2) -> str:
     lo, hi = ci
     if lo is None or hi is None:
         return ""
-    return f"[{format_number(lo, lang, decimals)}; {format_number(hi, lang, decimals)}]"
+    return f"[{_num(lo, lang, decimals)}; {_num(hi, lang, decimals)}]"
 
 
 def test_cells(test: TestRow, lang: str) -> list[str]:
     """Outcome, method, n, estimate [CI], effect size [CI], p, adjusted p."""
     if test.suppressed:
         x = "x"
-        return [test.outcome(lang), test.method, x, x, x, x, x]
+        return [neutral(test.outcome(lang)), neutral(test.method), x, x, x, x, x]
     est = ""
     if test.estimate is not None:
         d = 2 if test.decimals is None else test.decimals
-        est = f"{test.estimate_name or ''} {format_number(test.estimate, lang, d)} {_ci(test.estimate_ci, lang, d)}".strip()
+        est = f"{neutral(test.estimate_name or '')} {_num(test.estimate, lang, d)} {_ci(test.estimate_ci, lang, d)}"
+        est = est.strip()
     eff = ""
     if test.effect_size is not None:
-        eff = f"{test.effect_size_name or ''} {format_number(test.effect_size, lang, 2)} " \
+        eff = f"{neutral(test.effect_size_name or '')} {_num(test.effect_size, lang, 2)} " \
               f"{_ci(test.effect_size_ci, lang)}".strip()
-    return [test.outcome(lang), test.method, "" if test.n is None else format_number(test.n, lang), est, eff,
-            format_p(test.p_value, lang), format_p(test.p_adjusted, lang)]
+    n = "" if test.n is None else format_number(test.n, lang)
+    return [neutral(test.outcome(lang)), neutral(test.method), n, est, eff, format_p(test.p_value, lang),
+            format_p(test.p_adjusted, lang)]
 
 
 def test_header(lang: str) -> list[str]:
@@ -66,4 +122,4 @@ def test_header(lang: str) -> list[str]:
 
 
 def settings_lines(report: Report) -> list[str]:
-    return [f"{k}: {v}" for k, v in report.settings.items()]
+    return [neutral(f"{k}: {v}") for k, v in report.settings.items()]

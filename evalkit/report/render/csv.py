@@ -1,4 +1,8 @@
-"""CSV: one file per table (plus tests.csv and ledger.csv) in a folder; Danish files use ';' and ','."""
+"""CSV: one file per table (plus tests.csv and ledger.csv) in a folder; Danish files use ';' and ','.
+
+Every text cell passes :func:`~evalkit.report.render.neutral.csv_text`: a label that a spreadsheet
+could read as a formula (``=``, ``+``, ``-``, ``@`` first) is prefixed with ``'``; numbers stay numbers.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from evalkit.io.atomic import write_text
 from evalkit.report.labels import DEFAULT_DECIMALS, pack, round_half_up, word
 from evalkit.report.model import Cell, Report
 from evalkit.report.render.common import ledger_rows, test_cells, test_header
+from evalkit.report.render.neutral import csv_text
 
 
 def _value(cell: Cell | None, lang: str) -> str:
@@ -20,10 +25,10 @@ def _value(cell: Cell | None, lang: str) -> str:
     if cell.value is None:
         return ""
     if cell.kind == "text" or isinstance(cell.value, str):
-        return str(cell.value)
+        return csv_text(cell.value)
     decimals = cell.decimals if cell.decimals is not None else DEFAULT_DECIMALS.get(cell.kind, 2)
     text = f"{round_half_up(float(cell.value), decimals):f}"
-    return text.replace(".", pack(lang)["decimal"])
+    return csv_text(text.replace(".", pack(lang)["decimal"]), number_ok=True)
 
 
 def _write(path: Path, rows: list[list[str]], lang: str) -> None:
@@ -35,13 +40,14 @@ def _write(path: Path, rows: list[list[str]], lang: str) -> None:
 def write_csv(report: Report, folder: Path) -> None:
     lang = report.lang
     folder.mkdir(parents=True, exist_ok=True)
-    all_tests = [[word("table", lang)] + test_header(lang)]
+    all_tests = [[csv_text(word("table", lang))] + [csv_text(h) for h in test_header(lang)]]
     for t in report.tables:
-        rows = [["key", ""] + [c.label(lang) for c in t.columns]]
-        rows += [[r.key, r.label(lang)] + [_value(r.cells.get(c.key), lang) for c in t.columns] for r in t.rows]
+        rows = [["key", ""] + [csv_text(c.label(lang)) for c in t.columns]]
+        rows += [[csv_text(r.key), csv_text(r.label(lang))] + [_value(r.cells.get(c.key), lang) for c in t.columns]
+                 for r in t.rows]
         _write(folder / f"{t.id}.csv", rows, lang)
-        all_tests += [[t.id] + test_cells(x, lang) for x in t.tests]
+        all_tests += [[t.id] + [csv_text(v, number_ok=j >= 2) for j, v in enumerate(test_cells(x, lang))] for x in t.tests]
     _write(folder / "tests.csv", all_tests, lang)
     _write(folder / "ledger.csv", [["", word("ledger_read", lang), word("ledger_kept", lang),
                                      word("ledger_excluded", lang), word("reason", lang)]] +
-           [list(r) for r in ledger_rows(report)], lang)
+           [[csv_text(v, number_ok=j in (1, 2, 3)) for j, v in enumerate(r)] for r in ledger_rows(report)], lang)

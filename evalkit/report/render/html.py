@@ -1,13 +1,25 @@
-"""Self-contained HTML: every table, its tests, the ledger, and plots embedded as PNG data URIs."""
+"""Self-contained HTML: every table, its tests, the ledger, and plots embedded as PNG data URIs.
+
+Every printed string is neutralised (:mod:`evalkit.report.render.neutral`) and HTML-escaped,
+attribute values included.
+"""
 
 from __future__ import annotations
 
 import base64
 import html
 
-from evalkit.report.labels import cell_text, word
+from evalkit.report.labels import word
 from evalkit.report.model import Report
-from evalkit.report.render.common import disclosure_note, ledger_rows, settings_lines, test_cells, test_header
+from evalkit.report.render.common import (
+    cell_str,
+    disclosure_note,
+    ledger_rows,
+    settings_lines,
+    test_cells,
+    test_header,
+)
+from evalkit.report.render.neutral import neutral
 
 CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Helvetica,Arial,sans-serif;margin:2rem auto;max-width:72rem;
@@ -20,7 +32,7 @@ figure{margin:0 0 1.5rem}img{max-width:100%}.note{color:#444;font-size:.9rem}
 
 
 def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    return html.escape(neutral(text), quote=True)
 
 
 def _rows_html(header: list[str], rows: list[list[str]], numeric_from: int = 1) -> str:
@@ -43,7 +55,7 @@ def render_html(report: Report) -> str:
     for t in report.tables:
         parts.append(f'<section id="{_e(t.id)}" class="report-table">')
         header = [""] + [c.label(lang) for c in t.columns]
-        rows = [[r.label(lang)] + [cell_text(r.cells.get(c.key), lang) for c in t.columns] for r in t.rows]
+        rows = [[r.label(lang)] + [cell_str(r.cells.get(c.key), lang) for c in t.columns] for r in t.rows]
         parts.append(f'<table data-table-id="{_e(t.id)}"><caption>{_e(t.title(lang))} '
                      f'<span class="src">({_e(t.id)}; {word("source", lang)}: {_e(t.source)})</span></caption>'
                      f"{_rows_html(header, rows)}</table>")

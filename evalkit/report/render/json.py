@@ -1,4 +1,10 @@
-"""JSON: the machine contract of a report (keys listed in docs/reports.md)."""
+"""JSON: the machine contract of a report (keys listed in docs/reports.md).
+
+Numbers are written as printed: a mean or share rounded to its printed precision, never the
+unrounded value (a full-precision mean times its ``n`` gives back sums the table does not show).
+Strings pass :func:`~evalkit.report.render.neutral.neutral` (CPR masked, no control characters);
+JSON escaping does the rest.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +12,14 @@ import json
 import math
 from typing import Any
 
-from evalkit.report.labels import cell_text
-from evalkit.report.model import Report
+from evalkit.report.labels import round_half_up
+from evalkit.report.model import Report, TestRow
+from evalkit.report.render.common import cell_str, published_value
+from evalkit.report.render.neutral import neutral, neutral_tree
+
+# Printed precision of the numbers of a test row (render.common.test_cells): estimate and its interval
+# at TestRow.decimals (default 2), effect sizes at 2; the statistic is not printed, written at 3.
+_TEST_DECIMALS = {"statistic": 3, "effect_size": 2}
 
 
 def _num(value: Any) -> Any:
@@ -16,6 +28,34 @@ def _num(value: Any) -> Any:
     if hasattr(value, "item"):
         return _num(value.item())
     return value
+
+
+def _rounded(value: Any, decimals: int) -> Any:
+    value = _num(value)
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return value
+    return float(round_half_up(float(value), decimals))
+
+
+def _test_dict(test: TestRow, lang: str) -> dict[str, Any]:
+    d = test.to_dict(lang)
+    if test.suppressed:
+        for k in ("statistic", "p_value", "p_adjusted", "estimate", "effect_size"):
+            d[k] = None
+        d["estimate_ci"] = [None, None]
+        d["effect_size_ci"] = [None, None]
+        d["n"] = None
+    else:
+        est = 2 if test.decimals is None else test.decimals
+        d["estimate"] = _rounded(d["estimate"], est)
+        d["estimate_ci"] = [_rounded(x, est) for x in d["estimate_ci"]]
+        d["effect_size_ci"] = [_rounded(x, 2) for x in d["effect_size_ci"]]
+        for key, decimals in _TEST_DECIMALS.items():
+            d[key] = _rounded(d[key], decimals)
+    for key in ("outcome", "method", "estimate_name", "effect_size_name", "family", "note"):
+        if isinstance(d.get(key), str):
+            d[key] = neutral(d[key])
+    return {k: (_num(v) if not isinstance(v, list) else [_num(x) for x in v]) for k, v in d.items()}
 
 
 def report_dict(report: Report) -> dict[str, Any]:
@@ -29,25 +69,17 @@ def report_dict(report: Report) -> dict[str, Any]:
                 cell = r.cells.get(c.key)
                 if cell is None:
                     continue
-                cells[c.key] = {"value": None if cell.suppressed else _num(cell.value), "text": cell_text(cell, lang),
+                cells[c.key] = {"value": _num(published_value(cell)), "text": cell_str(cell, lang),
                                 "n": None if cell.suppressed else _num(cell.n), "suppressed": cell.suppressed}
-            rows.append({"key": r.key, "label": r.label(lang), "cells": cells})
-        tests = []
-        for test in t.tests:
-            d = test.to_dict(lang)
-            if test.suppressed:
-                for k in ("statistic", "p_value", "p_adjusted", "estimate", "effect_size"):
-                    d[k] = None
-                d["estimate_ci"] = [None, None]
-                d["effect_size_ci"] = [None, None]
-                d["n"] = None
-            tests.append({k: (_num(v) if not isinstance(v, list) else [_num(x) for x in v]) for k, v in d.items()})
-        tables.append({"id": t.id, "source": t.source, "title": t.title(lang),
-                       "columns": [{"key": c.key, "label": c.label(lang)} for c in t.columns],
-                       "rows": rows, "notes": [n(lang) for n in t.notes], "tests": tests})
+            rows.append({"key": neutral(r.key), "label": neutral(r.label(lang)), "cells": cells})
+        tables.append({"id": t.id, "source": neutral(t.source), "title": neutral(t.title(lang)),
+                       "columns": [{"key": neutral(c.key), "label": neutral(c.label(lang))} for c in t.columns],
+                       "rows": rows, "notes": [neutral(n(lang)) for n in t.notes],
+                       "tests": [_test_dict(x, lang) for x in t.tests]})
     return {"report": report.name, "evalkit_version": report.settings.get("evalkit_version"), "lang": lang,
-            "title": report.title(lang), "settings": report.settings, "ledger": report.ledger,
-            "disclosure": report.disclosure, "notes": [n(lang) for n in report.notes], "tables": tables}
+            "title": neutral(report.title(lang)), "settings": neutral_tree(report.settings),
+            "ledger": neutral_tree(report.ledger), "disclosure": neutral_tree(report.disclosure),
+            "notes": [neutral(n(lang)) for n in report.notes], "tables": tables}
 
 
 def render_json(report: Report) -> str:

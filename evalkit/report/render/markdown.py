@@ -1,14 +1,23 @@
-"""Markdown: one section per table, with its source, notes and the tests behind its rows."""
+"""Markdown: one section per table, with its source, notes and the tests behind its rows.
+
+Every printed string passes :func:`~evalkit.report.render.neutral.md_text` (no HTML tag, character
+reference or link can start, pipes escaped, line breaks folded), so a label cannot open a tag, a
+link or a new table cell or row.
+"""
 
 from __future__ import annotations
 
-from evalkit.report.labels import cell_text, word
+from evalkit.report.labels import word
 from evalkit.report.model import Report
-from evalkit.report.render.common import disclosure_note, ledger_rows, settings_lines, test_cells, test_header
-
-
-def _esc(text: str) -> str:
-    return text.replace("|", "\\|")
+from evalkit.report.render.common import (
+    cell_str,
+    disclosure_note,
+    ledger_rows,
+    settings_lines,
+    test_cells,
+    test_header,
+)
+from evalkit.report.render.neutral import md_text as _esc
 
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
@@ -19,23 +28,23 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
 
 def render_markdown(report: Report) -> str:
     lang = report.lang
-    lines = [f"# {report.title(lang)}", "", f"_{word('generated_by', lang, version=report.settings.get('evalkit_version'))}_",
-             ""]
+    version = _esc(word("generated_by", lang, version=report.settings.get("evalkit_version")))
+    lines = [f"# {_esc(report.title(lang))}", "", f"_{version}_", ""]
     for t in report.tables:
-        lines += [f"## {t.title(lang)}", "", f"`{t.id}` · {word('source', lang)}: {t.source}", ""]
+        lines += [f"## {_esc(t.title(lang))}", "", f"`{t.id}` · {_esc(word('source', lang))}: {_esc(t.source)}", ""]
         header = [""] + [c.label(lang) for c in t.columns]
-        rows = [[r.label(lang)] + [cell_text(r.cells.get(c.key), lang) for c in t.columns] for r in t.rows]
+        rows = [[r.label(lang)] + [cell_str(r.cells.get(c.key), lang) for c in t.columns] for r in t.rows]
         lines += _table(header, rows) + [""]
         for note in t.notes:
-            lines += [f"> {note(lang)}", ""]
+            lines += [f"> {_esc(note(lang))}", ""]
         if t.tests:
-            lines += [f"**{word('tests', lang)}**", ""]
+            lines += [f"**{_esc(word('tests', lang))}**", ""]
             lines += _table(test_header(lang), [test_cells(x, lang) for x in t.tests]) + [""]
-    lines += [f"## {word('disclosure', lang)}", "", disclosure_note(report), ""]
-    lines += [f"## {word('ledger', lang)}", ""]
+    lines += [f"## {_esc(word('disclosure', lang))}", "", _esc(disclosure_note(report)), ""]
+    lines += [f"## {_esc(word('ledger', lang))}", ""]
     lines += _table(["", word("ledger_read", lang), word("ledger_kept", lang), word("ledger_excluded", lang),
                      word("reason", lang)], [list(r) for r in ledger_rows(report)]) + [""]
     if report.notes:
-        lines += [f"## {word('notes', lang)}", ""] + [f"- {n(lang)}" for n in report.notes] + [""]
-    lines += [f"## {word('settings', lang)}", ""] + [f"- {s}" for s in settings_lines(report)] + [""]
+        lines += [f"## {_esc(word('notes', lang))}", ""] + [f"- {_esc(n(lang))}" for n in report.notes] + [""]
+    lines += [f"## {_esc(word('settings', lang))}", ""] + [f"- {_esc(s)}" for s in settings_lines(report)] + [""]
     return "\n".join(lines)

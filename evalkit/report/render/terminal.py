@@ -1,47 +1,63 @@
-"""Terminal output with rich tables."""
+"""Terminal output with rich tables.
+
+Every printed string is neutralised (control characters and escape sequences removed, CPR masked)
+and then escaped for rich markup, so data can neither style nor retitle the terminal.
+"""
 
 from __future__ import annotations
 
 import io
 
-from evalkit.report.labels import cell_text, word
+from evalkit.report.labels import word
 from evalkit.report.model import Report
-from evalkit.report.render.common import disclosure_note, ledger_rows, test_cells, test_header
+from evalkit.report.render.common import (
+    cell_str,
+    disclosure_note,
+    ledger_rows,
+    test_cells,
+    test_header,
+)
+from evalkit.report.render.neutral import neutral
+
+
+def _safe(text: object) -> str:
+    from rich.markup import escape
+
+    return escape(neutral(text))
 
 
 def render_terminal(report: Report, width: int = 120) -> str:
     from rich.console import Console
-    from rich.markup import escape
     from rich.table import Table as RichTable
 
     lang = report.lang
     buf = io.StringIO()
     console = Console(file=buf, width=width, force_terminal=False, color_system=None)
-    console.print(f"[bold]{escape(report.title(lang))}[/bold]")
+    console.print(f"[bold]{_safe(report.title(lang))}[/bold]")
     for t in report.tables:
         # Labels can come from the data (municipality or group names): never read them as markup.
-        rt = RichTable(title=escape(f"{t.title(lang)}  ({t.id}; {t.source})"), title_justify="left")
+        rt = RichTable(title=_safe(f"{t.title(lang)}  ({t.id}; {t.source})"), title_justify="left")
         rt.add_column("")
         for c in t.columns:
-            rt.add_column(escape(c.label(lang)), justify="right")
+            rt.add_column(_safe(c.label(lang)), justify="right")
         for r in t.rows:
-            rt.add_row(escape(r.label(lang)), *[cell_text(r.cells.get(c.key), lang) for c in t.columns])
+            rt.add_row(_safe(r.label(lang)), *[_safe(cell_str(r.cells.get(c.key), lang)) for c in t.columns])
         console.print(rt)
         for note in t.notes:
-            console.print("  " + escape(note(lang)))
+            console.print("  " + _safe(note(lang)))
         if t.tests:
-            tt = RichTable(title=word("tests", lang), title_justify="left")
+            tt = RichTable(title=_safe(word("tests", lang)), title_justify="left")
             for h in test_header(lang):
-                tt.add_column(h)
+                tt.add_column(_safe(h))
             for x in t.tests:
-                tt.add_row(*[escape(c) for c in test_cells(x, lang)])
+                tt.add_row(*[_safe(c) for c in test_cells(x, lang)])
             console.print(tt)
-    console.print(escape(disclosure_note(report)))
-    lt = RichTable(title=word("ledger", lang), title_justify="left")
+    console.print(_safe(disclosure_note(report)))
+    lt = RichTable(title=_safe(word("ledger", lang)), title_justify="left")
     for h in ["", word("ledger_read", lang), word("ledger_kept", lang), word("ledger_excluded", lang),
               word("reason", lang)]:
-        lt.add_column(h)
+        lt.add_column(_safe(h))
     for row in ledger_rows(report):
-        lt.add_row(*[escape(c) for c in row])
+        lt.add_row(*[_safe(c) for c in row])
     console.print(lt)
     return buf.getvalue()

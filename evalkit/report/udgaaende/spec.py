@@ -10,6 +10,10 @@ change is in ``constants.yaml``.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from evalkit.report._build.subset import Population
+from evalkit.report.model import T
 from evalkit.report.spec import ReportSpec
 from evalkit.report.udgaaende.completion import (
                                                  COMPLETION,
@@ -56,6 +60,12 @@ SPEC = ReportSpec(
     title=TXT("report.title"),
     prepare=prepare,
     options=(),  # no --set keys: every rule a data owner may change is in constants.yaml
+    # --where/--by select students; registrations follow them; costs (per kommune and project year)
+    # follow only a filter on their own columns (kommune, projektaar), else the costs table is left out.
+    population=Population("deltagere", T("elever", "students"), intake_date="indskrivningsdato",
+                          own_columns=("omkostninger",)),
+    key_figures=(("completion", "total", "gennemfoert_pct"), ("follow_up", "gennemfoert", "opfoelgning_pct"),
+                 ("cannabis_reduction", "total", "total_pct"), ("who5_improved", "total", "forbedret_pct")),
     description="Seeds 000/001: Socialstyrelsen's evaluation of outreach group courses "
                 "(6 municipalities, 405 students).",
     tables=(
@@ -75,6 +85,6 @@ SPEC = ReportSpec(
         WHO5_IMPROVED_10.spec(who5_improved_10),
         WHO5_BANDS.spec(who5_bands),
         GOALS.spec(goals),
-        COSTS.spec(costs),
+        replace(COSTS.spec(costs), needs=("omkostninger",)),  # costs follow only a kommune/year filter
     ),
 )

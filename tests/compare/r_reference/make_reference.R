@@ -20,7 +20,7 @@ case <- function(id, call, data, values, tol = 1e-8) {
   d <- paste(sprintf('"%s": %s', names(data), vapply(data, num, "")), collapse = ", ")
   v <- paste(sprintf('"%s": %s', names(values), vapply(values, num, "")), collapse = ", ")
   sprintf('  {"id": "%s", "source": "R %s", "call": "%s", "abs_tol": %s,\n   "data": {%s},\n   "values": {%s}}',
-          id, getRversion(), gsub('"', '\\\\"', call), num(tol), d, v)
+          id, as.character(getRversion()), gsub('"', '\\\\"', call), num(tol), d, v)
 }
 out <- character()
 
