@@ -262,7 +262,7 @@ class SortedForms:
         # k = position in the sorted run of the unit: arange minus the run's start
         small = np.int32 if m < 2**31 - 1 else np.int64
         starts = (np.cumsum(n_forms) - n_forms).astype(small)
-        k = np.arange(m, dtype=small)
+        k: np.ndarray = np.arange(m, dtype=small)
         k -= np.repeat(starts, n_forms)
         keep = k < upto
         n_beyond = int(m - np.count_nonzero(keep))

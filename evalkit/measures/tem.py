@@ -417,8 +417,8 @@ def tem_measure(
     """
     if name not in TEM_MEASURE_NAMES:
         raise KeyError(f"unknown TEM measure {name!r}; one of {', '.join(TEM_MEASURE_NAMES)}")
-    options = {"samlet_method": samlet_method, "samlet_missing": samlet_missing, "tem30": tem30,
-               "drug_free_method": drug_free_method, "times": times}
+    options: dict[str, Any] = {"samlet_method": samlet_method, "samlet_missing": samlet_missing, "tem30": tem30,
+                               "drug_free_method": drug_free_method, "times": times}
     if ledger is None and len(tem) > chunk:
         out = np.empty(len(tem))
         for start in range(0, len(tem), chunk):

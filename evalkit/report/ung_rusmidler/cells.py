@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -34,7 +35,9 @@ def _paired(ctx: Context, m: Measure, first: np.ndarray, last: np.ndarray, row: 
         res = quiet(compare.mcnemar, first, last)
         hide = _small(ctx, res.n_both, res.n_before_only, res.n_after_only, res.n_neither)
         return _row(row, outcome, res, hide)
-    fn = {"paired_t": compare.paired_t, "wilcoxon": compare.wilcoxon, "sign_test": compare.sign_test}[kind]
+    tests: dict[str, Callable[..., Any]] = {"paired_t": compare.paired_t, "wilcoxon": compare.wilcoxon,
+                                            "sign_test": compare.sign_test}
+    fn = tests[kind]
     return _row(row, outcome, quiet(fn, first, last))
 
 

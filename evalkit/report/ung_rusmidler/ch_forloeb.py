@@ -58,7 +58,7 @@ def _forloeb_kommune(ctx: Context) -> Table:
     cols = [Column(t, TYPE_SHORT[t]) for t in TYPES] + [Column("total", TOTAL, is_total=True)]
     table = Table(id="forloeb_kommune", source="004-F6.3",
                   title=TXT("tables.forloeb_kommune.title"), columns=cols, additive=True)
-    rows = list(prep.kommuner)
+    rows: list[tuple[str, str | None]] = list(prep.kommuner)
     other = len(rows)
     if (ep["kommune"] == other).any():
         rows.append(("anden_kommune", None))

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -32,7 +32,9 @@ def _model_spec(m: Measure) -> TableSpec:
             return None
         return _model_table(ctx, m, sens, tid, title)
 
-    return TableSpec(tid, m.source, title, build, description=f"{m.key}: optional model-based sensitivity analysis")
+    # an optional table: build returns None unless the setting `sensitivity` asks for it (TableSpec allows that)
+    return TableSpec(tid, m.source, title, cast(Callable[[Context], Table], build),
+                     description=f"{m.key}: optional model-based sensitivity analysis")
 
 
 def _model_table(ctx: Context, m: Measure, sens: Mapping[str, Any], tid: str, title: Text) -> Table:
