@@ -10,24 +10,37 @@ Missing data are all-or-nothing: any missing item gives no composite (anchors.md
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from fractions import Fraction
-from typing import Literal, Mapping
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from evalkit.io.schema import ColumnSpec, all_tables
-from evalkit.measures._common import aligned_index, as_bool, as_float, bool_series, check_range, float_series, resolve_columns
+from evalkit.measures._common import (
+    aligned_index,
+    as_bool,
+    as_float,
+    bool_series,
+    check_range,
+    float_series,
+    resolve_columns,
+)
+from evalkit.measures._keys import code_positions, id_strings, positions_in
 from evalkit.measures._ledger import MeasureLedger, record
 from evalkit.rules import load_rule, rule_id
 
 __all__ = [
-    "asi_item_columns",
+    "AsiScores",
+    "asi_alcohol",
     "asi_composite",
     "asi_drug",
+    "asi_item_columns",
     "asi_psychiatric",
-    "asi_alcohol",
     "asi_samlet_eligible",
+    "asi_scores",
 ]
 
 Domain = Literal["drug", "psychiatric", "alcohol"]
@@ -55,7 +68,8 @@ def asi_item_columns(domain: Domain) -> dict[str, str]:
     for item in comps[domain]["items"]:
         spec = specs.get(item["item"])
         if spec is None:
-            raise KeyError(f"ASI item {item['item']} has no column with `asi_item: {item['item']}` in the data dictionary")
+            raise KeyError(f"ASI item {item['item']} has no column with `asi_item: {item['item']}` "
+                           "in the data dictionary")
         out[item["item"]] = spec.name
     return out
 
@@ -87,7 +101,8 @@ def asi_composite(
     -------
     pandas.Series
         float64 on the input index, NaN where any item is missing. Drug and psychiatric range 0-1;
-        alcohol stays within 0-1 only for money <= e^(22/3), about 1530 (it contains ln(money)/44, so it depends on the currency).
+        alcohol stays within 0-1 only for money <= e^(22/3), about 1530 (it contains ln(money)/44, so it
+        depends on the currency).
 
     Notes
     -----
@@ -130,14 +145,17 @@ def asi_composite(
             if col not in asi.columns:
                 raise KeyError(f"`item_columns` maps {item} to `{col}`, which is not a column of the frame")
         else:
-            col = resolve_columns(asi, [canonical[item]], {canonical[item]: spec.aliases}, what=f"ASI {domain} composite")[0]
+            col = resolve_columns(asi, [canonical[item]], {canonical[item]: spec.aliases},
+                                  what=f"ASI {domain} composite")[0]
         if spec.dtype == "bool":
             data, nan = as_bool(asi[col], str(col))
             values = data.astype("float64")
         else:
             values = as_float(asi[col], str(col))
             hi = spec.max if spec.max is not None else np.inf
-            check_range(values, spec.min or 0, hi, str(col), integer=spec.dtype == "int")
+            # an integer column holds whole numbers already: only its range is checked
+            whole = pd.api.types.is_integer_dtype(asi[col].dtype)
+            check_range(values, spec.min or 0, hi, str(col), integer=spec.dtype == "int" and not whole)
             nan = np.isnan(values)
         any_missing |= nan
         if nan.any():
@@ -158,7 +176,8 @@ def asi_composite(
     return float_series(score, asi.index, comps[domain]["column"])
 
 
-def asi_drug(asi: pd.DataFrame, *, item_columns: Mapping[str, str] | None = None, ledger: MeasureLedger | None = None) -> pd.Series:
+def asi_drug(asi: pd.DataFrame, *, item_columns: Mapping[str, str] | None = None,
+             ledger: MeasureLedger | None = None) -> pd.Series:
     """ASI drug composite ("ASI stof"); see :func:`asi_composite`.
 
     Examples
@@ -171,7 +190,8 @@ def asi_drug(asi: pd.DataFrame, *, item_columns: Mapping[str, str] | None = None
     return asi_composite(asi, "drug", item_columns=item_columns, ledger=ledger)
 
 
-def asi_psychiatric(asi: pd.DataFrame, *, item_columns: Mapping[str, str] | None = None, ledger: MeasureLedger | None = None) -> pd.Series:
+def asi_psychiatric(asi: pd.DataFrame, *, item_columns: Mapping[str, str] | None = None,
+                    ledger: MeasureLedger | None = None) -> pd.Series:
     """ASI psychiatric composite ("ASI psykisk"); see :func:`asi_composite`.
 
     Examples
@@ -185,7 +205,8 @@ def asi_psychiatric(asi: pd.DataFrame, *, item_columns: Mapping[str, str] | None
     return asi_composite(asi, "psychiatric", item_columns=item_columns, ledger=ledger)
 
 
-def asi_alcohol(asi: pd.DataFrame, *, item_columns: Mapping[str, str] | None = None, ledger: MeasureLedger | None = None) -> pd.Series:
+def asi_alcohol(asi: pd.DataFrame, *, item_columns: Mapping[str, str] | None = None,
+                ledger: MeasureLedger | None = None) -> pd.Series:
     """ASI alcohol composite ("ASI alkohol"); see :func:`asi_composite`.
 
     Examples
@@ -256,3 +277,98 @@ def asi_samlet_eligible(
         rule=rule_id(rule),
     )
     return bool_series(ok, nan, aligned_index(asi_samlet), "asi_inc2")
+
+
+#: The two composites of the seed-002 report: export column -> (domain, composite function).
+_SCORED: dict[str, Domain] = {"asi_stof": "drug", "asi_psykisk": "psychiatric"}
+
+
+@dataclass(frozen=True)
+class AsiScores:
+    """ASI stof / ASI psykisk per person (rows) and time point (columns); see :func:`asi_scores`."""
+
+    scores: dict[str, np.ndarray]
+    present: np.ndarray
+    time_points: list[str]
+    sources: dict[str, dict[str, int]]
+
+
+def asi_scores(
+    asi: pd.DataFrame,
+    ids: Sequence[Any] | pd.Index,
+    *,
+    time_points: Sequence[str] | None = None,
+    tolerance: float = 0.0005,
+) -> AsiScores:
+    """ASI stof and ASI psykisk (McGahan 1986) per person and time point, from items or the export.
+
+    Parameters
+    ----------
+    asi
+        ``hcs_asi`` rows: ``deltager_id``, ``tidspunkt`` and either the ASI items (composites computed
+        by :func:`asi_drug` / :func:`asi_psychiatric`) or the delivered ``asi_stof`` / ``asi_psykisk``
+        columns, or both.
+    ids
+        The persons (``hcs_deltagere.deltager_id``); row order of the result. Rows of other ids are
+        ignored.
+    time_points
+        Column order (``hcs_asi.tidspunkt`` codes); default every code of the data dictionary.
+    tolerance
+        A composite computed from the items and the export's composite *disagree* when they differ by
+        more than this (the export rounds to 4 decimals; the report's constants set 0.0005).
+
+    Returns
+    -------
+    AsiScores
+        ``scores``: ``{"asi_stof": array, "asi_psykisk": array}`` (persons x time points, NaN = no
+        score); ``present``: boolean (persons x time points), an ASI row exists; ``time_points``;
+        ``sources``: per composite the number of rows scored ``from_items``, ``from_export`` (items
+        incomplete or absent, the export's composite used), ``missing`` and ``disagree`` (both present
+        and further apart than ``tolerance``; the item-based value is used).
+
+    Notes
+    -----
+    Per row: the composite from the items when every item is present (all-or-nothing, anchors.md
+    2.3); otherwise the export's composite column; otherwise missing. More than one row for a person
+    and time point raises :class:`ValueError`. Source: Socialstyrelsen, the HCS model document,
+    chapter 4 ("ASI stof", "ASI psykisk"; seed 002 L996-1004).
+
+    Examples
+    --------
+    >>> asi = pd.DataFrame({"deltager_id": ["a", "a", "b"], "tidspunkt": ["indskrivning", "afslutning", "intake"],
+    ...                     "asi_stof": [0.25, 0.125, None], "asi_psykisk": [0.5, None, 0.2]})
+    >>> out = asi_scores(asi, ["a", "b"], time_points=["indskrivning", "afslutning"])
+    >>> out.scores["asi_stof"].tolist()
+    [[0.25, 0.125], [nan, nan]]
+    >>> out.present.tolist(), out.sources["asi_psykisk"]
+    ([[True, True], [True, False]], {'from_items': 0, 'from_export': 2, 'missing': 1, 'disagree': 0})
+    """
+    tps = list(all_tables()["hcs_asi"].column("tidspunkt").codes if time_points is None else time_points)
+    id_set = id_strings(ids)
+    n_ids = len(id_set)
+    pid = positions_in(id_set, asi["deltager_id"])
+    tpi = code_positions(asi["tidspunkt"], "hcs", "hcs_asi", "tidspunkt", tps)
+    use = (pid >= 0) & (tpi >= 0)
+    cell = pid[use] * len(tps) + tpi[use]
+    if len(cell) and np.bincount(cell, minlength=n_ids * len(tps)).max() > 1:
+        raise ValueError("hcs_asi: more than one row for a participant and time point")
+    present = np.zeros(n_ids * len(tps), dtype=bool)
+    present[cell] = True
+    scores: dict[str, np.ndarray] = {}
+    sources: dict[str, dict[str, int]] = {}
+    for key, domain in _SCORED.items():
+        has_items = all(col in asi.columns for col in asi_item_columns(domain).values())
+        from_items = asi_composite(asi, domain).to_numpy(dtype="float64") if has_items else np.full(len(asi), np.nan)
+        export = as_float(asi[key], key) if key in asi.columns else np.full(len(asi), np.nan)
+        value = np.where(np.isnan(from_items), export, from_items)
+        grid = np.full(n_ids * len(tps), np.nan)
+        grid[cell] = value[use]
+        scores[key] = grid.reshape(n_ids, len(tps))
+        items_u, export_u = from_items[use], export[use]
+        sel_items = ~np.isnan(items_u)
+        sel_export = ~sel_items & ~np.isnan(export_u)
+        with np.errstate(invalid="ignore"):
+            disagree = sel_items & ~np.isnan(export_u) & (np.abs(items_u - export_u) > tolerance)
+        sources[key] = {"from_items": int(sel_items.sum()), "from_export": int(sel_export.sum()),
+                        "missing": int((~sel_items & ~sel_export).sum()), "disagree": int(disagree.sum())}
+    return AsiScores(scores=scores, present=present.reshape(n_ids, len(tps)), time_points=tps, sources=sources)

@@ -8,13 +8,15 @@ Judgement criteria (INC-5, EXC-1..4) are checked only as the booleans the export
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from evalkit.io.schema import dataset, normalise_name
 from evalkit.measures._common import as_bool, as_float, bool_series, resolve_columns
+from evalkit.measures._keys import id_strings, positions_in
 from evalkit.measures._ledger import MeasureLedger, record
 from evalkit.measures.asi import asi_samlet_eligible
 from evalkit.rules import interval_mask, load_rule, rule_id
@@ -32,29 +34,9 @@ def _codes_of(values: pd.Series, table: str, column: str) -> tuple[np.ndarray, l
     lookup = dataset("hcs").table(table).column(column).value_lookup()
     idx, uniques = pd.factorize(pd.Series(values, copy=False), use_na_sentinel=True)
     mapped = [lookup.get(normalise_name(u)) for u in uniques]
-    unknown = [str(u) for u, m in zip(uniques, mapped) if m is None]
+    unknown = [str(u) for u, m in zip(uniques, mapped, strict=True) if m is None]
     table_arr = np.array(mapped + [None], dtype=object)
     return table_arr[np.where(idx < 0, len(uniques), idx)], unknown
-
-
-def _join_reasons(parts: list[np.ndarray]) -> np.ndarray:
-    """Row-wise "; ".join of the non-empty strings in ``parts``, built once per distinct pattern."""
-    n = len(parts[0]) if parts else 0
-    if n == 0:
-        return np.array([], dtype=object)
-    codes = []
-    uniques = []
-    for p in parts:
-        c, u = pd.factorize(p)
-        codes.append(c)
-        uniques.append(u)
-    key = np.zeros(n, dtype="int64")
-    for c, u in zip(codes, uniques):
-        key = key * (len(u) + 1) + c
-    inverse, distinct = pd.factorize(key)
-    first = np.unique(inverse, return_index=True)[1]
-    texts = np.array(["; ".join(x for x in (u[c[i]] for c, u in zip(codes, uniques)) if x) for i in first], dtype=object)
-    return texts[inverse]
 
 
 def no_show_counts(
@@ -104,7 +86,8 @@ def no_show_counts(
     att = pd.DataFrame({"deltager_id": fremmoede[cols[0]].array, "session_id": fremmoede[cols[1]].array})
     codes, unknown = _codes_of(fremmoede[cols[2]], "hcs_fremmoede", "status")
     if unknown:
-        raise ValueError(f"unknown attendance status value(s) {', '.join(map(repr, unknown))}; expected {', '.join(known)}")
+        raise ValueError(f"unknown attendance status value(s) {', '.join(map(repr, unknown))}; "
+                         f"expected {', '.join(known)}")
     att["status"] = codes
     att["hit"] = att["status"].isin(statuses).to_numpy()
     if not consecutive:
@@ -131,9 +114,69 @@ def no_show_counts(
 
 def _status_from_bool(values: pd.Series | None, pass_when: bool, n: int, name: str) -> np.ndarray:
     if values is None:
-        return np.full(n, _UNKNOWN, dtype="int64")
+        return np.full(n, _UNKNOWN, dtype="int8")
     val, nan = as_bool(values, name)
-    return np.where(nan, _UNKNOWN, np.where(val == pass_when, _PASS, _FAIL))
+    return np.where(nan, _UNKNOWN, np.where(val == pass_when, _PASS, _FAIL)).astype("int8")
+
+
+def _code_index(values: Any, table: str, column: str) -> np.ndarray:
+    """Position of each value's dictionary code among the column's codes: -1 = missing, -2 = a value
+    that matches no code. Only the distinct values are looked up (one factorize of the column)."""
+    spec = dataset("hcs").table(table).column(column)
+    lookup = spec.value_lookup()
+    where = {code: i for i, code in enumerate(spec.codes)}
+    series = pd.Series(values, copy=False)
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        idx, uniques = series.cat.codes.to_numpy(), list(series.cat.categories)
+    else:
+        idx, uniques = pd.factorize(series, use_na_sentinel=True)
+    mapped = [where.get(lookup.get(normalise_name(u)), -2) for u in uniques]   # type: ignore[arg-type]
+    return np.array(mapped + [-1], dtype="int64")[np.asarray(idx)]   # missing (-1) takes the trailing -1
+
+
+def _positions_of(codes: Sequence[str], table: str, column: str) -> np.ndarray:
+    all_codes = dataset("hcs").table(table).column(column).codes
+    return np.array([all_codes.index(c) for c in codes if c in all_codes], dtype="int64")
+
+
+class _Reasons:
+    """Per rule a small integer reason index (0 = passes) and its names; the joined ``reasons`` text is
+    built once per distinct combination of the rules' reasons, never per row."""
+
+    def __init__(self) -> None:
+        self.names: dict[str, list[str]] = {}
+        self.index: dict[str, np.ndarray] = {}
+
+    def add(self, rid: str, status: np.ndarray, choices: list[tuple[np.ndarray, str]]) -> None:
+        """``choices``: (mask, reason) pairs for the rows that do not pass, first match wins."""
+        names = [""]
+        idx = np.zeros(len(status), dtype="int64")
+        open_ = status != _PASS
+        for mask, reason in choices:
+            hit = open_ & mask
+            if hit.any():
+                if reason not in names:
+                    names.append(reason)
+                idx[hit] = names.index(reason)
+            open_ &= ~mask
+        self.names[rid], self.index[rid] = names, idx
+
+    def joined(self) -> np.ndarray:
+        n = len(next(iter(self.index.values()))) if self.index else 0
+        key = np.zeros(n, dtype="int64")
+        for rid, idx in self.index.items():
+            key = key * len(self.names[rid]) + idx
+        inverse, distinct = pd.factorize(key)
+        texts = []
+        for k in np.asarray(distinct, dtype="int64"):
+            parts = []
+            for rid in reversed(list(self.index)):
+                size = len(self.names[rid])
+                k, j = divmod(int(k), size)
+                if j:
+                    parts.append(f"{rid}:{self.names[rid][j]}")
+            texts.append("; ".join(reversed(parts)))
+        return np.array(texts + [""], dtype=object)[inverse]
 
 
 def hcs_eligibility(
@@ -145,6 +188,7 @@ def hcs_eligibility(
     no_show_k: int | None = None,
     consecutive: bool | None = None,
     count_statuses: Sequence[str] | None = None,
+    no_show: Any = None,
     age_include_min: bool | None = None,
     asi_max: float | str | None = None,
     ledger: MeasureLedger | None = None,
@@ -168,6 +212,10 @@ def hcs_eligibility(
         ``k_not_configured``.
     consecutive, count_statuses
         EXC-5 options (defaults from the rule file: not consecutive; ``ikke_meldt_afbud`` only).
+    no_show
+        The EXC-5 count (or run) already counted, one value per row of ``deltagere`` (missing, NaN or
+        negative = no attendance registered), e.g. from
+        :func:`evalkit.profiles.attendance.attendance_counts`; used instead of ``fremmoede``.
     age_include_min
         INC-1 age: True (default, "fra 18 år og op", >= 18) or False ("over 18 år", > 18).
     asi_max
@@ -192,7 +240,9 @@ def hcs_eligibility(
     -----
     Rules and sources: spec seed002_003_figures.md 1.2 (INC-1..5, EXC-1..5) and 1.6; rule file
     ``hcs_eligibility.yaml``. Not checkable from data and therefore not here: the clinician's
-    judgement behind INC-5 and EXC-1..4 (only its recorded boolean is used).
+    judgement behind INC-5 and EXC-1..4 (only its recorded boolean is used). Vectorised on integer
+    codes: category columns are looked up once per distinct value, and the ``reasons`` text is
+    built once per distinct combination of reasons (1M participants in well under a second).
 
     Examples
     --------
@@ -208,6 +258,8 @@ def hcs_eligibility(
     [<NA>, False]
     >>> out.loc["b", "reasons"].split("; ")[:2]
     ['INC-1-age:age_below_min', 'INC-2-asi:asi_missing_anonymous']
+    >>> hcs_eligibility(d, asi, no_show=[3, None], no_show_k=3)["EXC-5-no-show"].astype(str).tolist()
+    ['fail', 'unknown']
     """
     rule = load_rule("hcs_eligibility")
     rules: Mapping[str, Any] = rule["rules"]
@@ -217,7 +269,8 @@ def hcs_eligibility(
         raise ValueError("`deltagere` must have one row per deltager_id")
     n = len(index)
     status: dict[str, np.ndarray] = {}
-    reason_code: dict[str, np.ndarray] = {}
+    reasons = _Reasons()
+    everywhere = np.ones(n, dtype=bool)
 
     def col(name: str) -> pd.Series | None:
         return deltagere[name] if name in deltagere.columns else None
@@ -226,58 +279,62 @@ def hcs_eligibility(
     r = rules["INC-1-age"]
     age = col(r["column"])
     if age is None:
-        st = np.full(n, _UNKNOWN)
+        st = np.full(n, _UNKNOWN, dtype="int8")
     else:
         a = as_float(age, r["column"])
         inc = r["include_min"] if age_include_min is None else bool(age_include_min)
         ok = interval_mask(a, {"min": r["min"], "include_min": inc})
-        st = np.where(np.isnan(a), _UNKNOWN, np.where(ok, _PASS, _FAIL))
+        st = np.where(np.isnan(a), _UNKNOWN, np.where(ok, _PASS, _FAIL)).astype("int8")
     status["INC-1-age"] = st
-    reason_code["INC-1-age"] = np.where(st == _FAIL, r["reason_fail"], "not_recorded")
+    reasons.add("INC-1-age", st, [(st == _FAIL, r["reason_fail"]), (everywhere, "not_recorded")])
 
     # category rules
     for rid in ("INC-1-legal-basis", "INC-1-substance", "INC-3-attachment", "INC-4-goal"):
         r = rules[rid]
         values = col(r["column"])
         if values is None:
-            st = np.full(n, _UNKNOWN)
+            st = np.full(n, _UNKNOWN, dtype="int8")
+            unrecognised = np.zeros(n, dtype=bool)
         else:
-            codes, _ = _codes_of(values, "hcs_deltagere", r["column"])
-            raw_missing = pd.isna(pd.Series(values, copy=False)).to_numpy()
-            unrecognised = pd.isna(codes) & ~raw_missing
-            ok = np.isin(codes, np.array(list(r["allowed"]), dtype=object))
-            st = np.where(pd.isna(codes), _UNKNOWN, np.where(ok, _PASS, _FAIL))
+            pos = _code_index(values, "hcs_deltagere", r["column"])
+            ok = np.isin(pos, _positions_of(list(r["allowed"]), "hcs_deltagere", r["column"]))
+            st = np.where(pos < 0, _UNKNOWN, np.where(ok, _PASS, _FAIL)).astype("int8")
+            unrecognised = pos == -2
         status[rid] = st
-        reason_code[rid] = np.where(st == _FAIL, r["reason_fail"], "not_recorded")
-        if values is not None:
-            reason_code[rid] = np.where(unrecognised, "unrecognised_value", reason_code[rid])
+        reasons.add(rid, st, [(st == _FAIL, r["reason_fail"]), (unrecognised, "unrecognised_value"),
+                              (everywhere, "not_recorded")])
 
     # INC-2 ASI samlet at intake
     r = rules["INC-2-asi"]
-    score = pd.Series(np.nan, index=index, dtype="float64")
+    score = np.full(n, np.nan)
     if asi is not None:
         acols = resolve_columns(asi, ["deltager_id", "tidspunkt", r["column"]], what="ASI")
-        tnorm, _ = _codes_of(asi[acols[1]], "hcs_asi", "tidspunkt")
-        intake = asi.loc[tnorm == r["time_point"]]
-        if intake[acols[0]].duplicated().any():
+        tcodes = dataset("hcs").table("hcs_asi").column("tidspunkt").codes
+        intake = _code_index(asi[acols[1]], "hcs_asi", "tidspunkt") == tcodes.index(r["time_point"])
+        rows = np.flatnonzero(intake)
+        pid = positions_in(id_strings(index), pd.Series(asi[acols[0]], copy=False).iloc[rows])
+        if len(rows) and np.bincount(pid[pid >= 0], minlength=1).max() > 1:
             raise ValueError("`asi` has more than one intake (indskrivning) row for a participant")
-        vals = pd.Series(as_float(intake[acols[2]], r["column"]), index=pd.Index(intake[acols[0]]))
-        score = vals.reindex(index)
-    within = asi_samlet_eligible(score.reset_index(drop=True), max_score=asi_max)
+        vals = as_float(pd.Series(asi[acols[2]], copy=False).iloc[rows], r["column"])
+        score[pid[pid >= 0]] = vals[pid >= 0]
+    within = asi_samlet_eligible(pd.Series(score), max_score=asi_max)
     w_val = within.to_numpy(dtype=bool, na_value=False)
     w_nan = within.isna().to_numpy()
-    basis = _codes_of(col("lovgrundlag"), "hcs_deltagere", "lovgrundlag")[0] if col("lovgrundlag") is not None else np.full(n, None, dtype=object)
-    anonymous = np.isin(basis.astype(str), list(r["missing_allowed_for_legal_basis"]))
-    st = np.where(w_nan, _UNKNOWN, np.where(w_val, _PASS, _FAIL))
+    basis = col("lovgrundlag")
+    anonymous = np.zeros(n, dtype=bool) if basis is None else np.isin(
+        _code_index(basis, "hcs_deltagere", "lovgrundlag"),
+        _positions_of(list(r["missing_allowed_for_legal_basis"]), "hcs_deltagere", "lovgrundlag"))
+    st = np.where(w_nan, _UNKNOWN, np.where(w_val, _PASS, _FAIL)).astype("int8")
     status["INC-2-asi"] = st
-    reason_code["INC-2-asi"] = np.where(st == _FAIL, r["reason_fail"], np.where(anonymous, r["reason_unknown_anonymous"], "asi_missing"))
+    reasons.add("INC-2-asi", st, [(st == _FAIL, r["reason_fail"]), (anonymous, r["reason_unknown_anonymous"]),
+                                  (everywhere, "asi_missing")])
 
     # boolean judgement rules
     for rid in ("INC-5-reflective", "EXC-1-psychiatric", "EXC-2-attention", "EXC-3-aggression", "EXC-4-intoxicated"):
         r = rules[rid]
         st = _status_from_bool(col(r["column"]), bool(r["pass_when"]), n, r["column"])
         status[rid] = st
-        reason_code[rid] = np.where(st == _FAIL, r["reason_fail"], "not_recorded")
+        reasons.add(rid, st, [(st == _FAIL, r["reason_fail"]), (everywhere, "not_recorded")])
 
     # EXC-5 repeated no-show
     ns = rule["no_show"]
@@ -285,42 +342,50 @@ def hcs_eligibility(
     if k is not None and (not isinstance(k, int | np.integer) or k < 1):
         raise ValueError(f"`no_show_k` must be a positive integer, got {k!r}")
     consec = bool(ns["consecutive"] if consecutive is None else consecutive)
-    no_show = pd.Series(pd.NA, index=index, dtype="Int64")
-    if fremmoede is None:
-        st = np.full(n, _UNKNOWN)
-        rc = np.full(n, "attendance_not_given", dtype=object)
-    else:
+    cnt: np.ndarray | None = None
+    if no_show is not None:
+        cnt = as_float(pd.Series(no_show, copy=False) if not isinstance(no_show, np.ndarray) else no_show, "no_show")
+        if cnt.shape != (n,):
+            raise ValueError(f"`no_show` needs one value per participant ({n}), got {cnt.shape[0]}")
+        cnt = np.where(cnt < 0, np.nan, cnt)
+    elif fremmoede is not None:
         counts = no_show_counts(fremmoede, count_statuses=count_statuses, consecutive=consec, sessioner=sessioner)
-        no_show = counts["no_show"].reindex(index).astype("Int64")
-        has = ~no_show.isna().to_numpy()
-        cnt = no_show.to_numpy(dtype="float64", na_value=np.nan)
+        cnt = counts["no_show"].reindex(index).to_numpy(dtype="float64", na_value=np.nan)
+    if cnt is None:
+        st = np.full(n, _UNKNOWN, dtype="int8")
+        rc = [(everywhere, "attendance_not_given")]
+        no_show_col = pd.array(np.full(n, None), dtype="Int64")
+    else:
+        has = ~np.isnan(cnt)
+        no_show_col = pd.array(np.where(has, cnt, 0).astype("int64"), dtype="Int64")
+        no_show_col[~has] = pd.NA
         if k is None:
-            st = np.full(n, _UNKNOWN)
-            rc = np.where(has, "k_not_configured", "no_attendance_registered").astype(object)
+            st = np.full(n, _UNKNOWN, dtype="int8")
+            rc = [(has, "k_not_configured"), (everywhere, "no_attendance_registered")]
         else:
-            st = np.where(~has, _UNKNOWN, np.where(cnt >= k, _FAIL, _PASS))
-            rc = np.where(st == _FAIL, ns["reason_fail"], "no_attendance_registered").astype(object)
+            st = np.where(~has, _UNKNOWN, np.where(cnt >= k, _FAIL, _PASS)).astype("int8")
+            rc = [(st == _FAIL, ns["reason_fail"]), (everywhere, "no_attendance_registered")]
     status[ns["rule_id"]] = st
-    reason_code[ns["rule_id"]] = rc
+    reasons.add(ns["rule_id"], st, rc)
 
-    out = pd.DataFrame(index=index)
-    parts = []
-    for rid, st in status.items():
-        out[rid] = pd.Categorical.from_codes(st.astype("int64"), categories=list(RULE_STATUSES))
-        parts.append(np.where(st == _PASS, "", np.char.add(rid + ":", reason_code[rid].astype(str))).astype(object))
-    reasons = _join_reasons(parts)
+    columns: dict[str, Any] = {rid: pd.Categorical.from_codes(st.astype("int64"), categories=list(RULE_STATUSES))
+                               for rid, st in status.items()}
     intake_rules = [rid for rid in status if rid != ns["rule_id"]]
     any_fail = np.any([status[rid] == _FAIL for rid in intake_rules], axis=0)
     any_unknown = np.any([status[rid] == _UNKNOWN for rid in intake_rules], axis=0)
-    out["no_show"] = no_show
-    out["eligible_at_intake"] = bool_series(~any_fail & ~any_unknown, ~any_fail & any_unknown, index, "eligible_at_intake")
     exc5 = status[ns["rule_id"]]
+    out = pd.DataFrame(columns, index=index)
+    out["no_show"] = pd.Series(no_show_col, index=index)
+    out["eligible_at_intake"] = bool_series(~any_fail & ~any_unknown, ~any_fail & any_unknown, index,
+                                            "eligible_at_intake")
     out["excluded_no_show"] = bool_series(exc5 == _FAIL, exc5 == _UNKNOWN, index, "excluded_no_show")
-    out["reasons"] = reasons.astype(str)
+    out["reasons"] = reasons.joined()
     if ledger is not None:
         for rid, st in status.items():
             record(ledger, f"hcs_eligibility[{rid}]", {s: int((st == i).sum()) for i, s in enumerate(RULE_STATUSES)},
                    policy=f"K={k}, consecutive={consec}" if rid == ns["rule_id"] else "", rule=rule_id(rule))
-        record(ledger, "hcs_eligibility", {"eligible": int((~any_fail & ~any_unknown).sum()), "not_eligible": int(any_fail.sum()),
-                                           "undetermined": int((~any_fail & any_unknown).sum())}, policy="intake rules INC-1..5, EXC-1..4", rule=rule_id(rule))
+        record(ledger, "hcs_eligibility", {"eligible": int((~any_fail & ~any_unknown).sum()),
+                                           "not_eligible": int(any_fail.sum()),
+                                           "undetermined": int((~any_fail & any_unknown).sum())},
+               policy="intake rules INC-1..5, EXC-1..4", rule=rule_id(rule))
     return out

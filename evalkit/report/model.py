@@ -149,6 +149,11 @@ class TestRow:
             "effect_size_name": self.effect_size_name, "effect_size_ci": list(self.effect_size_ci),
             "suppressed": self.suppressed, "note": self.note, "status": self.status,
             "reason": None if self.reason is None else self.reason(lang),
+            "method_label": self.method_label(lang), "estimate_label": self.estimate_label(lang),
+            "effect_size_label": self.effect_size_label(lang),
+            "codes": {k: getattr(self.result, k) for k in ("test_code", "p_method_code", "estimate_code",
+                                                            "estimate_ci_code", "effect_size_code",
+                                                            "effect_size_ci_code") if getattr(self.result, k, None)},
         }
 
 

@@ -16,7 +16,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from evalkit.io.schema import dataset
-from evalkit.measures import MeasureLedger, asi_alcohol, asi_composite, asi_drug, asi_item_columns, asi_psychiatric, asi_samlet_eligible
+from evalkit.measures import (
+    MeasureLedger,
+    asi_alcohol,
+    asi_composite,
+    asi_drug,
+    asi_item_columns,
+    asi_psychiatric,
+    asi_samlet_eligible,
+)
 
 # anchors.md 2.2, verbatim divisors
 DRUG = {**{f"D{i}": 390 for i in (3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 27)}, "D29": 52, "D31": 52}
@@ -47,8 +55,10 @@ def row(values):
     return {column_of(i): v for i, v in values.items()}
 
 
-EXAMPLE_DRUG = {"D3": 0, "D4": 0, "D5": 2, "D6": 0, "D7": 1, "D8": 4, "D9": 0, "D10": 30, "D11": 0, "D13": 3, "D27": 20, "D29": 3, "D31": 4}
-EXAMPLE_PSYCH = {"P3": True, "P4": True, "P5": False, "P6": True, "P7": False, "P8": False, "P9": False, "P10": False, "P11": 12, "P12": 2, "P13": 3}
+EXAMPLE_DRUG = {"D3": 0, "D4": 0, "D5": 2, "D6": 0, "D7": 1, "D8": 4, "D9": 0, "D10": 30, "D11": 0, "D13": 3, "D27": 20,
+                "D29": 3, "D31": 4}
+EXAMPLE_PSYCH = {"P3": True, "P4": True, "P5": False, "P6": True, "P7": False, "P8": False, "P9": False, "P10": False,
+                 "P11": 12, "P12": 2, "P13": 3}
 
 
 def test_item_map_follows_the_dictionary_content_keys():
@@ -137,10 +147,10 @@ rating = st.integers(0, 4)
 )
 def test_drug_composite_properties(d, r, seed):
     items = list(DRUG)
-    recs = [dict(zip(items, di + ri)) for di, ri in zip(d, r)]
+    recs = [dict(zip(items, di + ri, strict=True)) for di, ri in zip(d, r, strict=False)]   # r may be longer
     df = pd.DataFrame([{column_of(k): v for k, v in rec.items()} for rec in recs])
     out = asi_drug(df)
-    for value, rec in zip(out, recs):
+    for value, rec in zip(out, recs, strict=True):
         if any(v is None for v in rec.values()):
             assert np.isnan(value)
         else:
@@ -151,7 +161,8 @@ def test_drug_composite_properties(d, r, seed):
 
 
 @settings(max_examples=100, deadline=None)
-@given(base=st.fixed_dictionaries({i: (days if d in (390, 330) else rating if d in (52, 44) else st.booleans()) for i, d in {**DRUG, **PSYCH}.items()}),
+@given(base=st.fixed_dictionaries({i: (days if d in (390, 330) else rating if d in (52, 44) else st.booleans())
+                                   for i, d in {**DRUG, **PSYCH}.items()}),
        which=st.sampled_from(list(DRUG) + list(PSYCH)))
 def test_monotone_in_every_item(base, which):
     domain = "drug" if which in DRUG else "psychiatric"
@@ -163,3 +174,23 @@ def test_monotone_in_every_item(base, which):
     df = pd.DataFrame([row(base), row(higher)])
     out = asi_composite(df, domain).to_numpy()
     assert out[1] > out[0]
+
+
+def test_asi_scores_grid_from_items_and_export():
+    from evalkit.measures.asi import asi_scores
+
+    drug_cols = list(asi_item_columns("drug").values())
+    rows = pd.DataFrame({c: [0, 0, None] for c in drug_cols})
+    rows["deltager_id"] = ["a", "a", "b"]
+    rows["tidspunkt"] = ["indskrivning", "Afslutning", "indskrivning"]
+    rows["asi_stof"] = [0.5, 0.0, 0.25]           # a/intake disagrees with its items (0.0); b has no items
+    out = asi_scores(rows, ["b", "a", "c"], time_points=["indskrivning", "afslutning"])
+    assert out.time_points == ["indskrivning", "afslutning"]
+    expected = np.array([[0.25, np.nan], [0.0, 0.0], [np.nan, np.nan]])
+    assert np.array_equal(out.scores["asi_stof"], expected, equal_nan=True)
+    assert out.present.tolist() == [[True, False], [True, True], [False, False]]
+    assert out.sources["asi_stof"] == {"from_items": 2, "from_export": 1, "missing": 0, "disagree": 1}
+    assert np.isnan(out.scores["asi_psykisk"]).all()
+    assert out.sources["asi_psykisk"]["missing"] == 3
+    with pytest.raises(ValueError, match="more than one row"):
+        asi_scores(pd.concat([rows, rows.iloc[:1]]), ["a"])

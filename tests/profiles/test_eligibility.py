@@ -15,7 +15,8 @@ from evalkit.profiles import hcs_eligibility, no_show_counts
 def participants(**overrides):
     base = {"deltager_id": ["p"], "alder": [30], "lovgrundlag": ["sel101"], "hovedstof": ["hash"],
             "tilknytning": ["arbejde"], "maal": ["reducere"], "reflekterende": [True],
-            "eksk_psykisk": [False], "eksk_opmaerksomhed": [False], "eksk_aggression": [False], "eksk_paavirket": [False]}
+            "eksk_psykisk": [False], "eksk_opmaerksomhed": [False], "eksk_aggression": [False],
+            "eksk_paavirket": [False]}
     base.update({k: [v] for k, v in overrides.items()})
     return pd.DataFrame(base)
 
@@ -38,7 +39,8 @@ def test_a_fully_eligible_participant():
     assert out["reasons"].iloc[0] == "EXC-5-no-show:attendance_not_given"
 
 
-@pytest.mark.parametrize("age, include_min, expected", [(18, None, "pass"), (17, None, "fail"), (18, False, "fail"), (19, False, "pass")])
+@pytest.mark.parametrize("age, include_min, expected",
+                         [(18, None, "pass"), (17, None, "fail"), (18, False, "fail"), (19, False, "pass")])
 def test_age_boundary(age, include_min, expected):
     out = hcs_eligibility(participants(alder=age), asi_intake(0.2), age_include_min=include_min)
     assert status(out, "INC-1-age") == expected
@@ -47,7 +49,8 @@ def test_age_boundary(age, include_min, expected):
 @pytest.mark.parametrize(
     "column, value, rule, expected",
     [("lovgrundlag", "§ 101A", "INC-1-legal-basis", "pass"), ("lovgrundlag", "§101", "INC-1-legal-basis", "pass"),
-     ("hovedstof", "Centralstimulerende stoffer", "INC-1-substance", "pass"), ("hovedstof", "andet", "INC-1-substance", "fail"),
+     ("hovedstof", "Centralstimulerende stoffer", "INC-1-substance", "pass"),
+     ("hovedstof", "andet", "INC-1-substance", "fail"),
      ("tilknytning", "dagpenge", "INC-3-attachment", "pass"), ("tilknytning", "andet", "INC-3-attachment", "fail"),
      ("maal", "ophøre", "INC-4-goal", "pass"), ("maal", None, "INC-4-goal", "unknown"),
      ("reflekterende", False, "INC-5-reflective", "fail"), ("eksk_aggression", True, "EXC-3-aggression", "fail"),
@@ -70,7 +73,8 @@ def test_asi_threshold_and_anonymous_treatment():
     assert status(hcs_eligibility(participants(), asi_intake(0.36)), "INC-2-asi") == "fail"
     assert status(hcs_eligibility(participants(), asi_intake(0.36), asi_max="0.4"), "INC-2-asi") == "pass"
     # a later time point does not count; only the intake row
-    later = pd.DataFrame({"deltager_id": ["p", "p"], "tidspunkt": ["Afslutning", "Indskrivning"], "asi_samlet": [0.9, 0.3]})
+    later = pd.DataFrame({"deltager_id": ["p", "p"], "tidspunkt": ["Afslutning", "Indskrivning"],
+                          "asi_samlet": [0.9, 0.3]})
     assert status(hcs_eligibility(participants(), later), "INC-2-asi") == "pass"
     anon = hcs_eligibility(participants(lovgrundlag="sel101a"))
     assert status(anon, "INC-2-asi") == "unknown"
@@ -80,7 +84,8 @@ def test_asi_threshold_and_anonymous_treatment():
 
 
 def attendance(pid, statuses):
-    return pd.DataFrame({"deltager_id": [pid] * len(statuses), "session_id": [f"s{i:02d}" for i in range(len(statuses))],
+    return pd.DataFrame({"deltager_id": [pid] * len(statuses),
+                         "session_id": [f"s{i:02d}" for i in range(len(statuses))],
                          "status": statuses})
 
 
@@ -99,7 +104,8 @@ def test_no_show_rule_needs_k_and_counts_unannounced_only():
     assert status(hcs_eligibility(participants(), asi_intake(0.2), att, no_show_k=3), "EXC-5-no-show") == "fail"
     assert status(hcs_eligibility(participants(), asi_intake(0.2), att, no_show_k=4), "EXC-5-no-show") == "pass"
     # chapter 2 reading: any absence counts
-    any_abs = hcs_eligibility(participants(), asi_intake(0.2), att, no_show_k=4, count_statuses=["ikke_meldt_afbud", "meldt_afbud"])
+    any_abs = hcs_eligibility(participants(), asi_intake(0.2), att, no_show_k=4,
+                              count_statuses=["ikke_meldt_afbud", "meldt_afbud"])
     assert any_abs["no_show"].iloc[0] == 4 and bool(any_abs["excluded_no_show"].iloc[0])
     # EXC-5 is an in-course rule: it does not change intake eligibility
     assert any_abs["eligible_at_intake"].iloc[0] == True  # noqa: E712
@@ -117,7 +123,8 @@ def test_consecutive_runs_follow_session_dates():
 
 
 def test_several_participants_and_ledger():
-    d = pd.DataFrame({"deltager_id": ["a", "b", "c"], "alder": [25, 16, None], "lovgrundlag": ["sel101", "sel101", "sel101a"],
+    d = pd.DataFrame({"deltager_id": ["a", "b", "c"], "alder": [25, 16, None],
+                      "lovgrundlag": ["sel101", "sel101", "sel101a"],
                       "hovedstof": ["hash", "andet", "hash"], "tilknytning": ["arbejde"] * 3, "maal": ["reducere"] * 3})
     asi = pd.DataFrame({"deltager_id": ["a", "b"], "tidspunkt": ["indskrivning"] * 2, "asi_samlet": [0.1, 0.2]})
     ledger = MeasureLedger()
@@ -167,3 +174,38 @@ def test_reader_dtypes_categorical_codes_and_arrow_strings():
     out = hcs_eligibility(d, asi)
     assert out["eligible_at_intake"].iloc[0] == True  # noqa: E712
     assert out.index[0] == "p"
+
+
+def _reference_reasons(out: pd.DataFrame) -> list[str]:
+    """Rebuild `reasons` row by row from the rule columns (the reason texts are read from the frame itself)."""
+    rules = [c for c in out.columns if c.startswith(("INC", "EXC"))]
+    texts = []
+    for _, row in out.iterrows():
+        parts = [p for p in row["reasons"].split("; ") if p]
+        assert [p.split(":")[0] for p in parts] == [r for r in rules if row[r] != "pass"]
+        texts.append("; ".join(parts))
+    return texts
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 10_000), n=st.integers(1, 40), k=st.integers(1, 4))
+def test_precounted_no_show_equals_counting_the_registrations(seed, n, k):
+    rng = np.random.default_rng(seed)
+    d = pd.DataFrame({"deltager_id": [f"p{i}" for i in range(n)], "alder": rng.choice([16, 18, 30, np.nan], n),
+                      "lovgrundlag": rng.choice(["sel101", "sel101a", None], n),
+                      "hovedstof": rng.choice(["hash", "andet"], n),
+                      "tilknytning": ["arbejde"] * n, "maal": rng.choice(["reducere", None], n),
+                      "reflekterende": rng.choice([True, False, None], n)})
+    asi = pd.DataFrame({"deltager_id": d["deltager_id"], "tidspunkt": "indskrivning",
+                        "asi_samlet": rng.uniform(0, 0.5, n)})
+    rows = [(pid, f"s{j}", rng.choice(["moedt", "ikke_meldt_afbud"])) for pid in d["deltager_id"]
+            for j in range(int(rng.integers(0, 6)))]
+    att = pd.DataFrame(rows, columns=["deltager_id", "session_id", "status"])
+    counted = hcs_eligibility(d, asi, att, no_show_k=k)
+    per_person = att.assign(hit=att["status"] == "ikke_meldt_afbud").groupby("deltager_id")["hit"].sum()
+    pre = per_person.reindex(d["deltager_id"]).to_numpy(dtype="float64")        # NaN = nothing registered
+    given_counts = hcs_eligibility(d, asi, no_show=pre, no_show_k=k)
+    pd.testing.assert_frame_equal(counted, given_counts)
+    assert given_counts["reasons"].tolist() == _reference_reasons(given_counts)
+    with pytest.raises(ValueError, match="one value per participant"):
+        hcs_eligibility(d, asi, no_show=pre[:-1] if n > 1 else np.r_[pre, pre], no_show_k=k)

@@ -99,21 +99,25 @@ def _ci(ci: tuple[Any, Any], lang: str, decimals: int = 2) -> str:
 
 def test_cells(test: TestRow, lang: str) -> list[str]:
     """Outcome, method, n, estimate [CI], effect size [CI], p, adjusted p."""
+    method = neutral(test.method_label(lang))
     if test.suppressed:
-        x = "x"
-        return [neutral(test.outcome(lang)), neutral(test.method), x, x, x, x, x]
+        x = pack(lang)["suppressed"]
+        return [neutral(test.outcome(lang)), method, x, x, x, x, x]
     est = ""
     if test.estimate is not None:
         d = 2 if test.decimals is None else test.decimals
-        est = f"{neutral(test.estimate_name or '')} {_num(test.estimate, lang, d)} {_ci(test.estimate_ci, lang, d)}"
+        est = f"{neutral(test.estimate_label(lang) or '')} {_num(test.estimate, lang, d)} " \
+              f"{_ci(test.estimate_ci, lang, d)}"
         est = est.strip()
     eff = ""
     if test.effect_size is not None:
-        eff = f"{neutral(test.effect_size_name or '')} {_num(test.effect_size, lang, 2)} " \
+        eff = f"{neutral(test.effect_size_label(lang) or '')} {_num(test.effect_size, lang, 2)} " \
               f"{_ci(test.effect_size_ci, lang)}".strip()
     n = "" if test.n is None else format_number(test.n, lang)
-    return [neutral(test.outcome(lang)), neutral(test.method), n, est, eff, format_p(test.p_value, lang),
-            format_p(test.p_adjusted, lang)]
+    p_text = format_p(test.p_value, lang)
+    if test.p_value is None and test.reason is not None:
+        p_text = f"{p_text} ({neutral(test.reason(lang))})"
+    return [neutral(test.outcome(lang)), method, n, est, eff, p_text, format_p(test.p_adjusted, lang)]
 
 
 def test_header(lang: str) -> list[str]:

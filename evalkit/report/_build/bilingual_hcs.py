@@ -1,0 +1,47 @@
+"""Bilingual text helpers the toolkit does not have yet (written for report ``hcs``; for the lead to fold
+into :mod:`evalkit.report._build.text`).
+
+:func:`fill` fills placeholders whose values are themselves bilingual (a time point's Danish label into the
+Danish sentence, the English into the English), :func:`joined` joins texts per language and
+:func:`dictionary_label` is the data dictionary's label of a category code in both languages.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from evalkit.io.schema import dataset
+from evalkit.report.model import Text
+
+__all__ = ["dictionary_label", "fill", "joined"]
+
+
+def fill(text: Text, **values: Any) -> Text:
+    """``text`` with its ``{placeholders}`` filled in both languages; a :class:`Text` value is filled
+    per language.
+
+    >>> fill(Text("{k} sessioner: {tp}", "{k} sessions: {tp}"), k=3, tp=Text("Indskrivning", "Intake"))
+    Text(da='3 sessioner: Indskrivning', en='3 sessions: Intake')
+    """
+    def one(lang: str) -> str:
+        return getattr(text, lang).format(**{k: (v(lang) if isinstance(v, Text) else v) for k, v in values.items()})
+    return Text(one("da"), one("en"))
+
+
+def joined(texts: list[Text], sep: str = "; ") -> Text:
+    """The texts joined in each language.
+
+    >>> joined([Text("a", "A"), Text("b", "B")], " / ")
+    Text(da='a / b', en='A / B')
+    """
+    return Text(sep.join(t.da for t in texts), sep.join(t.en for t in texts))
+
+
+def dictionary_label(dataset_name: str, table: str, column: str, code: str) -> Text:
+    """The data dictionary's label of a category code, in both languages.
+
+    >>> dictionary_label("hcs", "hcs_asi", "tidspunkt", "indskrivning").en
+    'Intake'
+    """
+    v = {x.code: x for x in dataset(dataset_name).table(table).column(column).values}[code]
+    return Text(v.label_da, v.label_en)
