@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from evalkit.report._build import quiet, share
+from evalkit.report._build.bilingual_hcs import fill
 from evalkit.report.labels import format_number
-from evalkit.report.model import Cell, T, Table, TestRow, Text
+from evalkit.report.model import Cell, Table, TestRow, Text
 from evalkit.report.spec import Context, TableSpec
 from evalkit.report.ung_rusmidler.cells import (
     _chi_square,
@@ -24,38 +25,25 @@ from evalkit.report.ung_rusmidler.text import TXT
 def _trajectory_note(prep: Prepared, m: Measure, g: Grouping) -> list[Text]:
     K = prep.grids[g.grid].upto
     n = int((g.codes >= 0).sum())
-    notes = [T(f"Kohorte: {g.cohort.da} (n = {format_number(n, 'da')}).",
-               f"Cohort: {g.cohort.en} (n = {format_number(n, 'en')})."),
-             T(f"Skemaerne ordnes efter dato i hvert forløb; de første {K} indgår (fn 23). LOCF: mangler et skema "
-               "eller et "
-               "svar, føres forløbets sidste besvarelse af spørgsmålet frem (fn 4/8/23); et forløb uden svar ved 1. "
-               "registrering indgår fra sit første svar. Ved siden af står de observerede besvarelser (completers): "
-               "kun forløb, der har besvaret spørgsmålet ved registreringen. n for hver celle står i JSON-udgaven.",
-               f"Forms are ordered by date within each episode; the first {K} are used (fn 23). LOCF: when a form or "
-               "an "
-               "answer is missing, the episode's last answer to the item is carried forward (fn 4/8/23); an episode "
-               "without an answer at registration 1 enters from its first answer. Beside it are the observed answers "
-               "(completers): only episodes that answered the item at that registration. The n of every cell is in "
-               "the JSON output.")]
+    notes = [fill(TXT("templates.cohort_n"), cohort=g.cohort, n=_number(n)),
+             fill(TXT("templates.locf_rule"), k=K)]
     c = prep.c["tem"]
     if m.key == "samlet_trivsel":
         ref = float(prep.c["references"]["danske_unge"]["trivsel"])
-        notes.append(T(f"Samlet trivsel = gennemsnit af personlig trivsel, nære relationer og social trivsel "
-                       f"({c['samlet_method']}, {c['samlet_missing']}). Danske unge generelt: "
-                       f"{format_number(ref, 'da', 2)} (trykt konstant).",
-                       f"Overall well-being = mean of personal well-being, close relations and social well-being "
-                       f"({c['samlet_method']}, {c['samlet_missing']}). Danish youth in general: "
-                       f"{format_number(ref, 'en', 2)} (printed constant)."))
+        notes.append(fill(TXT("templates.samlet_rule"), method=c["samlet_method"], missing=c["samlet_missing"],
+                          reference=_number(ref, 2)))
     if m.test == "days":
-        n30 = prep.tem_notes.get("tem30_forms", 0)
-        notes.append(T(f"Dage seneste uge; {n30} TEM 30-skemaer (30 dages genkaldelse, fn 9): {c['tem30']}.",
-                       f"Days in the last week; {n30} TEM 30 forms (30-day recall, fn 9): {c['tem30']}."))
+        notes.append(fill(TXT("templates.tem30_rule"), n30=prep.tem_notes.get("tem30_forms", 0), policy=c["tem30"]))
     if m.key == "stoffri":
-        notes.append(T(f"Stoffri den seneste uge: {c['drug_free_method']} (spørgsmålet, ellers 0 dage med cannabis "
-                       "og andre stoffer).",
-                       f"Drug-free in the last week: {c['drug_free_method']} (the item, else 0 days of cannabis and "
-                       "other drugs)."))
+        notes.append(fill(TXT("templates.drug_free_rule"), method=c["drug_free_method"]))
     return notes
+
+
+def _number(value: float, decimals: int | None = None) -> Text:
+    """A number as each language prints it (thousands separator, decimal comma)."""
+    if decimals is None:
+        return Text(format_number(value, "da"), format_number(value, "en"))
+    return Text(format_number(value, "da", decimals), format_number(value, "en", decimals))
 
 
 def _trajectory_table(ctx: Context, m: Measure, g: Grouping, tid: str, source: str, title: Text,
@@ -72,7 +60,7 @@ def _trajectory_table(ctx: Context, m: Measure, g: Grouping, tid: str, source: s
         for kind, sums, ns in (("locf", tr.sum, tr.n), ("observeret", tr.sum_observed, tr.n_observed)):
             key = kind if single else f"{gk}_{kind}"
             lab = TXT("tem.locf") if kind == "locf" else TXT("tem.observed_completers")
-            label = lab if single else T(f"{g.group_labels[gk].da}: {lab.da}", f"{g.group_labels[gk].en}: {lab.en}")
+            label = lab if single else fill(TXT("templates.group_row"), group=g.group_labels[gk], kind=lab)
             cells = {}
             for k in range(K):
                 n = int(ns[i, k])
@@ -94,14 +82,13 @@ def _trajectory_table(ctx: Context, m: Measure, g: Grouping, tid: str, source: s
     for i, gk in enumerate(g.groups):
         sel = g.members[i]   # the group's units, ascending
         key = "locf" if single else f"{gk}_locf"
-        name = m.label if single else T(f"{m.label.da}, {g.group_labels[gk].da}", f"{m.label.en}, "
-                                                                                  f"{g.group_labels[gk].en}")
-        outcome = T(f"{name.da}: TEM 1 mod TEM {K} (LOCF)", f"{name.en}: TEM 1 vs TEM {K} (LOCF)")
+        name = m.label if single else fill(TXT("templates.measure_in_group"), measure=m.label,
+                                           group=g.group_labels[gk])
+        outcome = fill(TXT("templates.first_vs_last"), name=name, k=K)
         table.tests.append(_paired(ctx, m, uv.first[sel] / div, uv.last[sel] / div, key, outcome))
         if single:
             both = sel[~np.isnan(uv.first[sel]) & uv.last_observed[sel]]
-            outcome = T(f"{name.da}: TEM 1 mod TEM {K}, forløb med begge besvaret (completers)",
-                        f"{name.en}: TEM 1 vs TEM {K}, episodes answering both (completers)")
+            outcome = fill(TXT("templates.first_vs_last_completers"), name=name, k=K)
             table.tests.append(_paired(ctx, m, uv.first[both] / div, uv.last[both] / div, "observeret", outcome))
     if not single:
         table.tests.extend(_group_tests(ctx, m, g, uv.last / div, K))
@@ -112,7 +99,7 @@ def _group_tests(ctx: Context, m: Measure, g: Grouping, last: np.ndarray, K: int
     from evalkit import compare
 
     sel = (g.codes >= 0) & ~np.isnan(last)
-    outcome = T(f"{m.label.da} ved TEM {K} (LOCF) {g.label.da}", f"{m.label.en} at TEM {K} (LOCF) {g.label.en}")
+    outcome = fill(TXT("templates.at_last_by_group"), measure=m.label, k=K, grouping=g.label)
     if m.kind != "percent":
         return [_row(f"tem_{K}", outcome, _kruskal(ctx, last[sel], g.codes[sel]))]
     n_groups = len(g.groups)
@@ -122,9 +109,8 @@ def _group_tests(ctx: Context, m: Measure, g: Grouping, last: np.ndarray, K: int
     out = [_row(f"tem_{K}", outcome, res, hide)]
     if g.key == "risikoprofil":
         trend = quiet(compare.cochran_armitage, yes, tot)
-        out.append(_row(f"tem_{K}", T(f"{m.label.da} ved TEM {K} (LOCF) over R0 < R1 < R2 < R3 (trend)",
-                                           f"{m.label.en} at TEM {K} (LOCF) over R0 < R1 < R2 < R3 (trend)"),
-                             trend, _small(ctx, *yes, *(tot - yes))))
+        out.append(_row(f"tem_{K}", fill(TXT("templates.at_last_trend"), measure=m.label, k=K),
+                        trend, _small(ctx, *yes, *(tot - yes))))
     return out
 
 
@@ -158,8 +144,7 @@ def _trajectory_spec(m: Measure, grouping: str) -> TableSpec:
     source = (m.source if grouping == "behandling"
               else _TRAJECTORY_SOURCE.get((m.key, grouping), _GROUPING_COUNTS[grouping]))
     gl = _GROUPING_LABEL[grouping]
-    title = T(f"{m.label.da} ved TEM-registrering 1-12, {gl.da} (LOCF og observerede)",
-              f"{m.label.en} at TEM registrations 1-12, {gl.en} (LOCF and observed)")
+    title = fill(TXT("templates.trajectory_title"), measure=m.label, grouping=gl)
 
     def build(ctx: Context) -> Table:
         return _trajectory_table(ctx, m, _prep(ctx).groupings[grouping], tid, source, title)

@@ -26,7 +26,7 @@ def _um_cohort_note(prep: Prepared) -> Text:
     return T(f"Kohorte: behandlingsforløb med UngMap (n = {format_number(n, 'da')}); UngMap for unge under {age} år "
              "er ikke medtaget (som i rapporten); ét UngMap pr. forløb.",
              f"Cohort: treatment episodes with an UngMap (n = {format_number(n, 'en')}); UngMaps of youths under {age} "
-             "are left out (som i rapporten); one UngMap per episode.")
+             "are left out (as in the report); one UngMap per episode.")
 
 
 def _ref(value: Any) -> Cell:
