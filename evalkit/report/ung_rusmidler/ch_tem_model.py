@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from evalkit.report._build import quiet
+from evalkit.report._build.bilingual_hcs import fill
 from evalkit.report.labels import format_number
 from evalkit.report.model import Cell, T, Table, Text
 from evalkit.report.spec import Context, TableSpec
@@ -21,10 +22,7 @@ from evalkit.report.ung_rusmidler.text import TXT
 
 def _model_spec(m: Measure) -> TableSpec:
     tid = f"tem_{m.key}_model"
-    title = T(f"{m.label.da} ved TEM-registrering 1-12, behandlingsforløb: LOCF, observerede og model "
-              "(følsomhedsanalyse)",
-              f"{m.label.en} at TEM registrations 1-12, treatment episodes: LOCF, observed and model (sensitivity "
-              "analysis)")
+    title = fill(TXT("templates.model_title"), measure=m.label)
 
     def build(ctx: Context) -> Table | None:
         sens = _sensitivity(ctx)

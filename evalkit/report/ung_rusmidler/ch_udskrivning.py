@@ -7,8 +7,9 @@ from collections.abc import Mapping
 import numpy as np
 
 from evalkit.report._build import count, quiet, share
+from evalkit.report._build.bilingual_hcs import fill
 from evalkit.report.labels import format_number
-from evalkit.report.model import Cell, Column, T, Table
+from evalkit.report.model import Cell, Column, Table, Text
 from evalkit.report.spec import Context
 from evalkit.report.ung_rusmidler.cells import (
     _chi_square,
@@ -93,13 +94,9 @@ def _udskrivning(ctx: Context) -> Table:
     table.add_row("udskrevet_pct", TXT("udskrivning.discharged_of_all_enrolments"),
                   shares)
     cutoff = prep.c["cohort"]["data_cutoff"]
-    n_da, n_en = format_number(smdb["n"], "da"), format_number(smdb["n"], "en")
-    table.notes.append(T(f"Kohorte: forløb udskrevet senest {cutoff}; indskrivningslængde = udskrivningsdato minus "
-                         f"startdato ({prep.c['cohort']['los_convention']}). Andele af udskrevne med kendt årsag. "
-                         f"Anonym rådgivning har ingen udskrivning. SMDB: trykte landstal (Figur 6.20, n = {n_da}).",
-                         f"Cohort: episodes discharged by {cutoff}; length of stay = discharge date minus start date "
-                         f"({prep.c['cohort']['los_convention']}). Shares of discharges with a known reason. Anonymous "
-                         f"counselling has no discharge. SMDB: printed national figures (Figure 6.20, n = {n_en})."))
+    n = Text(format_number(smdb["n"], "da"), format_number(smdb["n"], "en"))
+    table.notes.append(fill(TXT("templates.discharge_cohort"), cutoff=cutoff,
+                            convention=prep.c["cohort"]["los_convention"], n=n))
     return table
 
 

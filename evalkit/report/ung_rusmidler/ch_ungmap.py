@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from evalkit.report._build import TOTAL, UNKNOWN, binary_rows, count, distribution_rows, mean_cell, share, share_column
+from evalkit.report._build.bilingual_hcs import fill
 from evalkit.report.labels import format_number
 from evalkit.report.model import Cell, Column, T, Table, Text
 from evalkit.report.spec import Context
@@ -23,10 +24,7 @@ from evalkit.report.ung_rusmidler.text import TXT
 def _um_cohort_note(prep: Prepared) -> Text:
     n = prep.ungmap["episode"].size
     age = prep.c["cohort"]["ungmap_min_age"]
-    return T(f"Kohorte: behandlingsforløb med UngMap (n = {format_number(n, 'da')}); UngMap for unge under {age} år "
-             "er ikke medtaget (som i rapporten); ét UngMap pr. forløb.",
-             f"Cohort: treatment episodes with an UngMap (n = {format_number(n, 'en')}); UngMaps of youths under {age} "
-             "are left out (as in the report); one UngMap per episode.")
+    return fill(TXT("templates.ungmap_cohort"), n=Text(format_number(n, "da"), format_number(n, "en")), age=age)
 
 
 def _ref(value: Any) -> Cell:
@@ -160,11 +158,7 @@ def _stofbelastning_sammenligning(ctx: Context) -> Table:
                  links={"stofscore_12plus_pct": "ungmap_stofscore_stofscore_12plus"})
     table.notes.append(_um_cohort_note(prep))
     nu, nm = refs["udbredelse"]["n"], refs["metode"]["n"]
-    table.notes.append(T(f"Udbredelses- og Metodeprogrammet: trykte tal (n = {nu} og {nm}); Metodeprogrammets "
-                         "stofscore "
-                         "er ikke oplyst (fn 14, 15).",
-                         f"Dissemination and Method programmes: printed figures (n = {nu} and {nm}); the Method "
-                         "programme's drug score is not published (fn 14, 15)."))
+    table.notes.append(fill(TXT("templates.programmes_printed"), nu=nu, nm=nm))
     return table
 
 
