@@ -201,7 +201,8 @@ def _to_float_codes(col: pd.Series, name: str) -> tuple[np.ndarray, Any]:
         codes = col.cat.codes.to_numpy().astype(float)
         codes[codes < 0] = np.nan
         return codes, ("category", dtype)
-    is_bool = pd.api.types.is_bool_dtype(dtype) or (isinstance(dtype, pd.ArrowDtype) and pa.types.is_boolean(dtype.pyarrow_dtype))
+    is_bool = pd.api.types.is_bool_dtype(dtype) or (isinstance(dtype, pd.ArrowDtype)
+                                                    and pa.types.is_boolean(dtype.pyarrow_dtype))
     return as_float(col, name), ("bool" if is_bool else "float", None)
 
 

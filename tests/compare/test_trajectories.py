@@ -84,9 +84,11 @@ def test_seed004_fn4_single_form_is_carried_to_registration_12() -> None:
 FIGURES = {
     "004-F6.23": ([65, 44, 29, 22, 13, 11, 8, 7, 6, 3, 3, 3], [21, 15, 7, 9, 2, 3, 1, 1, 3, 0, 0, 3]),
     "004-F6.24": ([35, 26, 19, 15, 10, 9, 6, 5, 4, 4, 3, 3], [9, 7, 4, 5, 1, 3, 1, 1, 0, 1, 0, 3]),
-    "004-F6.25": ([327, 246, 205, 164, 130, 109, 90, 75, 61, 49, 43, 33], [81, 41, 41, 34, 21, 19, 15, 14, 12, 6, 10, 33]),
+    "004-F6.25": ([327, 246, 205, 164, 130, 109, 90, 75, 61, 49, 43, 33],
+                  [81, 41, 41, 34, 21, 19, 15, 14, 12, 6, 10, 33]),
     "004-F6.29": ([155, 108, 87, 63, 48, 39, 29, 24, 19, 15, 12, 9], [47, 21, 24, 15, 9, 10, 5, 5, 4, 3, 3, 9]),
-    "004-F6.32": ([303, 231, 196, 158, 124, 105, 88, 73, 59, 47, 41, 31], [72, 35, 38, 34, 19, 17, 15, 14, 12, 6, 10, 31]),
+    "004-F6.32": ([303, 231, 196, 158, 124, 105, 88, 73, 59, 47, 41, 31],
+                  [72, 35, 38, 34, 19, 17, 15, 14, 12, 6, 10, 31]),
 }
 
 
@@ -166,7 +168,8 @@ def test_reader_dtypes_booleans_and_categories_round_trip() -> None:
         "band": pd.Categorical(["hoej", "lav", None, "lav", "hoej"], categories=["lav", "hoej"], ordered=True),
         "alcohol_units_week": pd.Series([1.5, None, 3.0, 2.0, None], dtype=A(pa.float64())),
     })
-    out = locf(df, id="episode_id", order="tem_date", values=["drug_free_last_week", "band", "alcohol_units_week"], upto=4)
+    out = locf(df, id="episode_id", order="tem_date", values=["drug_free_last_week", "band", "alcohol_units_week"],
+               upto=4)
     assert out.index.names == ["episode_id", "registration"]
     assert list(out.index.levels[0]) == ["E1", "E2"]
     assert str(out["drug_free_last_week"].dtype) == "boolean"
