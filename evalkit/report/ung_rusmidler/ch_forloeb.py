@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from evalkit.report._build import count, mean_cell, share
+from evalkit.report._build.bilingual_hcs import fill
 from evalkit.report.model import Cell, Column, T, Table
 from evalkit.report.spec import Context
 from evalkit.report.ung_rusmidler.cells import (
@@ -101,7 +102,7 @@ def _alder_koen(ctx: Context) -> Table:
     labels = {"antal": TXT("forloeb.episodes"), "gns_alder": TXT("forloeb.mean_age_years"),
               "kvinder": TXT("forloeb.women"), "kvinder_pct": TXT("forloeb.share_of_women"),
               "maend": TXT("forloeb.men"), "koen_ukendt": TXT("forloeb.sex_unknown"),
-              "under_18_pct": T(f"Andel under {under} år (%)", f"Share under {under} (%)")}
+              "under_18_pct": fill(TXT("templates.share_under_age"), age=under)}
     for key, cells in rows.items():
         table.add_row(key, labels[key], cells)
     known = (ep["type"] >= 0) & (ep["sex"] >= 0)

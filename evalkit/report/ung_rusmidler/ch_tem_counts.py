@@ -7,6 +7,7 @@ from collections.abc import Callable
 import numpy as np
 
 from evalkit.report._build import count
+from evalkit.report._build.bilingual_hcs import fill
 from evalkit.report.model import Column, T, Table, Text
 from evalkit.report.spec import Context, TableSpec
 from evalkit.report.ung_rusmidler.common import TYPES
@@ -31,14 +32,8 @@ def _counts_table(tid: str, source: str, title: Text, grid_key: str, mask: Calla
                       {f"tem_{k}": count(at_least[k - 1]) for k in range(1, K + 1)})
         more = int((grid.n_forms[sel] > K).sum())
         table.notes.append(note)
-        table.notes.append(T("Antal forløb med mindst k udfyldte TEM-skemaer (observerede, ikke LOCF). Skemaer "
-                             "efter det "
-                             f"{K}. indgår ikke; {more} forløb har flere end {K} skemaer "
-                             f"(højst {int(grid.n_forms[sel].max()) if sel.any() else 0}).",
-                             "Episodes with at least k completed TEM forms (observed, not LOCF). Forms after the "
-                             f"{K}th "
-                             f"are not used; {more} episodes have more than {K} forms (at most "
-                             f"{int(grid.n_forms[sel].max()) if sel.any() else 0})."))
+        most = int(grid.n_forms[sel].max()) if sel.any() else 0
+        table.notes.append(fill(TXT("templates.forms_counted"), k=K, more=more, most=most))
         return table
 
     return TableSpec(tid, source, title, build)

@@ -81,16 +81,8 @@ def _ungeprofil(ctx: Context) -> Table:
                       extra=extra, link="ungmap_profil", total_link="ungmap_alle")
     d, u, m = (refs[k]["ungeprofil_sip_sep_unassigned"] for k in ("danske_unge", "udbredelse", "metode"))
     table.notes.append(_um_cohort_note(prep))
-    table.notes.append(T(
-        "Ungeprofilen er taget fra eksportens kolonne ungeprofil (ellers fra de to alvorlighedsflag); rapporten "
-        "giver ingen algoritme. Andele af unge med kendt profil. Referencekolonnerne er trykte tal (Figur 6.10, "
-        f"6.12, 6.13; Metodeprogrammet n = {refs['metode']['n_ungeprofil']}). SIP og SEP trykkes uden entydig "
-        f"placering: {d[0]} og {d[1]} %, {u[0]} og {u[1]} %, {m[0]} og {m[1]} %; de er derfor tomme.",
-        "The Ungeprofil comes from the export's ungeprofil column (else from the two severity flags); the report "
-        "gives no algorithm. Shares of youths with a known profile. The reference columns are printed figures "
-        f"(Figures 6.10, 6.12, 6.13; Method programme n = {refs['metode']['n_ungeprofil']}). SIP and SEP are printed "
-        f"without a clear assignment: {d[0]} and {d[1]} %, {u[0]} and {u[1]} %, {m[0]} and {m[1]} %; they "
-        "are left empty."))
+    table.notes.append(fill(TXT("templates.ungeprofil_source"), n_metode=refs["metode"]["n_ungeprofil"],
+                            d0=d[0], d1=d[1], u0=u[0], u1=u[1], m0=m[0], m1=m[1]))
     return table
 
 
@@ -109,11 +101,7 @@ def _stofbrug(ctx: Context) -> Table:
                          ("stoffri", TXT("ungmap.drug_free"), um["stoffri"])])
     cs = ", ".join(prep.c["drug_use"]["centralstimulerende_columns"])
     table.notes.append(_um_cohort_note(prep))
-    table.notes.append(T(
-        f"Flere svar mulige. Centralstimulerende: kolonnen used_centralstimulerende_30, ellers mindst én dag med {cs} "
-        "(rapporten definerer ikke gruppen). Stoffri: drug_free_30, ellers 0 dage med alle stoffer inkl. opioider.",
-        f"Several answers possible. Stimulants: the used_centralstimulerende_30 column, else at least one day of {cs} "
-        "(the report does not define the group). Drug-free: drug_free_30, else 0 days of every drug incl. opioids."))
+    table.notes.append(fill(TXT("templates.drug_use_groups"), columns=cs))
     return table
 
 

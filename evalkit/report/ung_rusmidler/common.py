@@ -10,6 +10,7 @@ import pandas as pd
 import pyarrow.compute as pc
 
 from evalkit.report._build import arrow_strings, codes, day_numbers, floats
+from evalkit.report._build.bilingual_hcs import fill
 from evalkit.report.model import T
 from evalkit.report.spec import Context
 from evalkit.report.ung_rusmidler.text import TXT
@@ -53,7 +54,7 @@ STATUS_LABEL = {
 PROFILE_LABEL = {p: T(p) for p in PROFILES}
 
 
-RISK_LABEL = {r: T(f"Risikoprofil {r[1]} ({r})", f"Risk profile {r[1]} ({r})") for r in RISKS}
+RISK_LABEL = {r: fill(TXT("templates.risk_profile"), i=r[1], code=r) for r in RISKS}
 
 
 TOTAL = TXT("labels.total")
