@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from evalkit.report._build import quiet, share
@@ -47,7 +49,7 @@ def _number(value: float, decimals: int | None = None) -> Text:
 
 
 def _trajectory_table(ctx: Context, m: Measure, g: Grouping, tid: str, source: str, title: Text,
-                      tests: bool = True) -> Table:
+                      tests: bool = True, lead_notes: Sequence[Text] = ()) -> Table:
     prep = _prep(ctx)
     tr = prep.trajectories[(m.key, g.key)]
     uv = prep.units[(m.key, g.grid)]
@@ -74,6 +76,7 @@ def _trajectory_table(ctx: Context, m: Measure, g: Grouping, tid: str, source: s
         ref = float(prep.c["references"]["danske_unge"]["trivsel"])
         table.add_row("danske_unge", TXT("tem.danish_youth_in_general"),
                       {f"tem_{k + 1}": Cell(ref, "mean", decimals=2) for k in range(K)})
+    table.notes.extend(lead_notes)
     table.notes.extend(_trajectory_note(prep, m, g))
     if not tests:
         return table

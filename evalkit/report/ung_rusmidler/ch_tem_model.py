@@ -11,7 +11,7 @@ import pandas as pd
 from evalkit.report._build import quiet
 from evalkit.report._build.bilingual_hcs import fill
 from evalkit.report.labels import format_number
-from evalkit.report.model import Cell, T, Table, Text
+from evalkit.report.model import Cell, Table, Text
 from evalkit.report.spec import Context, TableSpec
 from evalkit.report.ung_rusmidler.ch_tem import _trajectory_table
 from evalkit.report.ung_rusmidler.prepared import _prep
@@ -50,7 +50,13 @@ def _model_table(ctx: Context, m: Measure, sens: Mapping[str, Any], tid: str, ti
     long = pd.DataFrame({"unit": grid.unit[sel], "k": grid.k[sel].astype(np.int64) + 1, "value": value[sel] / scale})
     frame = locf(long, id="unit", order="k", values="value", upto=K, cohort=units)
     res = quiet(model_means, frame, "value", method=sens["method"], cov_struct=sens["cov_struct"])
-    table = _trajectory_table(ctx, m, g, tid, m.source, title, tests=False)
+    model = (TXT("templates.model_mixedlm") if sens["method"] == "mixedlm"
+             else fill(TXT("templates.model_gee"), cov=sens["cov_struct"]))
+    used = Text(format_number(res.n_persons_used, "da"), format_number(res.n_persons_used, "en"))
+    subset = fill(TXT("templates.model_subset"), n=used, seed=res.seed) if res.subsampled else Text("", "")
+    note = fill(TXT("templates.model_note"), model=model, subset=subset,
+                converged=TXT("templates.yes") if res.converged else TXT("templates.no"))
+    table = _trajectory_table(ctx, m, g, tid, m.source, title, tests=False, lead_notes=[note])
     factor = 100.0 if m.kind == "percent" else 1.0
     est = res.table.reindex(range(1, K + 1))
     for key, col, label in (("model", "mean", TXT("tem_model.model")),
@@ -62,19 +68,4 @@ def _model_table(ctx: Context, m: Measure, sens: Mapping[str, Any], tid: str, ti
             n = 0 if pd.isna(n) else int(n)
             cells[f"tem_{k}"] = Cell(None if pd.isna(v) else float(v) * factor, "mean", decimals=1, n=n)
         table.add_row(key, label, cells)
-    what = {"mixedlm": ("lineær mixed model med tilfældigt intercept pr. forløb (REML)",
-                        "linear mixed model with a random intercept per episode (REML)"),
-            "gee": (f"GEE med {sens['cov_struct']} arbejdskorrelation og robuste standardfejl",
-                    f"GEE with {sens['cov_struct']} working correlation and robust standard errors")}[sens["method"]]
-    used_da, used_en = format_number(res.n_persons_used, "da"), format_number(res.n_persons_used, "en")
-    sub_da = (f"; tilpasset på en tilfældig delmængde af {used_da} forløb (seed {res.seed})"
-              if res.subsampled else "")
-    sub_en = (f"; fitted on a random subset of {used_en} episodes (seed {res.seed})"
-              if res.subsampled else "")
-    table.notes.insert(0, T(
-        f"Følsomhedsanalyse: middelværdi pr. registrering fra en {what[0]}, kun på "
-        f"observerede besvarelser, uden LOCF{sub_da}. Konvergeret: "
-        f"{'ja' if res.converged else 'nej'}.",
-        f"Sensitivity analysis: mean per registration from a {what[1]}, on observed "
-        f"answers only, without LOCF{sub_en}. Converged: {'yes' if res.converged else 'no'}."))
     return table

@@ -54,8 +54,9 @@ def constants(path: str | None = None) -> Mapping[str, Any]:
 OPTIONS: tuple[Option, ...] = (
     Option("constants", str, "", "A data owner's constants file (YAML, rule ung_rusmidler_report) instead "
            "of the shipped one"),
+    # the command line reads --set values as YAML, so "on"/"off" arrive as true/false: both spellings accepted
     Option("sensitivity", str, "off", "Model-based sensitivity analysis beside LOCF: on (the constants' "
-           "method), mixedlm or gee", choices=("off", "on", "mixedlm", "gee")),
+           "method), mixedlm or gee", choices=("off", "on", "mixedlm", "gee", "False", "True")),
     Option("sensitivity_measures", list, [], "TEM measures of the sensitivity analysis (default: the "
            "constants' list)", choices=tuple(MEASURE)),
     Option("kruskal_intervals", bool, False, "Bootstrap intervals for the Kruskal-Wallis effect size "
@@ -81,9 +82,9 @@ def _sensitivity(ctx: Context) -> dict[str, Any] | None:
     command line: ``--set sensitivity=gee --set sensitivity_measures=stoffri``.
     """
     want = str(_option(ctx, "sensitivity"))
-    if want == "off":
+    if want in ("off", "False"):
         return None
     conf = _ctx_constants(ctx)["sensitivity"]
-    method = conf["method"] if want == "on" else want
+    method = conf["method"] if want in ("on", "True") else want
     measures = list(_option(ctx, "sensitivity_measures") or conf["measures"])
     return {"method": method, "measures": measures, "cov_struct": conf["cov_struct"]}
