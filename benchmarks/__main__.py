@@ -2,8 +2,10 @@
 
 Generates synthetic exports with ``evalkit synth`` (cached under ``benchmarks/_data``), runs each
 report end to end in a separate process per size and input format, prints the wall time and peak RSS
-of every step as a table and as JSON, and runs the naive baseline (``benchmarks/naive.py``) on the
-same CSV data for the ratio evalkit / baseline.
+of every step as a table and as JSON, with the FLOOR of the same data measured just before it
+(``benchmarks/floor.py``: pyarrow reading every table + sorting the forms) and the RATIO total / floor
+(wall and CPU time), and runs the naive baseline (``benchmarks/naive.py``) on the same CSV data for the
+ratio evalkit / baseline.
 
 Examples::
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import subprocess
 import sys
@@ -39,7 +42,7 @@ def _data(report: str, persons: int, fmt: str, root: Path) -> Path:
 
 
 def _run(cmd: list[str], timeout: float) -> dict:
-    result = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    result = subprocess.run(cmd, check=False, capture_output=True, text=True, timeout=timeout)
     if result.returncode != 0:
         return {"error": (result.stderr or result.stdout).strip().splitlines()[-1:]}
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -63,8 +66,14 @@ def main(argv: list[str] | None = None) -> dict:
         for persons in sizes:
             for fmt in [f for f in args.formats.split(",") if f]:
                 folder = _data(report, persons, fmt, root)
+                # the floor in its own process, just before the report (same data, same machine load)
+                floor = _run([sys.executable, "-m", "benchmarks.floor", str(folder), report], args.timeout)
                 res = _run([sys.executable, "-m", "benchmarks.worker", str(folder), report], args.timeout)
-                res.update({"report": report, "persons": persons, "format": fmt})
+                res.update({"report": report, "persons": persons, "format": fmt, "floor": floor,
+                            "load_average": round(os.getloadavg()[0], 2)})
+                if "seconds" in res and "seconds" in floor:
+                    res["ratio_to_floor"] = round(res["seconds"] / floor["seconds"], 2)
+                    res["cpu_ratio_to_floor"] = round(res["cpu_seconds"] / floor["cpu_seconds"], 2)
                 runs.append(res)
                 _print_run(res)
     baseline = []
@@ -81,7 +90,7 @@ def main(argv: list[str] | None = None) -> dict:
             print(f"naive baseline ung-rusmidler {persons:>9,} csv: {res.get('seconds')} s "
                   f"(evalkit/baseline = {res.get('ratio_evalkit_over_baseline')})", flush=True)
     out = {"machine": {"python": platform.python_version(), "platform": platform.platform(),
-                       "cpus": __import__("os").cpu_count(), "versions": _versions()},
+                       "cpus": os.cpu_count(), "versions": _versions()},
            "runs": runs, "baseline": baseline}
     path = Path(args.json)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -93,7 +102,13 @@ def main(argv: list[str] | None = None) -> dict:
 def _versions() -> dict[str, str]:
     import importlib.metadata as md
 
-    return {p: md.version(p) for p in ("evalkit", "pandas", "pyarrow", "numpy", "scipy", "statsmodels")}
+    def version(name: str) -> str:
+        try:
+            return md.version(name)
+        except md.PackageNotFoundError:   # evalkit run from a checkout, not installed
+            return "not installed"
+
+    return {p: version(p) for p in ("evalkit", "pandas", "pyarrow", "numpy", "scipy", "statsmodels")}
 
 
 def _print_run(res: dict) -> None:
@@ -102,6 +117,12 @@ def _print_run(res: dict) -> None:
         print(f"{head} ERROR {res['error']}", flush=True)
         return
     steps = "  ".join(f"{k} {v['seconds']:.2f}s/{v['peak_rss_mb']:.0f}MB" for k, v in res["steps"].items())
+    floor = res.get("floor", {})
+    if "seconds" in floor:
+        steps += (f" | FLOOR {floor['seconds']:.2f} s (pyarrow read {floor['read']:.2f} + sort {floor['sort']:.2f}; "
+                  f"peak {floor['peak_rss_mb']:.0f} MB) RATIO {res['ratio_to_floor']:.2f} (CPU time "
+                  f"{res['cpu_seconds']:.1f} / {floor['cpu_seconds']:.1f} s = {res['cpu_ratio_to_floor']:.2f}); "
+                  f"load {res['load_average']}")
     print(f"{head} total {res['seconds']:.2f} s, peak {res['peak_rss_mb']:.0f} MB | {steps}", flush=True)
 
 

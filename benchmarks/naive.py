@@ -21,7 +21,7 @@ TEM_VALUES = ["personlig_trivsel", "naere_relationer", "social_trivsel", "koncen
 
 def run(folder: Path) -> dict:
     t0 = time.perf_counter()
-    kw = dict(sep=";", decimal=",", encoding="cp1252")
+    kw = {"sep": ";", "decimal": ",", "encoding": "cp1252"}
     logbog = pd.read_csv(folder / "logbog_episodes.csv", **kw)
     ungmap = pd.read_csv(folder / "ungmap_intake.csv", **kw)
     tem = pd.read_csv(folder / "tem_registrations.csv", **kw)
@@ -70,7 +70,7 @@ def run(folder: Path) -> dict:
     t_tests = time.perf_counter()
     return {"seconds": round(t_tests - t0, 3), "steps": {"read": round(t_read - t0, 3),
             "measures": round(t_measures - t_read, 3), "LOCF": round(t_locf - t_measures, 3),
-            "tests": round(t_tests - t_locf, 3)}, "episodes": int(len(logbog)), "tests": len(results)}
+            "tests": round(t_tests - t_locf, 3)}, "episodes": len(logbog), "tests": len(results)}
 
 
 if __name__ == "__main__":

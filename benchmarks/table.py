@@ -15,15 +15,19 @@ STEPS = ("read", "validate", "measures, profiles, LOCF", "tables and tests", "re
 
 
 def markdown(result: dict) -> str:
-    head = "| report | persons | input | rows read | total s | peak RSS MB | " + " | ".join(STEPS) + " |"
-    lines = [head, "|" + "---|" * (6 + len(STEPS))]
+    head = ("| report | persons | input | rows read | total s | peak RSS MB | " + " | ".join(STEPS)
+            + " | floor s | ratio | load |")
+    lines = [head, "|" + "---|" * (9 + len(STEPS))]
     for r in result["runs"]:
         if "error" in r:
             lines.append(f"| {r['report']} | {r['persons']:,} | {r['format']} | error: {r['error']} |")
             continue
         steps = " | ".join(f"{r['steps'][s]['seconds']:.2f}" if s in r["steps"] else "" for s in STEPS)
+        floor = r.get("floor", {})
+        extra = (f"{floor['seconds']:.2f} | {r['ratio_to_floor']:.2f} | {r.get('load_average', '')}"
+                 if "seconds" in floor else " | | ")
         lines.append(f"| {r['report']} | {r['persons']:,} | {r['format']} | {sum(r['rows'].values()):,} | "
-                     f"{r['seconds']:.2f} | {r['peak_rss_mb']:.0f} | {steps} |")
+                     f"{r['seconds']:.2f} | {r['peak_rss_mb']:.0f} | {steps} | {extra} |")
     if result.get("baseline"):
         lines += ["", "| persons | naive (CSV) s | evalkit (CSV) s | evalkit (Parquet) s | speed-up (CSV) |",
                   "|---|---|---|---|---|"]

@@ -23,169 +23,33 @@ observed cases and completers, and :func:`evalkit.compare.model_means` fits a mi
 from __future__ import annotations
 
 import warnings
-from typing import Any, Literal, Sequence
+from collections.abc import Sequence
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
+from evalkit.compare._form_order import (
+    FormPositions,
+    SortedForms,
+    _as_list,
+    _id_codes,
+    _order_codes,
+    sort_forms,
+    sort_registrations,
+)
 from evalkit.compare._inputs import as_float
 from evalkit.compare._rules import compare_rules
+from evalkit.compare._trajectory_engine import Events, Strata, Summary, Trajectories, _expand, trajectory_stats
 from evalkit.compare.results import DataQualityWarning
 
-__all__ = ["first_last", "form_counts", "locf", "trajectory_summary"]
+__all__ = ["FormPositions", "SortedForms", "Strata", "Summary", "Trajectories", "first_last", "form_counts", "locf",
+           "sort_forms", "sort_registrations", "trajectory_stats", "trajectory_summary"]
 
 REGISTRATION = "registration"
 OBSERVED = "observed"
 N_FORMS = "n_forms"
-_MISSING = np.iinfo(np.int64).min
-
-
-def _as_list(cols: str | Sequence[str]) -> list[str]:
-    return [cols] if isinstance(cols, str) else list(cols)
-
-
-def _arrow(col: pd.Series) -> pa.ChunkedArray:
-    """The pyarrow data behind an Arrow-backed Series (via the ``__arrow_array__`` protocol)."""
-    arr = col.array.__arrow_array__()
-    return arr if isinstance(arr, pa.ChunkedArray) else pa.chunked_array([arr])
-
-
-def _order_codes(col: pd.Series) -> np.ndarray:
-    """Non-negative int64 codes that sort like ``col`` (-1 = missing)."""
-    dtype = col.dtype
-    raw: np.ndarray | None = None   # integers in sort order; missing values marked by the int64 minimum
-    if isinstance(dtype, pd.ArrowDtype):
-        t = dtype.pyarrow_dtype
-        if pa.types.is_date(t) or pa.types.is_timestamp(t) or pa.types.is_integer(t):
-            arr = _arrow(col)
-            target = pa.int32() if pa.types.is_date32(t) else pa.int64()
-            arr = arr.cast(target) if not pa.types.is_integer(t) else arr
-            if arr.null_count:
-                mask = arr.is_null().to_numpy(zero_copy_only=False)
-                raw = arr.fill_null(0).to_numpy().astype(np.int64)
-                raw[mask] = _MISSING
-            else:  # the usual case: no mask and no int64 copy before the one below
-                raw = arr.to_numpy()
-    elif np.issubdtype(getattr(dtype, "type", object), np.datetime64):
-        raw = col.to_numpy().view(np.int64)  # NaT is int64 min
-    elif pd.api.types.is_integer_dtype(dtype) and not pd.api.types.is_extension_array_dtype(dtype):
-        raw = col.to_numpy()
-    if raw is not None:
-        if raw.size == 0:
-            return np.zeros(0, dtype=np.int64)
-        low, high = int(raw.min()), int(raw.max())
-        missing = None
-        if low == _MISSING:   # only then is an element-wise mask needed (each 12M-row temporary costs)
-            missing = raw == _MISSING
-            if missing.all():
-                return np.full(raw.size, -1, dtype=np.int64)
-            valid = raw[~missing]
-            low, high = int(valid.min()), int(valid.max())
-        if high - low < 2**40:
-            out = raw.astype(np.int64)
-            out -= low
-            if missing is not None:
-                out[missing] = -1
-            return out
-    codes, _ = pd.factorize(col, sort=True)
-    return codes.astype(np.int64)
-
-
-def _id_codes(ids: pd.Series, cohort: Any) -> tuple[np.ndarray, pd.Index]:
-    """Codes 0..n_ids-1 in sorted-id order (-1 = missing / outside the cohort) and the sorted ids."""
-    if cohort is not None:
-        uniques = pd.Index(pd.unique(pd.Series(cohort).dropna()))
-        uniques = uniques.take(uniques.argsort())
-        return uniques.get_indexer(ids).astype(np.int64), uniques
-    if isinstance(ids.dtype, pd.ArrowDtype):  # pyarrow's hash encoder is the fastest route
-        arr = _arrow(ids)
-        arr = arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0)
-        encoded = pc.dictionary_encode(arr)  # int32 indices: half the memory traffic of int64 codes
-        indices = encoded.indices if encoded.indices.null_count == 0 else encoded.indices.fill_null(-1)
-        codes = indices.to_numpy(zero_copy_only=False)
-        order = pc.sort_indices(encoded.dictionary).to_numpy()
-        uniques = pd.Index(pd.arrays.ArrowExtensionArray(encoded.dictionary.take(pa.array(order))))
-    else:
-        codes, raw_uniques = pd.factorize(ids, sort=False)
-        raw_uniques = raw_uniques if isinstance(raw_uniques, pd.Index) else pd.Index(raw_uniques)
-        order = raw_uniques.argsort()
-        uniques = raw_uniques.take(order)
-    small = order.size < 2**31 - 1
-    rank = np.empty(order.size + 1, dtype=np.int32 if small else np.int64)
-    rank[order] = np.arange(order.size)
-    rank[-1] = -1  # code -1 (missing id) indexes the last slot and stays -1
-    return rank[codes], uniques
-
-
-def _sort_rows(code: np.ndarray, keys: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Row permutation sorting by (code, *keys), the sorted codes, and which sorted rows tie with the next.
-
-    Rows are numbered 0..n-1; when everything fits in 63 bits the (code, keys, row) tuple is packed
-    into one int64 and sorted with numpy's vectorised sort (about 10x faster than ``argsort``).
-    """
-    n = code.size
-    bits_row = max(int(n - 1).bit_length(), 1)
-    bits = [max(int(code.max()).bit_length(), 1)] + [max(int(k.max()).bit_length(), 1) for k in keys]
-    if sum(bits) + bits_row <= 63:
-        packed = code.astype(np.int64, copy=True)
-        for k, b in zip(keys, bits[1:]):
-            packed <<= b
-            packed |= k
-        packed <<= bits_row
-        packed |= np.arange(n, dtype=np.int64)
-        packed.sort()
-        high = packed >> bits_row
-        ties = high[1:] == high[:-1]
-        high >>= sum(bits[1:])
-        packed &= (1 << bits_row) - 1
-        return packed, high, ties
-    perm = np.lexsort([*reversed(keys), code])
-    sorted_code = code[perm]
-    ties = sorted_code[1:] == sorted_code[:-1]
-    for k in keys:
-        ks = k[perm]
-        ties &= ks[1:] == ks[:-1]
-    return perm, sorted_code, ties
-
-
-def _break_ties(
-    perm: np.ndarray, ties: np.ndarray, tie_keys: list[pd.Series], values: list[np.ndarray]
-) -> tuple[np.ndarray, int]:
-    """Order rows whose (id, first order key) tie by the remaining order columns, then by their values.
-
-    ``tie_keys`` are the further ``order`` columns restricted to the rows being sorted (in ``perm``'s
-    numbering); they are only evaluated on the tied rows, which keeps a string tie-breaker such as
-    ``tem_id`` cheap. A missing tie-breaker sorts last. Returns the new permutation and the number of
-    rows still tied after the tie-breakers (ordered by value, so input row order cannot matter).
-    """
-    if not ties.any():
-        return perm, 0
-    tied = np.zeros(perm.size, dtype=bool)
-    tied[1:] |= ties
-    tied[:-1] |= ties
-    pos = np.flatnonzero(tied)
-    starts = np.ones(pos.size, dtype=bool)
-    starts[1:] = ~ties[pos[1:] - 1]
-    group = np.cumsum(starts)
-    rows = perm[pos]
-    secondary = []
-    for col in tie_keys:
-        codes = _order_codes(col.iloc[rows].reset_index(drop=True))
-        secondary.append(np.where(codes < 0, np.iinfo(np.int64).max, codes))
-    value_keys = [np.where(np.isnan(v[rows]), np.inf, v[rows]) for v in values]
-    order = np.lexsort([*reversed(value_keys), *reversed(secondary), group])
-    perm[pos] = rows[order]  # in place: perm is locf's own array
-    # rows still tied once the tie-breaker columns are used
-    still = np.ones(pos.size - 1, dtype=bool) if pos.size > 1 else np.zeros(0, dtype=bool)
-    for key in [group, *secondary]:
-        ks = key[order]
-        still &= ks[1:] == ks[:-1]
-    unresolved = np.zeros(pos.size, dtype=bool)
-    unresolved[1:] |= still
-    unresolved[:-1] |= still
-    return perm, int(unresolved.sum())
 
 
 def _to_float_codes(col: pd.Series, name: str) -> tuple[np.ndarray, Any]:
@@ -195,7 +59,8 @@ def _to_float_codes(col: pd.Series, name: str) -> tuple[np.ndarray, Any]:
         codes = col.cat.codes.to_numpy().astype(float)
         codes[codes < 0] = np.nan
         return codes, ("category", dtype)
-    is_bool = pd.api.types.is_bool_dtype(dtype) or (isinstance(dtype, pd.ArrowDtype) and pa.types.is_boolean(dtype.pyarrow_dtype))
+    is_bool = pd.api.types.is_bool_dtype(dtype) or (isinstance(dtype, pd.ArrowDtype)
+                                                    and pa.types.is_boolean(dtype.pyarrow_dtype))
     return as_float(col, name), ("bool" if is_bool else "float", None)
 
 
@@ -283,76 +148,48 @@ def locf(
         raise ValueError(f"value columns may not be named {sorted(reserved & set(value_cols))}")
     n_in = len(registrations)
     code, uniques = _id_codes(registrations[id], cohort)
-    # The first order column sorts every row; further columns only break ties (evaluated lazily).
     first_key = _order_codes(registrations[order_cols[0]])
-    usable = code >= 0
     n_outside = int(np.sum(code < 0) - registrations[id].isna().sum()) if cohort is not None else 0
-    usable &= first_key >= 0
-    n_unusable = int((~usable).sum()) - n_outside
+    converted = [_to_float_codes(registrations[v], v) for v in value_cols]
+    n_ids = len(uniques)
+    forms = sort_forms(code, first_key, n_units=n_ids, tie_breakers=[registrations[c] for c in order_cols[1:]],
+                       tie_values=[c[0] for c in converted])
+    n_unusable = forms.n_rows_unplaced - n_outside
     if n_unusable:
         warnings.warn(f"locf: {n_unusable} rows without an id or a `{order_cols[0]}` value were ignored",
                       DataQualityWarning, stacklevel=2)
-    rows = np.flatnonzero(usable) if not usable.all() else None
-    code_u = code if rows is None else code[rows]
-    key_u = first_key if rows is None else first_key[rows]
-    converted = [_to_float_codes(registrations[v], v) for v in value_cols]
-    vals_u = [c[0] if rows is None else c[0][rows] for c in converted]
-    tie_cols = [registrations[c] if rows is None else registrations[c].iloc[rows] for c in order_cols[1:]]
-    n_ids = len(uniques)
-    if code_u.size:
-        perm, sc, ties = _sort_rows(code_u, [key_u])
-        perm, n_tied = _break_ties(perm, ties, tie_cols, vals_u)  # re-orders only within (id, key) ties
-    else:
-        perm, sc, n_tied = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64), 0
-    if n_tied:
-        warnings.warn(f"locf: {n_tied} forms share id and all `order` keys with another form; they were "
-                      f"ordered by their values (add a tie-breaker column such as tem_id to `order`)",
+    if forms.n_rows_tied:
+        warnings.warn(f"locf: {forms.n_rows_tied} forms share id and all `order` keys with another form; they "
+                      f"were ordered by their values (add a tie-breaker column such as tem_id to `order`)",
                       DataQualityWarning, stacklevel=2)
-    counts = np.bincount(sc, minlength=n_ids)
-    # Cell of each sorted form on the (ids x upto) grid: cell = k + (id * upto - start of the id's
-    # forms); forms past the upto-th go to one spare cell at the end, so nothing is compressed.
-    cell_dtype = np.int32 if n_ids * upto + sc.size < 2**31 else np.int64   # bounds every cell before clamping
-    end_cell = np.arange(1, n_ids + 1, dtype=cell_dtype) * upto   # first cell after each id's row
-    shift = end_cell - upto
-    shift[1:] -= np.cumsum(counts[:-1]).astype(cell_dtype)
-    target = np.arange(sc.size, dtype=cell_dtype)
-    target += shift[sc]
+    pos = forms.place(upto)
     spare = n_ids * upto
-    target[target >= end_cell[sc]] = spare
-    n_kept = int(sc.size - np.count_nonzero(target == spare))
-    observed = np.zeros(spare + 1, dtype=bool)
-    observed[target] = True
-    observed = observed[:spare]
+    observed = np.zeros(spare, dtype=bool)
+    observed[pos.unit.astype(np.int64) * upto + pos.k] = True
     columns: dict[str, Any] = {}
     imputed_cols: dict[str, Any] = {}
-    for name, v, (_, how) in zip(value_cols, vals_u, converted):
-        cells = np.empty(spare + 1)
-        cells[:spare] = np.nan
-        cells[target] = v[perm]
-        grid = cells[:spare].reshape(n_ids, upto)
-        seen = ~np.isnan(grid)
-        for k in range(1, upto):  # carry forward, one registration at a time (vectorised over ids)
-            np.copyto(grid[:, k], grid[:, k - 1], where=~seen[:, k])
-        filled = grid.ravel()
+    for name, (v, how) in zip(value_cols, converted, strict=True):
+        filled, seen = _expand(Events.of(pos, v), upto, n_ids)
         columns[name] = _restore(filled, how)
-        imputed_cols[f"{name}_imputed"] = ~(np.isnan(filled) | seen.ravel())
+        imputed_cols[f"{name}_imputed"] = ~(np.isnan(filled) | seen)
     index = pd.MultiIndex(levels=[uniques, pd.RangeIndex(1, upto + 1)],
                           codes=[np.repeat(np.arange(n_ids, dtype=np.int32), upto),
                                  np.tile(np.arange(upto, dtype=np.int8 if upto < 128 else np.int32), n_ids)],
                           names=[id, REGISTRATION], verify_integrity=False)
     out = pd.DataFrame({**columns, OBSERVED: observed, **imputed_cols,
-                        N_FORMS: np.repeat(counts.astype(np.int64), upto)}, index=index, copy=False)
+                        N_FORMS: np.repeat(pos.n_forms, upto)}, index=index, copy=False)
+    n_kept = int(pos.rows.size)
     out.attrs["locf"] = {
         "upto": upto,
         "n_ids": n_ids,
         "n_rows": n_in,
         "n_rows_used": n_kept,
-        "n_rows_beyond_upto": int(sc.size) - n_kept,
+        "n_rows_beyond_upto": pos.n_rows_beyond_upto,
         "n_rows_missing_key": n_unusable,
         "n_rows_outside_cohort": n_outside,
-        "n_rows_tied": n_tied,
+        "n_rows_tied": forms.n_rows_tied,
         # ids with an observed k-th form, k = 1..upto: the counts table (004-F6.23 ff.), as form_counts()
-        "n_with_form": observed.reshape(n_ids, upto).sum(axis=0).tolist() if n_ids else [0] * upto,
+        "n_with_form": pos.n_with_form().tolist(),
         "source": compare_rules()["locf"]["source"],
     }
     return out
@@ -478,4 +315,3 @@ def trajectory_summary(
     return pd.DataFrame({"n": n.astype(np.int64), "n_imputed": (imputed & present).sum(axis=0).astype(np.int64),
                          "mean": mean, "sd": sd, "population": population},
                         index=pd.RangeIndex(1, upto + 1, name=REGISTRATION))
-

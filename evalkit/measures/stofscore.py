@@ -9,17 +9,25 @@ decided in integer arithmetic on the total number of days: ``>= 12`` iff total >
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-from evalkit.measures._common import as_float, bool_series, check_range, float_series, resolve_columns
+from evalkit.measures._common import (
+    as_bool,
+    as_float,
+    bool_series,
+    check_range,
+    float_series,
+    resolve_columns,
+)
 from evalkit.measures._ledger import MeasureLedger, record
 from evalkit.rules import load_rule, rule_id
 
-__all__ = ["stofscore", "stofscore_total_days", "stofscore_12plus"]
+__all__ = ["any_use_30", "drug_free_30", "stofscore", "stofscore_12plus", "stofscore_total_days"]
 
 
 def _total_days(days: pd.DataFrame, missing: str, ledger: MeasureLedger | None, measure: str) -> tuple[np.ndarray, np.ndarray]:
@@ -181,7 +189,8 @@ def stofscore_12plus(
     spec = rule["threshold"]
     comparison = comparison if comparison is not None else spec["comparison"]
     if comparison not in spec["allowed_comparisons"]:
-        raise ValueError(f"`comparison` must be one of {', '.join(map(repr, spec['allowed_comparisons']))}, got {comparison!r}")
+        raise ValueError(f"`comparison` must be one of {', '.join(map(repr, spec['allowed_comparisons']))}, got "
+                         f"{comparison!r}")
     value = spec["value"] if threshold is None else threshold
     try:
         frac = Fraction(str(value))
@@ -200,3 +209,70 @@ def stofscore_12plus(
         rule=rule_id(rule),
     )
     return bool_series(hit, absent, days.index, "stofscore_12plus")
+
+
+def _days_or_missing(intake: pd.DataFrame, column: str) -> np.ndarray:
+    """Days of one substance (float64, NaN = missing); an absent column is all missing."""
+    if column not in intake.columns:
+        return np.full(len(intake), np.nan)
+    return as_float(intake[column], column)
+
+
+def any_use_30(intake: pd.DataFrame, columns: Sequence[str], *, recorded: str | None = None) -> pd.Series:
+    """Used any of ``columns`` on at least one of the last 30 days (UngMap day counts; 004-F6.14).
+
+    Parameters
+    ----------
+    intake
+        One row per UngMap (``days_hash_30``, ``days_kokain_30``, ...).
+    columns
+        Day-count columns of the substance group (absent columns count as missing). Seed 004 does not
+        define "centralstimulerende"; the report's constants list the columns.
+    recorded
+        A yes/no column recording the answer itself (e.g. ``used_centralstimulerende_30``): used where
+        answered, the day counts elsewhere.
+
+    Returns
+    -------
+    pandas.Series
+        Nullable boolean: True if any day count is > 0, False if every one is 0, <NA> otherwise.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> u = pd.DataFrame({"days_kokain_30": [0, 3, None, 0], "days_amfetamin_30": [0, 0, 0, None]})
+    >>> any_use_30(u, ["days_kokain_30", "days_amfetamin_30"]).tolist()
+    [False, True, <NA>, <NA>]
+    """
+    stack = np.column_stack([_days_or_missing(intake, c) for c in columns]) if columns else \
+        np.full((len(intake), 1), np.nan)
+    with np.errstate(invalid="ignore"):
+        used = np.any(stack > 0, axis=1)
+        none = np.all(stack == 0, axis=1)
+    missing = ~used & ~none
+    if recorded is not None and recorded in intake.columns:
+        given, given_missing = as_bool(intake[recorded], recorded)
+        used = np.where(given_missing, used, given)
+        missing = missing & given_missing
+    return bool_series(used & ~missing, missing, intake.index, "any_use_30")
+
+
+def drug_free_30(intake: pd.DataFrame, columns: Sequence[str], *, recorded: str | None = "drug_free_30") -> pd.Series:
+    """Drug-free in the last 30 days: zero days of every column (004-F6.14 "Stoffri", 004-F6.16a).
+
+    ``recorded`` (default ``drug_free_30``) is the answer itself where given; elsewhere the youth is
+    drug-free when every day count is 0, not drug-free when any is > 0, unknown otherwise.
+
+    >>> import pandas as pd
+    >>> u = pd.DataFrame({"days_hash_30": [0, 2, 0], "days_andre_30": [0, 0, None], "drug_free_30": [None, True, None]})
+    >>> drug_free_30(u, ["days_hash_30", "days_andre_30"]).tolist()
+    [True, True, <NA>]
+    """
+    used = any_use_30(intake, columns)
+    missing = used.isna().to_numpy()
+    free = ~used.fillna(False).to_numpy(dtype=bool)
+    if recorded is not None and recorded in intake.columns:
+        given, given_missing = as_bool(intake[recorded], recorded)
+        free = np.where(given_missing, free, given)
+        missing = missing & given_missing
+    return bool_series(free & ~missing, missing, intake.index, "drug_free_30")

@@ -10,22 +10,31 @@ LOCF to the 12th registration is not done here (that is a trajectory step, fn 23
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from evalkit.measures._common import as_bool, as_float, bool_series, check_range, float_series, resolve_columns
+from evalkit.measures._common import (
+    as_bool,
+    as_float,
+    bool_series,
+    check_range,
+    float_series,
+    resolve_columns,
+)
 from evalkit.measures._ledger import MeasureLedger, record
 from evalkit.rules import load_rule, rule_id
 
 __all__ = [
-    "samlet_trivsel",
-    "tem_scale_item",
-    "tem_drug_days_week",
+    "TEM_MEASURE_NAMES",
     "alcohol_units_week",
     "drug_free_last_week",
+    "samlet_trivsel",
+    "tem_drug_days_week",
+    "tem_measure",
     "tem_measures",
+    "tem_scale_item",
 ]
 
 Tem30Policy = Literal["exclude", "scale", "as_is"]
@@ -85,9 +94,11 @@ def samlet_trivsel(
     rule = load_rule("tem")
     lo, hi = rule["scale"]["min"], rule["scale"]["max"]
     if method not in rule["samlet_trivsel"]["methods"]:
-        raise ValueError(f"`method` must be one of {', '.join(map(repr, rule['samlet_trivsel']['methods']))}, got {method!r}")
+        raise ValueError(f"`method` must be one of {', '.join(map(repr, rule['samlet_trivsel']['methods']))}, got "
+                         f"{method!r}")
     if missing not in rule["samlet_trivsel"]["missing_policies"]:
-        raise ValueError(f"`missing` must be one of {', '.join(map(repr, rule['samlet_trivsel']['missing_policies']))}, got {missing!r}")
+        raise ValueError("`missing` must be one of "
+                         f"{', '.join(map(repr, rule['samlet_trivsel']['missing_policies']))}, got {missing!r}")
     if method == "own_item":
         v = _column(tem, "samlet_trivsel_item")
         check_range(v, lo, hi, "samlet_trivsel_item")
@@ -196,7 +207,8 @@ def tem_drug_days_week(
     if item not in rule["drug_day_items"]:
         raise ValueError(f"`item` must be one of {', '.join(map(repr, rule['drug_day_items']))}, got {item!r}")
     if tem30 not in rule["recall"]["tem30_policies"]:
-        raise ValueError(f"`tem30` must be one of {', '.join(map(repr, rule['recall']['tem30_policies']))}, got {tem30!r}")
+        raise ValueError(f"`tem30` must be one of {', '.join(map(repr, rule['recall']['tem30_policies']))}, got "
+                         f"{tem30!r}")
     week = rule["recall"]["week_days"]
     v = _column(tem, rule["drug_day_items"][item]["column"])
     recall = _recall(tem)
@@ -351,3 +363,85 @@ def tem_measures(
         },
         index=tem.index,
     )
+
+
+#: The names :func:`tem_measure` computes: the seven measures of :func:`tem_measures` and the three
+#: well-being items.
+TEM_MEASURE_NAMES = ("samlet_trivsel", "personlig_trivsel", "naere_relationer", "social_trivsel", "koncentration",
+                     "planlaegning", "cannabis_days_week", "other_drug_days_week", "alcohol_units_week",
+                     "drug_free_last_week")
+
+
+def tem_measure(
+    tem: pd.DataFrame,
+    name: str,
+    *,
+    samlet_method: Literal["mean_of_three", "own_item"] = "mean_of_three",
+    samlet_missing: Literal["complete", "available"] = "complete",
+    tem30: Tem30Policy = "exclude",
+    drug_free_method: Literal["item", "derived", "item_else_derived"] = "item_else_derived",
+    times: int = 1,
+    ledger: MeasureLedger | None = None,
+    chunk: int = 1 << 20,
+) -> np.ndarray:
+    """One TEM measure per form as float64 (NaN = missing; drug-free as 1/0): the trajectory input.
+
+    Parameters
+    ----------
+    tem
+        One row per TEM form.
+    name
+        One of :data:`TEM_MEASURE_NAMES` (the column names of :func:`tem_measures`, and the three
+        well-being items ``personlig_trivsel``, ``naere_relationer``, ``social_trivsel``, each 0-10).
+    samlet_method, samlet_missing, tem30, drug_free_method
+        As for :func:`tem_measures`.
+    times
+        Return ``round(value * times)``: with ``times=3`` the mean of the three well-being items is
+        their integer sum, so that sums over a million forms are exact (divide by 3 after summing).
+    chunk
+        Rows computed at a time when no ``ledger`` is kept: the working arrays of the measure (three
+        items for samlet trivsel) stay this long, not as long as the export (12M forms at 1M youths).
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, one value per row of ``tem``. Computed one measure at a time, so that only one
+        per-form array is alive at once at registry scale.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tem = pd.DataFrame({"personlig_trivsel": [6, 5], "naere_relationer": [7, None], "social_trivsel": [5, 5]})
+    >>> tem_measure(tem, "samlet_trivsel", times=3).tolist(), tem_measure(tem, "naere_relationer").tolist()
+    ([18.0, nan], [7.0, nan])
+    """
+    if name not in TEM_MEASURE_NAMES:
+        raise KeyError(f"unknown TEM measure {name!r}; one of {', '.join(TEM_MEASURE_NAMES)}")
+    options: dict[str, Any] = {"samlet_method": samlet_method, "samlet_missing": samlet_missing, "tem30": tem30,
+                               "drug_free_method": drug_free_method, "times": times}
+    if ledger is None and len(tem) > chunk:
+        out = np.empty(len(tem))
+        for start in range(0, len(tem), chunk):
+            out[start:start + chunk] = _tem_measure(tem.iloc[start:start + chunk], name, None, **options)
+        return out
+    return _tem_measure(tem, name, ledger, **options)
+
+
+def _tem_measure(tem: pd.DataFrame, name: str, ledger: MeasureLedger | None, *, samlet_method: Any,
+                 samlet_missing: Any, tem30: Any, drug_free_method: Any, times: int) -> np.ndarray:
+    if name == "samlet_trivsel":
+        series = samlet_trivsel(tem, method=samlet_method, missing=samlet_missing, ledger=ledger)
+    elif name in ("personlig_trivsel", "naere_relationer", "social_trivsel"):
+        values = _column(tem, name)   # 0-10 integers (the data dictionary's range, checked when read)
+        return np.rint(values * times) if times != 1 else values
+    elif name in ("koncentration", "planlaegning"):
+        series = tem_scale_item(tem, name, ledger=ledger)  # type: ignore[arg-type]
+    elif name in ("cannabis_days_week", "other_drug_days_week"):
+        item = "cannabis_days" if name == "cannabis_days_week" else "other_drug_days"
+        series = tem_drug_days_week(tem, item, tem30=tem30, ledger=ledger)  # type: ignore[arg-type]
+    elif name == "alcohol_units_week":
+        series = alcohol_units_week(tem, ledger=ledger)
+    else:  # drug_free_last_week
+        series = drug_free_last_week(tem, method=drug_free_method, tem30=tem30, ledger=ledger)
+    values = series.to_numpy(dtype="float64", na_value=np.nan)
+    return np.rint(values * times) if times != 1 else values

@@ -11,7 +11,8 @@ flags, or from item scores through a rule file that the data owner supplies.
 from __future__ import annotations
 
 import os
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -21,7 +22,8 @@ from evalkit.measures._common import aligned_index, as_bool, as_float, category_
 from evalkit.measures._ledger import MeasureLedger, record
 from evalkit.rules import RuleFileError, interval_mask, load_rule, load_rule_file, rule_id
 
-__all__ = ["UNGEPROFILER", "ungeprofil", "ungeprofil_from_codes", "resolve_ungeprofil", "ungeprofil_from_items"]
+__all__ = ["UNGEPROFILER", "resolve_ungeprofil", "ungeprofil", "ungeprofil_from_codes", "ungeprofil_from_items",
+           "ungeprofil_resolvable"]
 
 
 def _profiles() -> list[Mapping[str, Any]]:
@@ -133,6 +135,16 @@ def _profile_series(codes: np.ndarray, index: pd.Index, missing_key: str, policy
     return category_series(codes, UNGEPROFILER, index, "ungeprofil", ordered=False)
 
 
+def ungeprofil_resolvable(ungmap: pd.DataFrame) -> bool:
+    """Whether :func:`resolve_ungeprofil` has what it needs: the ``ungeprofil`` column or both flags.
+
+    >>> import pandas as pd
+    >>> ungeprofil_resolvable(pd.DataFrame({"severe_internalising": [True]}))
+    False
+    """
+    return "ungeprofil" in ungmap.columns or {"severe_internalising", "severe_externalising"} <= set(ungmap.columns)
+
+
 def resolve_ungeprofil(ungmap: pd.DataFrame, *, ledger: MeasureLedger | None = None) -> pd.Series:
     """Ungeprofil for an UngMap table: the export's ``ungeprofil`` column where given, else the flags.
 
@@ -160,7 +172,7 @@ def resolve_ungeprofil(ungmap: pd.DataFrame, *, ledger: MeasureLedger | None = N
     """
     has_col = "ungeprofil" in ungmap.columns
     has_flags = {"severe_internalising", "severe_externalising"} <= set(ungmap.columns)
-    if not has_col and not has_flags:
+    if not ungeprofil_resolvable(ungmap):
         raise KeyError("need column `ungeprofil` or both `severe_internalising` and `severe_externalising`")
     n = len(ungmap)
     col_codes = np.full(n, -1, dtype="int64")

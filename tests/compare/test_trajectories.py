@@ -60,7 +60,7 @@ def test_seed004_fn4_single_form_is_carried_to_registration_12() -> None:
     # fn 25: one youth filled in 39 forms; fn 23: all figures are made at the 12th registration.
     days = rng.permutation(np.arange(39) * 7)
     values = rng.integers(0, 11, 39)
-    rows += [("U39", int(d), int(v)) for d, v in zip(days, values)]
+    rows += [("U39", int(d), int(v)) for d, v in zip(days, values, strict=False)]
     out = locf(_tem(rows), id="episode_id", order=["tem_date", "tem_id"], values="personlig_trivsel")
     assert out.attrs["locf"]["upto"] == 12
     one = out.loc["U01"]
@@ -84,9 +84,11 @@ def test_seed004_fn4_single_form_is_carried_to_registration_12() -> None:
 FIGURES = {
     "004-F6.23": ([65, 44, 29, 22, 13, 11, 8, 7, 6, 3, 3, 3], [21, 15, 7, 9, 2, 3, 1, 1, 3, 0, 0, 3]),
     "004-F6.24": ([35, 26, 19, 15, 10, 9, 6, 5, 4, 4, 3, 3], [9, 7, 4, 5, 1, 3, 1, 1, 0, 1, 0, 3]),
-    "004-F6.25": ([327, 246, 205, 164, 130, 109, 90, 75, 61, 49, 43, 33], [81, 41, 41, 34, 21, 19, 15, 14, 12, 6, 10, 33]),
+    "004-F6.25": ([327, 246, 205, 164, 130, 109, 90, 75, 61, 49, 43, 33],
+                  [81, 41, 41, 34, 21, 19, 15, 14, 12, 6, 10, 33]),
     "004-F6.29": ([155, 108, 87, 63, 48, 39, 29, 24, 19, 15, 12, 9], [47, 21, 24, 15, 9, 10, 5, 5, 4, 3, 3, 9]),
-    "004-F6.32": ([303, 231, 196, 158, 124, 105, 88, 73, 59, 47, 41, 31], [72, 35, 38, 34, 19, 17, 15, 14, 12, 6, 10, 31]),
+    "004-F6.32": ([303, 231, 196, 158, 124, 105, 88, 73, 59, 47, 41, 31],
+                  [72, 35, 38, 34, 19, 17, 15, 14, 12, 6, 10, 31]),
 }
 
 
@@ -166,7 +168,8 @@ def test_reader_dtypes_booleans_and_categories_round_trip() -> None:
         "band": pd.Categorical(["hoej", "lav", None, "lav", "hoej"], categories=["lav", "hoej"], ordered=True),
         "alcohol_units_week": pd.Series([1.5, None, 3.0, 2.0, None], dtype=A(pa.float64())),
     })
-    out = locf(df, id="episode_id", order="tem_date", values=["drug_free_last_week", "band", "alcohol_units_week"], upto=4)
+    out = locf(df, id="episode_id", order="tem_date", values=["drug_free_last_week", "band", "alcohol_units_week"],
+               upto=4)
     assert out.index.names == ["episode_id", "registration"]
     assert list(out.index.levels[0]) == ["E1", "E2"]
     assert str(out["drug_free_last_week"].dtype) == "boolean"
@@ -272,3 +275,82 @@ def test_first_last_feeds_the_paired_tests() -> None:
                      id="episode_id", order="tem_date", values="stoffri")
     fl2 = first_last(drug_free, "stoffri")
     assert mcnemar(fl2["first"], fl2["last"]).n == 80
+
+
+# ------------------------------------------------------------------------- the one engine = locf's view
+
+def _engine_vs_locf(df: pd.DataFrame, groups: dict[str, int], upto: int) -> None:
+    """trajectory_stats (difference arrays, no grid) equals trajectory_summary/first_last of locf."""
+    from evalkit.compare.trajectories import (
+        Strata,
+        _id_codes,
+        _order_codes,
+        sort_forms,
+        trajectory_stats,
+    )
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataQualityWarning)
+        frame = locf(df, id="episode_id", order=["tem_date", "tem_id"], values="personlig_trivsel", upto=upto)
+    code, uniques = _id_codes(df["episode_id"], None)
+    values = df["personlig_trivsel"].to_numpy(dtype=float, na_value=np.nan)
+    forms = sort_forms(code, _order_codes(df["tem_date"]), n_units=len(uniques), tie_breakers=[df["tem_id"]],
+                       tie_values=[values])
+    unit_group = np.array([groups[str(u)] for u in uniques], dtype=np.int64)
+    strata = Strata(forms.place(upto), {"g": unit_group, "all": np.zeros(len(uniques), dtype=np.int64)})
+    got = trajectory_stats(strata, values)
+    chunked = trajectory_stats(strata, values, chunk=13)   # whole units, a few forms at a time
+    np.testing.assert_array_equal(chunked.last, got.last)
+    for name in got.by:
+        np.testing.assert_array_equal(chunked.by[name].n, got.by[name].n)
+        np.testing.assert_allclose(chunked.by[name].mean, got.by[name].mean, rtol=1e-12)
+    fl = first_last(frame, "personlig_trivsel")
+    np.testing.assert_array_equal(got.first, fl["first"].to_numpy(dtype=float, na_value=np.nan))
+    np.testing.assert_array_equal(got.last, fl["last"].to_numpy(dtype=float, na_value=np.nan))
+    observed_last = frame["observed"].to_numpy().reshape(-1, upto)[:, -1] & ~frame[
+        "personlig_trivsel_imputed"].to_numpy().reshape(-1, upto)[:, -1]
+    np.testing.assert_array_equal(got.last_observed, observed_last & ~np.isnan(got.last))
+    for name, codes in (("g", unit_group), ("all", np.zeros(len(uniques), dtype=np.int64))):
+        for gi in range(int(codes.max()) + 1 if codes.size else 0):
+            ids = uniques[codes == gi]
+            sub = frame.loc[frame.index.get_level_values(0).isin(ids)]
+            for population, n, mean, sd in (("locf", "n", "mean", "sd"),
+                                            ("observed", "n_observed", "mean_observed", "sd_observed")):
+                ref = trajectory_summary(sub, "personlig_trivsel", population=population)
+                s = got.by[name]
+                np.testing.assert_array_equal(getattr(s, n)[gi], ref["n"].to_numpy())
+                np.testing.assert_allclose(getattr(s, mean)[gi], ref["mean"].to_numpy(), rtol=1e-12, atol=1e-12)
+                np.testing.assert_allclose(getattr(s, sd)[gi], ref["sd"].to_numpy(), rtol=1e-9, atol=1e-9)
+            np.testing.assert_array_equal(got.by[name].n_imputed[gi],
+                                          trajectory_summary(sub, "personlig_trivsel")["n_imputed"].to_numpy())
+            assert strata.positions.n_with_form(codes == gi).tolist() == form_counts(sub)["n_with_form"].tolist()
+
+
+@settings(max_examples=150, deadline=None)
+@given(rows_strategy, st.integers(1, 6), st.lists(st.integers(0, 2), min_size=4, max_size=4))
+def test_engine_equals_locf(rows, upto, group_of) -> None:
+    df = _tem(rows)
+    if not len(df):
+        return
+    _engine_vs_locf(df, dict(zip("abcd", group_of, strict=False)), upto)
+
+
+def test_engine_equals_locf_on_seed004_shapes() -> None:
+    rng = np.random.default_rng(11)
+    rows = []
+    for i in range(300):
+        n_forms = int(rng.integers(1, 40))
+        rows += [(f"E{i:03d}", int(d), None if rng.random() < 0.1 else int(rng.integers(0, 11)))
+                 for d in rng.permutation(120)[:n_forms]]
+    df = _tem(rows).sample(frac=1.0, random_state=2).reset_index(drop=True)
+    _engine_vs_locf(df, {f"E{i:03d}": i % 4 for i in range(300)}, 12)
+
+
+def test_engine_place_subset_numbers_the_selected_forms() -> None:
+    from evalkit.compare.trajectories import sort_forms
+
+    # unit 0: forms on days 1, 2, 3; only days 1 and 3 are group-course forms
+    forms = sort_forms(np.array([0, 0, 0]), np.array([3, 1, 2]), n_units=1)
+    group = np.array([True, True, False])
+    pos = forms.place(12, where=group)
+    assert pos.rows.tolist() == [1, 0] and pos.k.tolist() == [0, 1] and pos.n_forms.tolist() == [2]

@@ -16,7 +16,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evalkit.measures import MeasureLedger, stofscore, stofscore_12plus, stofscore_total_days
+from evalkit.measures import (
+    MeasureLedger,
+    stofscore,
+    stofscore_12plus,
+    stofscore_total_days,
+)
 
 SUBS = ["hash", "kokain", "amfetamin", "ecstasy", "andre"]
 CANON = [f"days_{s}_30" for s in SUBS]
@@ -37,7 +42,7 @@ def round_half_up(x: float, places: int) -> Decimal:
 
 def test_the_float_trap_exists_and_is_avoided():
     # The literal float formula disagrees with itself at 18 days (spec seed004_figures.md 3.3).
-    literal = lambda r: (((r[0] / 30) + (r[1] / 30) + (r[2] / 30) + (r[3] / 30) + (r[4] / 30)) / 5) * 100  # noqa: E731
+    literal = lambda r: (((r[0] / 30) + (r[1] / 30) + (r[2] / 30) + (r[3] / 30) + (r[4] / 30)) / 5) * 100
     assert literal([18, 0, 0, 0, 0]) == 12.0
     assert literal([6, 6, 6, 0, 0]) > 12.0
     df = frame([[18, 0, 0, 0, 0], [6, 6, 6, 0, 0]])
@@ -48,7 +53,7 @@ def test_the_float_trap_exists_and_is_avoided():
 
 @pytest.mark.parametrize("total, plus_ge, plus_gt", [(17, False, False), (18, True, False), (19, True, True)])
 def test_every_split_of_a_total_classifies_identically(total, plus_ge, plus_gt):
-    splits = [s for s in itertools.product(range(0, min(total, 30) + 1), repeat=4) if sum(s) <= total and total - sum(s) <= 30]
+    splits = [s for s in itertools.product(range(min(total, 30) + 1), repeat=4) if sum(s) <= total and total - sum(s) <= 30]
     rows = [list(s) + [total - sum(s)] for s in splits]
     df = frame(rows)
     assert stofscore_total_days(df).eq(total).all()
@@ -123,7 +128,7 @@ def test_equals_exact_reference_in_range(rows):
     df = pd.DataFrame(rows, columns=SUBS, dtype="float64")
     got = stofscore(df).to_numpy()
     plus = stofscore_12plus(df)
-    for g, p, row in zip(got, plus, rows):
+    for g, p, row in zip(got, plus, rows, strict=False):
         if any(v is None for v in row):
             assert np.isnan(g) and p is pd.NA
         else:
@@ -152,3 +157,45 @@ def test_permuting_rows_permutes_outputs(rows, seed):
     perm = np.random.default_rng(seed).permutation(len(df))
     pd.testing.assert_series_equal(stofscore(df).iloc[perm], stofscore(df.iloc[perm]))
     pd.testing.assert_series_equal(stofscore_12plus(df).iloc[perm], stofscore_12plus(df.iloc[perm]))
+
+
+def test_any_use_and_drug_free_against_a_row_loop():
+    import importlib
+
+    mod = importlib.import_module("evalkit.measures.stofscore")
+
+    rng = np.random.default_rng(5)
+    n = 400
+    cols = ["days_hash_30", "days_kokain_30", "days_andre_30"]
+    frame = pd.DataFrame({c: pd.array([None if rng.random() < 0.1 else int(rng.integers(0, 3)) for _ in range(n)],
+                                      dtype="Int64") for c in cols})
+    frame["drug_free_30"] = pd.array([None if rng.random() < 0.7 else bool(rng.random() < 0.5) for _ in range(n)],
+                                     dtype="boolean")
+    used = mod.any_use_30(frame, cols[1:])
+    free = mod.drug_free_30(frame, cols)
+    for i in range(n):
+        days = [frame[c][i] for c in cols]
+        sub = days[1:]
+        if any(d is not pd.NA and d > 0 for d in sub):
+            assert bool(used[i]) is True
+        elif all(d is not pd.NA and d == 0 for d in sub):
+            assert bool(used[i]) is False
+        else:
+            assert used[i] is pd.NA
+        given = frame["drug_free_30"][i]
+        if given is not pd.NA:
+            assert free[i] == given
+        elif any(d is not pd.NA and d > 0 for d in days):
+            assert bool(free[i]) is False
+        elif all(d is not pd.NA and d == 0 for d in days):
+            assert bool(free[i]) is True
+        else:
+            assert free[i] is pd.NA
+
+
+def test_any_use_absent_column_is_missing_and_recorded_answer_wins():
+    from evalkit.measures.stofscore import any_use_30
+
+    u = pd.DataFrame({"days_kokain_30": [0, 0], "used_centralstimulerende_30": [True, None]})
+    assert any_use_30(u, ["days_kokain_30", "days_amfetamin_30"]).isna().all()
+    assert any_use_30(u, ["days_kokain_30"], recorded="used_centralstimulerende_30").tolist() == [True, False]

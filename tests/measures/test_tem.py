@@ -73,7 +73,7 @@ def test_alcohol_and_the_combined_frame():
     assert list(out.columns) == ["samlet_trivsel", "koncentration", "planlaegning", "cannabis_days_week",
                                  "other_drug_days_week", "alcohol_units_week", "drug_free_last_week"]
     assert out.iloc[0]["samlet_trivsel"] == 7.0
-    assert out.iloc[0]["drug_free_last_week"] is False or out.iloc[0]["drug_free_last_week"] == False  # noqa: E712
+    assert out.iloc[0]["drug_free_last_week"] is False or out.iloc[0]["drug_free_last_week"] == False
     with pytest.raises(ValueError):
         alcohol_units_week(pd.DataFrame({"alcohol_units_week": [-1.0]}))
 
@@ -86,7 +86,7 @@ score = st.one_of(st.none(), st.integers(0, 10))
 def test_samlet_reference_range_and_permutation(rows, seed):
     df = pd.DataFrame(rows, columns=["personlig_trivsel", "naere_relationer", "social_trivsel"], dtype="float64")
     out = samlet_trivsel(df, missing="available")
-    for value, r in zip(out, rows):
+    for value, r in zip(out, rows, strict=False):
         answered = [v for v in r if v is not None]
         if answered:
             assert value == pytest.approx(sum(answered) / len(answered), abs=1e-12)
@@ -95,3 +95,28 @@ def test_samlet_reference_range_and_permutation(rows, seed):
             assert np.isnan(value)
     perm = np.random.default_rng(seed).permutation(len(df))
     pd.testing.assert_series_equal(out.iloc[perm], samlet_trivsel(df.iloc[perm], missing="available"))
+
+
+def test_tem_measure_is_the_column_of_tem_measures():
+    from evalkit.measures.tem import TEM_MEASURE_NAMES, tem_measure, tem_measures
+
+    rng = np.random.default_rng(2)
+    n = 300
+    tem = pd.DataFrame({c: pd.array([None if rng.random() < 0.1 else int(rng.integers(0, 11)) for _ in range(n)],
+                                    dtype="Int64")
+                        for c in ("personlig_trivsel", "naere_relationer", "social_trivsel", "koncentration",
+                                  "planlaegning")})
+    tem["cannabis_days"] = pd.array(rng.integers(0, 8, n), dtype="Int64")
+    tem["other_drug_days"] = pd.array(rng.integers(0, 8, n), dtype="Int64")
+    tem["alcohol_units_week"] = rng.random(n) * 20
+    tem["drug_free_last_week"] = pd.array([None] * n, dtype="boolean")
+    wide = tem_measures(tem)
+    for name in TEM_MEASURE_NAMES:
+        got = tem_measure(tem, name)
+        ref = wide[name] if name in wide.columns else tem[name]
+        np.testing.assert_array_equal(got, ref.to_numpy(dtype="float64", na_value=np.nan))
+        np.testing.assert_array_equal(tem_measure(tem, name, chunk=7), got)   # computed 7 rows at a time
+    thirds = tem_measure(tem, "samlet_trivsel", times=3)
+    np.testing.assert_array_equal(thirds, np.rint(wide["samlet_trivsel"].to_numpy(dtype=float, na_value=np.nan) * 3))
+    with pytest.raises(KeyError, match="unknown TEM measure"):
+        tem_measure(tem, "cannabis_dage")

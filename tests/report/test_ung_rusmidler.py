@@ -303,24 +303,6 @@ def test_every_trajectory_cell_matches_pandas_locf(plain, ref):
     assert checked > 2000
 
 
-def test_locf_matches_evalkit_compare_locf(tables):
-    """The report's one-pass grid against evalkit.compare.locf (independent code) on samlet trivsel items."""
-    from evalkit.compare import locf
-
-    t = tables["tem_registrations"]
-    t = t[~t["group_course"].astype(bool)]
-    frame = locf(t, id="episode_id", order=["tem_date", "tem_id"], values="personlig_trivsel", upto=K)
-    wide = frame["personlig_trivsel"].unstack()
-    rep = build_report(_export_of(tables), "ung-rusmidler", ReportOptions(disclosure=False),
-                       tables=["tem_personlig_trivsel"])
-    table = rep.table("tem_personlig_trivsel")
-    ep = tables["logbog_episodes"]
-    beh = set(ep.loc[ep["enrolment_type"] == "behandling", "episode_id"].astype(str))
-    sub = wide[[str(i) in beh for i in wide.index]]
-    for k in range(1, K + 1):
-        assert _close(table.cell("locf", f"tem_{k}").value, sub[k].mean(), 1e-12)
-
-
 def _export_of(tabs):
     from evalkit.io.export import Export
     from evalkit.io.ledger import Ledger
@@ -520,7 +502,7 @@ def _small_tables() -> dict[str, pd.DataFrame]:
 def test_cohort_rules_ties_and_per_item_locf():
     rep = build_report(_export_of(_small_tables()), "ung-rusmidler", ReportOptions(disclosure=False))
     um = rep.ledger["report"]["ungmap"]
-    assert um["kept"] == 1 and um["excluded"] == {"under 15 år ved UngMap (seed 004 L2389-2391, A19)": 1,
+    assert um["kept"] == 1 and um["excluded"] == {"under 15 år ved UngMap (ikke med i rapportens UngMap-analyser)": 1,
                                                    "mere end ét UngMap i forløbet (det første er beholdt)": 1}
     # the kept UngMap of e1 is u2 (completed first): 0 days, no diagnosis -> R0, LAV
     assert val(rep, "risikoprofil", "r0", "antal") == 1 and val(rep, "ungeprofil", "lav", "antal") == 1
@@ -533,18 +515,6 @@ def test_cohort_rules_ties_and_per_item_locf():
     # samlet trivsel needs all three items (A22): form 4 has none, so LOCF carries 7
     assert rep.table("tem_samlet_trivsel").cell("locf", "tem_4").value == 7.0
     assert rep.table("tem_samlet_trivsel").cell("observeret", "tem_4").value is None
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(st.integers(-1, 6), st.one_of(st.just(math.nan), st.integers(17000, 17010))), max_size=60))
-def test_sort_forms_is_a_stable_sort_by_episode_then_date(forms):
-    pos = np.array([p for p, _ in forms], dtype=np.int64)
-    date = np.array([d for _, d in forms], dtype=float)
-    known = pos >= 0
-    order = ung._sort_forms(pos, np.where(np.isnan(date), np.inf, date), known)
-    idx = np.flatnonzero(known)
-    expected = idx[np.lexsort((np.arange(idx.size), np.where(np.isnan(date[idx]), np.inf, date[idx]), pos[idx]))]
-    assert order.tolist() == expected.tolist()
 
 
 def test_row_order_does_not_matter(tables):
@@ -581,7 +551,7 @@ def test_constants_file_of_a_data_owner(export, tmp_path):
     from evalkit.report.ung_rusmidler import constants
 
     text = (tmp_path / "c.yaml")
-    shipped = open(ung.__file__.replace("ung_rusmidler.py", "constants/ung_rusmidler.yaml"), encoding="utf-8").read()
+    shipped = open(ung.__file__.replace("__init__.py", "constants.yaml"), encoding="utf-8").read()
     text.write_text(shipped.replace("ungmap_min_age: 15", "ungmap_min_age: 18")
                     .replace("cov_struct: exchangeable", "cov_struct: independence"), encoding="utf-8")
     assert constants(str(text))["cohort"]["ungmap_min_age"] == 18
@@ -614,7 +584,7 @@ def test_every_table_renders_in_every_format(protected, export, tmp_path, lang):
     assert ids == [s.id for s in ung.SPEC.tables if not s.id.endswith("_model")]
     payload = json.loads(render(rep, "json"))
     assert [t["id"] for t in payload["tables"]] == ids
-    for t, table in zip(payload["tables"], rep.tables):
+    for t, table in zip(payload["tables"], rep.tables, strict=False):
         assert t["source"] == table.source and t["source"].startswith("004-") and t["notes"]
         for row in t["rows"]:
             assert set(row["cells"]) <= {c["key"] for c in t["columns"]}

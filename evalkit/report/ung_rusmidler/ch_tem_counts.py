@@ -1,0 +1,71 @@
+"""Section 6.4: the counts-of-forms tables (004-F6.23, 6.24, 6.25, 6.29, 6.32)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from evalkit.report._build import count
+from evalkit.report._build.bilingual_hcs import fill
+from evalkit.report.model import Column, T, Table, Text
+from evalkit.report.spec import Context, TableSpec
+from evalkit.report.ung_rusmidler.common import TYPES
+from evalkit.report.ung_rusmidler.prepared import Prepared, _prep
+from evalkit.report.ung_rusmidler.text import TXT
+
+
+def _reg_columns(K: int) -> list[Column]:
+    return [Column(f"tem_{k}", T(f"TEM {k}")) for k in range(1, K + 1)]
+
+
+def _counts_table(tid: str, source: str, title: Text, grid_key: str, mask: Callable[[Prepared], np.ndarray],
+                  note: Text) -> TableSpec:
+    def build(ctx: Context) -> Table:
+        prep = _prep(ctx)
+        grid = prep.grids[grid_key]
+        K = grid.upto
+        sel = mask(prep)
+        at_least = grid.n_with_form(sel)   # units with >= k forms, k = 1..K
+        table = Table(id=tid, source=source, title=title, columns=_reg_columns(K))
+        table.add_row("antal_unge", TXT("tem_counts.number_of_youths"),
+                      {f"tem_{k}": count(at_least[k - 1]) for k in range(1, K + 1)})
+        more = int((grid.n_forms[sel] > K).sum())
+        table.notes.append(note)
+        most = int(grid.n_forms[sel].max()) if sel.any() else 0
+        table.notes.append(fill(TXT("templates.forms_counted"), k=K, more=more, most=most))
+        return table
+
+    return TableSpec(tid, source, title, build)
+
+
+def _unit_type(prep: Prepared, *types: str) -> np.ndarray:
+    t = np.where(prep.grids["main"].n_forms > 0, prep.episodes["type"], -1)
+    return np.isin(t, [TYPES.index(x) for x in types])
+
+
+def _counts_specs() -> list[TableSpec]:
+    def beh(p: Prepared) -> np.ndarray:
+        return _unit_type(p, "behandling")
+
+    return [
+        _counts_table("tem_antal_raadgivning", "004-F6.23",
+                      TXT("tem_counts.youths_in_counselling_anonymous_or"),
+                      "main", lambda p: _unit_type(p, "raadgivning", "anonym_raadgivning"),
+                      TXT("tem_counts.cohort_counselling_episodes_with_at")),
+        _counts_table("tem_antal_gruppe", "004-F6.24",
+                      TXT("tem_counts.youths_in_group_courses_included"),
+                      "gruppe", lambda p: p.grids["gruppe"].n_forms > 0,
+                      TXT("tem_counts.cohort_episodes_with_at_least")),
+        _counts_table("tem_antal_behandling", "004-F6.25",
+                      TXT("tem_counts.youths_in_treatment_included_at"), "main", beh,
+                      TXT("tem_counts.cohort_treatment_episodes_with_at")),
+        _counts_table("tem_antal_udskrevne", "004-F6.29",
+                      TXT("tem_counts.youths_discharged_from_treatment_included"), "main",
+                      lambda p: beh(p) & p.episodes["discharged"],
+                      TXT("tem_counts.cohort_discharged_treatment_episodes_with")),
+        _counts_table("tem_antal_ungmap", "004-F6.32",
+                      TXT("tem_counts.youths_with_an_ungmap_included"), "main",
+                      lambda p: beh(p) & (p.episodes["ungmap"] >= 0),
+                      TXT("tem_counts.cohort_treatment_episodes_with_ungmap")),
+    ]
