@@ -31,6 +31,7 @@ from evalkit.report import ung_rusmidler as ung
 from evalkit.report.disclosure import DisclosureSettings, apply
 from evalkit.report.model import Cell, Column, T, Table
 from evalkit.report.render import render
+from evalkit.report.render.xlsx import sheet_names
 from evalkit.report.spec import ReportOptions, build_report
 from evalkit.synth.ung_rusmidler import generate
 from evalkit.verify import check, load_catalogue
@@ -597,8 +598,9 @@ def test_every_table_renders_in_every_format(protected, export, tmp_path, lang):
     assert set(ids) <= {p.stem for p in (tmp_path / "csv").iterdir()}
     render(rep, "xlsx", tmp_path / "r.xlsx")
     wb = openpyxl.load_workbook(tmp_path / "r.xlsx")
-    assert {i[:31] for i in ids} <= set(wb.sheetnames)
-    numbers = [c.value for row in wb["udskrivning"].iter_rows() for c in row if isinstance(c.value, float)]
+    names = sheet_names(rep)   # numbered table titles in the report's language
+    assert set(ids) <= set(names) and set(names.values()) <= set(wb.sheetnames)
+    numbers = [c.value for row in wb[names["udskrivning"]].iter_rows() for c in row if isinstance(c.value, float)]
     assert any(abs(v - val(rep, "udskrivning", "gns_laengde", "behandling")) < 1e-9 for v in numbers)
 
 
