@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from evalkit.report._build.subset import Population
+from evalkit.report.model import T
 from evalkit.report.spec import ReportSpec, TableSpec
 from evalkit.report.ung_rusmidler.ch_forloeb import (
     _alder_koen,
@@ -36,6 +38,10 @@ SPEC = ReportSpec(
     title=TXT("report.ung_rusmidler_evaluation_tables_logbog"),
     prepare=prepare,
     options=OPTIONS,
+    # --where/--by select Logbog episodes; their UngMap and TEM forms follow them.
+    population=Population("logbog_episodes", T("forløb", "episodes"), intake_date="start_date"),
+    key_figures=(("stofbelastning", "stofscore_12plus", "pct"), ("udskrivning", "faerdigbehandlet_pct", "behandling"),
+                 ("ungeprofil", "lav", "pct")),
     tables=(
         TableSpec("forloeb_type", "004-F6.3", TXT("tables.forloeb_type.title"),
                   _forloeb_type),
