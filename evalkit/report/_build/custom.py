@@ -75,41 +75,42 @@ def _variables(export: Any) -> Mapping[str, Variable]:
 
 
 def _resolve(name: str, export: Any, population: Population, option: str) -> tuple[pd.Series, bool, list[str] | None]:
-    """The variable's values on the unit rows, whether it is numeric, and its ordered levels (or None)."""
+    """The variable's values on the unit rows, whether it is numeric, and its levels in display order
+    (the dictionary's or the categorical's order; ``None``: sorted). Whether the levels are *ordered*
+    (for the trend test) is :func:`_is_ordered`."""
     unit = export[population.unit]
     derived = _variables(export)
     if name in unit.columns:
         series = unit[name]
-        levels: list[str] | None = None
         try:
             col = export.spec.table(population.unit).column(name)
             if col.values:
-                levels = col.codes
-                return series, False, levels if col.ordered else None
+                return series, False, list(col.codes)
             if col.dtype in ("category", "text", "string", "id", "bool", "boolean"):
                 return series, False, None
         except (KeyError, AttributeError):
             pass
-        return (
-            series,
-            pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype),
-            None,
-        )
+        numeric = pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype)
+        return series, numeric, None
     if name in derived:
         series = derived[name](export)
         numeric = pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype)
-        ordered = (
-            list(series.cat.categories)
-            if isinstance(series.dtype, pd.CategoricalDtype) and series.cat.ordered
-            else None
-        )
-        return series, numeric, ordered
+        levels = [str(c) for c in series.cat.categories] if isinstance(series.dtype, pd.CategoricalDtype) else None
+        return series, numeric, levels
     import difflib
 
     choices = list(unit.columns) + list(derived)
     close = difflib.get_close_matches(name, choices, n=1, cutoff=0.5)
     hint = f"; did you mean {close[0]!r}?" if close else f"; one of: {', '.join(choices)}"
     raise WhereError(f"{option}: unknown variable {name!r}{hint}")
+
+
+def _is_ordered(export: Any, population: Population, name: str, series: pd.Series | None) -> bool:
+    """Whether a categorical variable's levels are ordered (dictionary ``ordered``, or an ordered categorical)."""
+    try:
+        return bool(export.spec.table(population.unit).column(name).ordered)
+    except (KeyError, AttributeError):
+        return series is not None and isinstance(series.dtype, pd.CategoricalDtype) and bool(series.cat.ordered)
 
 
 def _labels(export: Any, population: Population, name: str) -> tuple[Text, dict[str, Text]]:
@@ -174,7 +175,8 @@ def custom_table(export: Any, rows: str, cols: str | None = None, *, stats: Sequ
     else:
         table = _categorical_table(y, y_order, gcodes, groups, wanted, title, y_levels, g_levels)
     if g is not None and test != "none":
-        _add_test(table, y, y_numeric, y_order, gcodes, groups, g_order, test, rows, cols)
+        g_ordered = g_order if _is_ordered(export, population, cols or "", g) else None
+        _add_test(table, y, y_numeric, y_order, gcodes, groups, g_ordered, test, rows, cols)
     if g is not None and (gcodes < 0).any():
         k = int((gcodes < 0).sum())
         table.notes.append(Text(f"{k} {population.unit_name.da} uden oplysning om {cols} indgår kun i totalen.",

@@ -42,6 +42,7 @@ from evalkit.report.udgaaende.progression import (
                                                  who5_by_school,
 )
 from evalkit.report.udgaaende.reduction import CANNABIS_REDUCTION, cannabis_reduction
+from evalkit.report.udgaaende.variables import VARIABLES
 from evalkit.report.udgaaende.vocabulary import TXT
 from evalkit.report.udgaaende.wellbeing import (
                                                  WHO5_BANDS,
@@ -64,6 +65,7 @@ SPEC = ReportSpec(
     # follow only a filter on their own columns (kommune, projektaar), else the costs table is left out.
     population=Population("deltagere", T("elever", "students"), intake_date="indskrivningsdato",
                           own_columns=("omkostninger",)),
+    variables=VARIABLES,
     key_figures=(("completion", "total", "gennemfoert_pct"), ("follow_up", "gennemfoert", "opfoelgning_pct"),
                  ("cannabis_reduction", "total", "total_pct"), ("who5_improved", "total", "forbedret_pct")),
     description="Seeds 000/001: Socialstyrelsen's evaluation of outreach group courses "

@@ -31,6 +31,7 @@ from evalkit.report.ung_rusmidler.prepare import prepare
 from evalkit.report.ung_rusmidler.settings import OPTIONS
 from evalkit.report.ung_rusmidler.tem_measures import MEASURES
 from evalkit.report.ung_rusmidler.text import TXT
+from evalkit.report.ung_rusmidler.variables import VARIABLES
 
 SPEC = ReportSpec(
     name="ung-rusmidler",
@@ -40,6 +41,7 @@ SPEC = ReportSpec(
     options=OPTIONS,
     # --where/--by select Logbog episodes; their UngMap and TEM forms follow them.
     population=Population("logbog_episodes", T("forløb", "episodes"), intake_date="start_date"),
+    variables=VARIABLES,
     key_figures=(("stofbelastning", "stofscore_12plus", "pct"), ("udskrivning", "faerdigbehandlet_pct", "behandling"),
                  ("ungeprofil", "lav", "pct")),
     tables=(
