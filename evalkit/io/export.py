@@ -177,7 +177,7 @@ def _problems_for(failure: Failure, column: ColumnSpec, header: str, raw: RawTab
     idx = np.flatnonzero(failure.mask)
     shown = idx[:PROBLEMS_PER_KIND]
     values = pc.take(raw_values, pa.array(shown)).to_pylist() if len(shown) else []
-    for i, v in zip(shown, values):
+    for i, v in zip(shown, values, strict=True):
         problems.add(Problem(severity, failure.code, f"the value {failure.message}", file=raw.file, table=table,
                              row=int(raw.row_numbers[i]), column=header, value=None if v is None else str(v)))
     problems.add_suppressed(table, header, failure.code, severity, len(idx) - len(shown))
@@ -194,7 +194,8 @@ def _convert_table(raw: RawTable, spec: TableSpec, mapping: Mapping, severity: s
         norm = normalise_name(header)
         if norm and norm in seen_headers:
             problems.add(Problem("error", "duplicate-header", f"the column name appears twice (columns "
-                                 f"{seen_headers[norm] + 1} and {j + 1})", file=raw.file, table=spec.name, column=header))
+                                 f"{seen_headers[norm] + 1} and {j + 1})", file=raw.file, table=spec.name,
+                                 column=header))
             ok = False
             continue
         seen_headers[norm] = j
@@ -287,7 +288,8 @@ def _nearest_header(column: str, headers: list[str]) -> str:
 
 
 def _arrow_type(col: ColumnSpec) -> pa.DataType:
-    return {"int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(), "date": pa.date32()}.get(col.dtype, pa.string())
+    types = {"int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(), "date": pa.date32()}
+    return types.get(col.dtype, pa.string())
 
 
 def _to_frame(columns: dict[str, pa.Array], spec: TableSpec) -> pd.DataFrame:
@@ -392,7 +394,8 @@ def _validate(source: Path, raws: list[RawTable], user_mapping: Mapping, dataset
     datasets = {candidates[name].dataset for name in identified}
     if len(datasets) != 1:
         what = "no known table" if not datasets else "tables of several datasets: " + ", ".join(sorted(datasets))
-        raise InputError(problems.problems + [Problem("error", "dataset", f"the export holds {what}", file=str(source))])
+        raise InputError(problems.problems + [Problem("error", "dataset", f"the export holds {what}",
+                                                      file=str(source))])
     spec = dataset(datasets.pop())
     for tspec in spec.tables:
         if tspec.name not in identified and not tspec.optional_table:

@@ -99,7 +99,8 @@ def _check_keys(frames: dict[str, pd.DataFrame], rows: dict[str, np.ndarray], fi
             cols = ", ".join(fk.columns)
             if orphan.any() and rejected.get(fk.references):
                 invalid_parent = pd.concat(rejected[fk.references], ignore_index=True)
-                follows = orphan & _np_bool(pc.is_in(child_keys, value_set=_key_array(invalid_parent, tuple(fk.columns))))
+                invalid_keys = _key_array(invalid_parent, tuple(fk.columns))
+                follows = orphan & _np_bool(pc.is_in(child_keys, value_set=invalid_keys))
                 if follows.any():
                     problems.add(Problem("info", "follows-invalid-row", f"{int(follows.sum())} row(s) refer to rows of "
                                          f"table '{fk.references}' that are invalid (reported above); excluded with "
