@@ -10,12 +10,18 @@ import json
 import sys
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from evalkit.io import CsvOptions, InputError, MappingError, read_export
 from evalkit.io.cpr import KeyFileError
 from evalkit.io.safetext import printable
+
+if TYPE_CHECKING:  # imported for the annotations only: the CLI loads rich and threading when it needs them
+    import threading
+
+    from rich.status import Status
 
 app = typer.Typer(
     name="evalkit",
@@ -439,8 +445,8 @@ class _Progress:
     def __init__(self, enabled: bool = True, delay: float = 1.0) -> None:
         self.enabled = enabled and sys.stderr.isatty()
         self.delay = delay
-        self._status = None
-        self._timer = None
+        self._status: Status | None = None
+        self._timer: threading.Timer | None = None
         self._message = ""
 
     def __enter__(self) -> _Progress:
@@ -536,7 +542,7 @@ def synth(
         _err("evalkit synth: --tem-per-person applies to --report ung-rusmidler only.")
         raise typer.Exit(EXIT_USAGE)
     tables = generate(name, persons, seed, **extra)
-    paths = write_export(tables, out, output_format.value)  # type: ignore[arg-type]
+    paths = write_export(tables, out, output_format.value)
     for p in paths:
         _err(f"wrote {p}")
 
@@ -827,9 +833,10 @@ def main() -> None:
         if type(exc).__name__ == "Abort":
             _err("Aborted.")
             sys.exit(EXIT_INVALID)
-        if hasattr(exc, "format_message") and isinstance(getattr(exc, "exit_code", None), int):
+        exit_code = getattr(exc, "exit_code", None)
+        if hasattr(exc, "format_message") and isinstance(exit_code, int):
             _usage_error(exc)  # a usage error from the option parser (exit code 2)
-            sys.exit(exc.exit_code)
+            sys.exit(exit_code)
         if isinstance(exc, OSError) and exc.filename is not None:
             _err(f"evalkit: cannot write or read {exc.filename}: {exc.strerror or exc}; check --out and the "
                  "permissions of that folder")

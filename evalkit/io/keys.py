@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from evalkit.io.ledger import Ledger
-from evalkit.io.problems import Problem, ProblemList
+from evalkit.io.problems import Problem, ProblemList, Severity
 from evalkit.io.schema import DatasetSpec
 
 PROBLEMS_PER_KIND = 20
@@ -58,7 +58,7 @@ def _is_in_encoded(child: pa.Array | pa.ChunkedArray, parent: pa.Array | pa.Chun
 
 
 def _check_keys(frames: dict[str, pd.DataFrame], rows: dict[str, np.ndarray], files: dict[str, str],
-                spec: DatasetSpec, severity: str, problems: ProblemList, ledger: Ledger, exclude: bool,
+                spec: DatasetSpec, severity: Severity, problems: ProblemList, ledger: Ledger, exclude: bool,
                 rejected: dict[str, list[pd.DataFrame]]) -> None:
     """Duplicated primary keys and references to unknown rows.
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 import pyarrow as pa
@@ -122,7 +122,7 @@ def _write_xlsx(tables: dict[str, pd.DataFrame], target: Path) -> Path:
                   for c, k in zip(frame.columns, kinds, strict=True) if k == "category"}
         cols = [frame[c].astype("object").tolist() for c in frame.columns]
         for i in range(len(frame)):
-            row = []
+            row: list[Any] = []
             for c, kind, values in zip(frame.columns, kinds, cols, strict=True):
                 v = values[i]
                 if v is None or (not isinstance(v, str) and pd.isna(v)):
