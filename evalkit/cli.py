@@ -10,12 +10,18 @@ import json
 import sys
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from evalkit.io import CsvOptions, InputError, MappingError, read_export
 from evalkit.io.cpr import KeyFileError
 from evalkit.io.safetext import printable
+
+if TYPE_CHECKING:  # imported for the annotations only: the CLI loads rich and threading when it needs them
+    import threading
+
+    from rich.status import Status
 
 app = typer.Typer(
     name="evalkit",
@@ -114,7 +120,8 @@ def _root(
     """Evaluation tables and significance tests for Danish youth substance-use programme exports."""
     from evalkit.memory import tune_for_large_arrays
 
-    tune_for_large_arrays()   # registry-scale arrays: reuse freed memory (evalkit.memory; EVALKIT_MEMORY_TUNING=0 = off)
+    # registry-scale arrays: reuse freed memory (evalkit.memory; EVALKIT_MEMORY_TUNING=0 = off)
+    tune_for_large_arrays()
 
 
 SourceArg = typer.Argument(..., help="A folder of CSV/XLSX/Parquet files, one XLSX workbook, or one file.",
@@ -167,7 +174,7 @@ def validate(
                                    "problems": exc.problems.to_list()}, ensure_ascii=False, indent=2))
         else:
             _problems(f"{source}: the export is not valid ({exc.problems.count('error')} error(s)):", exc.problems)
-        raise typer.Exit(EXIT_INVALID)
+        raise typer.Exit(EXIT_INVALID) from None
     if output_format is TextOrJson.json:
         typer.echo(json.dumps({"valid": True, "source": printable(source), "dataset": export.dataset,
                                "ledger": export.ledger.to_dict(), "problems": export.problems.to_list()},
@@ -322,8 +329,8 @@ def report(
     options = _csv_options(encoding, delimiter, decimal, thousands, "report")
     _need_source("report", source)
     _check_key_file("report", pseudonym_key_file)
-    _check_outputs(source, out, plots, output_format is ReportFormat.csv, force,
-                   example="report." + {"markdown": "md", "terminal": "txt"}.get(output_format.value, output_format.value))
+    suffix = {"markdown": "md", "terminal": "txt"}.get(output_format.value, output_format.value)
+    _check_outputs(source, out, plots, output_format is ReportFormat.csv, force, example="report." + suffix)
     from evalkit.timing import Timings
 
     with Timings() as timings, _Progress(enabled=not quiet) as progress:
@@ -336,7 +343,7 @@ def report(
             progress.stop()
             _problems(f"{source}: the export is not valid ({exc.problems.count('error')} error(s)); "
                       "no report was written:", exc.problems)
-            raise typer.Exit(EXIT_INVALID)
+            raise typer.Exit(EXIT_INVALID) from None
         try:
             progress.update("Computing measures, tables and tests")
             report_options = ReportOptions(lang=lang.value, min_cell=min_cell, disclosure=not no_disclosure,
@@ -352,15 +359,15 @@ def report(
         except OptionError as exc:
             progress.stop()
             _err(f"evalkit report: --set: {exc}")
-            raise typer.Exit(EXIT_USAGE)
+            raise typer.Exit(EXIT_USAGE) from None
         except WhereError as exc:
             progress.stop()
             _err(f"evalkit report: {exc}" if str(exc).startswith("--") else f"evalkit report: --where: {exc}")
-            raise typer.Exit(EXIT_USAGE)
+            raise typer.Exit(EXIT_USAGE) from None
         except ValueError as exc:
             progress.stop()
             _err(f"evalkit report: {exc}")
-            raise typer.Exit(EXIT_USAGE)
+            raise typer.Exit(EXIT_USAGE) from None
         progress.update("Rendering")
         text = _render(built, output_format.value, out)
         if plots is not None:
@@ -438,8 +445,8 @@ class _Progress:
     def __init__(self, enabled: bool = True, delay: float = 1.0) -> None:
         self.enabled = enabled and sys.stderr.isatty()
         self.delay = delay
-        self._status = None
-        self._timer = None
+        self._status: Status | None = None
+        self._timer: threading.Timer | None = None
         self._message = ""
 
     def __enter__(self) -> _Progress:
@@ -535,7 +542,7 @@ def synth(
         _err("evalkit synth: --tem-per-person applies to --report ung-rusmidler only.")
         raise typer.Exit(EXIT_USAGE)
     tables = generate(name, persons, seed, **extra)
-    paths = write_export(tables, out, output_format.value)  # type: ignore[arg-type]
+    paths = write_export(tables, out, output_format.value)
     for p in paths:
         _err(f"wrote {p}")
 
@@ -582,13 +589,13 @@ def verify(
         cats = [load_catalogue(c) for c in dict.fromkeys(catalogues or bundled_catalogues())]
     except CatalogueError as exc:
         _err(f"evalkit verify: {exc}")
-        raise typer.Exit(EXIT_USAGE)
+        raise typer.Exit(EXIT_USAGE) from None
     _need_source("verify", data)
     try:
         export = read_export(data, mapping, on_invalid="exclude" if exclude_invalid else "error")
     except InputError as exc:
         _problems(f"{data}: the export is not valid; nothing was verified:", exc.problems)
-        raise typer.Exit(EXIT_INVALID)
+        raise typer.Exit(EXIT_INVALID) from None
     if not catalogues:
         own = report_for_dataset(export.dataset)
         cats = [c for c in cats if c.report == own]
@@ -602,7 +609,7 @@ def verify(
             dataset = get_spec(cat.report).dataset
         except KeyError:
             _err(f"evalkit verify: catalogue {cat.path} names report '{cat.report}', which evalkit does not have.")
-            raise typer.Exit(EXIT_USAGE)
+            raise typer.Exit(EXIT_USAGE) from None
         if dataset != export.dataset:
             _err(f"evalkit verify: catalogue {cat.path} is for report '{cat.report}', not this export.")
             raise typer.Exit(EXIT_USAGE)
@@ -644,7 +651,7 @@ def check_figures(
         findings = check_file(file)
     except (CatalogueError, OSError, ValueError) as exc:
         _err(f"evalkit check-figures: {exc}")
-        raise typer.Exit(EXIT_USAGE)
+        raise typer.Exit(EXIT_USAGE) from None
     bad = sum(f.status == "inconsistent" for f in findings)
     if output_format is TextOrJson.json:
         typer.echo(json.dumps({"inconsistent": bad, "findings": [f.to_dict() for f in findings]}, ensure_ascii=False,
@@ -692,7 +699,7 @@ def init(
         guesses = propose(source, options)
     except InputError as exc:
         _problems(f"{source}: cannot be read:", exc.problems)
-        raise typer.Exit(EXIT_INVALID)
+        raise typer.Exit(EXIT_INVALID) from None
     text = render_mapping(guesses)
     write_text(out, text)
     todo = text.rstrip().rsplit("\n", 1)[-1].split()[1]
@@ -702,7 +709,8 @@ def init(
 
 @app.command("table")
 def table_command(
-    source: Path = typer.Argument(..., help="The export: a folder, one XLSX workbook, or one file.", show_default=False),
+    source: Path = typer.Argument(..., help="The export: a folder, one XLSX workbook, or one file.",
+                                  show_default=False),
     rows: str = typer.Option(..., "--rows", help="The variable summarised in the rows: a column of the report's "
                              "unit (e.g. skoletype, alder) or a derived measure or profile by name."),
     cols: str | None = typer.Option(None, "--cols", help="A categorical variable giving one column per level."),
@@ -747,13 +755,13 @@ def table_command(
     except InputError as exc:
         _problems(f"{source}: the export is not valid ({exc.problems.count('error')} error(s)); "
                   "no table was written:", exc.problems)
-        raise typer.Exit(EXIT_INVALID)
+        raise typer.Exit(EXIT_INVALID) from None
     try:
         built = custom_table(export, rows, cols, stats=stats, test=test, where=tuple(where or ()), lang=lang.value,
                              min_cell=min_cell)
     except WhereError as exc:
         _err(f"evalkit table: {exc}")
-        raise typer.Exit(EXIT_USAGE)
+        raise typer.Exit(EXIT_USAGE) from None
     text = render(built, output_format.value, out)
     if text is not None:
         typer.echo(text, nl=False)
@@ -825,9 +833,10 @@ def main() -> None:
         if type(exc).__name__ == "Abort":
             _err("Aborted.")
             sys.exit(EXIT_INVALID)
-        if hasattr(exc, "format_message") and isinstance(getattr(exc, "exit_code", None), int):
+        exit_code = getattr(exc, "exit_code", None)
+        if hasattr(exc, "format_message") and isinstance(exit_code, int):
             _usage_error(exc)  # a usage error from the option parser (exit code 2)
-            sys.exit(exc.exit_code)
+            sys.exit(exit_code)
         if isinstance(exc, OSError) and exc.filename is not None:
             _err(f"evalkit: cannot write or read {exc.filename}: {exc.strerror or exc}; check --out and the "
                  "permissions of that folder")

@@ -76,7 +76,10 @@ def make_frame(columns: dict[str, list], backend: str) -> pd.DataFrame:
         clean = [None if (v is None or (isinstance(v, float) and np.isnan(v))) else v for v in values]
         if backend == "numpy":
             if kind in ("int", "float"):
-                out[name] = np.array([np.nan if v is None else v for v in clean], dtype="float64") if has_na or kind == "float" else np.array(clean, dtype="int64")
+                if has_na or kind == "float":
+                    out[name] = np.array([np.nan if v is None else v for v in clean], dtype="float64")
+                else:
+                    out[name] = np.array(clean, dtype="int64")
             elif kind == "bool":
                 out[name] = pd.Series(clean, dtype=object) if has_na else np.array(clean, dtype=bool)
             else:

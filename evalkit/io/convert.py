@@ -234,7 +234,8 @@ def to_date(arr: pa.Array, formats: tuple[str, ...] = ("dmy", "iso")) -> Convert
     out = pa.array(dates, pa.date32(), mask=~good)
     failures = []
     if not_date.any():
-        failures.append(Failure("not-a-date", "is not a date (expected dd-mm-yyyy, dd.mm.yyyy or yyyy-mm-dd)", not_date))
+        failures.append(Failure("not-a-date", "is not a date (expected dd-mm-yyyy, dd.mm.yyyy or yyyy-mm-dd)",
+                                not_date))
     if impossible.any():
         failures.append(Failure("impossible-date", "is not a calendar date", impossible))
     return _date_range_check(out, failures)
@@ -260,7 +261,7 @@ def to_text(arr: pa.Array) -> Converted:
         values = arr.to_numpy(zero_copy_only=False)
         integral = np.isfinite(values) & (np.floor(np.nan_to_num(values)) == np.nan_to_num(values))
         texts = [None if (v is None or np.isnan(v)) else (str(int(v)) if ok else repr(float(v)))
-                 for v, ok in zip(values.tolist(), integral.tolist())]
+                 for v, ok in zip(values.tolist(), integral.tolist(), strict=True)]
         return Converted(pa.array(texts, pa.string()), [])
     if pa.types.is_boolean(arr.type):
         return Converted(pc.if_else(arr, "ja", "nej"), [])

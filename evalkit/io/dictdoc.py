@@ -48,7 +48,8 @@ def render_markdown() -> str:
                 meta.append(f"Foreign key: {', '.join(f'`{c}`' for c in fk.columns)} → `{fk.references}`.")
             if t.optional_table:
                 meta.append("The table is optional.")
-            meta.append(f"File or sheet names accepted: {', '.join(f'`{a}`' for a in dict.fromkeys((t.name, *t.aliases)))}.")
+            accepted = ", ".join(f"`{a}`" for a in dict.fromkeys((t.name, *t.aliases)))
+            meta.append(f"File or sheet names accepted: {accepted}.")
             if t.source:
                 meta.append(f"Used by: {t.source}.")
             lines += [" ".join(meta), ""]

@@ -34,7 +34,7 @@ from evalkit.io.cpr import (
 from evalkit.io.keys import _check_keys, _np_bool
 from evalkit.io.ledger import Ledger
 from evalkit.io.mapping import Mapping, load_mapping
-from evalkit.io.problems import InputError, Problem, ProblemList
+from evalkit.io.problems import InputError, Problem, ProblemList, Severity
 from evalkit.io.readers import (
     CSV_SUFFIXES,
     PARQUET_SUFFIXES,
@@ -173,17 +173,17 @@ class _TableResult:
 
 
 def _problems_for(failure: Failure, column: ColumnSpec, header: str, raw: RawTable, raw_values: pa.Array,
-                  table: str, severity: str, problems: ProblemList) -> None:
+                  table: str, severity: Severity, problems: ProblemList) -> None:
     idx = np.flatnonzero(failure.mask)
     shown = idx[:PROBLEMS_PER_KIND]
     values = pc.take(raw_values, pa.array(shown)).to_pylist() if len(shown) else []
-    for i, v in zip(shown, values):
+    for i, v in zip(shown, values, strict=True):
         problems.add(Problem(severity, failure.code, f"the value {failure.message}", file=raw.file, table=table,
                              row=int(raw.row_numbers[i]), column=header, value=None if v is None else str(v)))
     problems.add_suppressed(table, header, failure.code, severity, len(idx) - len(shown))
 
 
-def _convert_table(raw: RawTable, spec: TableSpec, mapping: Mapping, severity: str, key: bytes | None,
+def _convert_table(raw: RawTable, spec: TableSpec, mapping: Mapping, severity: Severity, key: bytes | None,
                    problems: ProblemList, scrubbed: set[tuple[str, str]]) -> _TableResult | None:
     tmap = mapping.tables.get(spec.name)
     mapped = tmap.columns if tmap else {}
@@ -194,7 +194,8 @@ def _convert_table(raw: RawTable, spec: TableSpec, mapping: Mapping, severity: s
         norm = normalise_name(header)
         if norm and norm in seen_headers:
             problems.add(Problem("error", "duplicate-header", f"the column name appears twice (columns "
-                                 f"{seen_headers[norm] + 1} and {j + 1})", file=raw.file, table=spec.name, column=header))
+                                 f"{seen_headers[norm] + 1} and {j + 1})", file=raw.file, table=spec.name,
+                                 column=header))
             ok = False
             continue
         seen_headers[norm] = j
@@ -262,11 +263,11 @@ def _convert_table(raw: RawTable, spec: TableSpec, mapping: Mapping, severity: s
                                      f"the numbers are replaced by {MASK} and the column is printed without them",
                                      file=raw.file, table=spec.name, column=header))
         if not col.nullable:
-            missing = np.asarray(pc.is_null(values).to_numpy(zero_copy_only=False), dtype=bool)
+            absent = np.asarray(pc.is_null(values).to_numpy(zero_copy_only=False), dtype=bool)
             for failure in failures:  # a value that failed is not also "missing"
-                missing &= ~failure.mask
-            if missing.any():
-                failures.append(Failure("missing-value", "is missing", missing))
+                absent &= ~failure.mask
+            if absent.any():
+                failures.append(Failure("missing-value", "is missing", absent))
         for failure in failures:
             _problems_for(failure, col, header, raw, raw_values, spec.name, severity, problems)
             reasons.append((f"{col.name}: {failure.message}", failure.mask))
@@ -287,7 +288,8 @@ def _nearest_header(column: str, headers: list[str]) -> str:
 
 
 def _arrow_type(col: ColumnSpec) -> pa.DataType:
-    return {"int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(), "date": pa.date32()}.get(col.dtype, pa.string())
+    types = {"int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(), "date": pa.date32()}
+    return types.get(col.dtype, pa.string())
 
 
 def _to_frame(columns: dict[str, pa.Array], spec: TableSpec) -> pd.DataFrame:
@@ -381,7 +383,7 @@ def _validate(source: Path, raws: list[RawTable], user_mapping: Mapping, dataset
                                  f"'{name}'", file=raw.file))
             continue
         identified[name] = raw
-    severity = "warning" if on_invalid == "exclude" else "error"
+    severity: Severity = "warning" if on_invalid == "exclude" else "error"
     for raw in identified.values():
         for p in raw.problems:
             row_level = p.row is not None and p.severity == "error"
@@ -392,7 +394,8 @@ def _validate(source: Path, raws: list[RawTable], user_mapping: Mapping, dataset
     datasets = {candidates[name].dataset for name in identified}
     if len(datasets) != 1:
         what = "no known table" if not datasets else "tables of several datasets: " + ", ".join(sorted(datasets))
-        raise InputError(problems.problems + [Problem("error", "dataset", f"the export holds {what}", file=str(source))])
+        raise InputError(problems.problems + [Problem("error", "dataset", f"the export holds {what}",
+                                                      file=str(source))])
     spec = dataset(datasets.pop())
     for tspec in spec.tables:
         if tspec.name not in identified and not tspec.optional_table:
@@ -411,22 +414,22 @@ def _validate(source: Path, raws: list[RawTable], user_mapping: Mapping, dataset
     scrubbed: set[tuple[str, str]] = set()
     rejected: dict[str, list[pd.DataFrame]] = {}
     for tspec in spec.tables:
-        raw = identified.get(tspec.name)
-        if raw is None:
+        raw_table = identified.get(tspec.name)
+        if raw_table is None:
             continue
-        files[tspec.name] = printable(raw.file)  # a file or sheet name may hold a CPR number
-        entry = ledger.start(tspec.name, raw.file, raw.n_read)
-        for reason, numbers in raw.excluded.items():
+        files[tspec.name] = printable(raw_table.file)  # a file or sheet name may hold a CPR number
+        entry = ledger.start(tspec.name, raw_table.file, raw_table.n_read)
+        for reason, numbers in raw_table.excluded.items():
             entry.exclude(reason, len(numbers))
             if reason == "blank row":
                 for r in numbers[:PROBLEMS_PER_KIND]:
-                    problems.add(Problem("warning", "blank-row", "the row is empty; excluded", file=raw.file,
+                    problems.add(Problem("warning", "blank-row", "the row is empty; excluded", file=raw_table.file,
                                          table=tspec.name, row=r))
-        if len(raw.row_numbers) == 0 and not raw.excluded:
-            problems.add(Problem("error", "empty-table", "the table has a header but no rows", file=raw.file,
+        if len(raw_table.row_numbers) == 0 and not raw_table.excluded:
+            problems.add(Problem("error", "empty-table", "the table has a header but no rows", file=raw_table.file,
                                  table=tspec.name))
             continue
-        result = _convert_table(raw, tspec, user_mapping, severity, key, problems, scrubbed)
+        result = _convert_table(raw_table, tspec, user_mapping, severity, key, problems, scrubbed)
         if result is None:
             continue
         frame = _to_frame(result.frame_columns, tspec)

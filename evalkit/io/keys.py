@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from evalkit.io.ledger import Ledger
-from evalkit.io.problems import Problem, ProblemList
+from evalkit.io.problems import Problem, ProblemList, Severity
 from evalkit.io.schema import DatasetSpec
 
 PROBLEMS_PER_KIND = 20
@@ -58,7 +58,7 @@ def _is_in_encoded(child: pa.Array | pa.ChunkedArray, parent: pa.Array | pa.Chun
 
 
 def _check_keys(frames: dict[str, pd.DataFrame], rows: dict[str, np.ndarray], files: dict[str, str],
-                spec: DatasetSpec, severity: str, problems: ProblemList, ledger: Ledger, exclude: bool,
+                spec: DatasetSpec, severity: Severity, problems: ProblemList, ledger: Ledger, exclude: bool,
                 rejected: dict[str, list[pd.DataFrame]]) -> None:
     """Duplicated primary keys and references to unknown rows.
 
@@ -99,7 +99,8 @@ def _check_keys(frames: dict[str, pd.DataFrame], rows: dict[str, np.ndarray], fi
             cols = ", ".join(fk.columns)
             if orphan.any() and rejected.get(fk.references):
                 invalid_parent = pd.concat(rejected[fk.references], ignore_index=True)
-                follows = orphan & _np_bool(pc.is_in(child_keys, value_set=_key_array(invalid_parent, tuple(fk.columns))))
+                invalid_keys = _key_array(invalid_parent, tuple(fk.columns))
+                follows = orphan & _np_bool(pc.is_in(child_keys, value_set=invalid_keys))
                 if follows.any():
                     problems.add(Problem("info", "follows-invalid-row", f"{int(follows.sum())} row(s) refer to rows of "
                                          f"table '{fk.references}' that are invalid (reported above); excluded with "

@@ -116,5 +116,6 @@ def _flat_column(col: pa.ChunkedArray, header: str) -> pa.ChunkedArray:
         try:
             return pc.cast(pc.cast(col, pa.binary()) if pa.types.is_fixed_size_binary(col.type) else col, pa.string())
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            raise NotATable(f"column '{header}' holds binary data that is not text (UTF-8); export it as text") from None
+            raise NotATable(f"column '{header}' holds binary data that is not text (UTF-8); "
+                            "export it as text") from None
     return col

@@ -98,7 +98,8 @@ def _value_score(values: pa.Array, col: ColumnSpec, decimal: str, thousands: str
     if col.dtype in ("string",):
         return 0.0, ""
     if share_ok >= 0.98:
-        return 0.3, f"values fit {col.dtype}" + (f" {col.min:g}-{col.max:g}" if col.min is not None and col.max is not None else "")
+        span = f" {col.min:g}-{col.max:g}" if col.min is not None and col.max is not None else ""
+        return 0.3, f"values fit {col.dtype}" + span
     return -0.5 * (1 - share_ok), f"{bad} of {present} sampled values do not fit"
 
 

@@ -3,8 +3,8 @@
 The dictionary itself is data (``evalkit/io/dictionary/*.yaml``, one file per dataset); this module
 loads it into frozen dataclasses that the readers, the validation and the documentation share.
 
-A *dataset* (``udgaaende``, ``ung-rusmidler``, ``hcs``, ``modelkommuner``) is a set of canonical *tables*; each table has
-*columns* with a dtype from a small vocabulary:
+A *dataset* (``udgaaende``, ``ung-rusmidler``, ``hcs``, ``modelkommuner``) is a set of canonical *tables*; each table
+has *columns* with a dtype from a small vocabulary:
 
 ``id``        identifier (string); CPR-like values are pseudonymised on read
 ``string``    short text

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 import pyarrow as pa
@@ -118,12 +118,12 @@ def _write_xlsx(tables: dict[str, pd.DataFrame], target: Path) -> Path:
         ws = wb.create_sheet(title=name[:31])
         ws.append(list(frame.columns))
         kinds = [spec.column(c).dtype for c in frame.columns]
-        labels = {c: {v.code: v.label_da for v in spec.column(c).values} for c, k in zip(frame.columns, kinds)
-                  if k == "category"}
+        labels = {c: {v.code: v.label_da for v in spec.column(c).values}
+                  for c, k in zip(frame.columns, kinds, strict=True) if k == "category"}
         cols = [frame[c].astype("object").tolist() for c in frame.columns]
         for i in range(len(frame)):
-            row = []
-            for c, kind, values in zip(frame.columns, kinds, cols):
+            row: list[Any] = []
+            for c, kind, values in zip(frame.columns, kinds, cols, strict=True):
                 v = values[i]
                 if v is None or (not isinstance(v, str) and pd.isna(v)):
                     row.append(None)

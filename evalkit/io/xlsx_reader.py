@@ -58,7 +58,7 @@ def _read_sheet(ws: Any, file: str, decimal: str, thousands: str | None) -> RawT
     width = len(header)
     columns_py: list[list[Any]] = [[] for _ in range(width)]
     extra_cells: list[int] = []
-    for values, rownum in zip(data, numbers):
+    for values, rownum in zip(data, numbers, strict=True):
         padded = tuple(values[:width]) + (None,) * (width - min(len(values), width))
         if len(values) > width and any(v is not None and str(v).strip() for v in values[width:]):
             extra_cells.append(rownum)
@@ -76,7 +76,8 @@ def _read_sheet(ws: Any, file: str, decimal: str, thousands: str | None) -> RawT
         raw.columns = [c.filter(mask) for c in raw.columns]
         raw.row_numbers = raw.row_numbers[keep]
         for r in extra_cells[:20]:
-            raw.problems.append(Problem("error", "ragged-row", "the row has values to the right of the last named column",
+            raw.problems.append(Problem("error", "ragged-row",
+                                        "the row has values to the right of the last named column",
                                         file=raw.file, row=r))
     _drop_blank_rows(raw)
     return raw

@@ -124,10 +124,13 @@ def float_series(arr: np.ndarray, index: pd.Index, name: str) -> pd.Series:
 
 def bool_series(data: np.ndarray, missing: np.ndarray, index: pd.Index, name: str) -> pd.Series:
     """A nullable ``boolean`` Series on ``index``."""
-    return pd.Series(pd.arrays.BooleanArray(np.asarray(data, dtype=bool), np.asarray(missing, dtype=bool)), index=index, name=name)
+    values = pd.arrays.BooleanArray(np.asarray(data, dtype=bool), np.asarray(missing, dtype=bool))
+    return pd.Series(values, index=index, name=name)
 
 
-def category_series(codes: np.ndarray, categories: Sequence[str], index: pd.Index, name: str, *, ordered: bool) -> pd.Series:
+def category_series(
+    codes: np.ndarray, categories: Sequence[str], index: pd.Index, name: str, *, ordered: bool
+) -> pd.Series:
     """A categorical Series from integer codes (-1 = missing)."""
     cat = pd.Categorical.from_codes(np.asarray(codes, dtype="int64"), categories=list(categories), ordered=ordered)
     return pd.Series(cat, index=index, name=name)

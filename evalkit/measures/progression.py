@@ -63,7 +63,8 @@ def progression_days(values: pd.Series, measure: Measure, *, ledger: MeasureLedg
     v = as_float(values, spec["column"])
     check_range(v, spec["min"], spec["max"], spec["column"])
     nan = np.isnan(v)
-    record(ledger, f"progression_days[{measure}]", {"observed": int((~nan).sum()), "missing": int(nan.sum())}, policy="", rule=rule_id(rule))
+    record(ledger, f"progression_days[{measure}]", {"observed": int((~nan).sum()), "missing": int(nan.sum())},
+           policy="", rule=rule_id(rule))
     return float_series(v, aligned_index(values), measure)
 
 

@@ -73,7 +73,9 @@ def _who5_raw(items: pd.DataFrame, missing: str, ledger: MeasureLedger | None, m
     return raw
 
 
-def who5_raw(items: pd.DataFrame, *, missing: MissingPolicy = "complete", ledger: MeasureLedger | None = None) -> pd.Series:
+def who5_raw(
+    items: pd.DataFrame, *, missing: MissingPolicy = "complete", ledger: MeasureLedger | None = None
+) -> pd.Series:
     """WHO-5 raw score (0-25): the sum of the five items.
 
     Parameters
@@ -116,7 +118,9 @@ def who5_raw(items: pd.DataFrame, *, missing: MissingPolicy = "complete", ledger
     return float_series(_who5_raw(items, missing, ledger, "who5_raw"), items.index, "who5_raw")
 
 
-def who5_percent(items: pd.DataFrame, *, missing: MissingPolicy = "complete", ledger: MeasureLedger | None = None) -> pd.Series:
+def who5_percent(
+    items: pd.DataFrame, *, missing: MissingPolicy = "complete", ledger: MeasureLedger | None = None
+) -> pd.Series:
     """WHO-5 percentage score (0-100): the raw score x 4.
 
     Parameters are those of :func:`who5_raw`. With complete items the result is a multiple of 4;
@@ -153,7 +157,9 @@ def _percent_array(percent: pd.Series, name: str) -> np.ndarray:
     return v
 
 
-def who5_band(percent: pd.Series, *, scheme: Literal["seed000", "standard"] = "seed000", ledger: MeasureLedger | None = None) -> pd.Series:
+def who5_band(
+    percent: pd.Series, *, scheme: Literal["seed000", "standard"] = "seed000", ledger: MeasureLedger | None = None
+) -> pd.Series:
     """Classify WHO-5 percentage scores into the bands of a scheme from ``who5.yaml``.
 
     Parameters
@@ -255,7 +261,11 @@ def who5_below_cutoff(
 
 
 def who5_change(
-    pre: pd.Series, post: pd.Series, *, rule: Literal["strict_increase", "min_10_points"], ledger: MeasureLedger | None = None
+    pre: pd.Series,
+    post: pd.Series,
+    *,
+    rule: Literal["strict_increase", "min_10_points"],
+    ledger: MeasureLedger | None = None,
 ) -> pd.Series:
     """Classify each pre/post pair of WHO-5 percentage scores as improved or not.
 
@@ -305,7 +315,11 @@ def who5_change(
     record(
         ledger,
         "who5_change",
-        {"improved": int(improved.sum()), "not_improved": int((~improved & ~nan).sum()), "missing_pre_or_post": int(nan.sum())},
+        {
+            "improved": int(improved.sum()),
+            "not_improved": int((~improved & ~nan).sum()),
+            "missing_pre_or_post": int(nan.sum()),
+        },
         policy=f"rule={rule}",
         rule=rule_id(spec),
     )

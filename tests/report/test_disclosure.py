@@ -326,7 +326,7 @@ def test_ledger_counts_protected(kept, excluded):
     out = protect_ledger({"export": {"t": entry}}, DisclosureSettings(min_cell=5))["export"]["t"]
     shown = [out["read"], out["kept"]] + list(out["excluded"].values())
     original = [entry["read"], kept] + excluded
-    for o, s in zip(original, shown):
+    for o, s in zip(original, shown, strict=True):
         if 0 < o < 5:
             assert s is None
     # read = kept + sum(excluded): never exactly one unknown in that line

@@ -90,7 +90,7 @@ def test_vectorised_column_path_agrees_with_the_pattern(texts):
     values = pa.array(texts, pa.string())
     assert contains_cpr_mask(values).tolist() == [has_cpr(t) for t in texts]
     whole = is_cpr_like(values).tolist()
-    for t, w in zip(texts, whole):
+    for t, w in zip(texts, whole, strict=True):
         assert w == (has_cpr(t) and scrub_text(t).strip(SEPARATORS) == MASK)
     for t in texts:
         masked = scrub_text(t)

@@ -107,7 +107,8 @@ def test_a_hidden_count_is_never_printed_as_the_n_of_a_mean_or_share(ung):
         truth = plain.table(t.id).cell(r.key, key).value
         if truth == 0:
             continue
-        # Every visible n of the same row or column (the mean over those persons, the share of them) and of the table's tests.
+        # Every visible n of the same row or column (the mean over those persons, the share of them) and of the
+        # table's tests.
         for r2 in t.rows:
             for k2, c2 in r2.cells.items():
                 if c2 is not None and c2.kind != "count" and not c2.suppressed and (r2.key == r.key or k2 == key):

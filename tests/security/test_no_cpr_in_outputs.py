@@ -29,7 +29,7 @@ def _cprs(n: int) -> list[str]:
 def _cpr_export(folder: Path) -> list[str]:
     tables = generate("udgaaende")
     ids = tables["deltagere"]["person_id"].astype(str)
-    cprs = dict(zip(ids, _cprs(len(ids))))
+    cprs = dict(zip(ids, _cprs(len(ids)), strict=True))
     for name in ("deltagere", "registreringer"):
         frame = tables[name]
         frame["person_id"] = frame["person_id"].astype(str).map(cprs).astype(frame["person_id"].dtype)

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import io
+import re
+import time
 import zipfile
 
+import numpy as np
+import openpyxl
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from evalkit.io import InputError, read_export
@@ -36,15 +43,6 @@ def test_csv_larger_than_memory_budget_is_refused(tmp_path, monkeypatch):
 
 
 # ---------------------------------------------------------------- issue 16: declared sizes, Parquet bombs
-
-import io
-import re
-import time
-
-import numpy as np
-import openpyxl
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 
 def _refused_within_5_seconds(path) -> str:

@@ -74,7 +74,8 @@ def test_mapping_tables_is_a_list(export, tmp_path):
 def test_mapping_not_utf8(export, tmp_path):
     mapping = tmp_path / "mapping.yaml"
     mapping.write_bytes("tables:\n  deltagere:\n    columns: {person_id: Elevnr}\n  # æøå\n".encode("cp1252"))
-    _check(run_main("validate", str(export), "--mapping", str(mapping)), 2, "--mapping", "not UTF-8", "save it as UTF-8")
+    _check(run_main("validate", str(export), "--mapping", str(mapping)), 2,
+           "--mapping", "not UTF-8", "save it as UTF-8")
 
 
 def test_delimiter_of_two_characters(export):

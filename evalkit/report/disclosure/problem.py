@@ -175,14 +175,15 @@ class _Builder:
                     var = self.cell_var.get((ti, r.key, key))
                     if var is not None:
                         total = r.is_total or col_total.get(key, False)
-                        self.items.append(Item(ref, (var,), cell.suppressed or _small(self.u.value[var], self.m, self.zero),
-                                               COSTS["total" if total else "count"], ti, "count"))
+                        primary = cell.suppressed or _small(self.u.value[var], self.m, self.zero)
+                        self.items.append(Item(ref, (var,), primary, COSTS["total" if total else "count"], ti, "count"))
                     continue
                 self._stat(ti, table, r.key, key, cell, ref)
         for i, test in enumerate(table.tests):
             n = finite_number(test.n)
             vars_ = [self._base(ti, table, None, None, n)] if n is not None and n > 0 else []
-            vars_ += [self.cell_var[(ti, r, c)] for r, c in _sources(table, test.count_of) if (ti, r, c) in self.cell_var]
+            vars_ += [self.cell_var[(ti, r, c)] for r, c in _sources(table, test.count_of)
+                      if (ti, r, c) in self.cell_var]
             primary = test.suppressed or (n is not None and n < self.m)
             self.items.append(Item(("test", ti, i), tuple(vars_), primary, COSTS["test"], ti, "test"))
 
@@ -222,10 +223,12 @@ class _Builder:
         total_col = {c.key for c in table.columns if c.is_total}
         for r in table.rows:
             for group in groups:
-                members = [(self.cell_var[(ti, r.key, k)], k in total_col) for k in group if (ti, r.key, k) in self.cell_var]
+                members = [(self.cell_var[(ti, r.key, k)], k in total_col) for k in group
+                           if (ti, r.key, k) in self.cell_var]
                 self._line(members, ti, last_is_total=declared)
         for k in count_cols:
-            members = [(self.cell_var[(ti, r.key, k)], r.is_total) for r in table.rows if (ti, r.key, k) in self.cell_var]
+            members = [(self.cell_var[(ti, r.key, k)], r.is_total) for r in table.rows
+                       if (ti, r.key, k) in self.cell_var]
             self._line(members, ti, last_is_total=False)
 
     def _line(self, members: list[tuple[int, bool]], ti: int | None, last_is_total: bool) -> None:

@@ -222,7 +222,7 @@ def protect_variables(p: Problem, costs: np.ndarray | None = None, hidden: set[i
             continue
         added = _repair(p, a, hidden, s, costs)
         sol.repaired += 1
-        table = next((ti for line, ti in zip(p.lines, p.line_table) if s in line), None)
+        table = next((ti for line, ti in zip(p.lines, p.line_table, strict=True) if s in line), None)
         for v in added:
             sol.origin.setdefault(v, table)
         hidden |= added
