@@ -82,8 +82,6 @@ def test_delimiter_of_two_characters(export):
     _check(run_main("validate", str(export), "--delimiter", ";;"), 2, "--delimiter must be one character")
 
 
-@pytest.mark.xfail(strict=True, reason="--set parsing is redone by the lead (issue 16): .inf must be refused "
-                                       "as a usage error naming --set")
 def test_set_infinite_value():
     _check(run_main("report", str(ROOT / "data" / "samples" / "hcs"), "--set", "no_show_k=.inf"), 2, "--set")
 
