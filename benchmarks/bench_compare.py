@@ -133,13 +133,19 @@ def main() -> None:
     warnings.simplefilter("ignore")
     tuning = {} if args.no_memory_tuning else tune_for_large_arrays()   # as the CLI does
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cpus, "
-          f"load average {os.getloadavg()[0]:.2f}; numpy {np.__version__}, pandas {pd.__version__}, pyarrow {pa.__version__}")
-    print("times: best of --repeat runs; wall clock (the target) and process CPU time; memory tuning "
-          f"(evalkit.memory): {', '.join(k for k, v in tuning.items() if v) or 'off'}")
+          f"load average {os.getloadavg()[0]:.2f}; numpy {np.__version__}, pandas {pd.__version__}, "
+          f"pyarrow {pa.__version__}")
+    print(
+        "times: best of --repeat runs; wall clock (the target) and process CPU time; memory tuning "
+        f"(evalkit.memory): {', '.join(k for k, v in tuning.items() if v) or 'off'}"
+    )
 
     t0 = time.perf_counter()
     tem = make_tem(args.persons, args.rows)
-    print(f"generated {len(tem):,} TEM rows for {args.persons:,} persons in {time.perf_counter() - t0:.1f} s (not counted)")
+    print(
+        f"generated {len(tem):,} TEM rows for {args.persons:,} persons in {time.perf_counter() - t0:.1f} s "
+        "(not counted)"
+    )
     runs = [bench_locf(tem) for _ in range(args.repeat)]
     for key in runs[0]:
         times = [r[key] for r in runs]
@@ -149,25 +155,31 @@ def main() -> None:
         times = [r[key] for r in engine]
         print(f"  {key:<24s} best {min(times):6.2f} s   runs: {', '.join(f'{t:.2f}' for t in times)}")
     target = min(r["locf + summaries"] for r in runs)
-    print(f"  -> LOCF to registration 12 + first/last summaries: {target:.2f} s wall (target < 5 s): "
-          f"{'PASS' if target < 5 else 'FAIL'}; CPU {min(r['locf + summaries (CPU)'] for r in runs):.2f} s "
-          "(wall > CPU means other processes shared the 2 cores)")
+    print(
+        f"  -> LOCF to registration 12 + first/last summaries: {target:.2f} s wall (target < 5 s): "
+        f"{'PASS' if target < 5 else 'FAIL'}; CPU {min(r['locf + summaries (CPU)'] for r in runs):.2f} s "
+        "(wall > CPU means other processes shared the 2 cores)"
+    )
 
     for kind in ("integer", "continuous"):
         strata = make_strata(args.strata, args.pairs, kind)
         runs_s = [bench_strata(strata) for _ in range(args.repeat)]
         times = [w for w, _ in runs_s]
-        print(f"  {args.strata} strata x {args.pairs:,} pairs ({kind}): paired_t + wilcoxon best {min(times):.2f} s "
-              f"(runs: {', '.join(f'{t:.2f}' for t in times)}; CPU best {min(c for _, c in runs_s):.2f} s) "
-              f"(target < 2 s): {'PASS' if min(times) < 2 else 'FAIL'}")
+        print(
+            f"  {args.strata} strata x {args.pairs:,} pairs ({kind}): paired_t + wilcoxon best {min(times):.2f} s "
+            f"(runs: {', '.join(f'{t:.2f}' for t in times)}; CPU best {min(c for _, c in runs_s):.2f} s) "
+            f"(target < 2 s): {'PASS' if min(times) < 2 else 'FAIL'}"
+        )
 
     if args.mixedlm_persons:
         episodes = tem["episode_id"].unique()[: 2 * args.mixedlm_persons]
         subset = tem[tem["episode_id"].isin(episodes)]
         grid = locf(subset, id="episode_id", order=["tem_date", "tem_id"], values="samlet_trivsel")
         res = model_means(grid, "samlet_trivsel", max_persons=args.mixedlm_persons)
-        print(f"  model_means (MixedLM) on {res.n_persons_used:,} persons / {res.n_observations:,} observed rows: "
-              f"{res.runtime_seconds:.1f} s (informational; subsampled={res.subsampled})")
+        print(
+            f"  model_means (MixedLM) on {res.n_persons_used:,} persons / {res.n_observations:,} observed rows: "
+            f"{res.runtime_seconds:.1f} s (informational; subsampled={res.subsampled})"
+        )
 
 
 if __name__ == "__main__":

@@ -24,15 +24,28 @@ def make_files(folder: Path, rows: int, seed: int = 1) -> None:
     rng = np.random.default_rng(seed)
     persons = rows // 3
     ids = np.char.add("P", np.arange(persons).astype(str))
-    d = pd.DataFrame({"person_id": ids, "kommune": "Odense", "skoletype": rng.choice(["Erhvervsskole", "Produktionsskole"], persons),
-                      "skole": "S1", "forloeb": "F1", "koen": rng.choice(["Kvinde", "Mand"], persons),
-                      "alder": rng.integers(16, 31, persons), "status": "Gennemført"})
+    d = pd.DataFrame(
+        {
+            "person_id": ids,
+            "kommune": "Odense",
+            "skoletype": rng.choice(["Erhvervsskole", "Produktionsskole"], persons),
+            "skole": "S1",
+            "forloeb": "F1",
+            "koen": rng.choice(["Kvinde", "Mand"], persons),
+            "alder": rng.integers(16, 31, persons),
+            "status": "Gennemført",
+        }
+    )
     d.to_csv(folder / "deltagere.csv", sep=";", index=False, encoding="cp1252")
-    r = pd.DataFrame({"person_id": np.repeat(ids, 3),
-                      "tidspunkt": np.tile(["Indskrivning", "Afslutning", "Opfølgning"], persons),
-                      "hash_dage_30": rng.integers(0, 31, persons * 3),
-                      "flere_stoffer_dage_30": rng.integers(0, 31, persons * 3),
-                      "ulovligt_fravaer_dage_14": rng.integers(0, 15, persons * 3)})
+    r = pd.DataFrame(
+        {
+            "person_id": np.repeat(ids, 3),
+            "tidspunkt": np.tile(["Indskrivning", "Afslutning", "Opfølgning"], persons),
+            "hash_dage_30": rng.integers(0, 31, persons * 3),
+            "flere_stoffer_dage_30": rng.integers(0, 31, persons * 3),
+            "ulovligt_fravaer_dage_14": rng.integers(0, 15, persons * 3),
+        }
+    )
     for i in range(1, 6):
         r[f"who5_{i}"] = rng.integers(0, 6, persons * 3)
     days = rng.integers(0, 365, persons * 3)
@@ -43,8 +56,14 @@ def make_files(folder: Path, rows: int, seed: int = 1) -> None:
 def pandas_baseline(folder: Path) -> float:
     t = time.perf_counter()
     dtypes = {c: "int64" for c in COLUMNS[2:10]}
-    r = pd.read_csv(folder / "registreringer.csv", sep=";", decimal=",", thousands=".", encoding="cp1252",
-                    dtype={"person_id": "string", "tidspunkt": "category", **dtypes})
+    r = pd.read_csv(
+        folder / "registreringer.csv",
+        sep=";",
+        decimal=",",
+        thousands=".",
+        encoding="cp1252",
+        dtype={"person_id": "string", "tidspunkt": "category", **dtypes},
+    )
     r["dato"] = pd.to_datetime(r["dato"], format="%d-%m-%Y")
     pd.read_csv(folder / "deltagere.csv", sep=";", encoding="cp1252", dtype={"alder": "int64"})
     return time.perf_counter() - t

@@ -34,8 +34,12 @@ def make_items(n: int, backend: str, seed: int = 1) -> pd.DataFrame:
 
 def make_days(n: int, seed: int = 2) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
-    return pd.DataFrame({s: pd.array(rng.integers(0, 31, n), dtype="int64[pyarrow]")
-                         for s in ("days_hash_30", "days_kokain_30", "days_amfetamin_30", "days_ecstasy_30", "days_andre_30")})
+    return pd.DataFrame(
+        {
+            s: pd.array(rng.integers(0, 31, n), dtype="int64[pyarrow]")
+            for s in ("days_hash_30", "days_kokain_30", "days_amfetamin_30", "days_ecstasy_30", "days_andre_30")
+        }
+    )
 
 
 def best_of(fn, repeat: int) -> float:
@@ -58,14 +62,19 @@ def main() -> None:
     for backend in ("pyarrow", "numpy"):
         items = make_items(n, backend)
         t = best_of(lambda items=items: who5_percent(items), args.repeat)
-        print(f"who5_percent, missing=complete, {backend:7s} dtypes  {t:7.3f} s   target < 0.5 s: {'ok' if t < 0.5 else 'MISSED'}")
+        print(
+            f"who5_percent, missing=complete, {backend:7s} dtypes  {t:7.3f} s   "
+            f"target < 0.5 s: {'ok' if t < 0.5 else 'MISSED'}"
+        )
         t = best_of(lambda items=items: who5_percent(items, missing="prorate"), args.repeat)
         print(f"who5_percent, missing=prorate,  {backend:7s} dtypes  {t:7.3f} s")
     pct = who5_percent(make_items(n, "numpy"))
     print(f"who5_band (seed000)                            {best_of(lambda: who5_band(pct), args.repeat):7.3f} s")
     days = make_days(n)
     print(f"stofscore                                      {best_of(lambda: stofscore(days), args.repeat):7.3f} s")
-    print(f"stofscore_12plus                               {best_of(lambda: stofscore_12plus(days), args.repeat):7.3f} s")
+    print(
+        f"stofscore_12plus                               {best_of(lambda: stofscore_12plus(days), args.repeat):7.3f} s"
+    )
     rng = np.random.default_rng(3)
     flags = [pd.Series(pd.array(rng.random(n) < p, dtype="bool[pyarrow]")) for p in (0.4, 0.43, 0.19)]
     print(f"risikoprofil                                   {best_of(lambda: risikoprofil(*flags), args.repeat):7.3f} s")

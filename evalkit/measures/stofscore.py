@@ -30,7 +30,9 @@ from evalkit.rules import load_rule, rule_id
 __all__ = ["any_use_30", "drug_free_30", "stofscore", "stofscore_12plus", "stofscore_total_days"]
 
 
-def _total_days(days: pd.DataFrame, missing: str, ledger: MeasureLedger | None, measure: str) -> tuple[np.ndarray, np.ndarray]:
+def _total_days(
+    days: pd.DataFrame, missing: str, ledger: MeasureLedger | None, measure: str
+) -> tuple[np.ndarray, np.ndarray]:
     """Total days over the five substances as int64, and a missing mask."""
     rule = load_rule("stofscore")
     if missing not in rule["missing_policies"]:
@@ -189,8 +191,9 @@ def stofscore_12plus(
     spec = rule["threshold"]
     comparison = comparison if comparison is not None else spec["comparison"]
     if comparison not in spec["allowed_comparisons"]:
-        raise ValueError(f"`comparison` must be one of {', '.join(map(repr, spec['allowed_comparisons']))}, got "
-                         f"{comparison!r}")
+        raise ValueError(
+            f"`comparison` must be one of {', '.join(map(repr, spec['allowed_comparisons']))}, got {comparison!r}"
+        )
     value = spec["value"] if threshold is None else threshold
     try:
         frac = Fraction(str(value))
@@ -244,8 +247,11 @@ def any_use_30(intake: pd.DataFrame, columns: Sequence[str], *, recorded: str | 
     >>> any_use_30(u, ["days_kokain_30", "days_amfetamin_30"]).tolist()
     [False, True, <NA>, <NA>]
     """
-    stack = np.column_stack([_days_or_missing(intake, c) for c in columns]) if columns else \
-        np.full((len(intake), 1), np.nan)
+    stack = (
+        np.column_stack([_days_or_missing(intake, c) for c in columns])
+        if columns
+        else np.full((len(intake), 1), np.nan)
+    )
     with np.errstate(invalid="ignore"):
         used = np.any(stack > 0, axis=1)
         none = np.all(stack == 0, axis=1)

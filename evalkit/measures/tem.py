@@ -127,7 +127,9 @@ def samlet_trivsel(
     return float_series(score, tem.index, "samlet_trivsel")
 
 
-def tem_scale_item(tem: pd.DataFrame, item: Literal["koncentration", "planlaegning"], *, ledger: MeasureLedger | None = None) -> pd.Series:
+def tem_scale_item(
+    tem: pd.DataFrame, item: Literal["koncentration", "planlaegning"], *, ledger: MeasureLedger | None = None
+) -> pd.Series:
     """A 0-10 TEM item (koncentration or planlægning), validated, as float64.
 
     Source: 004-F6.27 ("koncentration ... evne til planlægning ... på en skala fra 0-10, hvor 10 er
@@ -207,8 +209,9 @@ def tem_drug_days_week(
     if item not in rule["drug_day_items"]:
         raise ValueError(f"`item` must be one of {', '.join(map(repr, rule['drug_day_items']))}, got {item!r}")
     if tem30 not in rule["recall"]["tem30_policies"]:
-        raise ValueError(f"`tem30` must be one of {', '.join(map(repr, rule['recall']['tem30_policies']))}, got "
-                         f"{tem30!r}")
+        raise ValueError(
+            f"`tem30` must be one of {', '.join(map(repr, rule['recall']['tem30_policies']))}, got {tem30!r}"
+        )
     week = rule["recall"]["week_days"]
     v = _column(tem, rule["drug_day_items"][item]["column"])
     recall = _recall(tem)
@@ -243,7 +246,13 @@ def alcohol_units_week(tem: pd.DataFrame, *, ledger: MeasureLedger | None = None
     v = _column(tem, col)
     check_range(v, rule["alcohol"]["min"], np.inf, col, integer=False)
     nan = np.isnan(v)
-    record(ledger, "alcohol_units_week", {"scored": int((~nan).sum()), "missing_item": int(nan.sum())}, policy="", rule=rule_id(rule))
+    record(
+        ledger,
+        "alcohol_units_week",
+        {"scored": int((~nan).sum()), "missing_item": int(nan.sum())},
+        policy="",
+        rule=rule_id(rule),
+    )
     return float_series(v, tem.index, col)
 
 
@@ -367,9 +376,18 @@ def tem_measures(
 
 #: The names :func:`tem_measure` computes: the seven measures of :func:`tem_measures` and the three
 #: well-being items.
-TEM_MEASURE_NAMES = ("samlet_trivsel", "personlig_trivsel", "naere_relationer", "social_trivsel", "koncentration",
-                     "planlaegning", "cannabis_days_week", "other_drug_days_week", "alcohol_units_week",
-                     "drug_free_last_week")
+TEM_MEASURE_NAMES = (
+    "samlet_trivsel",
+    "personlig_trivsel",
+    "naere_relationer",
+    "social_trivsel",
+    "koncentration",
+    "planlaegning",
+    "cannabis_days_week",
+    "other_drug_days_week",
+    "alcohol_units_week",
+    "drug_free_last_week",
+)
 
 
 def tem_measure(
@@ -417,22 +435,36 @@ def tem_measure(
     """
     if name not in TEM_MEASURE_NAMES:
         raise KeyError(f"unknown TEM measure {name!r}; one of {', '.join(TEM_MEASURE_NAMES)}")
-    options: dict[str, Any] = {"samlet_method": samlet_method, "samlet_missing": samlet_missing, "tem30": tem30,
-                               "drug_free_method": drug_free_method, "times": times}
+    options: dict[str, Any] = {
+        "samlet_method": samlet_method,
+        "samlet_missing": samlet_missing,
+        "tem30": tem30,
+        "drug_free_method": drug_free_method,
+        "times": times,
+    }
     if ledger is None and len(tem) > chunk:
         out = np.empty(len(tem))
         for start in range(0, len(tem), chunk):
-            out[start:start + chunk] = _tem_measure(tem.iloc[start:start + chunk], name, None, **options)
+            out[start : start + chunk] = _tem_measure(tem.iloc[start : start + chunk], name, None, **options)
         return out
     return _tem_measure(tem, name, ledger, **options)
 
 
-def _tem_measure(tem: pd.DataFrame, name: str, ledger: MeasureLedger | None, *, samlet_method: Any,
-                 samlet_missing: Any, tem30: Any, drug_free_method: Any, times: int) -> np.ndarray:
+def _tem_measure(
+    tem: pd.DataFrame,
+    name: str,
+    ledger: MeasureLedger | None,
+    *,
+    samlet_method: Any,
+    samlet_missing: Any,
+    tem30: Any,
+    drug_free_method: Any,
+    times: int,
+) -> np.ndarray:
     if name == "samlet_trivsel":
         series = samlet_trivsel(tem, method=samlet_method, missing=samlet_missing, ledger=ledger)
     elif name in ("personlig_trivsel", "naere_relationer", "social_trivsel"):
-        values = _column(tem, name)   # 0-10 integers (the data dictionary's range, checked when read)
+        values = _column(tem, name)  # 0-10 integers (the data dictionary's range, checked when read)
         return np.rint(values * times) if times != 1 else values
     elif name in ("koncentration", "planlaegning"):
         series = tem_scale_item(tem, name, ledger=ledger)  # type: ignore[arg-type]

@@ -120,14 +120,17 @@ def ungeprofil_from_codes(values: pd.Series, *, ledger: MeasureLedger | None = N
             unknown.append(str(u))
         mapped.append(UNGEPROFILER.index(code) if code is not None else -1)
     if unknown:
-        raise ValueError(f"unknown Ungeprofil value(s) {', '.join(map(repr, unknown))}; expected {', '.join(UNGEPROFILER)}")
+        raise ValueError(
+            f"unknown Ungeprofil value(s) {', '.join(map(repr, unknown))}; expected {', '.join(UNGEPROFILER)}"
+        )
     table = np.asarray(mapped + [-1], dtype="int64")
     codes = table[np.where(codes_in < 0, len(mapped), codes_in)]
     return _profile_series(codes, index, "missing", "source=column", ledger)
 
 
-def _profile_series(codes: np.ndarray, index: pd.Index, missing_key: str, policy: str,
-                    ledger: MeasureLedger | None) -> pd.Series:
+def _profile_series(
+    codes: np.ndarray, index: pd.Index, missing_key: str, policy: str, ledger: MeasureLedger | None
+) -> pd.Series:
     """Profile codes (-1 = missing) as the categorical result, with a count per profile in the ledger."""
     counts = {c: int((codes == k).sum()) for k, c in enumerate(UNGEPROFILER)}
     counts[missing_key] = int((codes == -1).sum())
@@ -188,7 +191,9 @@ def resolve_ungeprofil(ungmap: pd.DataFrame, *, ledger: MeasureLedger | None = N
         "missing": int((codes < 0).sum()),
         "column_flags_disagree": int(((col_codes >= 0) & (flag_codes >= 0) & (col_codes != flag_codes)).sum()),
     }
-    record(ledger, "resolve_ungeprofil", counts, policy="column first, then flags", rule=rule_id(load_rule("ungeprofil")))
+    record(
+        ledger, "resolve_ungeprofil", counts, policy="column first, then flags", rule=rule_id(load_rule("ungeprofil"))
+    )
     return category_series(codes, UNGEPROFILER, ungmap.index, "ungeprofil", ordered=False)
 
 
@@ -205,10 +210,15 @@ def _check_classifier(rule: Mapping[str, Any], origin: str) -> None:
             raise RuleFileError(f"{origin}: dimension `{name}`: `score` must be one of {', '.join(spec['scores'])}")
         mm = d.get("max_missing", 0)
         if not isinstance(mm, int) or mm < 0 or mm >= len(items):
-            raise RuleFileError(f"{origin}: dimension `{name}`: `max_missing` must be an integer in [0, {len(items) - 1}]")
+            raise RuleFileError(
+                f"{origin}: dimension `{name}`: `max_missing` must be an integer in [0, {len(items) - 1}]"
+            )
         thr = d.get("severe_when")
         if not isinstance(thr, Mapping) or ("min" not in thr and "max" not in thr):
-            raise RuleFileError(f"{origin}: dimension `{name}`: `severe_when` must give `min` and/or `max` (with include_min/include_max)")
+            raise RuleFileError(
+                f"{origin}: dimension `{name}`: `severe_when` must give `min` and/or `max` "
+                "(with include_min/include_max)"
+            )
 
 
 def ungeprofil_from_items(

@@ -93,8 +93,11 @@ def reference(t0, t1, eligibility):
 
 
 @settings(max_examples=150, deadline=None)
-@given(pairs=st.lists(st.tuples(day, day), min_size=1, max_size=40), rule=st.sampled_from(["used_at_intake", "all_observed"]),
-       seed=st.integers(0, 2**16))
+@given(
+    pairs=st.lists(st.tuples(day, day), min_size=1, max_size=40),
+    rule=st.sampled_from(["used_at_intake", "all_observed"]),
+    seed=st.integers(0, 2**16),
+)
 def test_equals_per_row_reference_and_permutes(pairs, rule, seed):
     t0 = pd.Series([p[0] for p in pairs], dtype="float64")
     t1 = pd.Series([p[1] for p in pairs], dtype="float64")

@@ -40,7 +40,9 @@ def test_rules_are_read_only():
 
 
 def test_expected_rule_files_are_shipped():
-    assert {"who5", "stofscore", "asi", "hcs_eligibility", "risikoprofil", "ungeprofil", "tem", "progression"} <= set(shipped_rule_names())
+    assert {"who5", "stofscore", "asi", "hcs_eligibility", "risikoprofil", "ungeprofil", "tem", "progression"} <= set(
+        shipped_rule_names()
+    )
 
 
 @pytest.mark.parametrize("scheme", ["seed000", "standard"])

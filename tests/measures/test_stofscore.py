@@ -42,7 +42,9 @@ def round_half_up(x: float, places: int) -> Decimal:
 
 def test_the_float_trap_exists_and_is_avoided():
     # The literal float formula disagrees with itself at 18 days (spec seed004_figures.md 3.3).
-    literal = lambda r: (((r[0] / 30) + (r[1] / 30) + (r[2] / 30) + (r[3] / 30) + (r[4] / 30)) / 5) * 100
+    def literal(r):
+        return (((r[0] / 30) + (r[1] / 30) + (r[2] / 30) + (r[3] / 30) + (r[4] / 30)) / 5) * 100
+
     assert literal([18, 0, 0, 0, 0]) == 12.0
     assert literal([6, 6, 6, 0, 0]) > 12.0
     df = frame([[18, 0, 0, 0, 0], [6, 6, 6, 0, 0]])
@@ -53,7 +55,9 @@ def test_the_float_trap_exists_and_is_avoided():
 
 @pytest.mark.parametrize("total, plus_ge, plus_gt", [(17, False, False), (18, True, False), (19, True, True)])
 def test_every_split_of_a_total_classifies_identically(total, plus_ge, plus_gt):
-    splits = [s for s in itertools.product(range(min(total, 30) + 1), repeat=4) if sum(s) <= total and total - sum(s) <= 30]
+    splits = [
+        s for s in itertools.product(range(min(total, 30) + 1), repeat=4) if sum(s) <= total and total - sum(s) <= 30
+    ]
     rows = [list(s) + [total - sum(s)] for s in splits]
     df = frame(rows)
     assert stofscore_total_days(df).eq(total).all()
@@ -167,10 +171,15 @@ def test_any_use_and_drug_free_against_a_row_loop():
     rng = np.random.default_rng(5)
     n = 400
     cols = ["days_hash_30", "days_kokain_30", "days_andre_30"]
-    frame = pd.DataFrame({c: pd.array([None if rng.random() < 0.1 else int(rng.integers(0, 3)) for _ in range(n)],
-                                      dtype="Int64") for c in cols})
-    frame["drug_free_30"] = pd.array([None if rng.random() < 0.7 else bool(rng.random() < 0.5) for _ in range(n)],
-                                     dtype="boolean")
+    frame = pd.DataFrame(
+        {
+            c: pd.array([None if rng.random() < 0.1 else int(rng.integers(0, 3)) for _ in range(n)], dtype="Int64")
+            for c in cols
+        }
+    )
+    frame["drug_free_30"] = pd.array(
+        [None if rng.random() < 0.7 else bool(rng.random() < 0.5) for _ in range(n)], dtype="boolean"
+    )
     used = mod.any_use_30(frame, cols[1:])
     free = mod.drug_free_30(frame, cols)
     for i in range(n):

@@ -73,7 +73,7 @@ def test_alcohol_and_the_combined_frame():
     assert list(out.columns) == ["samlet_trivsel", "koncentration", "planlaegning", "cannabis_days_week",
                                  "other_drug_days_week", "alcohol_units_week", "drug_free_last_week"]
     assert out.iloc[0]["samlet_trivsel"] == 7.0
-    assert out.iloc[0]["drug_free_last_week"] is False or out.iloc[0]["drug_free_last_week"] == False
+    assert bool(out.iloc[0]["drug_free_last_week"]) is False
     with pytest.raises(ValueError):
         alcohol_units_week(pd.DataFrame({"alcohol_units_week": [-1.0]}))
 

@@ -77,8 +77,11 @@ flag = st.one_of(st.none(), st.booleans())
 
 
 @settings(max_examples=150, deadline=None)
-@given(rows=st.lists(st.tuples(flag, flag, flag), min_size=1, max_size=40), policy=st.sampled_from(["propagate", "as_absent"]),
-       seed=st.integers(0, 2**16))
+@given(
+    rows=st.lists(st.tuples(flag, flag, flag), min_size=1, max_size=40),
+    policy=st.sampled_from(["propagate", "as_absent"]),
+    seed=st.integers(0, 2**16),
+)
 def test_equals_per_row_reference_and_permutes(rows, policy, seed):
     s, d, u = (pd.Series([r[i] for r in rows], dtype=object) for i in range(3))
     out = risikoprofil(s, d, u, missing=policy)
@@ -90,4 +93,6 @@ def test_equals_per_row_reference_and_permutes(rows, policy, seed):
 
     assert [None if pd.isna(v) else v for v in out] == [ref(r) for r in rows]
     perm = np.random.default_rng(seed).permutation(len(rows))
-    pd.testing.assert_series_equal(out.iloc[perm], risikoprofil(s.iloc[perm], d.iloc[perm], u.iloc[perm], missing=policy))
+    pd.testing.assert_series_equal(
+        out.iloc[perm], risikoprofil(s.iloc[perm], d.iloc[perm], u.iloc[perm], missing=policy)
+    )

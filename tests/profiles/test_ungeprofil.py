@@ -28,11 +28,22 @@ def test_two_by_two(frame_constructor):
 
 
 def test_codes_and_resolution():
-    assert ungeprofil_from_codes(pd.Series(["lav", "Sip", "SEP", "seip", None])).tolist() == ["LAV", "SIP", "SEP", "SEIP", np.nan]
+    assert ungeprofil_from_codes(pd.Series(["lav", "Sip", "SEP", "seip", None])).tolist() == [
+        "LAV",
+        "SIP",
+        "SEP",
+        "SEIP",
+        np.nan,
+    ]
     with pytest.raises(ValueError, match="XYZ"):
         ungeprofil_from_codes(pd.Series(["XYZ"]))
-    df = pd.DataFrame({"ungeprofil": ["LAV", None, None], "severe_internalising": [True, False, None],
-                       "severe_externalising": [True, True, False]})
+    df = pd.DataFrame(
+        {
+            "ungeprofil": ["LAV", None, None],
+            "severe_internalising": [True, False, None],
+            "severe_externalising": [True, True, False],
+        }
+    )
     ledger = MeasureLedger()
     assert resolve_ungeprofil(df, ledger=ledger).tolist() == ["LAV", "SEP", np.nan]
     counts = ledger.to_frame().set_index("status")["n"]
@@ -62,8 +73,16 @@ dimensions:
 def test_classifier_runs_only_from_an_owner_rule_file(tmp_path):
     path = tmp_path / "owner.yaml"
     path.write_text(RULE.format(extra=""), encoding="utf-8")
-    items = pd.DataFrame({"ip1": [2, 2, 4, 0, 3], "ip2": [2, 2, None, 0, None], "ip3": [1, 2, 0, 0, None],
-                          "ep1": [0, 3, 3, 2, 1], "ep2": [0, 3, 3, 2, 1], "ep3": [0, 0, 3, 2, 1]})
+    items = pd.DataFrame(
+        {
+            "ip1": [2, 2, 4, 0, 3],
+            "ip2": [2, 2, None, 0, None],
+            "ip3": [1, 2, 0, 0, None],
+            "ep1": [0, 3, 3, 2, 1],
+            "ep2": [0, 3, 3, 2, 1],
+            "ep3": [0, 0, 3, 2, 1],
+        }
+    )
     # by hand: internalising sums 5, 6, (4+0)/2*3 = 6 (prorated), 0, too many missing
     #          externalising means 0, 2, 3, 2, 1 (severe iff > 2)
     out = ungeprofil_from_items(items, path)
@@ -84,19 +103,26 @@ def test_classifier_refuses_placeholders_and_bad_files(tmp_path):
     with pytest.raises(RuleFileError, match="expected"):
         ungeprofil_from_items(items, wrong)
     nodims = tmp_path / "nodims.yaml"
-    nodims.write_text(textwrap.dedent("""\
+    nodims.write_text(
+        textwrap.dedent("""\
         rule: ungeprofil_classifier
         version: 1
         source: x
         valid_from: "2026-01-01"
-        """), encoding="utf-8")
+        """),
+        encoding="utf-8",
+    )
     with pytest.raises(RuleFileError, match="dimensions"):
         ungeprofil_from_items(items, nodims)
 
 
 @settings(max_examples=100, deadline=None)
-@given(rows=st.lists(st.tuples(st.one_of(st.none(), st.booleans()), st.one_of(st.none(), st.booleans())), min_size=1, max_size=30),
-       seed=st.integers(0, 2**16))
+@given(
+    rows=st.lists(
+        st.tuples(st.one_of(st.none(), st.booleans()), st.one_of(st.none(), st.booleans())), min_size=1, max_size=30
+    ),
+    seed=st.integers(0, 2**16),
+)
 def test_reference_and_permutation(rows, seed):
     i = pd.Series([r[0] for r in rows], dtype=object)
     e = pd.Series([r[1] for r in rows], dtype=object)

@@ -3,7 +3,6 @@ kept rows (costs included), and split reports add up to the whole."""
 
 from __future__ import annotations
 
-import json
 from functools import cache
 from pathlib import Path
 
