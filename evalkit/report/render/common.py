@@ -139,8 +139,35 @@ def test_header(lang: str) -> list[str]:
             word("effect_size", lang), word("p_value", lang), word("p_adjusted", lang)]
 
 
+_SETTING_NAMES = {
+    "da": {"lang": "Sprog", "min_cell": "Diskretioneringsgrænse (mindste viste antal)", "disclosure": "Diskretionering",
+           "multiplicity": "Justering for multipel testning", "where": "Filter", "by": "Opdelt efter",
+           "evalkit_version": "evalkit-version", "rows": "Rækker", "cols": "Kolonner", "stats": "Statistikker",
+           "test": "Test"},
+    "en": {"lang": "Language", "min_cell": "Disclosure threshold (smallest count shown)",
+           "disclosure": "Disclosure control",
+           "multiplicity": "Multiplicity adjustment", "where": "Filter", "by": "Split by",
+           "evalkit_version": "evalkit version", "rows": "Rows", "cols": "Columns", "stats": "Statistics",
+           "test": "Test"},
+}
+_SETTING_VALUES = {"da": {True: "til", False: "fra", "holm": "Holm", "da": "dansk", "en": "engelsk", None: "–"},
+                   "en": {True: "on", False: "off", "holm": "Holm", "da": "Danish", "en": "English", None: "–"}}
+
+
+def _setting_value(value: Any, lang: str) -> str:
+    if isinstance(value, (list, tuple)):
+        return "; ".join(_setting_value(v, lang) for v in value)
+    if isinstance(value, (bool, str)) or value is None:
+        return _SETTING_VALUES[lang].get(value, str(value))
+    return str(value)
+
+
 def settings_lines(report: Report) -> list[str]:
-    return [neutral(f"{k}: {v}") for k, v in report.settings.items()]
+    """The report's settings, named and valued in the report's language (a report's own ``--set`` keys
+    keep their names: they are what a user types)."""
+    lang = report.lang if report.lang in _SETTING_NAMES else "da"
+    names = _SETTING_NAMES[lang]
+    return [neutral(f"{names.get(k, k)}: {_setting_value(v, lang)}") for k, v in report.settings.items()]
 
 
 def fingerprint(report: Report) -> str:
