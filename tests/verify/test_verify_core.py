@@ -151,4 +151,4 @@ def test_bundled_catalogues_are_complete():
                 assert f.reason and f.expected is not None and f.expected.basis, f.id
             assert "audit" not in (f.reason or "") and "seed" not in (f.reason or ""), f.id
     pending = [f.id for f in load_catalogue("004").figures if f.pending]
-    assert len(pending) == 16 and "004-F6.35/n" in pending
+    assert len(pending) == 8 and "004-F6.35/n" in pending
