@@ -71,4 +71,15 @@ def _counts_specs() -> list[TableSpec]:
                       TXT("tem_counts.youths_with_an_ungmap_included"), "main",
                       lambda p: beh(p) & (p.episodes["ungmap"] >= 0),
                       TXT("tem_counts.cohort_treatment_episodes_with_ungmap")),
+        _counts_table("tem_antal_opioid", "004-F6.35", TXT("tables.tem_antal_opioid.title"), "main",
+                      lambda p: beh(p) & _opioid_users(p), TXT("cells.opioid_counts_note")),
     ]
+
+
+def _opioid_users(prep: Prepared) -> np.ndarray:
+    """Episodes whose UngMap reports opioid use in the last 30 days."""
+    um = prep.episodes["ungmap"]
+    out = np.zeros(um.size, dtype=bool)
+    has = um >= 0
+    out[has] = prep.ungmap["opioider"][um[has]] == 1.0
+    return out
