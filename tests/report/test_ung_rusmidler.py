@@ -325,7 +325,8 @@ def test_catalogue_004_reproduces(plain):
     assert dev == {"004-F6.19/prose/udeblevet_pct/behandling", "004-F6.21/faerdigbehandlet_pct/r0",
                    "004-F6.22/andet/behandling", "004-F6.28/locf/tem_1", "004-F6.28/locf/tem_12",
                    "004-F6.34/alle/tem_12", "004-F6.37/r2_locf/tem_1", "004-F6.37/r2_locf/tem_12",
-                   "004-F6.37/prose/r3_locf/tem_12"}
+                   "004-F6.37/prose/r3_locf/tem_12", "004-Q/ungmap_under_15", "004-S/opioider_hoejeste_kommune_pct",
+                   "004-F6.24/kommuner", "004-F6.35/n"}
 
 
 @pytest.mark.parametrize("table,row,col,printed", [

@@ -48,6 +48,11 @@ def _forloeb_type(ctx: Context) -> Table:
     cells = {k: count((ep["forloeb"] == nr).sum()) for k, nr in zip(keys, nrs, strict=True)}
     cells["total"] = count(ep["type"].size, link="episoder_alle")
     table.add_row("total", TOTAL, cells, is_total=True)
+    # Seed 004 p. 6.1 text: "120 rådgivningsforløb" = anonymous and named counselling together.
+    sel = np.isin(ep["type"], [TYPES.index("anonym_raadgivning"), TYPES.index("raadgivning")])
+    cells = {k: count((sel & (ep["forloeb"] == nr)).sum()) for k, nr in zip(keys, nrs, strict=True)}
+    cells["total"] = count(sel.sum())
+    table.add_row("raadgivning_i_alt", TXT("cells.counselling_total"), cells)
     table.notes.append(TXT("forloeb.unit_logbog_episodes_a_youth"))
     return table
 
@@ -83,9 +88,10 @@ def _alder_koen(ctx: Context) -> Table:
     under = prep.c["cohort"]["under_age"]
     table = Table(id="alder_koen", source="004-F6.4",
                   title=TXT("tables.alder_koen.title"),
-                  columns=[Column(t, TYPE_SHORT[t]) for t in TYPES], additive=True, row_lines=())
+                  columns=[Column(t, TYPE_SHORT[t]) for t in TYPES] + [Column("alle", TXT("cells.all_episodes"))],
+                  additive=True, row_lines=())
     rows: dict[str, dict[str, Cell]] = {k: {} for k in ("antal", "gns_alder", "kvinder", "kvinder_pct", "maend",
-                                                       "koen_ukendt", "under_18_pct")}
+                                                       "koen_ukendt", "under_18", "under_18_pct", "over_18_pct")}
     for code, t in enumerate(TYPES):
         sel = ep["type"] == code
         sex = ep["sex"][sel]
@@ -98,11 +104,17 @@ def _alder_koen(ctx: Context) -> Table:
         rows["kvinder_pct"][t] = share((sex == 0).sum(), known_sex, count_of=f"kvinder|{t}")
         rows["maend"][t] = count((sex == 1).sum())
         rows["koen_ukendt"][t] = count((sex < 0).sum())
+        rows["under_18"][t] = count((known_age < under).sum())
         rows["under_18_pct"][t] = share((known_age < under).sum(), known_age.size)
+        rows["over_18_pct"][t] = share((known_age >= under).sum(), known_age.size)
+    all_age = ep["age"][~np.isnan(ep["age"])]
+    rows["under_18_pct"]["alle"] = share((all_age < under).sum(), all_age.size)
     labels = {"antal": TXT("forloeb.episodes"), "gns_alder": TXT("forloeb.mean_age_years"),
               "kvinder": TXT("forloeb.women"), "kvinder_pct": TXT("forloeb.share_of_women"),
               "maend": TXT("forloeb.men"), "koen_ukendt": TXT("forloeb.sex_unknown"),
-              "under_18_pct": fill(TXT("templates.share_under_age"), age=under)}
+              "under_18": fill(TXT("cells.under_age"), age=under),
+              "under_18_pct": fill(TXT("templates.share_under_age"), age=under),
+              "over_18_pct": fill(TXT("cells.share_at_least_age"), age=under)}
     for key, cells in rows.items():
         table.add_row(key, labels[key], cells)
     known = (ep["type"] >= 0) & (ep["sex"] >= 0)

@@ -20,19 +20,22 @@ def _reg_columns(K: int) -> list[Column]:
 
 
 def _counts_table(tid: str, source: str, title: Text, grid_key: str, mask: Callable[[Prepared], np.ndarray],
-                  note: Text) -> TableSpec:
+                  note: Text, *, most_cell: bool = False) -> TableSpec:
     def build(ctx: Context) -> Table:
         prep = _prep(ctx)
         grid = prep.grids[grid_key]
         K = grid.upto
         sel = mask(prep)
         at_least = grid.n_with_form(sel)   # units with >= k forms, k = 1..K
-        table = Table(id=tid, source=source, title=title, columns=_reg_columns(K))
+        columns = _reg_columns(K) + ([Column("max", TXT("cells.most"))] if most_cell else [])
+        table = Table(id=tid, source=source, title=title, columns=columns)
         table.add_row("antal_unge", TXT("tem_counts.number_of_youths"),
                       {f"tem_{k}": count(at_least[k - 1]) for k in range(1, K + 1)})
         more = int((grid.n_forms[sel] > K).sum())
         table.notes.append(note)
         most = int(grid.n_forms[sel].max()) if sel.any() else 0
+        if most_cell:   # seed 004 p. 6.4: "op til 39 skemaer" for one youth (forms before the cut at K)
+            table.add_row("skemaer_pr_forloeb", TXT("cells.forms_per_episode"), {"max": count(most)})
         table.notes.append(fill(TXT("templates.forms_counted"), k=K, more=more, most=most))
         return table
 
@@ -59,7 +62,7 @@ def _counts_specs() -> list[TableSpec]:
                       TXT("tem_counts.cohort_episodes_with_at_least")),
         _counts_table("tem_antal_behandling", "004-F6.25",
                       TXT("tem_counts.youths_in_treatment_included_at"), "main", beh,
-                      TXT("tem_counts.cohort_treatment_episodes_with_at")),
+                      TXT("tem_counts.cohort_treatment_episodes_with_at"), most_cell=True),
         _counts_table("tem_antal_udskrevne", "004-F6.29",
                       TXT("tem_counts.youths_discharged_from_treatment_included"), "main",
                       lambda p: beh(p) & p.episodes["discharged"],
@@ -68,4 +71,15 @@ def _counts_specs() -> list[TableSpec]:
                       TXT("tem_counts.youths_with_an_ungmap_included"), "main",
                       lambda p: beh(p) & (p.episodes["ungmap"] >= 0),
                       TXT("tem_counts.cohort_treatment_episodes_with_ungmap")),
+        _counts_table("tem_antal_opioid", "004-F6.35", TXT("tables.tem_antal_opioid.title"), "main",
+                      lambda p: beh(p) & _opioid_users(p), TXT("cells.opioid_counts_note")),
     ]
+
+
+def _opioid_users(prep: Prepared) -> np.ndarray:
+    """Episodes whose UngMap reports opioid use in the last 30 days."""
+    um = prep.episodes["ungmap"]
+    out = np.zeros(um.size, dtype=bool)
+    has = um >= 0
+    out[has] = prep.ungmap["opioider"][um[has]] == 1.0
+    return out

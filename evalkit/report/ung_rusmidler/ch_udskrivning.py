@@ -93,6 +93,9 @@ def _udskrivning(ctx: Context) -> Table:
              for t in ("raadgivning", "behandling")}
     table.add_row("udskrevet_pct", TXT("udskrivning.discharged_of_all_enrolments"),
                   shares)
+    table.add_row("uafsluttet", TXT("cells.not_discharged"),
+                  {t: count((~ep["discharged"] & (ep["type"] == TYPES.index(t))).sum())
+                   for t in ("raadgivning", "behandling")})
     cutoff = prep.c["cohort"]["data_cutoff"]
     n = Text(format_number(smdb["n"], "da"), format_number(smdb["n"], "en"))
     table.notes.append(fill(TXT("templates.discharge_cohort"), cutoff=cutoff,
@@ -146,7 +149,8 @@ def _ydelser(ctx: Context) -> Table:
                   columns=[Column("raadgivning", TXT("udskrivning.counselling")),
                            Column("raadgivning_n", TXT("udskrivning.counselling_discharges")),
                            Column("behandling", TXT("udskrivning.treatment")),
-                           Column("behandling_n", TXT("udskrivning.treatment_discharges"))])
+                           Column("behandling_n", TXT("udskrivning.treatment_discharges")),
+                           Column("behandling_antal", TXT("cells.treatment_count"))])
     labels = {"svc_raadgivning": ("raadgivning", TXT("udskrivning.counselling_2")),
               "svc_individuel_behandling": ("individuel_behandling",
                                             TXT("udskrivning.individual_treatment")),
@@ -161,6 +165,8 @@ def _ydelser(ctx: Context) -> Table:
             known = ~np.isnan(v)
             cells[t] = share(float((v[known] == 1.0).sum()), int(known.sum()))
             cells[f"{t}_n"] = count(known.sum())
+            if t == "behandling":
+                cells["behandling_antal"] = count((v[known] == 1.0).sum())
         table.add_row(key, label, cells)
     table.notes.append(TXT("udskrivning.cohort_discharged_episodes_services_ticked"))
     return table

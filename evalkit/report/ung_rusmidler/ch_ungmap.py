@@ -79,6 +79,10 @@ def _ungeprofil(ctx: Context) -> Table:
                          "metode_pct": _ref(refs["metode"]["ungeprofil"].get(p))} for p in PROFILES}
     distribution_rows(table, keys, {p.lower(): PROFILE_LABEL[p] for p in PROFILES}, prep.ungmap["profile"],
                       extra=extra, link="ungmap_profil", total_link="ungmap_alle")
+    profile = prep.ungmap["profile"]
+    known = profile >= 0
+    table.add_row("ikke_lav", TXT("cells.not_lav"),
+                  {"pct": share((known & (profile != PROFILES.index("LAV"))).sum(), known.sum())})
     d, u, m = (refs[k]["ungeprofil_sip_sep_unassigned"] for k in ("danske_unge", "udbredelse", "metode"))
     table.notes.append(_um_cohort_note(prep))
     table.notes.append(fill(TXT("templates.ungeprofil_source"), n_metode=refs["metode"]["n_ungeprofil"],

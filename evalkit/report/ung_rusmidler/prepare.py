@@ -88,7 +88,8 @@ def prepare(ctx: Context) -> None:
     ne = len(e)
     ep["ungmap"] = np.full(ne, -1, dtype=np.int64)
     ep["ungmap"][um["episode"]] = np.arange(um["episode"].size)
-    prep = Prepared(c=c, episodes=ep, kommuner=kommuner, ungmap=um)
+    young = int(um.pop("n_under_min_age")[0])
+    prep = Prepared(c=c, episodes=ep, kommuner=kommuner, ungmap=um, ungmap_under_min_age=young)
     _prepare_tem(ctx, prep, e["episode_id"])
     store_prepared(ctx, prep)
 
@@ -113,6 +114,9 @@ def _episodes(e: pd.DataFrame, c: Mapping[str, Any],
     forloeb = np.where(np.isnan(forloeb), derived, forloeb)
     out["forloeb"] = np.where(np.isnan(forloeb), -1, forloeb).astype(np.int64)
     out["age"] = _floats(_col(e, "age_at_start"), n)
+    person = _col(e, "person_key")   # a pseudonym, kept only as a code per episode
+    out["person"] = (np.asarray(pd.factorize(person, use_na_sentinel=True)[0], dtype=np.int64) if person is not None
+                     else np.full(n, -1, dtype=np.int64))
     out["sex"] = _codes(_col(e, "sex"), SEXES, n)
     start = _day_numbers(_col(e, "start_date"), n)
     dis = _day_numbers(_col(e, "discharge_date"), n)
@@ -123,6 +127,7 @@ def _episodes(e: pd.DataFrame, c: Mapping[str, Any],
     negative = discharged & (los < 0)
     los = np.where(discharged & ~negative, los, np.nan)
     status = _codes(_col(e, "discharge_status"), STATUSES, n)
+    out["start"] = start
     out.update(discharged=discharged, los=los, status=np.where(discharged, status, -1))
     for svc in ("svc_raadgivning", "svc_individuel_behandling", "svc_gruppeforloeb", "svc_inddragelse_paaroerende",
                 "svc_andet"):
@@ -168,7 +173,7 @@ def _ungmap(u: pd.DataFrame, ep: dict[str, np.ndarray], ep_ids: pd.Series, c: Ma
     rows = o[first]                 # kept rows in episode order (canonical, whatever the file order)
     k = u.iloc[rows]
     m = rows.size
-    out: dict[str, np.ndarray] = {"episode": pos[rows], "age": age[rows]}
+    out: dict[str, np.ndarray] = {"episode": pos[rows], "age": age[rows], "n_under_min_age": np.array([young.sum()])}
     out["stofscore"] = stofscore(k).to_numpy(dtype="float64", na_value=np.nan)
     s12 = stofscore_12plus(k)
     out["stofscore_12plus"] = s12.to_numpy(dtype="float64", na_value=np.nan)

@@ -39,6 +39,7 @@ class Prepared:
     episodes: dict[str, np.ndarray]
     kommuner: list[tuple[str, str]]          # (row key, name) of the printed municipalities
     ungmap: dict[str, np.ndarray]
+    ungmap_under_min_age: int = 0            # treatment UngMaps left out for age (seed 004 p. 6.2 text)
     grids: dict[str, FormPositions] = field(default_factory=dict)
     groupings: dict[str, Grouping] = field(default_factory=dict)
     trajectories: dict[tuple[str, str], Summary] = field(default_factory=dict)

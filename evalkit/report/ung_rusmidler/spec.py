@@ -10,6 +10,7 @@ from evalkit.report.ung_rusmidler.ch_forloeb import (
     _forloeb_kommune,
     _forloeb_type,
 )
+from evalkit.report.ung_rusmidler.ch_tekst import _gengangere, _gruppeforloeb, _opioider_kommune, _ungmap_daekning
 from evalkit.report.ung_rusmidler.ch_tem import _trajectory_specs
 from evalkit.report.ung_rusmidler.ch_tem_counts import _counts_specs
 from evalkit.report.ung_rusmidler.ch_tem_model import _model_spec
@@ -49,10 +50,13 @@ SPEC = ReportSpec(
                   _forloeb_type),
         TableSpec("forloeb_kommune", "004-F6.3", TXT("tables.forloeb_kommune.title"),
                   _forloeb_kommune),
+        TableSpec("gengangere", "004-Q", TXT("tables.gengangere.title"), _gengangere),
         TableSpec("alder_koen", "004-F6.4", TXT("tables.alder_koen.title"), _alder_koen),
         TableSpec("aldersfordeling", "004-F6.6", TXT("tables.aldersfordeling.title"), _aldersfordeling),
+        TableSpec("ungmap_daekning", "004-Q", TXT("tables.ungmap_daekning.title"), _ungmap_daekning),
         TableSpec("ungeprofil", "004-F6.11", TXT("tables.ungeprofil.title"), _ungeprofil),
         TableSpec("stofbrug", "004-F6.14", TXT("tables.stofbrug.title"), _stofbrug),
+        TableSpec("opioider_kommune", "004-Q", TXT("tables.opioider_kommune.title"), _opioider_kommune),
         TableSpec("stofbelastning", "004-F6.15", TXT("tables.stofbelastning.title"), _stofbelastning),
         TableSpec("stofbelastning_sammenligning", "004-F6.16a", TXT("tables.stofbelastning_sammenligning.title"),
                   _stofbelastning_sammenligning),
@@ -63,6 +67,7 @@ SPEC = ReportSpec(
         TableSpec("udskrivning_risikoprofil", "004-F6.21", TXT("tables.udskrivning_risikoprofil.title"),
                   _udskrivning_risikoprofil),
         TableSpec("ydelser", "004-F6.22", TXT("tables.ydelser.title"), _ydelser),
+        TableSpec("gruppeforloeb", "004-Q", TXT("tables.gruppeforloeb.title"), _gruppeforloeb),
         *_counts_specs(),
         *_trajectory_specs(),
         *(_model_spec(m) for m in MEASURES),   # optional (ReportOptions.extra["sensitivity"])
