@@ -75,10 +75,17 @@ class Column:
 
 @dataclass
 class Row:
+    """A row of a table. In an additive table the count rows of a column add up to its total row;
+    ``sum_of`` declares a subtotal row (the sum of the named rows, e.g. both kinds of counselling),
+    and ``in_sums=False`` a row outside the sums (a count of a subset, such as those under 18), so
+    that disclosure control knows every relation a reader can use."""
+
     key: str
     label: Text
     cells: dict[str, Cell] = field(default_factory=dict)
     is_total: bool = False
+    sum_of: tuple[str, ...] | None = None
+    in_sums: bool = True
 
 
 @dataclass
@@ -194,7 +201,8 @@ class Table:
     def cell(self, row: str, column: str) -> Cell:
         return self.row(row).cells[column]
 
-    def add_row(self, key: str, label: Text, cells: dict[str, Cell], is_total: bool = False) -> Row:
+    def add_row(self, key: str, label: Text, cells: dict[str, Cell], is_total: bool = False, *,
+                sum_of: tuple[str, ...] | None = None, in_sums: bool = True) -> Row:
         unknown = set(cells) - {c.key for c in self.columns}
         if unknown:
             raise KeyError(f"table {self.id!r}: cells for unknown columns {sorted(unknown)}")
@@ -204,7 +212,10 @@ class Table:
             cell = cells.get(column.key)
             if cell is not None and column.count_of and cell.count_of is None and column.count_of in cells:
                 cell.count_of = f"{key}|{column.count_of}"
-        r = Row(key=key, label=label, cells=cells, is_total=is_total)
+        if sum_of is not None and not set(sum_of) <= {r.key for r in self.rows}:
+            raise KeyError(f"table {self.id!r}: row {key!r} sums rows not (yet) in the table: {sorted(sum_of)}")
+        r = Row(key=key, label=label, cells=cells, is_total=is_total, sum_of=sum_of,
+                in_sums=in_sums and sum_of is None)
         self.rows.append(r)
         return r
 

@@ -331,3 +331,31 @@ def test_ledger_counts_protected(kept, excluded):
             assert s is None
     # read = kept + sum(excluded): never exactly one unknown in that line
     assert sum(1 for s in shown if s is None) != 1
+
+
+def test_a_declared_subtotal_is_a_relation_the_attacker_knows():
+    """anonymous 3 (hidden) + named 95 = counselling 98: printing the subtotal would give the 3 away."""
+    table = Table(id="s", source="test", title=T("s"), additive=True, row_lines=(),
+                  columns=[Column("a", T("a")), Column("b", T("b"))])
+    table.add_row("anonym", T("anonym"), {"a": Cell(3, "count"), "b": Cell(40, "count")})
+    table.add_row("navngivet", T("navngivet"), {"a": Cell(95, "count"), "b": Cell(60, "count")})
+    table.add_row("behandling", T("behandling"), {"a": Cell(200, "count"), "b": Cell(300, "count")})
+    table.add_row("total", T("I alt"), {"a": Cell(298, "count"), "b": Cell(400, "count")}, is_total=True)
+    table.add_row("raadgivning", T("rådgivning i alt"), {"a": Cell(98, "count"), "b": Cell(100, "count")},
+                  sum_of=("anonym", "navngivet"))
+    out = apply([table], DisclosureSettings(min_cell=5)).tables[0]
+    assert out.cell("anonym", "a").suppressed
+    subtotal, named = out.cell("raadgivning", "a"), out.cell("navngivet", "a")
+    assert subtotal.suppressed or named.suppressed     # else 98 - 95 = 3
+
+
+def test_a_row_outside_the_sums_is_not_taken_as_part_of_them():
+    table = Table(id="o", source="test", title=T("o"), additive=True, row_lines=(),
+                  columns=[Column("a", T("a"))])
+    table.add_row("k", T("k"), {"a": Cell(40, "count")})
+    table.add_row("m", T("m"), {"a": Cell(60, "count")})
+    table.add_row("total", T("I alt"), {"a": Cell(100, "count")}, is_total=True)
+    table.add_row("under_18", T("under 18"), {"a": Cell(2, "count")}, in_sums=False)
+    out = apply([table], DisclosureSettings(min_cell=5)).tables[0]
+    assert out.cell("under_18", "a").suppressed
+    assert not any(out.cell(k, "a").suppressed for k in ("k", "m", "total"))   # nothing else needs hiding

@@ -663,7 +663,10 @@ def _check_disclosure(rep, min_cell=5):
             count_cols = [k for k in cols if any(r.cells.get(k) is not None and r.cells[k].kind == "count" for r in t.rows)]
             groups = [tuple(count_cols)] if t.row_lines is None else t.row_lines
             lines = [[r.cells[k] for k in g if k in r.cells and r.cells[k].kind == "count"] for r in t.rows for g in groups]
-            lines += [[r.cells[k] for r in t.rows if k in r.cells and r.cells[k].kind == "count"] for k in count_cols]
+            lines += [[r.cells[k] for r in t.rows if k in r.cells and r.cells[k].kind == "count" and r.in_sums]
+                      for k in count_cols]
+            lines += [[t.cell(p, k) for p in r.sum_of if k in t.row(p).cells] + [r.cells[k]]
+                      for r in t.rows if r.sum_of for k in count_cols if k in r.cells]
             for line in lines:
                 if len(line) > 1:
                     assert sum(c.suppressed for c in line) != 1, t.id

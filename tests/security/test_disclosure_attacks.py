@@ -141,7 +141,10 @@ def _ung_attacker(plain, rep) -> LP:
         total_cols = {c.key for c in t.columns if c.is_total}
         groups = ([tuple(c.key for c in t.columns)] if t.row_lines is None else list(t.row_lines))
         lines = [[(r.key, k) for k in g if (r.key, k) in counts] for r in t.rows for g in groups]
-        lines += [[(r.key, c.key) for r in t.rows if (r.key, c.key) in counts] for c in t.columns]
+        # Column sums over the rows inside the sums; a declared subtotal is the sum of its rows.
+        lines += [[(r.key, c.key) for r in t.rows if (r.key, c.key) in counts and r.in_sums] for c in t.columns]
+        lines += [[(p, c.key) for p in r.sum_of if (p, c.key) in counts] + [(r.key, c.key)]
+                  for r in t.rows if r.sum_of for c in t.columns if (r.key, c.key) in counts]
         for line in lines:
             if len(line) < 2:
                 continue

@@ -228,8 +228,13 @@ class _Builder:
                 self._line(members, ti, last_is_total=declared)
         for k in count_cols:
             members = [(self.cell_var[(ti, r.key, k)], r.is_total) for r in table.rows
-                       if (ti, r.key, k) in self.cell_var]
+                       if (ti, r.key, k) in self.cell_var and getattr(r, "in_sums", True)]
             self._line(members, ti, last_is_total=False)
+            for r in table.rows:   # declared subtotals: subtotal = sum of its rows
+                parts = getattr(r, "sum_of", None)
+                if parts and (ti, r.key, k) in self.cell_var:
+                    members = [(self.cell_var[(ti, p, k)], False) for p in parts if (ti, p, k) in self.cell_var]
+                    self._line(members + [(self.cell_var[(ti, r.key, k)], True)], ti, last_is_total=True)
 
     def _line(self, members: list[tuple[int, bool]], ti: int | None, last_is_total: bool) -> None:
         """Add ``total = sum(others)``; the total is found by flag, position or value, else a known constant."""

@@ -52,7 +52,8 @@ def _forloeb_type(ctx: Context) -> Table:
     sel = np.isin(ep["type"], [TYPES.index("anonym_raadgivning"), TYPES.index("raadgivning")])
     cells = {k: count((sel & (ep["forloeb"] == nr)).sum()) for k, nr in zip(keys, nrs, strict=True)}
     cells["total"] = count(sel.sum())
-    table.add_row("raadgivning_i_alt", TXT("cells.counselling_total"), cells)
+    table.add_row("raadgivning_i_alt", TXT("cells.counselling_total"), cells,
+                  sum_of=("anonym_raadgivning", "raadgivning"))
     table.notes.append(TXT("forloeb.unit_logbog_episodes_a_youth"))
     return table
 
@@ -115,8 +116,8 @@ def _alder_koen(ctx: Context) -> Table:
               "under_18": fill(TXT("cells.under_age"), age=under),
               "under_18_pct": fill(TXT("templates.share_under_age"), age=under),
               "over_18_pct": fill(TXT("cells.share_at_least_age"), age=under)}
-    for key, cells in rows.items():
-        table.add_row(key, labels[key], cells)
+    for key, cells in rows.items():   # under 18 is a subset of the episodes, outside the column's sum
+        table.add_row(key, labels[key], cells, in_sums=key != "under_18")
     known = (ep["type"] >= 0) & (ep["sex"] >= 0)
     res, hide = _chi_square(ctx, pd.crosstab(ep["type"][known], ep["sex"][known]).to_numpy())
     table.tests.append(_row("kvinder_pct", TXT("forloeb.sex_by_episode_type"), res, hide))

@@ -95,7 +95,7 @@ def _udskrivning(ctx: Context) -> Table:
                   shares)
     table.add_row("uafsluttet", TXT("cells.not_discharged"),
                   {t: count((~ep["discharged"] & (ep["type"] == TYPES.index(t))).sum())
-                   for t in ("raadgivning", "behandling")})
+                   for t in ("raadgivning", "behandling")}, in_sums=False)   # not discharged: outside the sums
     cutoff = prep.c["cohort"]["data_cutoff"]
     n = Text(format_number(smdb["n"], "da"), format_number(smdb["n"], "en"))
     table.notes.append(fill(TXT("templates.discharge_cohort"), cutoff=cutoff,
