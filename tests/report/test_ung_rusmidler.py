@@ -227,17 +227,27 @@ def test_ungmap_tables_match_pandas(plain, ref):
     um = ref.um
     n = len(um)
     assert val(plain, "aldersfordeling", "total", "antal") == n == 390
-    assert _close(val(plain, "aldersfordeling", "alder_15_17", "pct"), 100 * ((um["age"] >= 15) & (um["age"] < 18)).mean())
+    share_15_17 = 100 * ((um["age"] >= 15) & (um["age"] < 18)).mean()
+    assert _close(val(plain, "aldersfordeling", "alder_15_17", "pct"), share_15_17)
     for p in ("LAV", "SIP", "SEP", "SEIP"):
         assert val(plain, "ungeprofil", p.lower(), "antal") == (um["profile"] == p).sum()
         assert _close(val(plain, "ungeprofil", p.lower(), "pct"), 100 * (um["profile"] == p).mean())
-    for row, col in [("cannabis", "cannabis"), ("centralstimulerende", "central"), ("opioider", "opioid"),
-                     ("andre_stoffer", "andre"), ("stoffri", "free")]:
+    for row, col in [
+        ("cannabis", "cannabis"),
+        ("centralstimulerende", "central"),
+        ("opioider", "opioid"),
+        ("andre_stoffer", "andre"),
+        ("stoffri", "free"),
+    ]:
         assert _close(val(plain, "stofbrug", row, "pct"), 100 * um[col].mean())
     assert _close(val(plain, "stofbelastning", "stofscore_12plus", "pct"), 100 * um["s12"].mean())
     assert _close(val(plain, "stofbelastning_sammenligning", "gns_stofscore", "ung_rusmidler"), um["stofscore"].mean())
-    for row, col in [("i_uddannelse", "edu"), ("uddannelseshjaelp", "udd"), ("psykiatrisk_diagnose", "diag"),
-                     ("illegale_aktiviteter", "illegal")]:
+    for row, col in [
+        ("i_uddannelse", "edu"),
+        ("uddannelseshjaelp", "udd"),
+        ("psykiatrisk_diagnose", "diag"),
+        ("illegale_aktiviteter", "illegal"),
+    ]:
         assert _close(val(plain, "andre_vanskeligheder", row, "ung_rusmidler"), 100 * um[col].mean())
     for i in range(4):
         assert val(plain, "risikoprofil", f"r{i}", "antal") == (um["risk"] == i).sum()
@@ -254,8 +264,11 @@ def test_discharge_tables_match_pandas(plain, ref):
         for s in STATUSES:
             assert val(plain, "udskrivning", s, t) == (d["status"] == s).sum()
             assert _close(val(plain, "udskrivning", f"{s}_pct", t), 100 * (d["status"] == s).mean())
-        for svc, row in [("svc_raadgivning", "raadgivning"), ("svc_gruppeforloeb", "gruppeforloeb"),
-                         ("svc_andet", "andet")]:
+        for svc, row in [
+            ("svc_raadgivning", "raadgivning"),
+            ("svc_gruppeforloeb", "gruppeforloeb"),
+            ("svc_andet", "andet"),
+        ]:
             assert _close(val(plain, "ydelser", row, t), 100 * d[svc].mean())
     d = ep[(ep["type"] == "behandling") & ep["discharged"]]
     risk = ref.um["risk"].reindex(d.index)
@@ -263,15 +276,23 @@ def test_discharge_tables_match_pandas(plain, ref):
         g = d[risk == i]
         assert val(plain, "udskrivning_risikoprofil", "antal", f"r{i}") == len(g)
         assert _close(val(plain, "udskrivning_risikoprofil", "gns_laengde", f"r{i}"), g["los"].mean())
-        assert _close(val(plain, "udskrivning_risikoprofil", "faerdigbehandlet_pct", f"r{i}"),
-                      100 * (g["status"] == "faerdigbehandlet").mean())
-    assert val(plain, "udskrivning_risikoprofil", "antal", "uden_profil") == risk.isna().sum() == 28   # A18
+        assert _close(
+            val(plain, "udskrivning_risikoprofil", "faerdigbehandlet_pct", f"r{i}"),
+            100 * (g["status"] == "faerdigbehandlet").mean(),
+        )
+    assert val(plain, "udskrivning_risikoprofil", "antal", "uden_profil") == risk.isna().sum() == 28  # A18
 
 
-@pytest.mark.parametrize("table,grouping,extra", [
-    ("tem_antal_raadgivning", "raadgivning", None), ("tem_antal_gruppe", "gruppe", None),
-    ("tem_antal_behandling", "behandling", None), ("tem_antal_udskrevne", "udskrivning", None),
-    ("tem_antal_ungmap", "ungeprofil", None)])
+@pytest.mark.parametrize(
+    "table,grouping,extra",
+    [
+        ("tem_antal_raadgivning", "raadgivning", None),
+        ("tem_antal_gruppe", "gruppe", None),
+        ("tem_antal_behandling", "behandling", None),
+        ("tem_antal_udskrevne", "udskrivning", None),
+        ("tem_antal_ungmap", "ungeprofil", None),
+    ],
+)
 def test_counts_per_registration_match_pandas(plain, ref, table, grouping, extra):
     ids = pd.Index(np.concatenate([np.asarray(v) for v in ref.units(grouping).values()]))
     forms = (ref.group if grouping == "gruppe" else ref.main)["_forms"].reindex(ids)
@@ -322,18 +343,33 @@ def test_catalogue_004_reproduces(plain):
     bad = [(r.id, r.printed, r.computed, r.reason) for r in results if r.status == "fail"]
     assert bad == []
     dev = {r.id for r in results if r.status == "known-deviation"}
-    assert dev == {"004-F6.19/prose/udeblevet_pct/behandling", "004-F6.21/faerdigbehandlet_pct/r0",
-                   "004-F6.22/andet/behandling", "004-F6.28/locf/tem_1", "004-F6.28/locf/tem_12",
-                   "004-F6.34/alle/tem_12", "004-F6.37/r2_locf/tem_1", "004-F6.37/r2_locf/tem_12",
-                   "004-F6.37/prose/r3_locf/tem_12", "004-Q/ungmap_under_15", "004-S/opioider_hoejeste_kommune_pct",
-                   "004-F6.24/kommuner", "004-F6.35/n"}
+    assert dev == {
+        "004-F6.19/prose/udeblevet_pct/behandling",
+        "004-F6.21/faerdigbehandlet_pct/r0",
+        "004-F6.22/andet/behandling",
+        "004-F6.28/locf/tem_1",
+        "004-F6.28/locf/tem_12",
+        "004-F6.34/alle/tem_12",
+        "004-F6.37/r2_locf/tem_1",
+        "004-F6.37/r2_locf/tem_12",
+        "004-F6.37/prose/r3_locf/tem_12",
+        "004-Q/ungmap_under_15",
+        "004-S/opioider_hoejeste_kommune_pct",
+        "004-F6.24/kommuner",
+        "004-F6.35/n",
+    }
 
 
-@pytest.mark.parametrize("table,row,col,printed", [
-    ("tem_samlet_trivsel", "locf", "tem_1", "5,7"), ("tem_samlet_trivsel", "locf", "tem_12", "6,3"),
-    ("stofbelastning_sammenligning", "stofscore_12plus_pct", "ung_rusmidler", "39,7"),
-    ("udskrivning", "gns_laengde", "behandling", "134,9"),
-    ("tem_stoffri_risikoprofil", "r0_locf", "tem_12", "65,2")])
+@pytest.mark.parametrize(
+    "table,row,col,printed",
+    [
+        ("tem_samlet_trivsel", "locf", "tem_1", "5,7"),
+        ("tem_samlet_trivsel", "locf", "tem_12", "6,3"),
+        ("stofbelastning_sammenligning", "stofscore_12plus_pct", "ung_rusmidler", "39,7"),
+        ("udskrivning", "gns_laengde", "behandling", "134,9"),
+        ("tem_stoffri_risikoprofil", "r0_locf", "tem_12", "65,2"),
+    ],
+)
 def test_printed_figures_as_danish_text(protected, table, row, col, printed):
     """The Danish rendering prints the document's figure (half-up at one decimal)."""
     from evalkit.report.labels import cell_text
@@ -358,8 +394,8 @@ def test_published_small_counts_are_suppressed(plain, protected):
         assert not plain.table("tem_stoffri_risikoprofil").cell("r3_locf", f"tem_{k}").suppressed
         assert protected.table("tem_stoffri_risikoprofil").cell("r3_locf", f"tem_{k}").suppressed
     r3 = next(t for t in protected.table("tem_stoffri_risikoprofil").tests if t.row == "r3_locf")
-    assert r3.suppressed                                      # McNemar over 1 -> 4 of 17 would reveal them
-    assert protected.table("udskrivning_risikoprofil").cell("faerdigbehandlet", "r3").suppressed      # 2 of 8
+    assert r3.suppressed  # McNemar over 1 -> 4 of 17 would reveal them
+    assert protected.table("udskrivning_risikoprofil").cell("faerdigbehandlet", "r3").suppressed  # 2 of 8
 
 
 # ------------------------------------------------------------------------------- the tests
@@ -396,8 +432,15 @@ def test_every_pre_post_row_has_a_test_matching_scipy(plain, ref):
                     d = b - a
                     if np.count_nonzero(d) == 0:
                         continue
-                    expected = stats.wilcoxon(b, a, zero_method="wilcox", correction=True,
-                                              method="exact" if (np.count_nonzero(d) <= 50 and len(np.unique(np.abs(d[d != 0]))) == np.count_nonzero(d)) else "asymptotic").pvalue
+                    expected = stats.wilcoxon(
+                        b,
+                        a,
+                        zero_method="wilcox",
+                        correction=True,
+                        method="exact"
+                        if (np.count_nonzero(d) <= 50 and len(np.unique(np.abs(d[d != 0]))) == np.count_nonzero(d))
+                        else "asymptotic",
+                    ).pvalue
                     assert test.method.startswith("Wilcoxon")
                 else:
                     bb = int(((a == 100) & (b == 0)).sum())
@@ -419,7 +462,9 @@ def test_group_tests_match_scipy(plain, ref):
     assert test.p_value == pytest.approx(stats.kruskal(*samples).pvalue, rel=1e-9)
     # chi-square of drug-free at 12 over the discharge reasons (C8) and Cochran-Armitage over R0-R3 (C4)
     _, locf = ref.grid("udskrivning", "stoffri")
-    table = np.array([[(locf.reindex(ids)[K] == v).sum() for v in (0.0, 100.0)] for ids in ref.units("udskrivning").values()])
+    table = np.array(
+        [[(locf.reindex(ids)[K] == v).sum() for v in (0.0, 100.0)] for ids in ref.units("udskrivning").values()]
+    )
     test = next(t for t in plain.table("tem_stoffri_udskrivning").tests if t.row == "tem_12")
     assert test.p_value == pytest.approx(stats.chi2_contingency(table, correction=False).pvalue, rel=1e-9)
     _, locf = ref.grid("risikoprofil", "stoffri")
@@ -430,9 +475,12 @@ def test_group_tests_match_scipy(plain, ref):
     # 004-F6.21: færdigbehandlet over R0..R3; seed004_figures.md 6.2 C7 reports z = -2.03, p = 0.04
     trend = next(t for t in plain.table("udskrivning_risikoprofil").tests if "trend" in t.outcome("en"))
     assert round(trend.statistic, 2) == -2.03 and trend.p_value == pytest.approx(
-        _cochran_armitage_p(np.array([34, 32, 11, 2.0]), np.array([67, 80, 33, 8.0])), rel=1e-9)
+        _cochran_armitage_p(np.array([34, 32, 11, 2.0]), np.array([67, 80, 33, 8.0])), rel=1e-9
+    )
     # 4 x 3 reason by risk profile: chi-square or its exact fallback; the statistic of the table (C7: chi2(6) = 4.88)
-    cross = next(t for t in plain.table("udskrivning_risikoprofil").tests if t.outcome("en").startswith("Discharge reason"))
+    cross = next(
+        t for t in plain.table("udskrivning_risikoprofil").tests if t.outcome("en").startswith("Discharge reason")
+    )
     assert cross.method.startswith(("Pearson", "Fisher"))
 
 
@@ -443,7 +491,7 @@ def _cochran_armitage_p(x: np.ndarray, n: np.ndarray) -> float:
     p = x.sum() / N
     tbar = (n * t).sum() / N
     T_ = (t * (x - n * p)).sum()
-    var = p * (1 - p) * ((n * t * t).sum() - N * tbar ** 2)
+    var = p * (1 - p) * ((n * t * t).sum() - N * tbar**2)
     return float(2 * stats.norm.sf(abs(T_ / math.sqrt(var))))
 
 
@@ -464,52 +512,71 @@ def test_ledger_stages_balance_and_name_the_rules(plain):
         e = stages[name]
         assert e["read"] - e["kept"] == sum(e["excluded"].values())
     assert stages["ungmap"]["kept"] == 390
-    assert any("13" in reason for reason in stages["tem"]["excluded"])   # forms after the 12th (fn 23)
+    assert any("13" in reason for reason in stages["tem"]["excluded"])  # forms after the 12th (fn 23)
 
 
 def _small_tables() -> dict[str, pd.DataFrame]:
     """Two treatment episodes, one counselling: UngMap under 15 and a duplicate, TEM ties and a missing item."""
     s = lambda v, t: pd.Series(v, dtype=pd.ArrowDtype(t))  # noqa: E731
-    ep = pd.DataFrame({
-        "episode_id": s(["e1", "e2", "e3"], pa.string()), "person_key": s(["p1", "p2", "p3"], pa.string()),
-        "kommune": s(["Skive", "Faxe", "Odder"], pa.string()),
-        "enrolment_type": pd.Categorical(["behandling", "behandling", "raadgivning"], categories=list(TYPES)),
-        "start_date": s([dt.date(2019, 1, 1)] * 3, pa.date32()), "age_at_start": s([19.0, 14.5, 17.0], pa.float64()),
-        "sex": pd.Categorical(["K", "M", None], categories=["K", "M"]),
-        "discharge_date": s([dt.date(2019, 5, 1), dt.date(2019, 12, 1), None], pa.date32()),
-        "discharge_status": pd.Categorical(["faerdigbehandlet", "andet", None], categories=list(STATUSES)),
-    })
-    um = pd.DataFrame({
-        "ungmap_id": s(["u1", "u2", "u3"], pa.string()), "episode_id": s(["e1", "e1", "e2"], pa.string()),
-        "completed_date": s([dt.date(2019, 1, 5), dt.date(2019, 1, 2), dt.date(2019, 1, 3)], pa.date32()),
-        "age_at_ungmap": s([19.0, 19.0, 14.6], pa.float64()),
-        **{c: s([6, 0, 30], pa.int64()) for c in ("days_hash_30", "days_kokain_30", "days_amfetamin_30")},
-        **{c: s([0, 0, 0], pa.int64()) for c in ("days_ecstasy_30", "days_andre_30")},
-        "in_education": s([True, True, False], pa.bool_()), "uddannelseshjaelp": s([False, False, True], pa.bool_()),
-        "psych_diagnosis_by_psychiatrist": s([True, False, True], pa.bool_()),
-        "ungeprofil": pd.Categorical(["SIP", "LAV", "SEIP"], categories=["LAV", "SIP", "SEP", "SEIP"]),
-    })
+    ep = pd.DataFrame(
+        {
+            "episode_id": s(["e1", "e2", "e3"], pa.string()),
+            "person_key": s(["p1", "p2", "p3"], pa.string()),
+            "kommune": s(["Skive", "Faxe", "Odder"], pa.string()),
+            "enrolment_type": pd.Categorical(["behandling", "behandling", "raadgivning"], categories=list(TYPES)),
+            "start_date": s([dt.date(2019, 1, 1)] * 3, pa.date32()),
+            "age_at_start": s([19.0, 14.5, 17.0], pa.float64()),
+            "sex": pd.Categorical(["K", "M", None], categories=["K", "M"]),
+            "discharge_date": s([dt.date(2019, 5, 1), dt.date(2019, 12, 1), None], pa.date32()),
+            "discharge_status": pd.Categorical(["faerdigbehandlet", "andet", None], categories=list(STATUSES)),
+        }
+    )
+    um = pd.DataFrame(
+        {
+            "ungmap_id": s(["u1", "u2", "u3"], pa.string()),
+            "episode_id": s(["e1", "e1", "e2"], pa.string()),
+            "completed_date": s([dt.date(2019, 1, 5), dt.date(2019, 1, 2), dt.date(2019, 1, 3)], pa.date32()),
+            "age_at_ungmap": s([19.0, 19.0, 14.6], pa.float64()),
+            **{c: s([6, 0, 30], pa.int64()) for c in ("days_hash_30", "days_kokain_30", "days_amfetamin_30")},
+            **{c: s([0, 0, 0], pa.int64()) for c in ("days_ecstasy_30", "days_andre_30")},
+            "in_education": s([True, True, False], pa.bool_()),
+            "uddannelseshjaelp": s([False, False, True], pa.bool_()),
+            "psych_diagnosis_by_psychiatrist": s([True, False, True], pa.bool_()),
+            "ungeprofil": pd.Categorical(["SIP", "LAV", "SEIP"], categories=["LAV", "SIP", "SEP", "SEIP"]),
+        }
+    )
     d = [dt.date(2019, 2, 1), dt.date(2019, 2, 1), dt.date(2019, 1, 20), dt.date(2019, 3, 1), dt.date(2019, 2, 1)]
-    tem = pd.DataFrame({
-        "tem_id": s(["t2", "t1", "t0", "t3", "t9"], pa.string()), "episode_id": s(["e1", "e1", "e1", "e1", "e3"], pa.string()),
-        "tem_date": s(d, pa.date32()),
-        "personlig_trivsel": s([7, 5, 3, None, 6], pa.int64()), "naere_relationer": s([7, 5, 3, 8, 6], pa.int64()),
-        "social_trivsel": s([7, 5, 3, 8, 6], pa.int64()), "koncentration": s([4, 4, 4, 4, 4], pa.int64()),
-        "planlaegning": s([4, 4, 4, 4, 4], pa.int64()), "cannabis_days": s([0, 1, 2, 0, 0], pa.int64()),
-        "other_drug_days": s([0, 0, 0, 0, 0], pa.int64()), "alcohol_units_week": s([1.0, 2.0, 3.0, 4.0, 0.0], pa.float64()),
-    })
+    tem = pd.DataFrame(
+        {
+            "tem_id": s(["t2", "t1", "t0", "t3", "t9"], pa.string()),
+            "episode_id": s(["e1", "e1", "e1", "e1", "e3"], pa.string()),
+            "tem_date": s(d, pa.date32()),
+            "personlig_trivsel": s([7, 5, 3, None, 6], pa.int64()),
+            "naere_relationer": s([7, 5, 3, 8, 6], pa.int64()),
+            "social_trivsel": s([7, 5, 3, 8, 6], pa.int64()),
+            "koncentration": s([4, 4, 4, 4, 4], pa.int64()),
+            "planlaegning": s([4, 4, 4, 4, 4], pa.int64()),
+            "cannabis_days": s([0, 1, 2, 0, 0], pa.int64()),
+            "other_drug_days": s([0, 0, 0, 0, 0], pa.int64()),
+            "alcohol_units_week": s([1.0, 2.0, 3.0, 4.0, 0.0], pa.float64()),
+        }
+    )
     return {"logbog_episodes": ep, "ungmap_intake": um, "tem_registrations": tem}
 
 
 def test_cohort_rules_ties_and_per_item_locf():
     rep = build_report(_export_of(_small_tables()), "ung-rusmidler", ReportOptions(disclosure=False))
     um = rep.ledger["report"]["ungmap"]
-    assert um["kept"] == 1 and um["excluded"] == {"under 15 år ved UngMap (ikke med i rapportens UngMap-analyser)": 1,
-                                                   "mere end ét UngMap i forløbet (det første er beholdt)": 1}
+    assert um["kept"] == 1 and um["excluded"] == {
+        "under 15 år ved UngMap (ikke med i rapportens UngMap-analyser)": 1,
+        "mere end ét UngMap i forløbet (det første er beholdt)": 1,
+    }
     # the kept UngMap of e1 is u2 (completed first): 0 days, no diagnosis -> R0, LAV
     assert val(rep, "risikoprofil", "r0", "antal") == 1 and val(rep, "ungeprofil", "lav", "antal") == 1
     # discharge after the cut-off counts as ongoing
-    assert rep.ledger["report"]["udskrivninger"]["excluded"] == {"udskrevet efter 2019-09-30: regnes som igangværende": 1}
+    assert rep.ledger["report"]["udskrivninger"]["excluded"] == {
+        "udskrevet efter 2019-09-30: regnes som igangværende": 1
+    }
     # e1 forms by date, ties by tem id: t0 (3), t1 (5), t2 (7), t3 (personlig missing -> carried 7)
     t = rep.table("tem_personlig_trivsel")
     assert [t.cell("locf", f"tem_{k}").value for k in (1, 2, 3, 4, 5, 12)] == [3.0, 5.0, 7.0, 7.0, 7.0, 7.0]
@@ -543,8 +610,9 @@ def test_plain_numpy_dtypes_give_the_same_report(tables, plain):
                 out[c] = s.astype(object)
         return pd.DataFrame(out)
 
-    rep = build_report(_export_of({k: numpy_frame(v) for k, v in tables.items()}), "ung-rusmidler",
-                       ReportOptions(disclosure=False))
+    rep = build_report(
+        _export_of({k: numpy_frame(v) for k, v in tables.items()}), "ung-rusmidler", ReportOptions(disclosure=False)
+    )
     for t in plain.tables:
         assert rep.table(t.id).to_frame().equals(t.to_frame()), t.id
 
@@ -552,14 +620,24 @@ def test_plain_numpy_dtypes_give_the_same_report(tables, plain):
 def test_constants_file_of_a_data_owner(export, tmp_path):
     from evalkit.report.ung_rusmidler import constants
 
-    text = (tmp_path / "c.yaml")
+    text = tmp_path / "c.yaml"
     shipped = open(ung.__file__.replace("__init__.py", "constants.yaml"), encoding="utf-8").read()
-    text.write_text(shipped.replace("ungmap_min_age: 15", "ungmap_min_age: 18")
-                    .replace("cov_struct: exchangeable", "cov_struct: independence"), encoding="utf-8")
+    text.write_text(
+        shipped.replace("ungmap_min_age: 15", "ungmap_min_age: 18").replace(
+            "cov_struct: exchangeable", "cov_struct: independence"
+        ),
+        encoding="utf-8",
+    )
     assert constants(str(text))["cohort"]["ungmap_min_age"] == 18
-    rep = build_report(export, "ung-rusmidler", ReportOptions(disclosure=False, extra={
-        "constants": str(text), "sensitivity": "gee", "sensitivity_measures": ["koncentration"]}))
-    assert val(rep, "aldersfordeling", "total", "antal") == 390 - 93           # the 15-17-year-olds are left out
+    rep = build_report(
+        export,
+        "ung-rusmidler",
+        ReportOptions(
+            disclosure=False,
+            extra={"constants": str(text), "sensitivity": "gee", "sensitivity_measures": ["koncentration"]},
+        ),
+    )
+    assert val(rep, "aldersfordeling", "total", "antal") == 390 - 93  # the 15-17-year-olds are left out
     # GEE with independence working correlation and a cell-means design = the observed means
     t = rep.table("tem_koncentration_model")
     for k in (1, 6, 12):
@@ -599,7 +677,7 @@ def test_every_table_renders_in_every_format(protected, export, tmp_path, lang):
     assert set(ids) <= {p.stem for p in (tmp_path / "csv").iterdir()}
     render(rep, "xlsx", tmp_path / "r.xlsx")
     wb = openpyxl.load_workbook(tmp_path / "r.xlsx")
-    names = sheet_names(rep)   # numbered table titles in the report's language
+    names = sheet_names(rep)  # numbered table titles in the report's language
     assert set(ids) <= set(names) and set(names.values()) <= set(wb.sheetnames)
     numbers = [c.value for row in wb[names["udskrivning"]].iter_rows() for c in row if isinstance(c.value, float)]
     assert any(abs(v - val(rep, "udskrivning", "gns_laengde", "behandling")) < 1e-9 for v in numbers)
@@ -660,13 +738,24 @@ def _check_disclosure(rep, min_cell=5):
                 assert test.n is None or test.n >= min_cell
         if t.additive:
             cols = [c.key for c in t.columns]
-            count_cols = [k for k in cols if any(r.cells.get(k) is not None and r.cells[k].kind == "count" for r in t.rows)]
+            count_cols = [
+                k for k in cols if any(r.cells.get(k) is not None and r.cells[k].kind == "count" for r in t.rows)
+            ]
             groups = [tuple(count_cols)] if t.row_lines is None else t.row_lines
-            lines = [[r.cells[k] for k in g if k in r.cells and r.cells[k].kind == "count"] for r in t.rows for g in groups]
-            lines += [[r.cells[k] for r in t.rows if k in r.cells and r.cells[k].kind == "count" and r.in_sums]
-                      for k in count_cols]
-            lines += [[t.cell(p, k) for p in r.sum_of if k in t.row(p).cells] + [r.cells[k]]
-                      for r in t.rows if r.sum_of for k in count_cols if k in r.cells]
+            lines = [
+                [r.cells[k] for k in g if k in r.cells and r.cells[k].kind == "count"] for r in t.rows for g in groups
+            ]
+            lines += [
+                [r.cells[k] for r in t.rows if k in r.cells and r.cells[k].kind == "count" and r.in_sums]
+                for k in count_cols
+            ]
+            lines += [
+                [t.cell(p, k) for p in r.sum_of if k in t.row(p).cells] + [r.cells[k]]
+                for r in t.rows
+                if r.sum_of
+                for k in count_cols
+                if k in r.cells
+            ]
             for line in lines:
                 if len(line) > 1:
                     assert sum(c.suppressed for c in line) != 1, t.id
@@ -684,10 +773,13 @@ def test_crafted_small_cells_are_suppressed(tables):
     kom = ep["kommune"].astype(str)
     typ = ep["enrolment_type"].astype(str)
     # all of Skive's treatment episodes, 3 counselling episodes and 2 anonymous ones from elsewhere
-    keep = list(ids[(kom == "Skive") & (typ == "behandling")]) + list(ids[typ == "raadgivning"][:3]) + \
-        list(ids[typ == "anonym_raadgivning"][:2])
+    keep = (
+        list(ids[(kom == "Skive") & (typ == "behandling")])
+        + list(ids[typ == "raadgivning"][:3])
+        + list(ids[typ == "anonym_raadgivning"][:2])
+    )
     rep = build_report(_export_of(_subset(tables, keep)), "ung-rusmidler")
-    assert rep.table("forloeb_type").cell("raadgivning", "total").suppressed       # 3 (primary)
+    assert rep.table("forloeb_type").cell("raadgivning", "total").suppressed  # 3 (primary)
     assert rep.table("forloeb_type").cell("anonym_raadgivning", "total").suppressed
     assert rep.disclosure["suppressed_cells"] > 0 and rep.disclosure["by_rule"]["primary"] > 0
     _check_disclosure(rep)
@@ -697,15 +789,16 @@ def test_crafted_small_cells_are_suppressed(tables):
 
 def test_percentages_without_their_count_are_suppressed_when_the_count_is_small():
     t = Table(id="p", source="test", title=T("p"), columns=[Column("pct", T("%"))])
-    t.add_row("a", T("a"), {"pct": Cell(1 / 30 * 100, "percent", n=30)})       # implies 1 of 30
-    t.add_row("b", T("b"), {"pct": Cell(29 / 30 * 100, "percent", n=30)})      # leaves out 1 of 30
+    t.add_row("a", T("a"), {"pct": Cell(1 / 30 * 100, "percent", n=30)})  # implies 1 of 30
+    t.add_row("b", T("b"), {"pct": Cell(29 / 30 * 100, "percent", n=30)})  # leaves out 1 of 30
     t.add_row("c", T("c"), {"pct": Cell(15 / 30 * 100, "percent", n=30)})
     t = apply([t], DisclosureSettings(min_cell=5)).tables[0]  # apply is pure: it returns new tables
     assert [t.cell(k, "pct").suppressed for k in "abc"] == [True, True, False]
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                  HealthCheck.too_slow])
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(data=st.data())
 def test_disclosure_property_over_random_subsets(tables, data):
     ids = tables["logbog_episodes"]["episode_id"].astype(str).tolist()
