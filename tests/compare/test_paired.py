@@ -322,6 +322,9 @@ def test_swapping_waves_flips_effects_and_keeps_p(data) -> None:
         if fn is wilcoxon and a.estimate_code == "hl_root_post_pre":
             # R's root finding is not symmetric: each estimate is *a* root of its own statistic
             # (within uniroot's tolerance), and the p-values agree
+            if a.p_value is None or b.p_value is None:   # degenerate data: both report a status, no p
+                assert a.p_value is None and b.p_value is None and a.status == b.status
+                continue
             assert a.p_value == pytest.approx(b.p_value, rel=1e-9, abs=1e-15)
             for res, d in ((a, post_f - pre_f), (b, pre_f - post_f)):
                 d = d[~np.isnan(d) & (d != 0)]

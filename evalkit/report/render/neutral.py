@@ -13,7 +13,7 @@ characters. On top of it, each format adds its own rule:
   are stored with data type ``s`` and the quote prefix, never as formulas (``render.xlsx``).
 
 >>> neutral("Lolland\\x1b]0;owned\\x07\\nrow 0102031234")
-'Lolland]0;owned row 010203-XXXX'
+'Lolland]0;owned row XXXXXX-XXXX'
 >>> csv_text('=HYPERLINK("http://x","click")'), csv_text("-3,5", number_ok=True)
 ('\\'=HYPERLINK("http://x","click")', '-3,5')
 >>> md_text("<script>|[x](javascript:y) <0,001")
@@ -88,7 +88,7 @@ def neutral_tree(node: object) -> object:
     """Every string (keys included) of a JSON-like tree passed through :func:`neutral`.
 
     >>> neutral_tree({"fil 0102031234.csv": {"read": 3, "why": ["a\\nb"]}})
-    {'fil 010203-XXXX.csv': {'read': 3, 'why': ['a b']}}
+    {'fil XXXXXX-XXXX.csv': {'read': 3, 'why': ['a b']}}
     """
     if isinstance(node, str):
         return neutral(node)
