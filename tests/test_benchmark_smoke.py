@@ -1,4 +1,4 @@
-"""Smoke run of the benchmark suite at 10k persons: it runs and reports every step (not its time)."""
+"""Smoke run of the benchmark suite at 2,000 persons: it runs and reports every step (not its time)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ STEPS = {"read", "validate", "measures, profiles, LOCF", "tables and tests", "mu
 
 def test_benchmark_smoke(tmp_path):
     out = tmp_path / "bench.json"
-    cmd = [sys.executable, "-m", "benchmarks", "--sizes", "10000", "--formats", "parquet", "--baseline-sizes", "2000",
+    cmd = [sys.executable, "-m", "benchmarks", "--sizes", "2000", "--formats", "parquet", "--baseline-sizes", "500",
            "--data", str(tmp_path / "data"), "--json", str(out)]
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=900, cwd=Path(__file__).resolve().parents[1])
     assert result.returncode == 0, result.stderr[-2000:]
@@ -30,5 +30,5 @@ def test_benchmark_smoke(tmp_path):
     assert payload["baseline"][0]["ratio_evalkit_over_baseline"] is None  # no csv run of evalkit in the smoke run
     table = markdown(payload).splitlines()   # the docs/performance.md tables
     assert len(table) == 2 + len(payload["runs"]) + 3 + len(payload["baseline"])
-    assert table[2].startswith("| ung-rusmidler | 10,000 | parquet |")
+    assert table[2].startswith("| ung-rusmidler | 2,000 | parquet |")
     assert table[-1].startswith("| 2,000 |") and table[-1].endswith("| n/a |")
