@@ -31,4 +31,4 @@ def test_benchmark_smoke(tmp_path):
     table = markdown(payload).splitlines()   # the docs/performance.md tables
     assert len(table) == 2 + len(payload["runs"]) + 3 + len(payload["baseline"])
     assert table[2].startswith("| ung-rusmidler | 2,000 | parquet |")
-    assert table[-1].startswith("| 2,000 |") and table[-1].endswith("| n/a |")
+    assert table[-1].startswith("| 500 |") and table[-1].endswith("| n/a |")
