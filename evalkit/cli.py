@@ -405,7 +405,7 @@ def _write_split(split, fmt: str, out: Path | None, quiet: bool) -> None:
 
 
 def _check_outputs(source: Path, out: Path | None, plots: Path | None, folder_output: bool, force: bool,
-                   example: str = "report") -> None:
+                   example: str = "report", command: str = "report") -> None:
     """``--out`` and ``--plots``: never an input file, beside the input only with --force, writable, right kind."""
     from evalkit.io.atomic import OutputPathError, check_output_path, check_writable
 
@@ -423,7 +423,7 @@ def _check_outputs(source: Path, out: Path | None, plots: Path | None, folder_ou
             check_writable(path / "plot.png" if option == "--plots" else path,
                            folder_output=folder and option == "--out", example=example)
         except OutputPathError as exc:
-            raise _usage("report", f"{option}: {exc}.") from None
+            raise _usage(command, f"{option}: {exc}.") from None
 
 
 def _render(built, fmt: str, out: Path | None) -> str | None:
@@ -724,6 +724,7 @@ def table_command(
     out: Path | None = typer.Option(None, "--out", "-o", help="Output file (folder for csv)."),
     lang: Lang = typer.Option(Lang.da, "--lang", help="Language of labels and numbers."),
     min_cell: int = typer.Option(5, "--min-cell", min=1, help="Disclosure threshold: counts below it are suppressed."),
+    force: bool = typer.Option(False, "--force", help="Allow --out in the folder that holds the input."),
     mapping: Path | None = MappingOpt,
     encoding: str | None = EncodingOpt,
     delimiter: str | None = DelimiterOpt,
@@ -742,14 +743,19 @@ def table_command(
     """
     from evalkit.report._build.custom import custom_table
     from evalkit.report._build.where import WhereError
-    from evalkit.report.render import render
 
     output_format = _output_format(output_format, out, "table")
     if output_format in (ReportFormat.csv, ReportFormat.xlsx, ReportFormat.docx) and out is None:
         _err(f"evalkit table: --format {output_format.value} needs --out.")
         raise typer.Exit(EXIT_USAGE)
+    # The same checks as `report`: a missing source or key file and an --out among the inputs are usage errors.
+    csv_options = _csv_options(encoding, delimiter, decimal, thousands, "table")
+    _need_source("table", source)
+    _check_key_file("table", pseudonym_key_file)
+    _check_outputs(source, out, None, output_format is ReportFormat.csv, force, example="table." + {
+        "markdown": "md", "terminal": "txt"}.get(output_format.value, output_format.value), command="table")
     try:
-        export = read_export(source, mapping, csv_options=_csv_options(encoding, delimiter, decimal, thousands),
+        export = read_export(source, mapping, csv_options=csv_options,
                              on_invalid="exclude" if exclude_invalid else "error",
                              pseudonym_key_file=pseudonym_key_file)
     except InputError as exc:
@@ -762,7 +768,7 @@ def table_command(
     except WhereError as exc:
         _err(f"evalkit table: {exc}")
         raise typer.Exit(EXIT_USAGE) from None
-    text = render(built, output_format.value, out)
+    text = _render(built, output_format.value, out)
     if text is not None:
         typer.echo(text, nl=False)
     else:

@@ -37,6 +37,7 @@ from evalkit.report._build.cells import count, count_column, number, share, shar
 from evalkit.report._build.subset import Population, subset_export
 from evalkit.report._build.tables import TOTAL, UNKNOWN
 from evalkit.report._build.testrows import cells_of, quiet, test_row
+from evalkit.report._build.values import codes, slug
 from evalkit.report._build.where import WhereError
 from evalkit.report.model import Cell, Column, Report, T, Table, Text
 
@@ -130,11 +131,6 @@ def _levels(series: pd.Series, ordered: list[str] | None) -> list[str]:
     return sorted(present)
 
 
-def _codes(series: pd.Series, levels: Sequence[str]) -> np.ndarray:
-    return np.asarray(pd.Categorical(series.astype(object).where(series.notna(), None).map(
-        lambda v: None if v is None else str(v)), categories=list(levels)).codes, dtype=np.int64)
-
-
 def custom_table(export: Any, rows: str, cols: str | None = None, *, stats: Sequence[str] | str | None = None,
                  test: str = "auto", where: Sequence[str] | str = (), lang: str = "da", min_cell: int = 5,
                  disclosure: bool = True) -> Report:
@@ -165,7 +161,7 @@ def custom_table(export: Any, rows: str, cols: str | None = None, *, stats: Sequ
         raise WhereError(f"--stats: {bad[0]!r} does not apply to a {'numeric' if y_numeric else 'categorical'} "
                          f"variable; choose from {', '.join(allowed)}")
     groups = _levels(g, g_order) if g is not None else []
-    gcodes = _codes(g, groups) if g is not None else np.zeros(len(y), dtype=np.int64)
+    gcodes = codes(g, groups) if g is not None else np.zeros(len(y), dtype=np.int64)
     y_label, y_levels = _labels(export, population, rows)
     g_label, g_levels = _labels(export, population, cols) if cols else (None, {})
     title = y_label if g_label is None else Text(f"{y_label.da} efter {g_label.da.lower()}",
@@ -196,7 +192,7 @@ def _categorical_table(y: pd.Series, order: list[str] | None, gcodes: np.ndarray
                        wanted: Sequence[str], title: Text, level_labels: Mapping[str, Text],
                        group_labels: Mapping[str, Text]) -> Table:
     levels = _levels(y, order)
-    ycodes = _codes(y, levels)
+    ycodes = codes(y, levels)
     columns: list[Column] = []
     for key, label in _group_columns(groups, group_labels) if groups else [("total", TOTAL)]:
         prefix = "" if not groups else f"{key}_"
@@ -245,18 +241,12 @@ def _categorical_table(y: pd.Series, order: list[str] | None, gcodes: np.ndarray
         c = cells(counts[i], False)
         for cell in c.values():
             if cell.count_of and "{row}" in cell.count_of:
-                cell.count_of = cell.count_of.replace("{row}", _key(level))
-        table.add_row(_key(level), level_labels.get(level, Text(level, level)), c)
+                cell.count_of = cell.count_of.replace("{row}", slug(level))
+        table.add_row(slug(level), level_labels.get(level, Text(level, level)), c)
     if counts[-1].sum():
         table.add_row("ukendt", UNKNOWN, cells(counts[-1], True))
     table.add_row("total", TOTAL, {k: v for k, v in cells(counts.sum(axis=0), True).items()}, is_total=True)
     return table
-
-
-def _key(level: str) -> str:
-    from evalkit.report._build.values import slug
-
-    return slug(level)
 
 
 def _numeric_table(y: pd.Series, gcodes: np.ndarray, groups: Sequence[str], wanted: Sequence[str],
@@ -295,7 +285,7 @@ def _numeric_table(y: pd.Series, gcodes: np.ndarray, groups: Sequence[str], want
                 else ("median" if k != "min" and k != "max" else "number")
             )
             out[k] = number(d[src], decimals=1 if kind != "number" else 1, n=int(d["n"]), kind=kind)
-        table.add_row(_key(key) if key != "total" else "total", label, out, is_total=key == "total")
+        table.add_row(slug(key) if key != "total" else "total", label, out, is_total=key == "total")
     return table
 
 
@@ -319,10 +309,10 @@ def _add_test(table: Table, y: pd.Series, y_numeric: bool, y_order: list[str] | 
             result = quiet(compare.kruskal_wallis, v[ok], gcodes[ok])
         else:
             raise WhereError(f"--test {use} needs a categorical --rows variable")
-        over = cells_of([_key(str(gr)) for gr in groups], ["n"])
+        over = cells_of([slug(str(gr)) for gr in groups], ["n"])
     else:
         levels = _levels(y, y_order)
-        ycodes = _codes(y, levels)
+        ycodes = codes(y, levels)
         ok = known & (ycodes >= 0)
         counts = np.zeros((len(levels), len(groups)), dtype=np.int64)
         np.add.at(counts, (ycodes[ok], gcodes[ok]), 1)
@@ -337,5 +327,5 @@ def _add_test(table: Table, y: pd.Series, y_numeric: bool, y_order: list[str] | 
             result = quiet(compare.chi_square, counts.T)
         else:
             raise WhereError(f"--test {use} needs a numeric --rows variable")
-        over = cells_of([_key(lv) for lv in levels], [str(gr) for gr in groups])
+        over = cells_of([slug(lv) for lv in levels], [str(gr) for gr in groups])
     table.tests.append(test_row("total", outcome, result, over=over))
