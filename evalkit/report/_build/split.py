@@ -23,10 +23,10 @@ import numpy as np
 import pandas as pd
 
 from evalkit.report._build.cells import count, count_column, share
-from evalkit.report._build.subset import subset_export
+from evalkit.report._build.subset import evaluate, subset_export
 from evalkit.report._build.testrows import quiet, test_row
 from evalkit.report._build.values import day_numbers, slug
-from evalkit.report._build.where import WhereError
+from evalkit.report._build.where import WhereError, parse_where
 from evalkit.report.model import Cell, Column, Report, T, Table, Text
 
 __all__ = ["PERIODS", "Split", "period_bounds", "split_report"]
@@ -117,9 +117,10 @@ def split_report(export: Any, name: str | None, options: Any, *, by: str | None 
     column, levels = _levels(base, spec.population, by, period)
     out = Split(by=column if by else f"{period} ({column})")
     sizes: dict[str, int] = {}
+    unit = base[spec.population.unit]
     for level, expr in levels:
-        sub, _ = subset_export(base, spec.population, [expr])
-        n = len(sub[spec.population.unit])
+        # the level's size from its unit rows alone (build_report subsets every linked table itself)
+        n = int(evaluate(parse_where(expr), unit).sum())
         sizes[level] = n
         if options.disclosure and n < options.min_cell:
             out.left_out[level] = n
