@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from evalkit.report._build import report_text
-from evalkit.report._build.bilingual_hcs import dictionary_label, fill, joined
+from evalkit.report._build.bilingual import dictionary_label, fill, joined
 from evalkit.report.model import Text
 
 __all__ = ["TXT", "code_label", "fill", "joined", "span", "time_point"]

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from evalkit.report._build import count, mean_cell, share
-from evalkit.report._build.bilingual_hcs import fill
+from evalkit.report._build.bilingual import fill
 from evalkit.report.model import Cell, Column, T, Table
 from evalkit.report.spec import Context
 from evalkit.report.ung_rusmidler.cells import (

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from evalkit.report._build import count, share
-from evalkit.report._build.bilingual_hcs import fill
+from evalkit.report._build.bilingual import fill
 from evalkit.report.model import Column, T, Table
 from evalkit.report.spec import Context
 from evalkit.report.ung_rusmidler.common import TYPES

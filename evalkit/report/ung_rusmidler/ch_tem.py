@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from evalkit.report._build import quiet, share
-from evalkit.report._build.bilingual_hcs import fill
+from evalkit.report._build.bilingual import fill
 from evalkit.report.labels import format_number
 from evalkit.report.model import Cell, Table, TestRow, Text
 from evalkit.report.spec import Context, TableSpec

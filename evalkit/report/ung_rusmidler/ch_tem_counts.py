@@ -7,7 +7,7 @@ from collections.abc import Callable
 import numpy as np
 
 from evalkit.report._build import count
-from evalkit.report._build.bilingual_hcs import fill
+from evalkit.report._build.bilingual import fill
 from evalkit.report.model import Column, T, Table, Text
 from evalkit.report.spec import Context, TableSpec
 from evalkit.report.ung_rusmidler.common import TYPES

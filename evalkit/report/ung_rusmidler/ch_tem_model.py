@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from evalkit.report._build import quiet
-from evalkit.report._build.bilingual_hcs import fill
+from evalkit.report._build.bilingual import fill
 from evalkit.report.labels import format_number
 from evalkit.report.model import Cell, Table, Text
 from evalkit.report.spec import Context, TableSpec

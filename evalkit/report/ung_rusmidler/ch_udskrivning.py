@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from evalkit.report._build import count, quiet, share
-from evalkit.report._build.bilingual_hcs import fill
+from evalkit.report._build.bilingual import fill
 from evalkit.report.labels import format_number
 from evalkit.report.model import Cell, Column, Table, Text
 from evalkit.report.spec import Context

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from evalkit.report._build import TOTAL, UNKNOWN, binary_rows, count, distribution_rows, mean_cell, share, share_column
-from evalkit.report._build.bilingual_hcs import fill
+from evalkit.report._build.bilingual import fill
 from evalkit.report.labels import format_number
 from evalkit.report.model import Cell, Column, T, Table, Text
 from evalkit.report.spec import Context

@@ -10,7 +10,7 @@ import pandas as pd
 import pyarrow.compute as pc
 
 from evalkit.report._build import arrow_strings, codes, day_numbers, floats
-from evalkit.report._build.bilingual_hcs import fill
+from evalkit.report._build.bilingual import fill
 from evalkit.report.model import T
 from evalkit.report.spec import Context
 from evalkit.report.ung_rusmidler.text import TXT

@@ -1,5 +1,4 @@
-"""Bilingual text helpers the toolkit does not have yet (written for report ``hcs``; for the lead to fold
-into :mod:`evalkit.report._build.text`).
+"""Bilingual text helpers of the toolkit, shared by the report packages (hcs, ung-rusmidler).
 
 :func:`fill` fills placeholders whose values are themselves bilingual (a time point's Danish label into the
 Danish sentence, the English into the English), :func:`joined` joins texts per language and
