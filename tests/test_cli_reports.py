@@ -41,12 +41,14 @@ def test_every_format_twice_identical(name, tmp_path):
     runs through a real interpreter."""
     from evalkit.cli import write_plots
     from evalkit.io import read_export
+    from evalkit.report.plots import forget_drawn_plots
     from evalkit.report.render import render
     from evalkit.report.spec import build_report
 
     source = sample_path(name, ROOT / "data" / "samples")
     runs = []
     for i in (1, 2):
+        forget_drawn_plots()  # the second run draws every plot again
         out = tmp_path / f"run{i}"
         report = build_report(read_export(source))
         for fmt, target in FORMATS.items():
@@ -56,11 +58,10 @@ def test_every_format_twice_identical(name, tmp_path):
     assert runs[0].keys() == runs[1].keys() and len(runs[0]) > 6
     different = [k for k in runs[0] if runs[0][k] != runs[1][k]]
     assert different == []
-    for fmt in ("json", "xlsx"):
-        target = tmp_path / "cli" / FORMATS[fmt]
-        result = _invoke("report", str(source), "--format", fmt, "--out", str(target), "--quiet")
-        assert result.exit_code == 0, (fmt, result.output[-1500:], result.exception)
-        assert target.read_bytes() == runs[0][FORMATS[fmt]]
+    target = tmp_path / "cli" / FORMATS["xlsx"]
+    result = _invoke("report", str(source), "--out", str(target), "--quiet")  # format from the extension
+    assert result.exit_code == 0, (result.output[-1500:], result.exception)
+    assert target.read_bytes() == runs[0][FORMATS["xlsx"]]
     terminal = _run("report", str(source), "--lang", "en")
     assert terminal.returncode == 0 and terminal.stdout.strip() and "Traceback" not in terminal.stderr
 

@@ -20,6 +20,7 @@ no text is smaller than 9 pt, and PNGs are written at 200 dpi (twice the screen 
 from __future__ import annotations
 
 import io
+from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from evalkit.report.model import Cell, Row, Table
@@ -66,7 +67,9 @@ def figure(table: Table, lang: str = "da"):
                 style["color"] = colours[group]
             line, = ax.plot(x, [float("nan") if v is None else v for v in y], label=r.label(lang), **style)
             colours.setdefault(group if kind in LOCF_SUFFIXES | OBSERVED_SUFFIXES else r.key, line.get_color())
-        ax.set_xticks(x, [c.label(lang) for c in cols], fontsize=SMALL_FONT)
+        # More than eight time points: slanted labels, so that "TEM 10" and "TEM 11" do not run together.
+        slant: dict[str, Any] = {"rotation": 30, "ha": "right"} if len(cols) > 8 else {}
+        ax.set_xticks(x, [c.label(lang) for c in cols], fontsize=SMALL_FONT, **slant)
         ax.legend(fontsize=SMALL_FONT, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
     elif table.plot == "bars":
         col = cols[0]
@@ -125,12 +128,57 @@ def _num(cell) -> float | None:
 
 
 def plot_png(table: Table, lang: str = "da") -> bytes | None:
+    """The table's plot as PNG bytes at :data:`DPI` (``None`` if it has none).
+
+    Drawing is the slow part of rendering, and HTML, Word and PDF of one report draw the same plots:
+    the bytes are kept for the last :data:`_KEPT` plots, keyed by everything the drawing reads (kind,
+    title, labels, values and suppression in ``lang``), so a changed table is always drawn anew.
+
+    >>> from evalkit.report.model import T, Cell, Column, Table
+    >>> t = Table("t", "", T("Tabel", "Table"), [Column("n", T("Antal", "Number"))], plot="bars")
+    >>> _ = t.add_row("a", T("a"), {"n": Cell(3, "count")})
+    >>> png = plot_png(t)
+    >>> png[1:4] == b"PNG" and plot_png(t) is png
+    True
+    """
+    key = _drawn(table, lang)
+    if key in _PNG:
+        _PNG.move_to_end(key)
+        return _PNG[key]
     fig = figure(table, lang)
-    if fig is None:
-        return None
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
-    return buf.getvalue()
+    png = None
+    if fig is not None:
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
+        png = buf.getvalue()
+    _PNG[key] = png
+    while len(_PNG) > _KEPT:
+        _PNG.popitem(last=False)
+    return png
+
+
+#: How many drawn plots :func:`plot_png` keeps (a large report has about 25).
+_KEPT = 128
+_PNG: OrderedDict[tuple, bytes | None] = OrderedDict()
+
+
+def forget_drawn_plots() -> None:
+    """Empty :func:`plot_png`'s store (so the next call draws again, e.g. to test that drawing is deterministic)."""
+    _PNG.clear()
+
+
+def _drawn(table: Table, lang: str) -> tuple:
+    """Everything :func:`figure` reads from ``table`` in ``lang``, as a hashable key."""
+    def text(x: Any) -> Any:
+        return x(lang) if callable(x) else x
+
+    rows = tuple((r.key, r.label(lang), tuple((k, c.value if isinstance(c.value, (int, float, str, type(None)))
+                                                else repr(c.value), c.suppressed, c.kind)
+                                               for k, c in r.cells.items() if isinstance(c, Cell)))
+                 for r in table.rows)
+    return (lang, table.plot, table.title(lang), table.plot_rows, table.plot_columns,
+            text(getattr(table, "plot_xlabel", None)), text(getattr(table, "plot_ylabel", None)),
+            tuple((c.key, c.label(lang)) for c in table.columns), rows)
 
 
 def plot_svg(table: Table, lang: str = "da") -> bytes | None:

@@ -670,7 +670,7 @@ def test_crafted_export_with_small_cells(tables):
     assert rep.table("organisation").cell("total", "deltagere").value == 405 - (5 - 3) - (11 - 2) - (28 - 4) - (21 - 1)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                  HealthCheck.too_slow])
 @given(seed=st.integers(0, 2**32 - 1), size=st.integers(12, 160))
 def test_disclosure_property_on_random_subsets(tables, seed, size):

@@ -107,15 +107,12 @@ def _table(doc: Any, t: Table, report: Report) -> None:
 def _picture(doc: Any, t: Table, lang: str) -> None:
     from docx.shared import Cm
 
-    from evalkit.report.plots import figure
+    from evalkit.report.plots import plot_png
 
-    fig = figure(t, lang)
-    if fig is None:
+    png = plot_png(t, lang)
+    if png is None:
         return
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=200, bbox_inches="tight", metadata={"Software": None})
-    buffer.seek(0)
-    doc.add_picture(buffer, width=Cm(15))
+    doc.add_picture(io.BytesIO(png), width=Cm(15))
 
 
 def build_document(report: Report) -> Any:
