@@ -13,7 +13,15 @@ window.addEventListener('load', function () {
   var imgs = Array.prototype.slice.call(document.images);
   var ok = imgs.filter(function (i) { return i.complete && i.naturalWidth > 0; }).length;
   var tables = document.querySelectorAll('table[data-table-id]').length;
-  document.body.setAttribute('data-probe', 'tables=' + tables + ';images=' + imgs.length + ';loaded=' + ok);
+  // Contents links: each must lead to an element of the page; count those that lead to a table.
+  var links = Array.prototype.slice.call(document.querySelectorAll('nav a[href^="#"]'));
+  var resolved = links.filter(function (a) { return document.getElementById(a.hash.slice(1)) !== null; });
+  var toTables = resolved.filter(function (a) {
+    var el = document.getElementById(a.hash.slice(1));
+    return el.matches('table[data-table-id]') || el.querySelector('table[data-table-id]') !== null;
+  }).length;
+  document.body.setAttribute('data-probe', 'tables=' + tables + ';images=' + imgs.length + ';loaded=' + ok
+    + ';links=' + links.length + ';resolved=' + resolved.length + ';linked_tables=' + toTables);
 });
 </script>"""
 
@@ -23,7 +31,10 @@ def chromium() -> str | None:
 
 
 def probe(html: str) -> dict[str, int]:
-    """Load ``html`` (with a probe script appended) headless; returns tables, images and images loaded."""
+    """Load ``html`` (with a probe script appended) headless.
+
+    Returns counts: ``tables``, ``images``, ``loaded`` (images that loaded), ``links`` (contents links),
+    ``resolved`` (links whose target exists) and ``linked_tables`` (links that lead to a table)."""
     exe = chromium()
     if exe is None:
         raise RuntimeError("chromium is not installed (.ci/run installs Debian's chromium)")
@@ -34,7 +45,7 @@ def probe(html: str) -> dict[str, int]:
                "--disable-background-networking", "--disable-component-update", "--disable-sync",
                f"--user-data-dir={tmp}/profile", "--virtual-time-budget=5000", "--dump-dom", page.as_uri()]
         out = subprocess.run(cmd, capture_output=True, text=True, timeout=120).stdout
-    m = re.search(r'data-probe="tables=(\d+);images=(\d+);loaded=(\d+)"', out)
+    m = re.search(r'data-probe="([^"]*)"', out)
     if not m:
         raise AssertionError("the probe did not run; chromium output:\n" + out[:2000])
-    return {"tables": int(m.group(1)), "images": int(m.group(2)), "loaded": int(m.group(3))}
+    return {key: int(value) for key, value in (pair.split("=") for pair in m.group(1).split(";"))}

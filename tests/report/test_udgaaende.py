@@ -575,6 +575,8 @@ def test_html_in_headless_chromium(protected):
     got = probe(render(protected, "html"))
     assert got["tables"] >= len(TABLE_IDS)
     assert got["images"] == sum(1 for t in protected.tables if t.plot) == got["loaded"]
+    # In the browser, every contents link resolves, and every table is reached from the contents.
+    assert got["resolved"] == got["links"] and got["linked_tables"] == got["tables"] == len(protected.tables)
 
 
 # ---------------------------------------------------------------------------- disclosure

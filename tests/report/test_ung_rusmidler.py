@@ -704,6 +704,7 @@ def test_html_in_headless_chromium(protected):
     got = probe(render(protected, "html"))
     assert got["tables"] >= len(protected.tables)
     assert got["images"] == sum(1 for t in protected.tables if t.plot) == got["loaded"]
+    assert got["resolved"] == got["links"] and got["linked_tables"] == got["tables"] == len(protected.tables)
 
 
 # ---------------------------------------------------------------------------- disclosure
