@@ -441,8 +441,8 @@ def test_f6_33_f6_34_by_ungeprofil(f):
     gains = {p: v[1] - v[0] for p, v in firsts.items()}
     assert max(gains, key=gains.get) == "SIP"
     # L3180-3190: drug-free rises in every profile, most for SEIP ("den største stigning i stoffrihed")
-    rise = {p: share(c.loc[prof == p, "drug_free_last_week_last"]) - share(c.loc[prof == p, "drug_free_last_week_first"])
-            for p in ("LAV", "SIP", "SEP", "SEIP")}
+    rise = {p: share(c.loc[prof == p, "drug_free_last_week_last"])
+            - share(c.loc[prof == p, "drug_free_last_week_first"]) for p in ("LAV", "SIP", "SEP", "SEIP")}
     assert min(rise.values()) > 0 and max(rise, key=rise.get) == "SEIP"
 
 
