@@ -2,12 +2,17 @@
 
 ``generate()`` builds the published-size export of spec ``seed004_figures.md`` (569 Logbog
 episodes, 390 UngMaps, the TEM forms of the cohorts of section 5.4) that reproduces every figure a
-person-level export determines and the audit (section 4) marks reproducible: 004-F6.3, 6.4, 6.6,
-6.11, 6.14-6.19, 6.21-6.25, 6.29, 6.32, the first/last LOCF values of 6.26-6.28, 6.30, 6.31,
-6.16b (the text's 6.33), 6.34-6.37, P6.5a-c and 004-S "20 %". Where the audit shows that a printed
-figure is a misprint or cannot be met jointly (A06, A13, A14, A15, A16, A17), it builds the
-nearest consistent data; every such choice and every other free parameter is a documented value
-of ``_ung_rusmidler_targets.yaml`` (see :func:`design`).
+person-level export determines: 004-F6.3, 6.4, 6.6, 6.11, 6.14-6.19, 6.21-6.25, 6.29, 6.32, the
+first/last LOCF values of 6.26-6.28, 6.30, 6.31, 6.16b (the text's 6.33), 6.34-6.37, P6.5a-c, 004-S
+"20 %" and the running text's counts (repeat entrants, 6 group-course kommuner, "helt op til 19 %"
+opioid users in one kommune). A13, A16 and A17 (6.28's 39,6 / 47,6 % with "(n=327)", 6.35's
+"(n=22)", 6.37's R2 19,1 -> 33,3 %) are met under the one reading that makes them consistent: a
+youth enters a drug-free share from the first registration where the item is answered, and a
+printed n counts every youth of the group with a TEM form; so 14 treatment youths leave the drug
+questions of their first form unanswered, 4 of whom answer from their 2nd form. Where the audit
+shows that a printed figure is a misprint (A05, A06, A14, A15), it builds the nearest consistent
+data; every such choice and every other free parameter is a documented value of
+``_ung_rusmidler_targets.yaml`` (see :func:`design`).
 
 ``generate(persons=N)`` builds N persons with the same distributions by drawing whole persons
 (all their episodes, UngMaps and TEM forms) from the published-size sample and moving them in
@@ -30,16 +35,15 @@ How the published-size sample is built (constructive, with a small integer solve
 
 Every mean and share is met through the definitions of the spec: stofscore (3.3), Risikoprofil
 R0-R3 as the count of the three risk factors (3.2), samlet trivsel as the mean of the three items
-(A22), LOCF over forms ordered by date, truncated at the 12th, denominator = cohort (3.4), length
-of stay = discharge_date - start_date (exclusive). Means sit in the inner 80 % of their rounding
+(A22), LOCF over forms ordered by date, truncated at the 12th, item by item, denominator = the
+cohort's youths with an answer at or before the registration (3.4), length of stay =
+discharge_date - start_date (exclusive). Means sit in the inner 80 % of their rounding
 interval, so they print the same under round-half-up, round-half-even or float noise.
 
 Known deviations (printed value -> what the sample carries, audit finding):
 004-F6.21 R0 færdigbehandlede 50,8 -> 34/67 = 50,7 (A15, double rounding); 004-F6.22 behandling
-"Andet" 17,0 -> 37/216 = 17,1 (A14); 004-F6.28 39,6 / 47,6 of n = 327 -> 129 and 156 = 39,4 / 47,7
-(A13); 004-F6.35 n = 22 -> 20 opioid users with TEM, 30 % / 45 % exact (A16); 004-F6.37 R2 19,1 ->
-12/63 = 19,0 with 33,3 exact (A17), R3 "knap 23,4" -> 4/17 = 23,5 (A06); 004-F6.19 prose "27,2 %"
--> the table's 59/216 = 27,3 (A05).
+"Andet" 17,0 -> 37/216 = 17,1 (A14); 004-F6.37 R3 "knap 23,4" -> 4/17 = 23,5 (A06); 004-F6.19 prose
+"27,2 %" -> the table's 59/216 = 27,3 (A05); the 3 under-15s with UngMap (A19) are not generated.
 
 Determinism: a seed gives the same tables in every process. Byte-identical regeneration across
 machines also needs the same numpy (random streams) and scipy/HiGHS (the integer solver picks the
@@ -95,6 +99,7 @@ _LAV, _SIP, _SEP, _SEIP = (_PROFILES.index(c) for c in ("LAV", "SIP", "SEP", "SE
 _ANDET = _STATUSES.index("andet")
 _EXTERNALISING, _INTERNALISING = [_SEP, _SEIP], [_SIP, _SEIP]
 _EPOCH = date(1970, 1, 1)
+_NEVER = 1 << 20   # ``drug_from`` of a youth who never answers the drug questions of the TEM form
 _YEAR = 365.25
 # Age bounds in days such that the age rounded to 2 decimals stays inside its band.
 _AGE15, _AGE_U18_MAX, _AGE18, _AGE_MAX = 5479, 6570, 6575, 9492
@@ -130,7 +135,7 @@ def design() -> dict[str, Any]:
     --------
     >>> d = design()
     >>> d["version"], d["ungmap"]["n"], d["tem"]["at_least_k"]["treatment"][0]
-    (1, 390, 327)
+    (2, 390, 327)
     """
     return yaml.safe_load(yaml.safe_dump(_design_cached(), allow_unicode=True))
 
@@ -443,10 +448,21 @@ class _Published:
 
     # -- structure ------------------------------------------------------------------------
     def skeleton(self) -> None:
-        """Episodes per kommune and type (004-F6.3) and the group-course youths (004-F6.24)."""
+        """Episodes per kommune and type (004-F6.3) and the group-course youths (004-F6.24).
+
+        Group youths are anonymous-counselling episodes; in a kommune without anonymous counselling
+        they are treatment episodes without individual TEM forms, chosen by :meth:`group_treatment`.
+        """
         names, forloeb, etype, group = [], [], [], []
+        self.group_in_treatment: dict[int, int] = {}
         for name, spec in self.d["kommuner"].items():
             n_group = self.d["group_course_youths"].get(name, 0)
+            n_anon = spec["episodes"][_ANON]
+            if n_anon == 0 and n_group:
+                self.group_in_treatment[list(self.d["kommuner"]).index(name)] = n_group
+                n_group = 0
+            elif n_group > n_anon:
+                raise ValueError(f"{name}: {n_group} group-course youths but {n_anon} anonymous episodes")
             for t, k in enumerate(spec["episodes"]):
                 names += [name] * k
                 forloeb += [spec["forloeb"]] * k
@@ -462,7 +478,7 @@ class _Published:
         win = {int(k): _days(v["registration_start"]) for k, v in self.d["forloeb"].items()}
         self.e["wstart"] = np.array([win[f] for f in forloeb])
         for key, fill in (("ungmap", False), ("tem", False), ("combo", -1), ("profile", -1),
-                          ("status", -1), ("tem_count", 0), ("opioid", False)):
+                          ("status", -1), ("tem_count", 0), ("opioid", False), ("drug_from", 0)):
             self.e[key] = np.full(n, fill)
 
     def treatment_cells(self) -> None:
@@ -536,6 +552,62 @@ class _Published:
         self.e["tem"][rest] = lab < 4
         self.e["status"][rest] = np.where(lab % 4 == 0, -1, lab % 4 - 1)
 
+    def group_treatment(self) -> None:
+        """Group youths of a kommune without anonymous counselling (Hvidovre, 004-F5.1b): treatment
+        episodes without individual TEM forms, whose TEM forms all come from the group course."""
+        rng = self.r["treatment"]
+        e = self.e
+        for k_i, n_group in self.group_in_treatment.items():
+            pool = np.flatnonzero((e["kommune"] == k_i) & (e["etype"] == _BEH) & ~e["tem"])
+            if pool.size < n_group:
+                raise RuntimeError(f"{self.kommune_names[k_i]}: {pool.size} treatment episodes without TEM forms "
+                                   f"for {n_group} group-course youths")
+            e["group"][_choose(rng, pool, n_group)] = True
+
+    def _risk(self, idx: np.ndarray) -> np.ndarray:
+        """Risikoprofil 0-3 of episodes ``idx`` (-1 without UngMap)."""
+        combo = self.e["combo"][idx]
+        return np.where(combo >= 0, self.combo_bits.sum(axis=1)[np.maximum(combo, 0)], -1)
+
+    def drug_item_gaps(self) -> None:
+        """Treatment youths who leave the drug questions of their first form(s) unanswered (004-F6.28, 6.35, 6.37).
+
+        ``drug_from`` is the 0-based form from which a youth answers the drug-free item, cannabis days and
+        other-drug days: 0 for most, 1 for those who answer later, a large number for those who never do.
+        Never-answerers are ongoing (004-F6.31's discharged groups keep every youth); neither they nor the
+        Risikoprofil 2 youth answering later use opioids (the opioid users answering later are chosen in
+        :meth:`ungmap_values`).
+        """
+        rng = self.r["treatment"]
+        e, spec = self.e, self.d["tem"]["drug_item"]
+        n = self.n
+        risk = self._risk(np.arange(n))
+        treat = (e["etype"] == _BEH) & e["tem"]
+        free = treat & (e["drug_from"] == 0)
+        for prof, r in spec["never_ungmap"]:
+            pool = np.flatnonzero(free & e["ungmap"] & (e["status"] < 0) & (e["profile"] == _PROFILES.index(prof))
+                                  & (risk == r))
+            e["drug_from"][_choose(rng, pool, 1)] = _NEVER
+            free = treat & (e["drug_from"] == 0)
+        e["drug_from"][_choose(rng, np.flatnonzero(free & ~e["ungmap"] & (e["status"] < 0)),
+                               spec["never_no_ungmap"])] = _NEVER
+        free = treat & (e["drug_from"] == 0) & (e["tem_count"] >= 2)
+        later_prof = np.isin(e["profile"], [_PROFILES.index(p) for p in spec["later_profiles"]])
+        later = spec["later"]
+        e["drug_from"][_choose(rng, np.flatnonzero(free & e["ungmap"] & (risk == 2) & later_prof),
+                               later["risikoprofil_2"])] = 1
+        free = treat & (e["drug_from"] == 0) & (e["tem_count"] >= 2)
+        e["drug_from"][_choose(rng, np.flatnonzero(free & ~e["ungmap"]), later["no_ungmap"])] = 1
+
+    def _later_opioid_users(self) -> None:
+        """The opioid users who answer the drug questions from their 2nd form (004-F6.35: 6/20 -> 10/22)."""
+        e, spec = self.e, self.d["tem"]["drug_item"]
+        idx = np.arange(self.n)
+        pool = np.flatnonzero(e["opioid"] & e["tem"] & (e["drug_from"] == 0) & (e["tem_count"] >= 2)
+                              & np.isin(e["profile"], [_PROFILES.index(p) for p in spec["later_profiles"]])
+                              & np.isin(self._risk(idx), spec["later_risikoprofiler"]))
+        e["drug_from"][_choose(self.r["drugs"], pool, spec["later"]["opioid"])] = 1
+
     def _ungmaps_per_kommune(self) -> np.ndarray:
         """UngMaps per kommune: proportional to its treatment episodes (largest remainder), except
         the opioid kommune, which gets the nearest size that can show exactly 19 % opioid users."""
@@ -598,11 +670,11 @@ class _Published:
             e["tem_count"][members] = _deal(rng, members, parts[key]) + 1
         # the 12+ tail: 12 + Geometric, and the one treatment youth with 39 forms (fn 25)
         tail = np.flatnonzero(e["tem_count"] == 12)
-        cap = {_BEH: t["max_forms"] - 1, _RAAD: t["tail_cap_counselling_group"], _ANON: t["tail_cap_counselling_group"]}
         extra = rng.geometric(t["tail_p"], tail.size) - 1
-        limit = np.array([cap[x] for x in e["etype"][tail]])
+        treated = (e["etype"][tail] == _BEH) & ~e["group"][tail]
+        limit = np.where(treated, t["max_forms"] - 1, t["tail_cap_counselling_group"])
         e["tem_count"][tail] = np.minimum(12 + extra, limit)
-        longest = np.flatnonzero((e["tem_count"] >= 12) & (e["etype"] == _BEH) & e["ungmap"]
+        longest = np.flatnonzero((e["tem_count"] >= 12) & (e["etype"] == _BEH) & e["tem"] & e["ungmap"]
                                  & (e["status"] < 0) & (e["forloeb"] == 1))
         e["tem_count"][_choose(rng, longest, 1)] = t["max_forms"]
 
@@ -818,9 +890,13 @@ class _Published:
         self.u = {"idx": ung, "psych": psych, "udd": udd, "edu": edu, "illegal": illegal,
                   "drug_free": drug_free, "flags": flags, "days": days, "profile": prof, "s12": s12}
         e["opioid"][ung] = flags[:, 5] == 1
+        self._later_opioid_users()
 
     def _opioid_per_kommune(self, ung: np.ndarray) -> dict[int, int]:
-        """Opioid users per kommune: one kommune with exactly 19 %, the rest spread, half none (L2547-2549)."""
+        """Opioid users per kommune: one kommune with exactly 19 %, the rest spread, half none (L2547-2549).
+
+        "helt op til 19 %" (L3196-3197) is the highest share: every other kommune's share rounds below 19 %.
+        """
         rng = self.r["drugs"]
         um = self.d["ungmap"]
         total = um["users"]["opioider"]
@@ -837,6 +913,15 @@ class _Published:
         split = np.ones(others, dtype=np.int64) + np.bincount(
             rng.choice(others, rest - others, p=n_k[picks] / n_k[picks].sum()), minlength=others
         )
+        # below 18,5 % (so below 19 % when rounded): 200 * users < 37 * UngMaps
+        cap = (37 * n_k[picks] - 1) // 200
+        if cap.sum() < rest or (cap < 1).any():
+            raise ValueError("the other opioid kommuner cannot hold their users below 19 %")
+        while (split > cap).any():   # move the excess to the kommuner with room, largest room first
+            over = int(np.flatnonzero(split > cap)[0])
+            room = cap - split
+            split[over] -= 1
+            split[int(np.argmax(room))] += 1
         out = {int(k_i): int(k)}
         out.update({int(p): int(c) for p, c in zip(picks, split, strict=True)})
         return out
@@ -845,7 +930,7 @@ class _Published:
         """Which substances each UngMap youth used in the last 30 days (004-F6.14).
 
         Columns: hash, kokain, amfetamin, ecstasy, andre, opioider, centralstimulerende (= any of
-        kokain/amfetamin/ecstasy). Exact totals 273 / 144 / 34 / 22; 20 opioid users have TEM forms.
+        kokain/amfetamin/ecstasy). Exact totals 273 / 144 / 34 / 22; every opioid user has TEM forms.
         """
         rng = self.r["drugs"]
         um = self.d["ungmap"]
@@ -864,7 +949,10 @@ class _Published:
         p[:, 4] = sh["andre"]
         p[:, 5] = np.where(np.isin(kom, list(per_k)), sh["opioider"], 0.0)
         ub = np.where(drug_free[:, None], 0, 1) * np.ones((1, 7))
-        ub[:, 5] = np.where(np.isin(kom, list(per_k)) & ~drug_free, 1, 0)
+        # every opioid user has a TEM form (004-F6.35 "(n=22)"); youths whose drug answers are missing
+        # at the first registration are not among them except the two chosen afterwards
+        may_opioid = tem & (self.e["drug_from"][ung] == 0)
+        ub[:, 5] = np.where(np.isin(kom, list(per_k)) & ~drug_free & may_opioid, 1, 0)
         lb = np.zeros((n, 7))
         # boundary youths (A21): flags fixed by their day vectors
         self.boundary = _choose(rng, np.flatnonzero(s12), len(um["boundary_days"]))
@@ -1011,18 +1099,23 @@ class _Published:
         n = m.size
         all_y = np.arange(n)
         prof = e["profile"][m]
-        rprof = np.where(e["combo"][m] >= 0, self.combo_bits.sum(axis=1)[np.maximum(e["combo"][m], 0)], -1)
+        rprof = self._risk(m)
         status = e["status"][m]
+        # who answers the drug questions at the first registration and by the 12th (spec 3.4: a youth
+        # enters a share from the first registration where the item is answered)
+        answers = (e["drug_from"][m] == 0, e["drug_from"][m] < _NEVER)
+        co["drug_answers"] = answers
         df_targets: list[tuple[np.ndarray, int, int]] = []
         lvl_targets: list[tuple[np.ndarray, int, Any, int]] = []
         if name == "treatment":
             t = tt["treatment"]
-            df_targets += [(all_y, 0, t["drug_free"]["first"]), (all_y, 2, t["drug_free"]["last"])]
+            df_targets += [(np.flatnonzero(answers[0]), 0, t["drug_free"]["first"]),
+                           (np.flatnonzero(answers[1]), 2, t["drug_free"]["last"])]
             for p, key in enumerate(_PROFILES):
                 for a, when in ((0, "first"), (2, "last")):
                     k = tt["ungeprofil"]["drug_free"][key].get(when)
                     if k is not None:
-                        df_targets.append((np.flatnonzero(prof == p), a, k))
+                        df_targets.append((np.flatnonzero((prof == p) & answers[a // 2]), a, k))
                     v = tt["ungeprofil"]["samlet_trivsel"][key].get(when)
                     if v is not None:
                         lvl_targets.append((np.flatnonzero(prof == p), a, v, 3))
@@ -1031,19 +1124,20 @@ class _Published:
                 for a, when in ((0, "first"), (2, "last")):
                     k = tt["risikoprofil"]["drug_free"][key].get(when)
                     if k is not None:
-                        df_targets.append((np.flatnonzero(rprof == r), a, k))
+                        df_targets.append((np.flatnonzero((rprof == r) & answers[a // 2]), a, k))
                     v = tt["risikoprofil"]["samlet_trivsel"][key].get(when)
                     if v is not None:
                         lvl_targets.append((np.flatnonzero(rprof == r), a, v, 3))
             for s, key in enumerate(_STATUSES):
                 k = tt["discharge_status"]["drug_free"].get(key, {}).get("last")
                 if k is not None:
-                    df_targets.append((np.flatnonzero(status == s), 2, k))
+                    df_targets.append((np.flatnonzero((status == s) & answers[1]), 2, k))
                 v = tt["discharge_status"]["samlet_trivsel"].get(key, {}).get("last")
                 if v is not None:
                     lvl_targets.append((np.flatnonzero(status == s), 2, v, 3))
-            opi = np.flatnonzero(e["opioid"][m])
-            df_targets += [(opi, 0, tt["opioid"]["drug_free"]["first"]), (opi, 2, tt["opioid"]["drug_free"]["last"])]
+            opi = e["opioid"][m]
+            df_targets += [(np.flatnonzero(opi & answers[0]), 0, tt["opioid"]["drug_free"]["first"]),
+                           (np.flatnonzero(opi & answers[1]), 2, tt["opioid"]["drug_free"]["last"])]
             lvl_targets += [(all_y, 0, t["samlet_trivsel"]["first"], 3), (all_y, 2, t["samlet_trivsel"]["last"], 3)]
         elif name == "counselling":
             t = tt["counselling"]
@@ -1134,14 +1228,15 @@ class _Published:
         rows = _Rows(2 * nv)
         for v in np.flatnonzero(flat_df == 0):
             rows.add([v, nv + v], 1, 14)
-        all_y = np.arange(n)
+        # means over the youths answering the drug questions at the first / by the 12th registration
+        ans = {0: np.flatnonzero(co["drug_answers"][0]), 2: np.flatnonzero(co["drug_answers"][1])}
         for off, item in ((0, "cannabis_days"), (nv, "other_drug_days")):
             for a, when in ((0, "first"), (2, "last")):
-                rows.add(off + var[all_y, a], *_sum_bounds(tr[item][when], n, 1))
-        groups = [(var[all_y, 0], float(_printed(tr["cannabis_days"]["first"])[0])),
-                  (var[all_y, 2], float(_printed(tr["cannabis_days"]["last"])[0])),
-                  (nv + var[all_y, 0], float(_printed(tr["other_drug_days"]["first"])[0])),
-                  (nv + var[all_y, 2], float(_printed(tr["other_drug_days"]["last"])[0]))]
+                rows.add(off + var[ans[a], a], *_sum_bounds(tr[item][when], ans[a].size, 1))
+        groups = [(var[ans[0], 0], float(_printed(tr["cannabis_days"]["first"])[0])),
+                  (var[ans[2], 2], float(_printed(tr["cannabis_days"]["last"])[0])),
+                  (nv + var[ans[0], 0], float(_printed(tr["other_drug_days"]["first"])[0])),
+                  (nv + var[ans[2], 2], float(_printed(tr["other_drug_days"]["last"])[0]))]
         seed = _rake_add(seed, groups, 0, 7)
         x = _solve(np.clip(seed, lb, ub), lb, ub, rows, self.r["solver"], "treatment: drug days")
         return {"cannabis_days": x[:nv][var].astype(float), "other_drug_days": x[nv:][var].astype(float)}
@@ -1167,7 +1262,8 @@ class _Published:
             first = np.maximum(first, base)
             dates = _form_dates(youth, j, first, end, counts, rng, gap)
             parts.append(
-                {"episode": m[youth], "j": j, "date": dates, "group": np.full(j.size, name == "group"), **vals}
+                {"episode": m[youth], "j": j, "date": dates, "group": np.full(j.size, name == "group"),
+                 "drug_missing": j < e["drug_from"][m][youth], **vals}
             )
         self.forms = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
         # anchor values per episode, kept for the scaled generator
@@ -1209,8 +1305,10 @@ class _Published:
     def build(self) -> _Base:
         self.skeleton()
         self.treatment_cells()
+        self.group_treatment()
         self.counselling_cells()
         self.tem_counts()
+        self.drug_item_gaps()
         self.lengths_of_stay()
         self.dates()
         self.sex_and_bands()
@@ -1298,6 +1396,7 @@ class _Published:
             "start": e["start"], "discharge": e["discharge"], "end": e["end"], "completed": e["completed"],
             "birth": e["birth"], "birth_lo": e["birth_lo"], "birth_hi": e["birth_hi"],
             "tem_count": e["tem_count"], "group": e["group"], "anchor_pos": self.anchor_pos,
+            "drug_from": e["drug_from"],
             "tem_first": np.full(n, -1, dtype=np.int64), "ungmap_row": np.full(n, -1, dtype=np.int64),
             **{f"anchor_{k}": v for k, v in self.anchor_vals.items()},
         }
@@ -1329,6 +1428,12 @@ def _tem_table(f: dict[str, np.ndarray], order: np.ndarray | None, ep_id: pa.Arr
     ep = take(f["episode"])
     idx = pa.array(ep)
     n = ep.size
+    # the drug questions (drug-free item, cannabis and other-drug days) left unanswered on some forms
+    missing = take(f["drug_missing"]) if "drug_missing" in f else np.zeros(n, dtype=bool)
+
+    def drug_item(values: np.ndarray, type_: pa.DataType) -> pa.Array:
+        return pa.array(values, type=type_, mask=missing)
+
     cols = {
         "tem_id": make_ids("T", n),
         "episode_id": ep_id.take(idx),
@@ -1341,10 +1446,10 @@ def _tem_table(f: dict[str, np.ndarray], order: np.ndarray | None, ep_id: pa.Arr
         "social_trivsel": take(f["social_trivsel"]).astype(np.int64),
         "koncentration": take(f["koncentration"]).astype(np.int64),
         "planlaegning": take(f["planlaegning"]).astype(np.int64),
-        "cannabis_days": take(f["cannabis_days"]).astype(np.int64),
-        "other_drug_days": take(f["other_drug_days"]).astype(np.int64),
+        "cannabis_days": drug_item(take(f["cannabis_days"]).astype(np.int64), pa.int64()),
+        "other_drug_days": drug_item(take(f["other_drug_days"]).astype(np.int64), pa.int64()),
         "alcohol_units_week": take(f["alcohol_units_week"]).astype(float),
-        "drug_free_last_week": pa.array(take(f["drug_free"]).astype(bool)),
+        "drug_free_last_week": drug_item(take(f["drug_free"]).astype(bool), pa.bool_()),
     }
     return canonical_frame(_DATASET, "tem_registrations", cols)
 
@@ -1489,7 +1594,8 @@ def _scaled_tem(a: dict[str, np.ndarray], src: pd.DataFrame, src_e: np.ndarray, 
     e_end = end[te]
     first = np.minimum(first, e_end)
     dates = _form_dates(youth, j, first, e_end, cnt, rs["dates"], d["tem"]["gap_days"])
-    f = {"episode": te[youth], "group": a["group"][s_e][youth], "date": dates, **vals}
+    f = {"episode": te[youth], "group": a["group"][s_e][youth], "date": dates,
+         "drug_missing": j < a["drug_from"][s_e][youth], **vals}
     return _tem_table(f, None, ep_ids, pk, d["tem"]["recall_window_days"])
 
 
@@ -1506,8 +1612,9 @@ def generate(persons: int | None = None, seed: int = DEFAULT_SEED, *,
     persons : int, optional
         ``None`` (default): the published-size sample of seed 004 (569 Logbog episodes of 550
         persons, 390 UngMaps, the TEM forms of the cohorts of spec 5.4), which reproduces every
-        person-level figure the audit marks reproducible; the misprints A06/A13/A14/A15/A16/A17 get
-        the nearest consistent data (see ``_ung_rusmidler_targets.yaml``). ``N``: N persons drawn
+        person-level figure the audit marks reproducible, and A13/A16/A17 under the reading that makes
+        them consistent; the misprints A05/A06/A14/A15 get the nearest consistent data (see
+        ``_ung_rusmidler_targets.yaml``). ``N``: N persons drawn
         with replacement from that sample (each with all their episodes, UngMaps and forms), moved
         in time within their forløb's registration window and jittered in age within their band.
     seed : int, default 2019
@@ -1534,9 +1641,12 @@ def generate(persons: int | None = None, seed: int = DEFAULT_SEED, *,
     ecstasy + andre) / 150`` with 12+ iff the days add up to >= 18 (3.3, 004-F6.15); Risikoprofil =
     number of {stofscore 12+, diagnosis by a psychiatrist, uddannelseshjælp} (3.2, 004-F6.18);
     samlet trivsel = mean of personlig trivsel, nære relationer and social trivsel (A22); LOCF:
-    forms ordered by date, truncated at the 12th, last value carried forward, denominator = cohort
-    (3.4); length of stay = discharge_date - start_date. Group-course forms (``group_course``) are
-    the only forms of 35 anonymous-counselling episodes (004-F6.24).
+    forms ordered by date, truncated at the 12th, last value carried forward item by item,
+    denominator = the cohort's youths answering at or before the registration (3.4); length of stay
+    = discharge_date - start_date. Group-course forms (``group_course``) are the only forms of 35
+    episodes (004-F6.24): anonymous counselling, and in Hvidovre treatment. 14 treatment youths leave
+    the drug questions (``drug_free_last_week``, ``cannabis_days``, ``other_drug_days``) of their
+    first form empty; 4 of them answer from their 2nd form.
 
     Examples
     --------
