@@ -150,5 +150,5 @@ def test_bundled_catalogues_are_complete():
             if f.status == "known-deviation":
                 assert f.reason and f.expected is not None and f.expected.basis, f.id
             assert "audit" not in (f.reason or "") and "seed" not in (f.reason or ""), f.id
-    # every cell NEEDED_CELLS.md asked for exists now (issue 17): no figure is left pending
+    # every cell the catalogues need exists now (issue 17): no figure is left pending
     assert [f.id for name in ("000", "001", "004") for f in load_catalogue(name).figures if f.pending] == []

@@ -1,4 +1,4 @@
-"""The cells NEEDED_CELLS.md asks for, computed independently from the sample exports with pandas and
+"""The report cells the figure catalogues need, computed independently from the sample exports with pandas and
 added to the built reports, turn every pending figure into a pass or its recorded known deviation.
 
 This checks the proposed keys and definitions before the report has the cells: when the lead adds them
