@@ -126,6 +126,7 @@ def build_document(report: Report) -> Any:
     doc = Document()
     doc.core_properties.title = _clean(report.title(lang))
     doc.core_properties.author = "evalkit"
+    doc.core_properties.comments = _clean(word("generated_by", lang, version=report.settings.get("evalkit_version")))
     doc.add_paragraph(_clean(report.title(lang)), style="Title")
     doc.add_paragraph(_clean(word("generated_by", lang, version=report.settings.get("evalkit_version"))))
     _contents(doc, lang)
