@@ -36,9 +36,11 @@ def _trajectory_note(prep: Prepared, m: Measure, g: Grouping) -> list[Text]:
                           missing=TXT(f"rules.samlet_missing.{c['samlet_missing']}"),
                           reference=_number(ref, 2)))
     if m.test == "days":
-        notes.append(fill(TXT("templates.tem30_rule"), n30=prep.tem_notes.get("tem30_forms", 0), policy=TXT(f"rules.tem30.{c['tem30']}")))
+        notes.append(fill(TXT("templates.tem30_rule"), n30=prep.tem_notes.get("tem30_forms", 0),
+                          policy=TXT(f"rules.tem30.{c['tem30']}")))
     if m.key == "stoffri":
-        notes.append(fill(TXT("templates.drug_free_rule"), method=TXT(f"rules.drug_free_method.{c['drug_free_method']}")))
+        method = TXT(f"rules.drug_free_method.{c['drug_free_method']}")
+        notes.append(fill(TXT("templates.drug_free_rule"), method=method))
     return notes
 
 
