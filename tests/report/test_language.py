@@ -12,10 +12,11 @@ file names, command-line options, or column and rule names. Proper nouns and quo
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from importlib import resources
 from pathlib import Path
@@ -292,36 +293,35 @@ def plot_text(report) -> str:
 
 
 @pytest.fixture(scope="module")
-def outputs(tmp_path_factory) -> dict[tuple[str, str, str], str]:
-    """``{(sample, lang, format): text}``: each sample built once per language, rendered to every format
-    from the same in-memory report (HTML and DOCX without their images: the plots' text is scanned from
-    the figures themselves)."""
-    import evalkit.report.plots as plots
-    from evalkit.report.render.terminal import render_terminal
-
+def outputs(tmp_path_factory) -> Callable[[str, str], dict[str, str]]:
+    """``outputs(sample, lang)`` -> ``{format: text}``: the sample built once in that language and rendered
+    to every format from the same in-memory report (HTML and DOCX without their images: the plots' text
+    is read from the figures themselves). Cached, and each (sample, language) has one test, so under
+    pytest-xdist every report is still built once however the tests are spread over the workers."""
     folder = tmp_path_factory.mktemp("language")
-    out: dict[tuple[str, str, str], str] = {}
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(plots, "plot_png", lambda table, lang="da": None)
-        for name in NAMES:
-            for lang in LANGS:
-                report = evalkit.report(SAMPLES / name, lang=lang)
-                stem = folder / f"{name}_{lang}"
-                texts = {"plots": plot_text(report), "html": html_text(render(report, "html")),
-                         "markdown": render(report, "markdown"),
-                         "json": json_text(json.loads(render(report, "json"))),
-                         "terminal": render_terminal(report, width=400)}   # wide enough that no cell is cut
-                render(report, "csv", stem)
-                texts["csv"] = csv_text(stem, lang)
-                render(report, "xlsx", stem.with_suffix(".xlsx"))
-                texts["xlsx"] = xlsx_text(stem.with_suffix(".xlsx"))
-                with pytest.MonkeyPatch.context() as no_pictures:
-                    no_pictures.setattr(plots, "figure", lambda table, lang="da": None)
-                    render(report, "docx", stem.with_suffix(".docx"))
-                texts["docx"] = docx_text(stem.with_suffix(".docx"))
-                for fmt, text in texts.items():
-                    out[name, lang, fmt] = without_quotations(without_codes(text, report))
-    return out
+
+    @functools.cache
+    def texts(name: str, lang: str) -> dict[str, str]:
+        import evalkit.report.plots as plots
+        from evalkit.report.render.terminal import render_terminal
+
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(plots, "plot_png", lambda table, lang="da": None)
+            report = evalkit.report(SAMPLES / name, lang=lang)
+            stem = folder / f"{name}_{lang}"
+            out = {"plots": plot_text(report), "html": html_text(render(report, "html")),
+                   "markdown": render(report, "markdown"), "json": json_text(json.loads(render(report, "json"))),
+                   "terminal": render_terminal(report, width=400)}   # wide enough that no cell is cut
+            render(report, "csv", stem)
+            out["csv"] = csv_text(stem, lang)
+            render(report, "xlsx", stem.with_suffix(".xlsx"))
+            out["xlsx"] = xlsx_text(stem.with_suffix(".xlsx"))
+            mp.setattr(plots, "figure", lambda table, lang="da": None)
+            render(report, "docx", stem.with_suffix(".docx"))
+            out["docx"] = docx_text(stem.with_suffix(".docx"))
+        return {fmt: without_quotations(without_codes(text, report)) for fmt, text in out.items()}
+
+    return texts
 
 
 # --- the scan ---------------------------------------------------------------------------------------
@@ -350,15 +350,13 @@ CASES = [(name, lang) for name in NAMES for lang in LANGS]
 
 
 @pytest.mark.parametrize(("name", "lang"), CASES)
-def test_output_is_in_one_language(outputs, foreign, name, lang):
-    found = {fmt: foreign_words(outputs[name, lang, fmt], foreign[lang]) for fmt in FORMATS}
+def test_output_is_in_one_language_and_names_no_development_material(outputs, foreign, name, lang):
+    texts = outputs(name, lang)
+    assert set(texts) == set(FORMATS) and all(texts[fmt].strip() for fmt in FORMATS if fmt != "plots")
+    found = {fmt: foreign_words(texts[fmt], foreign[lang]) for fmt in FORMATS}
     found = {fmt: lines for fmt, lines in found.items() if lines}
     assert not found, json.dumps(found, ensure_ascii=False, indent=1)
-
-
-@pytest.mark.parametrize(("name", "lang"), CASES)
-def test_output_names_no_development_material(outputs, name, lang):
-    found = {fmt: development_refs(outputs[name, lang, fmt]) for fmt in FORMATS}
+    found = {fmt: development_refs(texts[fmt]) for fmt in FORMATS}
     found = {fmt: lines for fmt, lines in found.items() if lines}
     assert not found, json.dumps(found, ensure_ascii=False, indent=1)
 
