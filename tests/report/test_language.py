@@ -208,7 +208,7 @@ def docx_text(path: Path) -> str:
 
 
 #: JSON fields that hold stable codes and ids, not text a reader sees.
-_JSON_CODES = {"id", "key", "source", "method", "estimate_name", "effect_size_name", "codes", "family", "status",
+_JSON_CODES = {"id", "key", "source", "codes", "status",
                "row", "report", "lang", "evalkit_version", "file", "settings"}
 
 
