@@ -26,6 +26,7 @@ import pytest
 import yaml
 
 import evalkit
+from evalkit.io.schema import dataset
 from evalkit.report.render import render
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
@@ -43,7 +44,8 @@ FORMATS = ("html", "markdown", "csv", "json", "xlsx", "docx", "terminal", "plots
 EXCEPTIONS: dict[str, frozenset[str]] = {
     "both": frozenset("""
         asi cannabis ecstasy hash hcs lav ps sip sep seip smdb tem ung ungmap ungeprofil risikoprofil logbog
-        rusmidler erfaringsopsamling niras who bek hf hhx htx gymnasium itt locf json evalkit fn
+        rusmidler erfaringsopsamling niras who bek hf hhx htx gymnasium itt locf json evalkit fn euc vuc csv
+        holbæk horsens kalundborg odense odsherred skive svendborg københavn hotel
         armitage bonett carlo clopper cochran cramér edgeworth fisher freeman hollander hodges holm kruskal
         lehmann mann mcgahan mcnemar monte newcombe pearson pratt spearman stuart maxwell wald wallis walsh
         whitney wilcoxon wilson wolfe wright yates bhapkar halton welch cohen cohens
@@ -72,6 +74,7 @@ FORBIDDEN = {
     "YAML file": re.compile(r"\.ya?ml\b", re.IGNORECASE),
     "Markdown file": re.compile(r"\w\.md\b"),
     "command-line option": re.compile(r"(?<![\w-])--[a-z][a-z-]*"),
+    "rule or audit id": re.compile(r"\b(?!WHO-\d)[A-Z]{2,5}-\d+\b|\(A\d{1,3}\)"),
     # a column, rule or setting name (used_at_intake, strict_increase); the effect sizes d_z, d_av stay
     "code name": re.compile(r"\b[a-z]{2,}(?:_[a-z0-9]+)+\b"),
 }
@@ -100,7 +103,7 @@ def _yaml(package: str, *parts: str) -> object:
 
 def label_pairs() -> list[tuple[str, str]]:
     """(Danish, English) of every label: report label packs, compare labels, the reports' text files,
-    the renderers' own words and settings, ledger reasons."""
+    the renderers' own words and settings, ledger reasons, the data dictionary's table and category labels."""
     from evalkit.report.render import common
     from evalkit.report.render.words import RENDER_WORDS
 
@@ -111,6 +114,10 @@ def label_pairs() -> list[tuple[str, str]]:
     for package in PACKAGES:
         pairs += list(_pairs(_yaml(f"evalkit.report.{package}", "text.yaml")))
     pairs += list(_pairs(_yaml("evalkit.io", "ledger_reasons.yaml")))
+    for name in NAMES:   # the data dictionary's table and category labels (rows of many tables)
+        for table in dataset(name).tables:
+            pairs.append((table.label_da, table.label_en))
+            pairs += [(v.label_da, v.label_en) for c in table.columns for v in (c.values or ()) if v.label_en]
     pairs += [(RENDER_WORDS["da"][k], RENDER_WORDS["en"][k]) for k in RENDER_WORDS["da"]]
     for table in (common._SETTING_NAMES, common._SETTING_VALUES):
         pairs += [(str(table["da"][k]), str(table["en"][k])) for k in table["da"]]
@@ -203,7 +210,8 @@ def docx_text(path: Path) -> str:
     with zipfile.ZipFile(path) as z:
         body = ElementTree.fromstring(z.read("word/document.xml"))
         core = ElementTree.fromstring(z.read("docProps/core.xml"))
-    out = ["".join(p.itertext()) for p in body.iter() if p.tag.endswith("}p")]
+    # the text runs of each paragraph (w:t), not field instructions such as the contents field's TOC switches
+    out = ["".join(t.text or "" for t in p.iter() if t.tag.endswith("}t")) for p in body.iter() if p.tag.endswith("}p")]
     return "\n".join(out + [el.text for el in core.iter() if el.text and el.text.strip()])
 
 
@@ -367,7 +375,8 @@ def test_the_scan_finds_what_it_looks_for(foreign):
     assert foreign_words("skema nr. 13 eller senere i forløbet", foreign["en"])
     assert not foreign_words("Andel mænd, PS - ES", foreign["da"])
     for bad in ("seed 004 L2389-2391", "spec 3.1", "evalkit/report/constants/udgaaende.yaml", "se anchors.md 1.4",
-                "vises kun, når mindst --min-cell personer"):
+                "vises kun, når mindst --min-cell personer", "(A40)", "regel EXC-5", "kolonnen used_at_intake"):
         assert development_refs(bad), bad
-    for fine in ("84 -- 90", "p < 0,001 -- signifikant", "-- –", "specifik", "Model L", "årsmodel"):
+    for fine in ("84 -- 90", "p < 0,001 -- signifikant", "-- –", "specifik", "Model L", "årsmodel", "WHO-5",
+                 "Cohens d_z"):
         assert not development_refs(fine), fine

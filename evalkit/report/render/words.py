@@ -17,6 +17,8 @@ from evalkit.report.labels import word
 RENDER_WORDS: dict[str, dict[str, str]] = {
     "da": {
         "contents": "Indhold",
+        "tables": "Tabeller",
+        "toc_hint": "Højreklik og vælg Opdater felt for at vise indholdsfortegnelsen.",
         "number_short": "Nr.",
         "sheet": "Ark",
         "title": "Titel",
@@ -52,6 +54,8 @@ RENDER_WORDS: dict[str, dict[str, str]] = {
     },
     "en": {
         "contents": "Contents",
+        "tables": "Tables",
+        "toc_hint": "Right-click and choose Update Field to show the table of contents.",
         "number_short": "No.",
         "sheet": "Sheet",
         "title": "Title",
