@@ -168,7 +168,8 @@ class _Visible(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if tag in ("style", "script"):
             self._skip += 1
-        elif tag in ("p", "tr", "td", "th", "li", "h1", "h2", "h3", "div", "br", "caption", "figcaption"):
+        elif tag in ("p", "tr", "td", "th", "li", "h1", "h2", "h3", "div", "br", "caption", "figcaption", "dt", "dd",
+                     "a", "span"):
             self.parts.append("\n")
 
     def handle_endtag(self, tag):
