@@ -381,3 +381,29 @@ def test_the_scan_finds_what_it_looks_for(foreign):
     for fine in ("84 -- 90", "p < 0,001 -- signifikant", "-- –", "specifik", "Model L", "årsmodel", "WHO-5",
                  "Cohens d_z"):
         assert not development_refs(fine), fine
+
+
+def test_every_io_exclusion_reason_has_a_danish_label():
+    """The reasons the readers and validation write into the row ledger (English, as ``validate`` prints
+    them) are printed in Danish reports through ``evalkit/io/ledger_reasons.yaml``: every failure message
+    of the converters and every fixed reason of the readers has a label."""
+    from evalkit.io.ledger import reason_label
+
+    io = Path(evalkit.__file__).parent / "io"
+    messages = []
+    for name in ("convert.py", "export.py"):
+        source = (io / name).read_text(encoding="utf-8")
+        for call in re.finditer(r'Failure\("[\w-]+",\s*((?:f?"[^"]*"\s*)+)', source):
+            messages.append("".join(re.findall(r'"([^"]*)"', call.group(1))))
+    assert len(messages) >= 15
+    # messages completed outside the literal: their possible texts
+    examples = {"must be {rng}": ["must be between 0 and 10", "must be at least 0", "must be at most 10"],
+                "must be one of ": ["must be one of 1, 2, 3"]}
+    reasons = [f"alder: {re.sub(r'{[^}]*}', 'x', m)}" for m in messages if m not in examples]
+    reasons += [f"alder: {text}" for m in messages for text in examples.get(m, ())]
+    reasons += ["blank row", "wrong number of fields", "values outside the header's columns",
+                "person_id not found in deltagere", "person_id: the row in deltagere is invalid",
+                "filter: kommune == 'Odense'", "filter cannot follow this table: kommune == 'Odense'"]
+    untranslated = [r for r in reasons if reason_label(r, "da") == r and not r.startswith("filter: ")]
+    assert not untranslated
+    assert all(reason_label(r, "en") == r for r in reasons)
