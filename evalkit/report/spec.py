@@ -120,8 +120,9 @@ def adjust_tests(report: Report, method: str) -> None:
     from evalkit.compare import adjust_pvalues
 
     adjusted = adjust_pvalues([t.p_value for t in tests], method=method)
-    family = (f"alle {len(tests)} test i rapporten, {method.capitalize()}" if report.lang == "da" else
-              f"all {len(tests)} tests of the report, {method.capitalize()}")
+    from evalkit.report.labels import word
+
+    family = word("family_all", report.lang, n=len(tests), method=method.capitalize())
     for t, p in zip(tests, adjusted.p_adjusted, strict=True):
         t.p_adjusted = float(p)
         t.family = family
