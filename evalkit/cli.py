@@ -320,9 +320,10 @@ def report(
              f"Known: {', '.join(available_reports())}.")
         raise typer.Exit(EXIT_USAGE)
     output_format = _output_format(output_format, out, "report")
+    from evalkit.report.render.words import rword
+
     if no_disclosure:
-        _err("evalkit report: WARNING: disclosure control is off (--no-disclosure): small counts are printed. "
-             "The output is for internal checking only and must not be published.")
+        _err(f"evalkit report (--no-disclosure): {rword('no_disclosure', lang.value)}")
     if output_format in (ReportFormat.csv, ReportFormat.xlsx, ReportFormat.docx) and out is None:
         _err(f"evalkit report: --format {output_format.value} needs --out.")
         raise typer.Exit(EXIT_USAGE)
@@ -335,7 +336,7 @@ def report(
 
     with Timings() as timings, _Progress(enabled=not quiet) as progress:
         try:
-            progress.update("Reading and validating the export")
+            progress.update(rword("status_reading", lang.value))
             export = read_export(source, mapping, csv_options=options,
                                  on_invalid="exclude" if exclude_invalid else "error",
                                  pseudonym_key_file=pseudonym_key_file)
@@ -345,7 +346,7 @@ def report(
                       "no report was written:", exc.problems)
             raise typer.Exit(EXIT_INVALID) from None
         try:
-            progress.update("Computing measures, tables and tests")
+            progress.update(rword("status_computing", lang.value))
             report_options = ReportOptions(lang=lang.value, min_cell=min_cell, disclosure=not no_disclosure,
                                            extra=_parse_settings(settings or []), where=tuple(where or ()))
             if by is not None or period is not None:
@@ -368,17 +369,17 @@ def report(
             progress.stop()
             _err(f"evalkit report: {exc}")
             raise typer.Exit(EXIT_USAGE) from None
-        progress.update("Rendering")
+        progress.update(rword("status_rendering", lang.value))
         text = _render(built, output_format.value, out)
         if plots is not None:
-            progress.update("Drawing plots")
+            progress.update(rword("status_plotting", lang.value))
             written = write_plots(built, plots, plot_format.value, inputs=_inputs(source))
     if text is not None:
         typer.echo(text, nl=False)
     elif out is not None and not quiet:
-        _err(f"wrote {out}")
+        _err(rword("status_wrote", lang.value, path=out))
     if plots is not None and not quiet:
-        _err(f"wrote {len(written)} plot(s) to {plots}")
+        _err(rword("status_wrote_plots", lang.value, n=len(written), path=plots))
     if verbose:
         for line in export.ledger.lines():
             _err("ledger: " + line)
@@ -390,6 +391,8 @@ def report(
 
 def _write_split(split, fmt: str, out: Path | None, quiet: bool) -> None:
     """Write (or print) one report per level and the comparison report: ``<out stem>-<level><suffix>``."""
+    from evalkit.report.render.words import rword
+
     items = [(split.file_stem(level), rep) for level, rep in split.reports.items()]
     items.append(("sammenligning" if split.comparison.lang == "da" else "comparison", split.comparison))
     for stem, rep in items:
@@ -398,10 +401,10 @@ def _write_split(split, fmt: str, out: Path | None, quiet: bool) -> None:
         if text is not None:
             typer.echo(text, nl=False)
         elif path is not None and not quiet:
-            _err(f"wrote {path}")
+            _err(rword("status_wrote", split.comparison.lang, path=path))
     if not quiet:
         for level in split.left_out:
-            _err(f"left out {level!r}: fewer units than the disclosure threshold")
+            _err(rword("status_left_out", split.comparison.lang, level=level))
 
 
 def _check_outputs(source: Path, out: Path | None, plots: Path | None, folder_output: bool, force: bool,
@@ -772,7 +775,9 @@ def table_command(
     if text is not None:
         typer.echo(text, nl=False)
     else:
-        _err(f"wrote {out}")
+        from evalkit.report.render.words import rword
+
+        _err(rword("status_wrote", lang.value, path=out))
 
 
 @app.command()

@@ -369,6 +369,9 @@ class PermutationResult:
     cluster_shares: dict[str, float]
     status: str = "ok"
     estimate_name: str = "difference in mean cluster share (group - others)"
+    test_code: str = "cluster_permutation"          #: printed through :func:`evalkit.compare.label`
+    p_method_code: str = "p_cluster_assignments"
+    estimate_code: str = "cluster_share_diff"
 
     @property
     def n(self) -> int:

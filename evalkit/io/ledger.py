@@ -7,8 +7,11 @@ the printed ledger shows the whole path from file to table.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
 from typing import Any
 
 import pandas as pd
@@ -88,3 +91,34 @@ class Ledger:
             for reason, n in sorted(e.excluded.items()):
                 out.append(f"    excluded {n}: {reason}")
         return out
+
+
+@cache
+def _reason_patterns() -> list[tuple[re.Pattern[str], dict[str, str]]]:
+    import yaml
+
+    raw = yaml.safe_load((resources.files("evalkit.io") / "ledger_reasons.yaml").read_text(encoding="utf-8"))
+    out = []
+    for texts in raw.values():
+        parts = re.split(r"\{(\w+)\}", texts["en"])
+        pattern = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts))
+        out.append((re.compile(pattern + r"\Z", re.DOTALL), texts))
+    return out
+
+
+def reason_label(reason: str, lang: str = "da") -> str:
+    """The printed label of an exclusion reason in ``lang`` (``ledger_reasons.yaml``); a reason the table
+    does not know (a report's own, already in its language) is returned as it is.
+
+    >>> reason_label("blank row", "da"), reason_label("person_id not found in deltagere", "da")
+    ('tom række', 'person_id findes ikke i deltagere')
+    >>> reason_label("alder: must be between 10 and 30", "da"), reason_label("blank row", "en")
+    ('alder: skal ligge mellem 10 og 30', 'blank row')
+    """
+    if lang == "en":
+        return reason
+    for pattern, texts in _reason_patterns():
+        m = pattern.match(reason)
+        if m:
+            return texts[lang].format(**m.groupdict())
+    return reason

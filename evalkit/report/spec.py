@@ -120,7 +120,9 @@ def adjust_tests(report: Report, method: str) -> None:
     from evalkit.compare import adjust_pvalues
 
     adjusted = adjust_pvalues([t.p_value for t in tests], method=method)
-    family = f"{report.name}: {len(tests)} tests, {method.capitalize()}"
+    from evalkit.report.labels import word
+
+    family = word("family_all", report.lang, n=len(tests), method=method.capitalize())
     for t, p in zip(tests, adjusted.p_adjusted, strict=True):
         t.p_adjusted = float(p)
         t.family = family
@@ -158,11 +160,28 @@ def build_report(export: Export, name: str | None = None, options: ReportOptions
     return finish_report(report, export, options, ctx.ledger_stages)
 
 
+def _export_ledger(export: Export, lang: str) -> dict[str, Any]:
+    """The export's row ledger with each table's label and each exclusion reason in ``lang`` (the
+    data dictionary's table labels, :func:`evalkit.io.ledger.reason_label`)."""
+    from evalkit.io.ledger import reason_label
+    from evalkit.io.schema import dataset
+
+    try:
+        labels = {t.name: t.label(lang) for t in dataset(export.dataset).tables}
+    except (KeyError, ValueError):
+        labels = {}
+    out: dict[str, Any] = {}
+    for name, entry in export.ledger.to_dict().items():
+        entry["excluded"] = {reason_label(reason, lang): n for reason, n in entry["excluded"].items()}
+        out[name] = {"label": labels[name], **entry} if name in labels else entry
+    return out
+
+
 def finish_report(report: Report, export: Export, options: ReportOptions,
                   stages: dict[str, Any] | None = None) -> Report:
     """Adjust the report's tests for multiplicity, apply disclosure control to the tables and the row
     ledger together, and record the settings: the last step of every report and custom table."""
-    ledger: dict[str, Any] = {"export": export.ledger.to_dict()}
+    ledger: dict[str, Any] = {"export": _export_ledger(export, options.lang)}
     if stages:
         ledger["report"] = stages
     with step("multiplicity and disclosure"):

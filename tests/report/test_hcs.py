@@ -311,7 +311,7 @@ def test_every_paired_test_matches_scipy_on_the_same_pairs(sample, plain):
         w = wide(t, key)
         frm, to = ("indskrivning", "midtvejs") if "Midtvejs" in test.outcome("da") else ("indskrivning", "afslutning")
         _check_paired(test, w[frm].to_numpy(), w[to].to_numpy())
-        assert test.family.startswith("hcs:") and test.p_adjusted >= test.p_value
+        assert test.family.startswith("alle ") and test.p_adjusted >= test.p_value
     d = t["hcs_deltagere"].assign(deltager_id=lambda x: x["deltager_id"].astype(str)).set_index("deltager_id")
     aftercare = d["efterbehandling"].reindex(cohort_ids(t))
     group_tests = [x for x in plain.table("asi_by_aftercare").tests if x.method.startswith(("Paired", "Wilcoxon"))]
@@ -415,7 +415,7 @@ def test_holm_family_over_every_test_of_the_report(plain):
     assert len(tests) == 8 + 16 + 4 + 4
     adjusted = multipletests([x.p_value for x in tests], method="holm")[1]
     assert [x.p_adjusted for x in tests] == pytest.approx(list(adjusted), rel=1e-12)
-    assert {x.family for x in tests} == {f"hcs: {len(tests)} tests, Holm"}
+    assert {x.family for x in tests} == {f"alle {len(tests)} test i rapporten, Holm"}
 
 
 # ----------------------------------------------------------------------------- input variants

@@ -170,7 +170,9 @@ def test_text_cites_the_publication_and_nothing_internal(open_report):
 def test_ledger_accounts_for_every_institution(open_report):
     stage = open_report.ledger["report"]["modelkommuner: survey respondents"]
     assert stage["read"] == stage["kept"] + sum(stage["excluded"].values()) == 52
-    assert stage["excluded"] == {"withdrew_from_project": 7, "did_not_answer_survey": 1}
+    # reasons are codes printed through the report's text file, in the report's language (Danish here)
+    assert stage["excluded"] == {"trådt ud af projektet": 7, "besvarede ikke spørgeskemaet": 1}
+    assert stage["label"] == "Institutioner, der besvarede spørgeskemaet"
 
 
 def test_paired_mcnemar_against_the_binomial(export, open_report):

@@ -430,7 +430,7 @@ def test_holm_over_the_whole_report(plain):
     p = [t.p_value for t in tests]
     ref = multipletests(p, method="holm")[1]
     assert [t.p_adjusted for t in tests] == pytest.approx(list(ref), rel=1e-12)
-    assert {t.family for t in tests} == {f"udgaaende: {len(tests)} tests, Holm"}
+    assert {t.family for t in tests} == {f"alle {len(tests)} test i rapporten, Holm"}
 
 
 # ---------------------------------------------------------------- rules and robustness
@@ -444,6 +444,7 @@ def test_ledger_stages_balance_and_name_the_rules(plain):
         assert s["read"] == s["kept"] + sum(s["excluded"].values()), name
     # reasons are codes of the report's text file, printed in the report's language (Danish here)
     assert stages["cannabis_reduction_eligible"] == {
+        "label": "Gennemførte elever, der kan stoppe eller halvere hashforbruget",
         "read": 333, "kept": 312, "excluded": {"0 hashdage ved indskrivning (kan ikke stoppe eller halvere)": 21}}
     assert stages["completers"]["excluded"] == {"frafaldet": 72}
     notes = " ".join(n.en for n in plain.notes)
@@ -455,8 +456,9 @@ def test_ledger_stages_balance_and_name_the_rules(plain):
 def test_ledger_reasons_are_printed_in_the_report_language(export):
     en = build_report(export, "udgaaende", ReportOptions(lang="en", disclosure=False), tables=["goals"])
     assert en.ledger["report"]["cannabis_reduction_eligible"]["excluded"] == {
-        "0 cannabis days at Indskrivning (cannot stop or halve)": 21}
-    assert en.ledger["report"]["completers_followed_up"]["excluded"] == {"no Opfølgning registration": 43}
+        "0 cannabis days at enrolment (cannot stop or halve)": 21}
+    assert en.ledger["report"]["completers_followed_up"]["excluded"] == {"no registration at follow-up": 43}
+    assert en.ledger["report"]["completers_followed_up"]["label"] == "Completers with a follow-up"
 
 
 def test_eligibility_rule_is_a_constant(export, monkeypatch):

@@ -496,7 +496,7 @@ def test_holm_over_the_whole_report(plain):
     assert len(tests) > 150
     expected = multipletests([t.p_value for t in tests], method="holm")[1]
     assert [t.p_adjusted for t in tests] == pytest.approx(list(expected), rel=1e-12)
-    assert all(t.family == f"ung-rusmidler: {len(tests)} tests, Holm" for t in tests)
+    assert all(t.family == f"alle {len(tests)} test i rapporten, Holm" for t in tests)
 
 
 # -------------------------------------------------------------------- ledger, options, dtypes

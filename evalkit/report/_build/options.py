@@ -40,7 +40,7 @@ class OptionError(ValueError):
 @dataclass(frozen=True)
 class Option:
     """One report setting: key, type (``int``, ``float``, ``bool``, ``str`` or ``list`` of text),
-    default, help text, and optionally the allowed choices or a range."""
+    default, help text, and optionally the allowed choices or a range and its printed label."""
 
     key: str
     type: type
@@ -49,6 +49,7 @@ class Option:
     choices: Sequence[Any] | None = None
     minimum: float | None = None
     maximum: float | None = None
+    label: Any = None   #: the printed name in each language (a :class:`~evalkit.report.model.Text`), else the key
 
     def parse(self, value: Any) -> Any:
         """The value as this option's type, or :class:`OptionError`."""

@@ -178,17 +178,22 @@ def _ledger(ctx: Context, n_att: int, attendance: AttendanceCounts, cohort: np.n
             scores: AsiScores) -> None:
     """Every row read is kept or excluded with a reason: a code, printed through its label in the
     report's language (``text.yaml``, section ``ledger``)."""
-    def stage(read: int, kept: int, **excluded: int) -> dict[str, Any]:
-        return {"read": int(read), "kept": int(kept),
-                "excluded": {TXT(f"ledger.{code}")(ctx.options.lang): int(v) for code, v in excluded.items() if v}}
+    lang = ctx.options.lang
 
-    ctx.ledger_stages["hcs: attendance registrations"] = stage(n_att, attendance.kept.sum(), **attendance.excluded)
+    def stage(label: Any, read: int, kept: int, **excluded: int) -> dict[str, Any]:
+        return {"label": label(lang), "read": int(read), "kept": int(kept),
+                "excluded": {TXT(f"ledger.{code}")(lang): int(v) for code, v in excluded.items() if v}}
+
+    ctx.ledger_stages["hcs: attendance registrations"] = stage(
+        TXT("ledger_stage.attendance"), n_att, attendance.kept.sum(), **attendance.excluded)
     ctx.ledger_stages["hcs: cohort (started a group course)"] = stage(
-        len(cohort), cohort.sum(), no_session_registered=(~cohort).sum())
+        TXT("ledger_stage.cohort"), len(cohort), cohort.sum(), no_session_registered=(~cohort).sum())
     in_cohort = aftercare[cohort]
     ctx.ledger_stages["hcs: efterbehandling groups"] = stage(
-        cohort.sum(), (in_cohort >= 0).sum(), efterbehandling_not_recorded=(in_cohort < 0).sum())
+        TXT("ledger_stage.aftercare"), cohort.sum(), (in_cohort >= 0).sum(),
+        efterbehandling_not_recorded=(in_cohort < 0).sum())
     for key, src in scores.sources.items():
         ctx.ledger_stages[f"hcs: {key} scores"] = stage(
+            fill(TXT("ledger_stage.scores"), composite=TXT(f"composites.{key}")),
             src["from_items"] + src["from_export"] + src["missing"], src["from_items"] + src["from_export"],
             no_composite=src["missing"])

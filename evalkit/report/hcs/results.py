@@ -55,8 +55,10 @@ def paired_tests(pre: np.ndarray, post: np.ndarray, row: str, outcome: Text, dec
 
 
 def _notes(p: HcsPrepared) -> list[Text]:
-    detail = joined([fill(TXT("asi.notes.source_detail"), key=k, **v) for k, v in p.asi.sources.items()])
-    return [fill(TXT("asi.notes.variants"), in_course=", ".join(p.constants["asi"]["in_course"])),
+    detail = joined([fill(TXT("asi.notes.source_detail"), key=TXT(f"composites.{k}"), **v)
+                     for k, v in p.asi.sources.items()])
+    in_course = joined([time_point(tp) for tp in p.constants["asi"]["in_course"]], ", ")
+    return [fill(TXT("asi.notes.variants"), in_course=in_course),
             fill(TXT("asi.notes.composites"), detail=detail), TXT("asi.notes.tests")]
 
 

@@ -33,9 +33,10 @@ _NO_SHOW = load_constants()["no_show"]
 #: The ``--set`` settings this report reads (defaults from its constants file).
 OPTIONS = (
     Option("no_show_k", int, int(_NO_SHOW["k"]), "K: counted absences at which a participant is excluded "
-           "(the model says 'gentagne gange' without a number)", minimum=1),
+           "(the model says 'gentagne gange' without a number)", minimum=1, label=TXT("settings.no_show_k")),
     Option("no_show_consecutive", bool, bool(_NO_SHOW["consecutive"]),
-           "Count only absences in a row (the longest run) instead of all absences"),
+           "Count only absences in a row (the longest run) instead of all absences",
+           label=TXT("settings.no_show_consecutive")),
 )
 
 SPEC = ReportSpec(

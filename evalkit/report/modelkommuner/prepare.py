@@ -59,8 +59,10 @@ def prepare(ctx: Context) -> None:
     silent = int((flags["in_project_end"] & ~flags["responded"]).sum())
     other = len(inst) - len(respondents) - withdrew - silent
     excluded = {"withdrew_from_project": withdrew, "did_not_answer_survey": silent, "not_in_project_at_end": other}
+    lang = ctx.options.lang
     ctx.ledger_stages["modelkommuner: survey respondents"] = {
-        "read": len(inst), "kept": len(respondents), "excluded": {k: v for k, v in excluded.items() if v}}
+        "label": TXT("ledger_stage.respondents")(lang), "read": len(inst), "kept": len(respondents),
+        "excluded": {TXT(f"ledger.{k}")(lang): v for k, v in excluded.items() if v}}
     ctx.notes.extend([TXT("notes.design"), TXT("notes.cluster"), TXT("notes.disclosure"),
                       TXT("notes.project_assignment"), TXT("notes.closing", n=len(load_catalogue("003").figures))])
 

@@ -57,7 +57,8 @@ def published_value(cell: Cell) -> Any:
 
 def ledger_entries(report: Report) -> list[tuple[str, int | None, int | None, int | None, str]]:
     """(table, read, kept, excluded, reasons) with the counts as numbers (``None`` when hidden by
-    disclosure control), for every table of the export and every report stage.
+    disclosure control), for every table of the export and every report stage; a stage is printed by
+    its ``label`` (in the report's language), else by its code.
 
     The reasons text prints its own counts (``72: frafaldet``), hidden ones as ``x``.
     """
@@ -74,7 +75,7 @@ def ledger_entries(report: Report) -> list[tuple[str, int | None, int | None, in
         reasons = neutral("; ".join(f"{num(n)}: {r}" for r, n in excluded.items()))
         read, kept = e.get("read"), e.get("kept")
         total_excluded = None if kept is None or read is None else read - kept
-        out.append((neutral(name), read, kept, total_excluded, reasons))
+        out.append((neutral(e.get("label") or name), read, kept, total_excluded, reasons))
     return out
 
 
@@ -150,23 +151,36 @@ _SETTING_NAMES = {
            "evalkit_version": "evalkit version", "rows": "Rows", "cols": "Columns", "stats": "Statistics",
            "test": "Test"},
 }
-_SETTING_VALUES = {"da": {True: "til", False: "fra", "holm": "Holm", "da": "dansk", "en": "engelsk", None: "–"},
-                   "en": {True: "on", False: "off", "holm": "Holm", "da": "Danish", "en": "English", None: "–"}}
+_SETTING_VALUES = {"da": {True: "til", False: "fra", "holm": "Holm", "da": "dansk", "en": "engelsk", None: "–",
+                          "": "–", "off": "fra", "on": "til"},
+                   "en": {True: "on", False: "off", "holm": "Holm", "da": "Danish", "en": "English", None: "–",
+                          "": "–", "off": "off", "on": "on"}}
 
 
 def _setting_value(value: Any, lang: str) -> str:
     if isinstance(value, (list, tuple)):
-        return "; ".join(_setting_value(v, lang) for v in value)
+        return "; ".join(_setting_value(v, lang) for v in value) or _SETTING_VALUES[lang][None]
     if isinstance(value, (bool, str)) or value is None:
         return _SETTING_VALUES[lang].get(value, str(value))
     return str(value)
 
 
+def _option_labels(report: Report, lang: str) -> dict[str, str]:
+    """The printed names of a report's own settings (its declared options' labels)."""
+    from evalkit.report.spec import get_spec
+
+    try:
+        options = get_spec(report.name).options or ()
+    except (KeyError, ValueError, ImportError):
+        return {}
+    return {o.key: o.label(lang) for o in options if o.label is not None}
+
+
 def settings_lines(report: Report) -> list[str]:
-    """The report's settings, named and valued in the report's language (a report's own ``--set`` keys
-    keep their names: they are what a user types)."""
+    """The report's settings, named and valued in the report's language (a report's own settings by
+    the labels its options declare, else by their keys)."""
     lang = report.lang if report.lang in _SETTING_NAMES else "da"
-    names = _SETTING_NAMES[lang]
+    names = {**_SETTING_NAMES[lang], **_option_labels(report, lang)}
     return [neutral(f"{names.get(k, k)}: {_setting_value(v, lang)}") for k, v in report.settings.items()]
 
 

@@ -20,6 +20,7 @@ from typing import Any
 from evalkit.report.labels import cell_text, pack, word
 from evalkit.report.model import Report, Table
 from evalkit.report.render.common import disclosure_note, ledger_rows, settings_lines, test_cells, test_header
+from evalkit.report.render.words import rword
 
 __all__ = ["write_docx"]
 
@@ -34,8 +35,7 @@ def _contents(doc: Any, lang: str) -> None:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
-    doc.add_paragraph(word("contents", lang) if "contents" in pack(lang)["words"] else
-                      ("Indhold" if lang == "da" else "Contents"), style="Heading 1")
+    doc.add_paragraph(rword("contents", lang), style="Heading 1")
     paragraph = doc.add_paragraph()
     run = paragraph.add_run()
     begin = OxmlElement("w:fldChar")
@@ -46,8 +46,7 @@ def _contents(doc: Any, lang: str) -> None:
     separate = OxmlElement("w:fldChar")
     separate.set(qn("w:fldCharType"), "separate")
     hint = OxmlElement("w:t")
-    hint.text = ("Højreklik og vælg Opdater felt for at vise indholdsfortegnelsen." if lang == "da"
-                 else "Right-click and choose Update Field to show the table of contents.")
+    hint.text = rword("toc_hint", lang)
     end = OxmlElement("w:fldChar")
     end.set(qn("w:fldCharType"), "end")
     for element in (begin, instr, separate, hint, end):
@@ -123,6 +122,7 @@ def build_document(report: Report) -> Any:
     doc = Document()
     doc.core_properties.title = _clean(report.title(lang))
     doc.core_properties.author = "evalkit"
+    doc.core_properties.comments = _clean(word("generated_by", lang, version=report.settings.get("evalkit_version")))
     doc.add_paragraph(_clean(report.title(lang)), style="Title")
     doc.add_paragraph(_clean(word("generated_by", lang, version=report.settings.get("evalkit_version"))))
     _contents(doc, lang)
@@ -130,7 +130,7 @@ def build_document(report: Report) -> Any:
         doc.add_paragraph(word("notes", lang), style="Heading 1")
         for note in report.notes:
             doc.add_paragraph(_clean(note(lang)), style="List Bullet")
-    doc.add_paragraph(word("table", lang) + "er" if lang == "da" else "Tables", style="Heading 1")
+    doc.add_paragraph(rword("tables", lang), style="Heading 1")
     for t in report.tables:
         _table(doc, t, report)
     doc.add_paragraph(word("disclosure", lang), style="Heading 1")

@@ -52,6 +52,9 @@ def _test_dict(test: TestRow, lang: str) -> dict[str, Any]:
         d["effect_size_ci"] = [_rounded(x, 2) for x in d["effect_size_ci"]]
         for key, decimals in _TEST_DECIMALS.items():
             d[key] = _rounded(d[key], decimals)
+    # the names are printed text in the report's language (the codes are under "codes")
+    d["method"], d["estimate_name"], d["effect_size_name"] = d["method_label"], d["estimate_label"], \
+        d["effect_size_label"]
     for key in ("outcome", "method", "estimate_name", "effect_size_name", "family", "note"):
         if isinstance(d.get(key), str):
             d[key] = neutral(d[key])

@@ -1,4 +1,5 @@
-"""Words only the renderers print (contents, workbook columns, plot axes), in each report language.
+"""Words only the renderers print (contents, workbook columns, plot axes), and the status lines of the
+``report`` and ``table`` commands, in each report language (``--lang``).
 
 The label packs (``evalkit/report/labels/*.yaml``) hold the words every format shares; these are the
 layout words of the publication formats. :func:`rword` falls back to the label pack.
@@ -16,6 +17,8 @@ from evalkit.report.labels import word
 RENDER_WORDS: dict[str, dict[str, str]] = {
     "da": {
         "contents": "Indhold",
+        "tables": "Tabeller",
+        "toc_hint": "Højreklik og vælg Opdater felt for at vise indholdsfortegnelsen.",
         "number_short": "Nr.",
         "sheet": "Ark",
         "title": "Titel",
@@ -41,9 +44,18 @@ RENDER_WORDS: dict[str, dict[str, str]] = {
         "n_tooltip": "n = {n}",
         "no_disclosure": ("ADVARSEL: diskretionering er slået fra; tabellerne kan vise små tal og må ikke "
                           "offentliggøres."),
+        "status_reading": "Indlæser og validerer eksporten",
+        "status_computing": "Beregner mål, tabeller og test",
+        "status_rendering": "Skriver rapporten",
+        "status_plotting": "Tegner figurerne",
+        "status_wrote": "skrev {path}",
+        "status_wrote_plots": "skrev {n} figur(er) til {path}",
+        "status_left_out": "{level!r} er udeladt: færre enheder end diskretioneringsgrænsen",
     },
     "en": {
         "contents": "Contents",
+        "tables": "Tables",
+        "toc_hint": "Right-click and choose Update Field to show the table of contents.",
         "number_short": "No.",
         "sheet": "Sheet",
         "title": "Title",
@@ -69,6 +81,13 @@ RENDER_WORDS: dict[str, dict[str, str]] = {
         "n_tooltip": "n = {n}",
         "no_disclosure": ("WARNING: disclosure control is off; the tables may show small counts and must not be "
                           "published."),
+        "status_reading": "Reading and validating the export",
+        "status_computing": "Computing measures, tables and tests",
+        "status_rendering": "Rendering",
+        "status_plotting": "Drawing plots",
+        "status_wrote": "wrote {path}",
+        "status_wrote_plots": "wrote {n} plot(s) to {path}",
+        "status_left_out": "left out {level!r}: fewer units than the disclosure threshold",
     },
 }
 

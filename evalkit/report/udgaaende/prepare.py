@@ -273,7 +273,7 @@ def _stage(ctx: Context, name: str, read: int, kept: int, excluded: dict[str, in
     ``text.yaml``), printed in the report's language."""
     from_, to = (tp_label(constants()["cannabis_reduction"][k]) for k in ("from", "to"))
     lang = ctx.options.lang
-    ctx.ledger_stages[name] = {"read": read, "kept": kept, "excluded": {
+    ctx.ledger_stages[name] = {"label": TXT(f"ledger_stage.{name}")(lang), "read": read, "kept": kept, "excluded": {
         txt(f"ledger.{code}", a=from_, b=to)(lang): k for code, k in excluded.items() if k}}
 
 

@@ -32,12 +32,15 @@ def _trajectory_note(prep: Prepared, m: Measure, g: Grouping) -> list[Text]:
     c = prep.c["tem"]
     if m.key == "samlet_trivsel":
         ref = float(prep.c["references"]["danske_unge"]["trivsel"])
-        notes.append(fill(TXT("templates.samlet_rule"), method=c["samlet_method"], missing=c["samlet_missing"],
+        notes.append(fill(TXT("templates.samlet_rule"), method=TXT(f"rules.samlet_method.{c['samlet_method']}"),
+                          missing=TXT(f"rules.samlet_missing.{c['samlet_missing']}"),
                           reference=_number(ref, 2)))
     if m.test == "days":
-        notes.append(fill(TXT("templates.tem30_rule"), n30=prep.tem_notes.get("tem30_forms", 0), policy=c["tem30"]))
+        notes.append(fill(TXT("templates.tem30_rule"), n30=prep.tem_notes.get("tem30_forms", 0),
+                          policy=TXT(f"rules.tem30.{c['tem30']}")))
     if m.key == "stoffri":
-        notes.append(fill(TXT("templates.drug_free_rule"), method=c["drug_free_method"]))
+        method = TXT(f"rules.drug_free_method.{c['drug_free_method']}")
+        notes.append(fill(TXT("templates.drug_free_rule"), method=method))
     return notes
 
 

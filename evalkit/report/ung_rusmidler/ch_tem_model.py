@@ -51,7 +51,7 @@ def _model_table(ctx: Context, m: Measure, sens: Mapping[str, Any], tid: str, ti
     frame = locf(long, id="unit", order="k", values="value", upto=K, cohort=units)
     res = quiet(model_means, frame, "value", method=sens["method"], cov_struct=sens["cov_struct"])
     model = (TXT("templates.model_mixedlm") if sens["method"] == "mixedlm"
-             else fill(TXT("templates.model_gee"), cov=sens["cov_struct"]))
+             else fill(TXT("templates.model_gee"), cov=TXT(f"rules.cov_struct.{sens['cov_struct']}")))
     used = Text(format_number(res.n_persons_used, "da"), format_number(res.n_persons_used, "en"))
     subset = fill(TXT("templates.model_subset"), n=used, seed=res.seed) if res.subsampled else Text("", "")
     note = fill(TXT("templates.model_note"), model=model, subset=subset,

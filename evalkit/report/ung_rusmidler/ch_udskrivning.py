@@ -99,7 +99,7 @@ def _udskrivning(ctx: Context) -> Table:
     cutoff = prep.c["cohort"]["data_cutoff"]
     n = Text(format_number(smdb["n"], "da"), format_number(smdb["n"], "en"))
     table.notes.append(fill(TXT("templates.discharge_cohort"), cutoff=cutoff,
-                            convention=prep.c["cohort"]["los_convention"], n=n))
+                            convention=TXT(f"rules.los_convention.{prep.c['cohort']['los_convention']}"), n=n))
     return table
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from evalkit.report._build import TOTAL, UNKNOWN, binary_rows, count, distribution_rows, mean_cell, share, share_column
-from evalkit.report._build.bilingual import fill
+from evalkit.report._build.bilingual import fill, joined
 from evalkit.report.labels import format_number
 from evalkit.report.model import Cell, Column, T, Table, Text
 from evalkit.report.spec import Context
@@ -103,7 +103,8 @@ def _stofbrug(ctx: Context) -> Table:
                          ("opioider", TXT("ungmap.opioids"), um["opioider"]),
                          ("andre_stoffer", TXT("ungmap.other_drugs"), um["andre_stoffer"]),
                          ("stoffri", TXT("ungmap.drug_free"), um["stoffri"])])
-    cs = ", ".join(prep.c["drug_use"]["centralstimulerende_columns"])
+    drugs = [TXT(f"rules.drugs.{col.split('_')[1]}") for col in prep.c["drug_use"]["centralstimulerende_columns"]]
+    cs = fill(TXT("templates.listing"), first=joined(drugs[:-1], ", "), last=drugs[-1]) if len(drugs) > 1 else drugs[0]
     table.notes.append(_um_cohort_note(prep))
     table.notes.append(fill(TXT("templates.drug_use_groups"), columns=cs))
     return table

@@ -101,5 +101,5 @@ def _stage(ctx: Context, name: str, read: int, kept: int, excluded: dict[str, in
     """One stage of the row ledger; each exclusion reason is a code (``ledger.<code>`` in ``text.yaml``),
     printed in the report's language (``fill``: the placeholders of the reasons)."""
     lang = ctx.options.lang
-    ctx.ledger_stages[name] = {"read": read, "kept": kept, "excluded": {
+    ctx.ledger_stages[name] = {"label": TXT(f"ledger_stage.{name}")(lang), "read": read, "kept": kept, "excluded": {
         TXT(f"ledger.{code}", **fill)(lang): k for code, k in excluded.items() if k}}

@@ -12,6 +12,7 @@ import yaml
 from evalkit.report._build import Option
 from evalkit.report.spec import Context
 from evalkit.report.ung_rusmidler.tem_measures import MEASURE
+from evalkit.report.ung_rusmidler.text import TXT
 
 
 @cache
@@ -53,14 +54,15 @@ def constants(path: str | None = None) -> Mapping[str, Any]:
 #: value is a usage error naming the nearest valid key).
 OPTIONS: tuple[Option, ...] = (
     Option("constants", str, "", "A data owner's constants file (YAML, rule ung_rusmidler_report) instead "
-           "of the shipped one"),
+           "of the shipped one", label=TXT("settings.constants")),
     # the command line reads --set values as YAML, so "on"/"off" arrive as true/false: both spellings accepted
     Option("sensitivity", str, "off", "Model-based sensitivity analysis beside LOCF: on (the constants' "
-           "method), mixedlm or gee", choices=("off", "on", "mixedlm", "gee", "False", "True")),
+           "method), mixedlm or gee", choices=("off", "on", "mixedlm", "gee", "False", "True"),
+           label=TXT("settings.sensitivity")),
     Option("sensitivity_measures", list, [], "TEM measures of the sensitivity analysis (default: the "
-           "constants' list)", choices=tuple(MEASURE)),
+           "constants' list)", choices=tuple(MEASURE), label=TXT("settings.sensitivity_measures")),
     Option("kruskal_intervals", bool, False, "Bootstrap intervals for the Kruskal-Wallis effect size "
-           "(resamples from compare.yaml)"),
+           "(resamples from compare.yaml)", label=TXT("settings.kruskal_intervals")),
 )
 
 
