@@ -238,7 +238,9 @@ class FormPositions:
     in_input_order: bool = False
 
     def n_with_form(self, units: np.ndarray | None = None) -> np.ndarray:
-        """Units (of a bool mask ``units``) with at least k forms, k = 1..upto: "Antal unge" (UNG Rusmidler, figures 6.23 ff.).
+        """Units (of a bool mask ``units``) with at least k forms, k = 1..upto: "Antal unge".
+
+        The counts of UNG Rusmidler, figures 6.23 ff.
 
         >>> sort_forms(np.array([0, 0, 1]), np.array([1, 2, 1]), n_units=3).place(3).n_with_form().tolist()
         [2, 1, 0]

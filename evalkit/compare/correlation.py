@@ -134,7 +134,8 @@ def spearman(
     Mirrors R ``cor.test(x, y, method = "spearman", alternative = ...)`` (R >= 4.0): the
     two-sided p is :math:`\min(2 \min(P(S \le q), P(S \ge q)), 1)` with the tail chosen by the
     sign of rho. Checked against R's help-page example and full permutation enumeration. Moved
-    from the hcs report's dose-response table, whose p-value was scipy's t approximation (equal to R's when there are ties).
+    from the hcs report's dose-response table, whose p-value was scipy's t approximation (equal to
+    R's when there are ties).
 
     Examples
     --------

@@ -28,7 +28,7 @@ Measure = Literal["cannabis_days_30", "multidrug_days_30", "absence_days_14"]
 
 
 def progression_days(values: pd.Series, measure: Measure, *, ledger: MeasureLedger | None = None) -> pd.Series:
-    """A seed-000 day count, validated against its window, as float64 (NaN = missing).
+    """An Udgående indsatser day count, validated against its window, as float64 (NaN = missing).
 
     Parameters
     ----------
@@ -48,7 +48,8 @@ def progression_days(values: pd.Series, measure: Measure, *, ledger: MeasureLedg
 
     Notes
     -----
-    Source: Udgående indsatser, table "Deltagernes progression i projektet", p. 26, rows 1-3; rule file ``progression.yaml`` (``measures``).
+    Source: Udgående indsatser, table "Deltagernes progression i projektet", p. 26, rows 1-3; rule
+    file ``progression.yaml`` (``measures``).
 
     Examples
     --------
@@ -101,13 +102,13 @@ def cannabis_reduction(
         ``stopped`` (boolean): t1 == 0 (and t0 > 0); <NA> if not eligible.
         ``halved`` (boolean): 0 < t1 and 2 * t1 <= t0 ("Halveret forbrug", excludes stopped); <NA> if
         not eligible.
-        ``at_least_halved`` (boolean): stopped or halved ("betydelig reduktion", fn 11).
+        ``at_least_halved`` (boolean): stopped or halved ("betydelig reduktion", footnote 11).
         ``category`` (ordered categorical): stopped < halved < neither; NaN if not eligible.
 
     Notes
     -----
-    Udgående indsatser, footnote 11, p. 24: "minimum en halvering af antallet af dage med forbrug af hash i seneste måned,
-    inklusiv dem som har reduceret til 0 dage". Halving is decided on integers,
+    Udgående indsatser, footnote 11, p. 24: "minimum en halvering af antallet af dage med forbrug af
+    hash i seneste måned, inklusiv dem som har reduceret til 0 dage". Halving is decided on integers,
     :math:`2 t_1 \\le t_0`, so exactly half counts (t0 = 7, t1 = 3 is halved; t1 = 4 is not).
     Source: Udgående indsatser, table "Antal unge, der helt stopper med at indtage cannabis",
     pp. 27-28; rule file ``progression.yaml``. Validated against footnote 11 applied per row and the
@@ -166,7 +167,7 @@ def cannabis_reduction(
 
 
 def poly_drug_users(*time_points: pd.Series, ledger: MeasureLedger | None = None) -> pd.Series:
-    """Persons with more than 0 poly-drug days at one or more time points (the seed-000 subset of 146).
+    """Persons with more than 0 poly-drug days at one or more time points (the subset of 146 in Udgående indsatser).
 
     Parameters
     ----------

@@ -225,15 +225,17 @@ def _days_or_missing(intake: pd.DataFrame, column: str) -> np.ndarray:
 
 
 def any_use_30(intake: pd.DataFrame, columns: Sequence[str], *, recorded: str | None = None) -> pd.Series:
-    """Used any of ``columns`` on at least one of the last 30 days (UngMap day counts; UNG Rusmidler, figure 6.14, p. 59).
+    """Used any of ``columns`` on at least one of the last 30 days (UngMap day counts).
+
+    As in UNG Rusmidler, figure 6.14, p. 59.
 
     Parameters
     ----------
     intake
         One row per UngMap (``days_hash_30``, ``days_kokain_30``, ...).
     columns
-        Day-count columns of the substance group (absent columns count as missing). Seed 004 does not
-        define "centralstimulerende"; the report's constants list the columns.
+        Day-count columns of the substance group (absent columns count as missing). UNG Rusmidler does
+        not define "centralstimulerende"; the report's constants list the columns.
     recorded
         A yes/no column recording the answer itself (e.g. ``used_centralstimulerende_30``): used where
         answered, the day counts elsewhere.

@@ -180,7 +180,7 @@ def tem_drug_days_week(
     item
         ``"cannabis_days"`` or ``"other_drug_days"``.
     tem30
-        How a TEM 30 form (30-day recall, fn 9) enters: ``"exclude"`` (default, NaN), ``"scale"``
+        How a TEM 30 form (30-day recall, footnote 9) enters: ``"exclude"`` (default, NaN), ``"scale"``
         (days x 7/30, assuming even use over the month) or ``"as_is"`` (the 30-day count unchanged).
     ledger
         Optional ledger; receives ``tem7``, ``tem30_excluded`` / ``tem30_scaled`` / ``tem30_as_is`` and
@@ -272,7 +272,7 @@ def drug_free_last_week(
     method
         ``"item"``: the drug-free item. ``"derived"``: cannabis days = 0 and other-drug days = 0 (weekly
         counts from :func:`tem_drug_days_week` under ``tem30``). ``"item_else_derived"`` (default): the
-        item where answered, else derived. Seed 004 does not say which the report used.
+        item where answered, else derived. UNG Rusmidler does not say which the report used.
     tem30
         Passed to :func:`tem_drug_days_week` for the derived value.
     ledger

@@ -32,7 +32,7 @@ def risikoprofil(
     missing: Literal["propagate", "as_absent"] = "propagate",
     ledger: MeasureLedger | None = None,
 ) -> pd.Series:
-    """Risikoprofil R0-R3 as the count of the three seed-004 risk factors.
+    """Risikoprofil R0-R3 as the count of the three risk factors of UNG Rusmidler.
 
     Parameters
     ----------

@@ -4,8 +4,9 @@ UNG Rusmidler (Socialstyrelsen), section 6.3 and figure 6.9, after Pedersen m.fl
 four profiles on two dimensions, internalising and externalising problems; logically a 2x2 of two
 flags: LAV = neither severe, SIP = severe internalising only, SEP = severe externalising only,
 SEIP = both. The UngMap items and cut-offs behind the flags are not public (Center for
-Rusmiddelforskning, which developed UngMap, holds them), so evalkit ships no classifier: the profile is taken from the export's own column, from the two
-flags, or from item scores through a rule file that the data owner supplies.
+Rusmiddelforskning, which developed UngMap, holds them), so evalkit ships no classifier: the
+profile is taken from the export's own column, from the two flags, or from item scores through a
+rule file that the data owner supplies.
 """
 
 from __future__ import annotations
