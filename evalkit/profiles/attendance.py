@@ -3,9 +3,9 @@
 Each participant's registered group sessions are numbered 1, 2, ... in date order and counted by
 the three statuses of the model's attendance registration (mødt op / meldt afbud / ikke meldt afbud;
 HCS model (Socialstyrelsen), chapter 2, "Varighed og fremmøde"). A course has 16 weekly sessions
-and none are added to make up for absence (chapter 1: "16 gruppegange à 2-3 timer"; chapter 2: "Der
-bør ikke kompenseres med ekstra sessioner ved fravær"), so registrations after a participant's 16th
-session are left out and counted.
+and none are added to make up for absence (chapter 2: "16 gruppegange à 2-3 timer" among the
+model's elements, and "Der bør ikke kompenseres med ekstra sessioner ved fravær"), so registrations
+after a participant's 16th session are left out and counted.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def attendance_counts(
     ids
         The participants (``hcs_deltagere.deltager_id``), giving the row order of ``per_person``.
     sessions_planned
-        Sessions per course (HCS model, chapter 1: "16 gruppegange"). Registrations after a
+        Sessions per course (HCS model, chapter 2: "16 gruppegange"). Registrations after a
         participant's ``sessions_planned``-th session are left out and counted (chapter 2: no extra
         sessions make up for absence).
 
