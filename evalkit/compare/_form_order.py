@@ -2,7 +2,7 @@
 
 Forms are sorted by (unit, date), ties broken by further order columns (e.g. ``tem_id``), then by
 their values, then kept in input order (counted); the k-th form of a unit is its k-th in that order
-and only the first ``upto`` are kept (seed 004 fn 23). :mod:`evalkit.compare.trajectories` holds the
+and only the first ``upto`` are kept (UNG Rusmidler, footnote 23). :mod:`evalkit.compare.trajectories` holds the
 public functions; this module is private to it.
 """
 
@@ -238,7 +238,9 @@ class FormPositions:
     in_input_order: bool = False
 
     def n_with_form(self, units: np.ndarray | None = None) -> np.ndarray:
-        """Units (of a bool mask ``units``) with at least k forms, k = 1..upto: "Antal unge" (004-F6.23 ff.).
+        """Units (of a bool mask ``units``) with at least k forms, k = 1..upto: "Antal unge".
+
+        The counts of UNG Rusmidler, figures 6.23 ff.
 
         >>> sort_forms(np.array([0, 0, 1]), np.array([1, 2, 1]), n_units=3).place(3).n_with_form().tolist()
         [2, 1, 0]

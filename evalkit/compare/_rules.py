@@ -2,7 +2,7 @@
 
 The file carries the common rule header (``rule``, ``version``, ``source``, ``valid_from``; see
 :mod:`evalkit.rules`) and the thresholds a data owner may change: the confidence level, the exact
-Wilcoxon limit, the Fisher fallback rule, the LOCF registration limit (seed 004 fn 23) and the
+Wilcoxon limit, the Fisher fallback rule, the LOCF registration limit (UNG Rusmidler, footnote 23) and the
 subsampling limit of the mixed-model sensitivity analysis.
 """
 

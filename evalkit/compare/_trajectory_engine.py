@@ -215,8 +215,8 @@ def trajectory_stats(strata: Strata, values: np.ndarray, *, sd: bool = True, chu
     Notes
     -----
     O(forms + units): a value observed at registration k of a unit in cell c is carried to every
-    registration up to the unit's next observed value (seed 004 fn 4/8/23; spec seed004_figures.md
-    3.4). Its contribution to the LOCF sums of cell c is therefore a step: it starts at k and is
+    registration up to the unit's next observed value (UNG Rusmidler, footnotes 4, 8
+    and 23). Its contribution to the LOCF sums of cell c is therefore a step: it starts at k and is
     replaced by the next value, so the per-(cell, k) *difference* of the LOCF sums is
     ``value - previous value of the unit`` (count: +1 at the unit's first value), and a cumulative
     sum over k gives the LOCF sums. One ``bincount`` per moment over the forms, no units x upto grid.

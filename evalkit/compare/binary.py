@@ -1,7 +1,8 @@
 """Paired categorical comparisons: McNemar (binary) and Stuart-Maxwell / Bhapkar (k ordered bands).
 
-Seed 004 claims C1/C2 ("stoffri" 39,6 % -> 47,6 %, 004-F6.28, 6.34, 6.37) compare the same youths at
-the first and last TEM registration: a paired 2x2 table, tested by McNemar's test on the discordant
+UNG Rusmidler (Socialstyrelsen), section 6.5, reports drug-free youths ("stoffri") rising from 39,6 % to
+47,6 % (figure 6.28), and the same within each Ungeprofil and Risikoprofil (figures 6.34 and 6.37): the
+same youths at the first and last TEM registration, a paired 2x2 table, tested by McNemar's test on the discordant
 pairs -- exact (binomial) by default, since subgroups are small. Paired bands (WHO-5 bands before/after,
 risk profile at intake/discharge) are tested for marginal homogeneity by Stuart-Maxwell or Bhapkar.
 
@@ -128,7 +129,8 @@ def mcnemar(
     are dropped (``n_dropped``). Validated against ``statsmodels...mcnemar`` and ``scipy.stats.binomtest``
     (p-values), Agresti (2013, Table 11.1, presidential approval) for the Wald interval and R
     ``contingencytables`` (Fagerland, Lydersen & Laake 2017, ch. 8) for the Newcombe interval.
-    Source: seed 004 claims C1/C2 (004-F6.28, 004-F6.34, 004-F6.37).
+    Source: UNG Rusmidler, section 6.5, figures 6.28, 6.34 and 6.37 (drug-free at the first and
+    last TEM registration).
 
     Examples
     --------

@@ -1,7 +1,8 @@
 """Rank correlation: Spearman's rho with R's p-value and a Bonett-Wright confidence interval.
 
-Seed 002 asks whether the number of sessions attended goes with the change in ASI (the
-dose-response question, seed002_003_figures.md section 4.1): a rank correlation with an interval.
+The HCS model (Socialstyrelsen), chapter 4, "Resultater", reports a fall in ASI stof and ASI psykisk;
+whether the number of sessions attended goes with that change (the dose-response question) is
+answered by a rank correlation with an interval.
 The p-value is the one R ``cor.test(x, y, method = "spearman")`` prints by default; R gives no
 interval for rho, so the interval is Bonett & Wright's (2000) Fisher-z interval.
 """
@@ -132,9 +133,9 @@ def spearman(
     -----
     Mirrors R ``cor.test(x, y, method = "spearman", alternative = ...)`` (R >= 4.0): the
     two-sided p is :math:`\min(2 \min(P(S \le q), P(S \ge q)), 1)` with the tail chosen by the
-    sign of rho. Checked against R's help-page example and full permutation enumeration
-    (``tests/compare/test_correlation.py``). Moved from the hcs report's dose-response table,
-    whose p-value was scipy's t approximation (equal to R's when there are ties).
+    sign of rho. Checked against R's help-page example and full permutation enumeration. Moved
+    from the hcs report's dose-response table, whose p-value was scipy's t approximation (equal to
+    R's when there are ties).
 
     Examples
     --------

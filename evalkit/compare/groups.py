@@ -1,9 +1,10 @@
 """Comparisons of independent groups: chi-square (Fisher fallback), Mann-Whitney, Kruskal-Wallis, Welch t.
 
-These test the report's between-group claims: discharge outcome by risk profile (C7), drug-free
-at discharge by discharge reason (C8, 004-F6.31), SEP "markant hoejere" than the other Ungeprofiler
-(C3, 004-F6.34), UNG vs. reference programmes (C6, C9-C12), age differences (C13). Group 2 minus
-group 1 is the sign convention of every estimate and effect size.
+These test the between-group statements of UNG Rusmidler (Socialstyrelsen): discharge outcome by
+risk profile (section 6.4), drug-free at discharge by discharge reason (section 6.5, figure 6.31), SEP
+"markant højere" than the other Ungeprofiler (section 6.5, figure 6.34), UNG Rusmidler against the
+reference programmes (sections 6.3 and 6.4), and age differences (section 6.2). Group 2 minus group 1
+is the sign convention of every estimate and effect size.
 """
 
 from __future__ import annotations
@@ -93,13 +94,13 @@ def chi_square(
 
     Notes
     -----
-    Validated against ``scipy.stats.chi2_contingency`` / ``fisher_exact``. Source: seed 004 claims
-    C3, C7, C8 (illustrative values in seed004_figures.md section 6.2).
+    Validated against ``scipy.stats.chi2_contingency`` / ``fisher_exact``. Source: UNG Rusmidler,
+    section 6.4 (discharge outcome by risk profile) and section 6.5, figures 6.31 and 6.34.
 
     Examples
     --------
-    >>> # 004-F6.31, inferred counts (not drug-free, drug-free) for faerdig / udeblevet / andet;
-    >>> # seed004_figures.md section 6.2 (C8) reports chi2(2) = 16.6, p = 0.0002
+    >>> # UNG Rusmidler, figure 6.31: counts (not drug-free, drug-free) for faerdig / udeblevet / andet
+    >>> # inferred from the printed 69,1 / 31,4 / 40,4 %; they give chi2(2) = 16.6, p = 0.0002
     >>> r = chi_square([[21, 47], [24, 11], [31, 21]])
     >>> r.method, round(r.statistic, 2), r.df, f"{r.p_value:.5f}"
     ('Pearson chi-square', 16.64, 2.0, '0.00024')
@@ -233,8 +234,9 @@ def kruskal_wallis(
 
     Notes
     -----
-    Validated against ``scipy.stats.kruskal``. Source: seed 004 claim C5 (trivsel at the last TEM
-    registration across Ungeprofiler/Risikoprofiler, 004-F6.16b, 004-F6.36).
+    Validated against ``scipy.stats.kruskal``. Source: UNG Rusmidler, section 6.5: trivsel at the
+    last TEM registration across Ungeprofiler (the second figure 6.16, which the text calls 6.33) and
+    Risikoprofiler (figure 6.36, p. 75).
 
     Examples
     --------
@@ -344,8 +346,8 @@ def welch_t(
 
     Notes
     -----
-    Validated against ``scipy.stats.ttest_ind(equal_var=False)``. Source: seed 004 claim C13
-    ("en smule yngre", ages by enrolment type; seed004_figures.md section 6.2).
+    Validated against ``scipy.stats.ttest_ind(equal_var=False)``. Source: UNG Rusmidler, section
+    6.2 ("en smule yngre": the ages of youths in counselling and in treatment).
 
     Examples
     --------

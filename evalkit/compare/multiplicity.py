@@ -1,7 +1,8 @@
 """Multiplicity adjustment over a report's family of tests: Holm (default), Bonferroni, BH, BY.
 
-Seed 004 claim S1 says the rise in trivsel is significant "paa alle parametre" -- three or four
-paired tests at once; C2 repeats McNemar per Ungeprofil/Risikoprofil. evalkit adjusts each such
+UNG Rusmidler (Socialstyrelsen), section 6.5, says the rise in trivsel is significant "på alle
+parametre" -- three or four paired tests at once; figures 6.34 and 6.37 repeat the drug-free
+comparison per Ungeprofil/Risikoprofil. evalkit adjusts each such
 family and prints which family and how many tests the adjustment covered.
 """
 

@@ -2,8 +2,10 @@
 
 All three take the two waves (``pre``, ``post``) of the same persons, drop pairs with a missing
 member (counted in ``n_dropped``) and report *post - pre*: a positive estimate or effect size means
-the value rose. They test seed 004's first-vs-last TEM claims (S1 "signifikant på alle parametre",
-004-F6.26/6.27; C15/C16 in seed004_figures.md section 6) and the seed 000 progression tables.
+the value rose. They test the first-vs-last TEM statements of UNG Rusmidler (Socialstyrelsen), section 6.5
+("signifikant på alle parametre", figures 6.26 and 6.27; alcohol, cannabis and trivsel in
+counselling and group courses) and the progression tables of Udgående indsatser (Socialstyrelsen
+2017), section 7.2.
 """
 
 from __future__ import annotations
@@ -79,7 +81,7 @@ def paired_t(
     Pairs with a missing pre or post value are excluded listwise and counted in ``n_dropped``.
     With fewer than two pairs, or constant differences, statistics are NaN and ``status`` says why.
     Validated against ``scipy.stats.ttest_rel`` (t, p, CI) and R ``MOTE::d.dep.t.diff`` /
-    ``MOTE::d.dep.t.avg`` (effect-size intervals). Source: seed 004 claim S1 (004-F6.26).
+    ``MOTE::d.dep.t.avg`` (effect-size intervals). Source: UNG Rusmidler, section 6.5, figure 6.26.
 
     Examples
     --------
@@ -160,7 +162,7 @@ def sign_test(
     -----
     Zero differences are dropped from the test (counted in ``n_zero``) but kept in the median.
     Validated against ``scipy.stats.binomtest`` (p-value and Clopper-Pearson limits). Source:
-    arsenal::paired's ``sign.test`` option (anchors.md section 5.1) for ordinal TEM items.
+    the ``sign.test`` option of the R package arsenal's ``paired()``, for ordinal TEM items.
 
     Examples
     --------

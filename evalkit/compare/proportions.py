@@ -1,9 +1,9 @@
 """One proportion against a stated value: the exact binomial test and the goal test.
 
-Seed 000 states goals as shares ("70 pct. gennemfører", "60 pct. har en forbedret trivsel");
-whether a programme met a goal is tested by the exact one-sided binomial test of
-:math:`H_0: \\pi \\le` target against :math:`\\pi >` target, with the Clopper-Pearson interval of
-the share. Both mirror R ``binom.test``.
+Udgående indsatser (Socialstyrelsen 2017), chapter 7, p. 24, states goals as shares ("70 pct.
+gennemfører", "60 pct. har en forbedret trivsel"); whether a programme met a goal is tested by the
+exact one-sided binomial test of :math:`H_0: \\pi \\le` target against :math:`\\pi >` target, with
+the Clopper-Pearson interval of the share. Both mirror R ``binom.test``.
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@
 Defaults are those of R 4.2.2 ``wilcox.test(y, x, conf.int = TRUE)``: the exact null distribution
 when both groups have fewer than 50 values and there are no ties, otherwise the normal approximation
 with tie correction and continuity correction; the shift and its interval come from the same
-distribution as the p-value (see :mod:`evalkit.compare._rankshift`). Tests seed 004 claims C6
-(length of stay) and C13 (age) in seed004_figures.md section 6.2.
+distribution as the p-value (see :mod:`evalkit.compare._rankshift`). Tests UNG Rusmidler's
+statements on length of stay (section 6.4) and age (section 6.2).
 """
 
 from __future__ import annotations

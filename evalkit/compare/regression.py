@@ -1,6 +1,6 @@
 """The slope of a linear regression, as R's ``summary(lm(y ~ x + ...))`` reports it.
 
-Seed 002's dose-response question (sessions attended vs the change in ASI) is answered beside
+The HCS model's dose-response question (sessions attended vs the change in ASI) is answered beside
 Spearman's rho by the least-squares slope of the change on the number of sessions, adjusted for
 the intake score: the slope, its t test and its t interval.
 """

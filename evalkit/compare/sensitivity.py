@@ -1,7 +1,7 @@
 """Model-based sensitivity analysis beside LOCF: mean per registration from all observed forms.
 
-LOCF is biased even when data are missing completely at random (Lachin 2016) and the NRC (2010)
-panel advises against it as the primary analysis (anchors.md section 4). The report therefore shows,
+LOCF is biased even when data are missing completely at random (Lachin 2016) and the National
+Research Council (2010) panel advises against it as the primary analysis. The report therefore shows,
 beside each LOCF trajectory, the means per registration estimated from the *observed* registrations
 only by
 
@@ -12,8 +12,8 @@ only by
 
 Both use a cell-means design (one indicator per registration, no intercept), so the coefficients
 *are* the estimated means. The mixed model reduces to per-person sums and costs
-microseconds per person (statsmodels MixedLM, used before, cost about 0.5 ms per person, anchors.md
-section 7.1); above ``max_persons`` a random subsample of persons is fitted with a
+microseconds per person (statsmodels MixedLM, used before, cost about 0.5 ms per person on a
+2-core machine); above ``max_persons`` a random subsample of persons is fitted with a
 fixed seed, and the result says so.
 """
 
@@ -108,7 +108,7 @@ def model_means(
         robust (sandwich) standard errors.
     cov_struct
         GEE working correlation: ``"exchangeable"`` (default), ``"unstructured"`` (the MMRM
-        analogue, anchors.md section 4) or ``"independence"``.
+        analogue, as R ``mmrm`` with an unstructured covariance) or ``"independence"``.
     max_persons, seed
         Fit at most this many persons, drawn at random with this seed; defaults from
         ``compare.yaml`` (``mixed_model``).

@@ -4,8 +4,9 @@ Defaults are those of R 4.2.2 ``wilcox.test(post, pre, paired = TRUE, conf.int =
 differences are dropped; the exact null distribution is used when fewer than 50 differences remain
 and there are neither ties nor zeros, otherwise the normal approximation with tie-corrected variance
 and continuity correction; the shift and its interval come from the same distribution as the
-p-value (see :mod:`evalkit.compare._rankshift`). Tests seed 004's first-vs-last TEM claims
-(S1, 004-F6.26/6.27; C15/C16 in seed004_figures.md section 6).
+p-value (see :mod:`evalkit.compare._rankshift`). Tests the first-vs-last TEM
+statements of UNG Rusmidler (Socialstyrelsen), section 6.5 (figures 6.26 and 6.27; alcohol, cannabis
+and trivsel in counselling and group courses).
 """
 
 from __future__ import annotations

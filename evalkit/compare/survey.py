@@ -1,6 +1,6 @@
 """Survey building blocks: frequencies, multi-response, ordinal/Likert boxes, filtered bases, flows, partitions.
 
-Institution and respondent surveys print counts and percentages whose base is rarely stated (seed 003,
+Institution and respondent surveys print counts and percentages whose base is rarely stated (Modelkommuner,
 NIRAS's evaluation of "Modelkommuneprojekt Unge, alkohol og stoffer": 44 institutions nested in 6
 projects). Every function here returns the count, the base and the percentage together, with a 95 %
 interval for every share (Wilson score by default, Clopper-Pearson on request, via
@@ -81,7 +81,7 @@ def share(count: int, base: int, *, method: str = "wilson", confidence_level: fl
     Wilson (1927) score interval by default (R ``prop.test(x, n, correct = FALSE)$conf.int``);
     ``method="clopper-pearson"`` gives the exact interval (R ``binom.test(x, n)$conf.int``).
 
-    >>> s = share(24, 44)      # seed 003, 7.3: "24 uddannelsesinstitutioner (55 %)"
+    >>> s = share(24, 44)      # Modelkommuner, section 7.3: "24 uddannelsesinstitutioner (55 %)"
     >>> round(s.percent, 2), round(s.ci_low, 1), round(s.ci_high, 1), s.method
     (54.55, 40.1, 68.3, 'Wilson score')
     """

@@ -1,9 +1,9 @@
-"""LOCF trajectories of repeated registrations (seed 004 TEM), counts of forms, first/last summaries.
+"""LOCF trajectories of repeated registrations (UNG Rusmidler's TEM), counts of forms, first/last summaries.
 
-Seed 004 computes every TEM chart by *last observation carried forward* up to the 12th registration
-(fn 4/8: "den sidste besvarelse foeres videre, hvis vaerdierne er ukendte"; fn 23: "alle opgoerelser er
-lavet ved 12. TEM-registrering"). :func:`locf` implements exactly that reading
-(seed004_figures.md section 3.4):
+UNG Rusmidler (Socialstyrelsen) computes every TEM chart by *last observation carried forward* up to
+the 12th registration (footnotes 4 and 8: "den sidste besvarelse foeres videre, hvis vaerdierne er
+ukendte"; footnote 23, section 6.5: "alle opgoerelser er lavet ved 12. TEM-registrering").
+:func:`locf` implements exactly that reading:
 
 1. one unit per id (youth / episode); the cohort is every id with a form, or ``cohort=``;
 2. each id's forms are ordered by ``order`` (the form date, tie-broken by further columns) and
@@ -13,10 +13,10 @@ lavet ved 12. TEM-registrering"). :func:`locf` implements exactly that reading
    form is carried too); nothing is carried *backwards*: before an id's first observed value the
    value stays missing;
 5. "first" = k = 1, "last" = k = upto after LOCF, the denominator at every k is the cohort;
-6. the counts tables (004-F6.23, 6.24, 6.25, 6.29, 6.32) count ids with an *observed* form at k.
+6. the counts tables (figures 6.23, 6.24, 6.25, 6.29 and 6.32) count ids with an *observed* form at k.
 
-LOCF is reproduced because the legacy reports use it; NRC (2010) and Lachin (2016) advise against it
-as a primary analysis (anchors.md section 4). :func:`trajectory_summary` therefore also summarises
+LOCF is reproduced because the legacy reports use it; the National Research Council (2010) and
+Lachin (2016) advise against it as a primary analysis. :func:`trajectory_summary` therefore also summarises
 observed cases and completers, and :func:`evalkit.compare.model_means` fits a mixed model.
 """
 
@@ -83,7 +83,7 @@ def locf(
     upto: int | None = None,
     cohort: Any = None,
 ) -> pd.DataFrame:
-    """Last observation carried forward to registration ``upto`` (seed 004 fn 4/8/23).
+    """Last observation carried forward to registration ``upto`` (UNG Rusmidler, footnotes 4, 8, 23).
 
     Parameters
     ----------
@@ -101,7 +101,7 @@ def locf(
         Column(s) to carry forward: numeric, boolean or categorical (dtype restored on output;
         numbers come back as float64 with NaN).
     upto
-        Last registration kept; default ``locf.upto`` in ``compare.yaml`` (12, seed 004 fn 23).
+        Last registration kept; default ``locf.upto`` in ``compare.yaml`` (12, UNG Rusmidler, footnote 23).
     cohort
         Ids forming the denominator. Default: every id with a form. Ids without forms get rows of
         missing values; forms of ids outside the cohort are ignored (counted in ``attrs``).
@@ -210,7 +210,7 @@ def _grid(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, int]:
 
 
 def form_counts(frame: pd.DataFrame) -> pd.DataFrame:
-    """The counts-of-forms table (004-F6.23/6.24/6.25/6.29/6.32) from a :func:`locf` result.
+    """The counts-of-forms table (UNG Rusmidler, figures 6.23-6.25, 6.29, 6.32) from a :func:`locf` result.
 
     Returns a frame indexed by registration k with ``n_with_form`` (ids with an observed k-th form,
     i.e. at least k forms: the published "Antal unge") and ``n_exactly`` (ids with exactly k forms;

@@ -1,8 +1,8 @@
 """Cochran-Armitage test for a linear trend in proportions across ordered groups.
 
-Seed 004 claim C7 (L2836-2841): the share "faerdigbehandlet" at discharge falls from risk profile
-R0 to R3 (34/67, 32/80, 11/33, 2/8; seed004_figures.md section 6.2 gives z = -2,03, p = 0,04 as an
-illustration); claim C4 likewise for drug-free at the last TEM registration (004-F6.37).
+UNG Rusmidler (Socialstyrelsen), section 6.4: the share "faerdigbehandlet" at discharge falls from
+risk profile R0 to R3 (34/67, 32/80, 11/33, 2/8; the test gives z = -2,03, p = 0,04); section 6.5,
+figure 6.37, likewise for drug-free at the last TEM registration.
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def cochran_armitage(
 
     Examples
     --------
-    >>> r = cochran_armitage([34, 32, 11, 2], [67, 80, 33, 8])      # R0..R3, seed 004 claim C7
+    >>> r = cochran_armitage([34, 32, 11, 2], [67, 80, 33, 8])      # R0..R3, UNG Rusmidler section 6.4
     >>> round(r.statistic, 2), round(r.p_value, 3)
     (-2.03, 0.042)
     """

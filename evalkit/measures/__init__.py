@@ -1,4 +1,4 @@
-"""Measures: WHO-5, ASI composites, stofscore, TEM and the seed-000 progression measures.
+"""Measures: WHO-5, ASI composites, stofscore, TEM and the progression measures of Udgående indsatser.
 
 Pure, vectorised functions on pandas objects. They accept pyarrow-backed columns (``int64[pyarrow]``,
 ``bool[pyarrow]``, <NA>) and plain numpy columns (float64 with NaN, object, bool) alike, and return

@@ -1,10 +1,11 @@
-"""ASI composite scores (McGahan et al. 1986) and the seed-002 "samlet ASI score" threshold.
+"""ASI composite scores (McGahan et al. 1986) and the HCS model's "samlet ASI score" threshold.
 
-Composites follow the VA VistA implementation quoted in anchors.md section 2.2 (``YSASCSB.m`` labels
+Composites follow the VA VistA Mental Health package's implementation (``YSASCSB.m`` labels
 CSD and CSA, ``YSASCSC.m`` label CSPS); weights are data in ``evalkit/rules/asi.yaml``. Items are found
 by *content*: each ASI-5 item id (D3, P11, ...) is looked up in the data dictionary
 (``evalkit/io/dictionary/hcs.yaml``, table ``hcs_asi``, key ``asi_item``), never by column position.
-Missing data are all-or-nothing: any missing item gives no composite (anchors.md 2.3).
+Missing data are all-or-nothing: any missing item gives no composite, as in VistA ("No Composite
+Score") and McGahan et al. 1986.
 """
 
 from __future__ import annotations
@@ -111,7 +112,7 @@ def asi_composite(
     Alcohol (YSASCSB.m CSA): :math:`(D1 + D2 + D26)/180 + (D28 + D30)/24 + \\ln(D23)/44`, the log term
     0 when D23 = 0. The integer items are summed with integer weights over their common denominator
     and divided once, so drug and psychiatric composites are correctly rounded.
-    Validated against a hand calculation with exact fractions (tests/measures/test_asi.py).
+    Validated against a hand calculation with exact fractions.
 
     Examples
     --------
@@ -227,13 +228,13 @@ def asi_samlet_eligible(
     include_max: bool | None = None,
     ledger: MeasureLedger | None = None,
 ) -> pd.Series:
-    """Seed-002 inclusion rule INC-2: "en samlet ASI score på maks. 0,35".
+    """The HCS model's second inclusion criterion: "en samlet ASI score på maks. 0,35".
 
     Parameters
     ----------
     asi_samlet
-        The overall ASI score (0-1) as delivered by the export. Seed 002 never defines how it is
-        formed, so evalkit does not compute it.
+        The overall ASI score (0-1) as delivered by the export. The HCS model never defines how it
+        is formed, so evalkit does not compute it.
     max_score
         Upper bound; default ``"0.35"`` from ``asi.yaml``.
     include_max
@@ -244,13 +245,14 @@ def asi_samlet_eligible(
     Returns
     -------
     pandas.Series
-        Nullable boolean: True = meets INC-2, <NA> where the score is missing.
+        Nullable boolean: True = meets the criterion, <NA> where the score is missing.
 
     Notes
     -----
     A value within 1e-12 of the bound counts as equal to it (``float_tolerance`` in the rule file), so a
-    score stored as 0.35000000000000003 after arithmetic is treated as 0,35. Source: seed 002 L675,
-    L697-699; spec seed002_003_figures.md 1.2 (INC-2) and 1.3.
+    score stored as 0.35000000000000003 after arithmetic is treated as 0,35. Source: HCS model (Socialstyrelsen),
+    chapter 3, "Visitering" ("er grænsen for deltagelse sat ved en samlet ASI score på maks. 0,35") and
+    "Inklusionskriterier"; the score is named nowhere else in the document.
 
     Examples
     --------
@@ -328,10 +330,10 @@ def asi_scores(
 
     Notes
     -----
-    Per row: the composite from the items when every item is present (all-or-nothing, anchors.md
-    2.3); otherwise the export's composite column; otherwise missing. More than one row for a person
-    and time point raises :class:`ValueError`. Source: Socialstyrelsen, the HCS model document,
-    chapter 4 ("ASI stof", "ASI psykisk"; seed 002 L996-1004).
+    Per row: the composite from the items when every item is present (all-or-nothing, as in
+    VistA); otherwise the export's composite column; otherwise missing. More than one row for a person
+    and time point raises :class:`ValueError`. Source: HCS model (Socialstyrelsen),
+    chapter 4, "Resultater" ("ASI stof", "ASI psykisk").
 
     Examples
     --------

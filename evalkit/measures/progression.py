@@ -1,11 +1,12 @@
-"""Progression measures of the outreach group courses (seed 000): day counts and cannabis reduction.
+"""Progression measures of the outreach group courses: day counts and cannabis reduction.
 
-Seed 000 table 7.2 reports mean cannabis days (last 30), days using more than one illegal drug (last
-30) and days of unauthorised absence (last 14) at Indskrivning, Afslutning and Opfølgning; table
-7.2b counts those who stopped ("Helt stoppet") or at least halved ("Halveret forbrug") their
-cannabis days, footnote 11. Who can stop or halve is an explicit choice (``eligibility``), because the
-seed does not state it and the printed denominators (about 312 of 333) imply excluding those with 0
-days at intake (spec seed000_figures.md 2.4, ambiguity 1).
+Udgående indsatser (Socialstyrelsen 2017), section 7.2: the table "Deltagernes progression i
+projektet" (p. 26) reports mean cannabis days (last 30), days using more than one illegal drug (last
+30) and days of unauthorised absence (last 14) at Indskrivning, Afslutning and Opfølgning; the table
+"Antal unge, der helt stopper med at indtage cannabis" (pp. 27-28) counts those who stopped ("Helt
+stoppet") or at least halved ("Halveret forbrug") their cannabis days, footnote 11 (p. 24). Who can
+stop or halve is an explicit choice (``eligibility``), because the report does not state it and the
+printed denominators (about 312 of 333) imply excluding those with 0 days at intake.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ Measure = Literal["cannabis_days_30", "multidrug_days_30", "absence_days_14"]
 
 
 def progression_days(values: pd.Series, measure: Measure, *, ledger: MeasureLedger | None = None) -> pd.Series:
-    """A seed-000 day count, validated against its window, as float64 (NaN = missing).
+    """An Udgående indsatser day count, validated against its window, as float64 (NaN = missing).
 
     Parameters
     ----------
@@ -47,7 +48,8 @@ def progression_days(values: pd.Series, measure: Measure, *, ledger: MeasureLedg
 
     Notes
     -----
-    Source: 000-T7.2-progression rows 1-3; rule file ``progression.yaml`` (``measures``).
+    Source: Udgående indsatser, table "Deltagernes progression i projektet", p. 26, rows 1-3; rule
+    file ``progression.yaml`` (``measures``).
 
     Examples
     --------
@@ -75,7 +77,7 @@ def cannabis_reduction(
     eligibility: Literal["used_at_intake", "all_observed"],
     ledger: MeasureLedger | None = None,
 ) -> pd.DataFrame:
-    """Stopped / halved cannabis use between two time points (seed 000 footnote 11).
+    """Stopped / halved cannabis use between two time points (Udgående indsatser, footnote 11).
 
     Parameters
     ----------
@@ -100,17 +102,17 @@ def cannabis_reduction(
         ``stopped`` (boolean): t1 == 0 (and t0 > 0); <NA> if not eligible.
         ``halved`` (boolean): 0 < t1 and 2 * t1 <= t0 ("Halveret forbrug", excludes stopped); <NA> if
         not eligible.
-        ``at_least_halved`` (boolean): stopped or halved ("betydelig reduktion", fn 11).
+        ``at_least_halved`` (boolean): stopped or halved ("betydelig reduktion", footnote 11).
         ``category`` (ordered categorical): stopped < halved < neither; NaN if not eligible.
 
     Notes
     -----
-    Footnote 11: "minimum en halvering af antallet af dage med forbrug af hash i seneste måned,
-    inklusiv dem som har reduceret til 0 dage". Halving is decided on integers,
+    Udgående indsatser, footnote 11, p. 24: "minimum en halvering af antallet af dage med forbrug af
+    hash i seneste måned, inklusiv dem som har reduceret til 0 dage". Halving is decided on integers,
     :math:`2 t_1 \\le t_0`, so exactly half counts (t0 = 7, t1 = 3 is halved; t1 = 4 is not).
-    Source: 000-T7.2b-cannabis-ophoer; rule file ``progression.yaml``. Validated against footnote 11
-    applied per row and the printed 84 / 109 / 193 (27 / 35 / 62 pct.) of about 312
-    (tests/measures/test_progression.py, test_udgaaende_sample.py).
+    Source: Udgående indsatser, table "Antal unge, der helt stopper med at indtage cannabis",
+    pp. 27-28; rule file ``progression.yaml``. Validated against footnote 11 applied per row and the
+    printed 84 / 109 / 193 (27 / 35 / 62 pct.) of about 312.
 
     Examples
     --------
@@ -165,7 +167,7 @@ def cannabis_reduction(
 
 
 def poly_drug_users(*time_points: pd.Series, ledger: MeasureLedger | None = None) -> pd.Series:
-    """Persons with more than 0 poly-drug days at one or more time points (the seed-000 subset of 146).
+    """Persons with more than 0 poly-drug days at one or more time points (the subset of 146 in Udgående indsatser).
 
     Parameters
     ----------
@@ -182,7 +184,8 @@ def poly_drug_users(*time_points: pd.Series, ledger: MeasureLedger | None = None
 
     Notes
     -----
-    Source: 000-T7.2 poly row footnote ("de 146 elever ... som ved indskrivning, afslutning og/eller
+    Source: Udgående indsatser, table "Deltagernes progression i projektet", p. 26, the note to the
+    poly-drug row ("de 146 elever ... som ved indskrivning, afslutning og/eller
     ved opfølgning har angivet at have haft et forbrug af mere end ét stof"); the table's means are
     over this subset, not over all completers.
 

@@ -1,10 +1,11 @@
-"""Stofscore (drug score) of seed 004, footnote 13, and its 12+ classification.
+"""Stofscore (drug score) of UNG Rusmidler, footnote 13 (p. 59), and its 12+ classification.
 
 The footnote's formula ``(((hash/30)+(kokain/30)+(amfetamin/30)+(ecstasy/30)+(andre/30))/5)*100``
 equals ``100 * total_days / 150``. Evaluated literally in floating point it is not exact at the
 boundary (``6/30+6/30+6/30`` gives 12.000000000000002, ``18/30`` gives 12.0), so the 12+ class is
 decided in integer arithmetic on the total number of days: ``>= 12`` iff total >= 18,
-``> 12`` iff total >= 19 (spec seed004_figures.md 3.3, audit A21).
+``> 12`` iff total >= 19. The report's wording is ambiguous ("større end 12 (12+)" in the text,
+"12+" and "under 12" in figures 6.15 and 6.16), so ``>= 12`` is the default and ``> 12`` an option.
 """
 
 from __future__ import annotations
@@ -90,7 +91,7 @@ def stofscore_total_days(
 def stofscore(
     days: pd.DataFrame, *, missing: Literal["complete", "zero"] = "complete", ledger: MeasureLedger | None = None
 ) -> pd.Series:
-    """Stofscore (0-100) from days of use in the last 30 days per substance (seed 004 fn 13).
+    """Stofscore (0-100) from days of use in the last 30 days per substance (UNG Rusmidler, footnote 13, p. 59).
 
     Parameters
     ----------
@@ -117,9 +118,10 @@ def stofscore(
     .. math:: \\text{stofscore} = \\frac{1}{5}\\sum_{s} \\frac{d_s}{30} \\cdot 100
               = \\frac{100 \\cdot \\sum_s d_s}{150}
 
-    computed as one division of exact integers, so it is correctly rounded. Source: seed 004
-    footnote 13 (L2576-2583), 004-F6.15; rule file ``stofscore.yaml``. Validated against the footnote's
-    formula in exact fractions and the printed 39,7 % of 390 and mean 9,6 (tests/measures/test_stofscore.py).
+    computed as one division of exact integers, so it is correctly rounded. Source: UNG Rusmidler
+    (Socialstyrelsen), footnote 13, p. 59, and figure 6.15 (p. 60); rule file ``stofscore.yaml``.
+    Validated against the footnote's formula in exact fractions and the printed 39,7 % of 390 and mean
+    9,6.
 
     Examples
     --------
@@ -145,7 +147,7 @@ def stofscore_12plus(
     missing: Literal["complete", "zero"] = "complete",
     ledger: MeasureLedger | None = None,
 ) -> pd.Series:
-    """Stofscore 12+ (the seed 004 risk factor "Stofbelastning 12+"), decided in integer arithmetic.
+    """Stofscore 12+ (UNG Rusmidler's risk factor "Stofbelastning 12+"), decided in integer arithmetic.
 
     Parameters
     ----------
@@ -174,8 +176,9 @@ def stofscore_12plus(
 
     .. math:: \\frac{100 \\cdot D}{150} \\ge T \\iff 100 \\cdot D \\cdot q \\ge 150 \\cdot p
 
-    compared on integers, so an 18-day total classifies the same however it is split. Source: seed 004
-    L2573-2575 and 004-F6.15/004-F6.16a/004-F6.18; audit A21 in seed004_figures.md.
+    compared on integers, so an 18-day total classifies the same however it is split. Source: UNG Rusmidler,
+    section 6.3, p. 59 ("En stofscore, der er større end 12 (12+), indikerer en meget stor
+    stofbelastningsgrad") and figures 6.15 (p. 60), 6.16 and 6.18; the wording allows ``> 12`` as well.
 
     Examples
     --------
@@ -222,15 +225,17 @@ def _days_or_missing(intake: pd.DataFrame, column: str) -> np.ndarray:
 
 
 def any_use_30(intake: pd.DataFrame, columns: Sequence[str], *, recorded: str | None = None) -> pd.Series:
-    """Used any of ``columns`` on at least one of the last 30 days (UngMap day counts; 004-F6.14).
+    """Used any of ``columns`` on at least one of the last 30 days (UngMap day counts).
+
+    As in UNG Rusmidler, figure 6.14, p. 59.
 
     Parameters
     ----------
     intake
         One row per UngMap (``days_hash_30``, ``days_kokain_30``, ...).
     columns
-        Day-count columns of the substance group (absent columns count as missing). Seed 004 does not
-        define "centralstimulerende"; the report's constants list the columns.
+        Day-count columns of the substance group (absent columns count as missing). UNG Rusmidler does
+        not define "centralstimulerende"; the report's constants list the columns.
     recorded
         A yes/no column recording the answer itself (e.g. ``used_centralstimulerende_30``): used where
         answered, the day counts elsewhere.
@@ -264,7 +269,8 @@ def any_use_30(intake: pd.DataFrame, columns: Sequence[str], *, recorded: str | 
 
 
 def drug_free_30(intake: pd.DataFrame, columns: Sequence[str], *, recorded: str | None = "drug_free_30") -> pd.Series:
-    """Drug-free in the last 30 days: zero days of every column (004-F6.14 "Stoffri", 004-F6.16a).
+    """Drug-free in the last 30 days: zero days of every column (UNG Rusmidler, figure 6.14 "Stoffri",
+    p. 59, and figure 6.16).
 
     ``recorded`` (default ``drug_free_30``) is the answer itself where given; elsewhere the youth is
     drug-free when every day count is 0, not drug-free when any is > 0, unknown otherwise.

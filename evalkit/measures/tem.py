@@ -1,11 +1,11 @@
-"""TEM (Trivsels- og EffektMonitorering) measures of seed 004, one value per TEM form.
+"""TEM (Trivsels- og EffektMonitorering) measures of UNG Rusmidler, one value per TEM form.
 
-TEM items as evidenced in seed 004 (spec seed004_figures.md 3.5): three well-being items 0-10
+TEM items as UNG Rusmidler (Socialstyrelsen) reports them in sections 6.1 and 6.5: three well-being items 0-10
 (personlig trivsel, nære relationer, social trivsel) and their overall "samlet trivsel";
 koncentration and planlægning 0-10; days with cannabis and with other drugs in the last week;
-alcohol units per week; drug-free last week. Forms with a 30-day recall (TEM 30, fn 9) are flagged
+alcohol units per week; drug-free last week. Forms with a 30-day recall (TEM 30, footnote 9) are flagged
 by ``recall_window_days``; how their day counts enter a weekly measure is an explicit policy.
-LOCF to the 12th registration is not done here (that is a trajectory step, fn 23).
+LOCF to the 12th registration is not done here (that is a trajectory step, footnote 23).
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ def samlet_trivsel(
         ``samlet_trivsel_item`` for ``method="own_item"``.
     method
         ``"mean_of_three"`` (default): the mean of the three items. The report writes "personlig
-        trivsel + nære relationer + social trivsel" but prints a 0-10 scale, so it is the mean (A22).
+        trivsel + nære relationer + social trivsel" but prints a 0-10 scale, so it is the mean.
         ``"own_item"``: the separately asked overall item, if the export has one.
     missing
         ``"complete"`` (default): all three items needed. ``"available"``: mean of the answered items
@@ -78,8 +78,8 @@ def samlet_trivsel(
     -----
     .. math:: \\text{samlet} = (\\text{personlig} + \\text{nære} + \\text{social}) / 3
 
-    Source: 004-F6.26 ("samlede trivsel (personlig trivsel + nære relationer + social trivsel)",
-    L3044-3045, L3363; scale 0-10, L2972-2973); rule file ``tem.yaml``.
+    Source: UNG Rusmidler, section 6.5, figure 6.26 ("samlede trivsel (personlig trivsel + nære
+    relationer + social trivsel)", scale 0-10), and section 6.6; rule file ``tem.yaml``.
 
     Examples
     --------
@@ -132,8 +132,8 @@ def tem_scale_item(
 ) -> pd.Series:
     """A 0-10 TEM item (koncentration or planlægning), validated, as float64.
 
-    Source: 004-F6.27 ("koncentration ... evne til planlægning ... på en skala fra 0-10, hvor 10 er
-    bedst", L3059-3064).
+    Source: UNG Rusmidler, section 6.5, figure 6.27 ("koncentration ... evne til planlægning ... på en
+    skala fra 0-10, hvor 10 er bedst").
 
     Examples
     --------
@@ -180,7 +180,7 @@ def tem_drug_days_week(
     item
         ``"cannabis_days"`` or ``"other_drug_days"``.
     tem30
-        How a TEM 30 form (30-day recall, fn 9) enters: ``"exclude"`` (default, NaN), ``"scale"``
+        How a TEM 30 form (30-day recall, footnote 9) enters: ``"exclude"`` (default, NaN), ``"scale"``
         (days x 7/30, assuming even use over the month) or ``"as_is"`` (the 30-day count unchanged).
     ledger
         Optional ledger; receives ``tem7``, ``tem30_excluded`` / ``tem30_scaled`` / ``tem30_as_is`` and
@@ -193,8 +193,8 @@ def tem_drug_days_week(
 
     Notes
     -----
-    Source: 004-P6.5c ("Fra 2,4 dage på en uge til 2,1 dag på en uge", L3066-3067); TEM 7 vs TEM 30
-    in seed 004 fn 9 and L2198; rule file ``tem.yaml``.
+    Source: UNG Rusmidler, section 6.5 ("Fra 2,4 dage på en uge til 2,1 dag på en uge"); TEM 7 vs
+    TEM 30 in section 6.1 and footnote 9; rule file ``tem.yaml``.
 
     Examples
     --------
@@ -233,7 +233,7 @@ def tem_drug_days_week(
 def alcohol_units_week(tem: pd.DataFrame, *, ledger: MeasureLedger | None = None) -> pd.Series:
     """Alcohol units (genstande) per week, per TEM form, validated non-negative.
 
-    Source: 004-P6.5c ("genstande pr. uge", L3100-3103).
+    Source: UNG Rusmidler, section 6.5 ("genstande pr. uge").
 
     Examples
     --------
@@ -272,7 +272,7 @@ def drug_free_last_week(
     method
         ``"item"``: the drug-free item. ``"derived"``: cannabis days = 0 and other-drug days = 0 (weekly
         counts from :func:`tem_drug_days_week` under ``tem30``). ``"item_else_derived"`` (default): the
-        item where answered, else derived. Seed 004 does not say which the report used.
+        item where answered, else derived. UNG Rusmidler does not say which the report used.
     tem30
         Passed to :func:`tem_drug_days_week` for the derived value.
     ledger
@@ -286,7 +286,8 @@ def drug_free_last_week(
     Notes
     -----
     Derived: :math:`\\text{free} = (c = 0) \\wedge (o = 0)`; missing if either count is missing, unless
-    the other is positive (then not drug-free). Source: 004-F6.28 (L3075-3096); rule file ``tem.yaml``.
+    the other is positive (then not drug-free). Source: UNG Rusmidler, section 6.5,
+    figure 6.28; rule file ``tem.yaml``.
 
     Examples
     --------
@@ -344,7 +345,7 @@ def tem_measures(
     drug_free_method: Literal["item", "derived", "item_else_derived"] = "item_else_derived",
     ledger: MeasureLedger | None = None,
 ) -> pd.DataFrame:
-    """All seven TEM measures of seed 004 for each form, as one DataFrame on the input index.
+    """All seven TEM measures of UNG Rusmidler for each form, as one DataFrame on the input index.
 
     Columns: ``samlet_trivsel``, ``koncentration``, ``planlaegning``, ``cannabis_days_week``,
     ``other_drug_days_week``, ``alcohol_units_week``, ``drug_free_last_week``. Options are passed to

@@ -1,6 +1,6 @@
 """WHO-5 Well-Being Index: raw and percentage scores, bands, cut-offs and change.
 
-Scoring follows anchors.md section 1 (five items scored 0-5; raw = sum, 0-25; percent = raw x 4,
+Scoring follows the WHO-5 scoring instructions (five items scored 0-5; raw = sum, 0-25; percent = raw x 4,
 0-100); the bands, cut-offs and change rules are data in ``evalkit/rules/who5.yaml``. Because the
 percentage moves in steps of 4, every boundary is stated and tested on both scales: raw 7/8 is
 28/32 %, raw 12/13 is 48/52 %.
@@ -87,7 +87,7 @@ def who5_raw(
     missing
         ``"complete"`` (default): all five items are required, otherwise the score is NaN.
         ``"prorate"``: with one item missing, raw = mean(answered items) x 5, not rounded (a multiple of
-        0.25); two or more missing give NaN. No official WHO-5 missing-item rule exists (anchors.md 1.5).
+        0.25); two or more missing give NaN. The WHO-5 scoring instructions give no missing-item rule.
     ledger
         Optional :class:`~evalkit.measures.MeasureLedger`; receives counts of ``scored``, ``prorated`` (only
         with ``"prorate"``) and ``missing_items``.
@@ -101,9 +101,10 @@ def who5_raw(
     -----
     .. math:: \\text{raw} = \\sum_{i=1}^{5} x_i, \\qquad x_i \\in \\{0, \\dots, 5\\}
 
-    Source: anchors.md section 1.2 (the official scoring text mirrored by help.valant.com);
-    rule file ``who5.yaml``. Validated against a plain per-row reference and the boundary table of
-    anchors.md 1.3 (tests/measures/test_who5.py), and end to end against 000-T7.2 (means 52,5 / 71 / 72).
+    Source: the WHO-5 scoring instructions ("The raw score is calculated by totaling the figures of
+    the five answers"); rule file ``who5.yaml``. Validated against a plain per-row reference and the
+    boundaries raw 7/8 and 12/13 on both scales, and end to end against Udgående indsatser (Socialstyrelsen
+    2017), table "Deltagernes progression i projektet", p. 26 (means 52,5 / 71 / 72).
 
     Examples
     --------
@@ -135,8 +136,8 @@ def who5_percent(
     -----
     .. math:: \\text{percent} = 4 \\cdot \\text{raw}
 
-    Source: anchors.md 1.2 ("the raw score is multiplied by 4"); seed 000 footnote 14
-    (000-WHO5-scoring: "Scoren fra 0 - 100 point"); rule file ``who5.yaml``.
+    Source: the WHO-5 scoring instructions ("the raw score is multiplied by 4"); Udgående indsatser,
+    footnote 14, p. 30 ("Scoren fra 0 - 100 point"); rule file ``who5.yaml``.
 
     Examples
     --------
@@ -167,9 +168,10 @@ def who5_band(
     percent
         WHO-5 percentage scores (0-100), e.g. from :func:`who5_percent`; NaN gives NaN.
     scheme
-        ``"seed000"`` (default): seed 000 footnote 14, printed "0 - 35", "36 - 50", "Over 50". On the
-        4-step scale these hold 0-32 (raw 0-8), 36-48 (raw 9-12) and 52-100 (raw 13-25).
-        ``"standard"``: <= 28 likely depression, 29-50 poor well-being, over 50 (anchors.md 1.3).
+        ``"seed000"`` (default): the bands of Udgående indsatser, footnote 14, p. 30, printed "0 - 35",
+        "36 - 50", "Over 50". On the 4-step scale these hold 0-32 (raw 0-8), 36-48 (raw 9-12) and 52-100 (raw 13-25).
+        ``"standard"``: <= 28 likely depression, 29-50 poor well-being, over 50 (the ≤ 28 cut-off as
+        commonly attributed to Topp et al. 2015; ≤ 50 from the WHO-5 scoring instructions).
     ledger
         Optional ledger; receives counts per band code plus ``missing_score`` and ``no_band`` (a
         non-integer score in a gap between printed bands, e.g. 35.5 under ``"seed000"``).
@@ -182,7 +184,7 @@ def who5_band(
     Notes
     -----
     Intervals are read literally from the rule file with explicit ``include_min``/``include_max``.
-    Sources: 000-WHO5-scoring (seed 000 fn 14); anchors.md section 1.3.
+    Sources: Udgående indsatser, footnote 14, p. 30; Topp et al. 2015; the WHO-5 scoring instructions.
 
     Examples
     --------
@@ -233,7 +235,8 @@ def who5_below_cutoff(
 
     Notes
     -----
-    Source: anchors.md section 1.3; rule file ``who5.yaml`` (``cutoffs``).
+    Source: the WHO-5 scoring instructions (raw < 13: poor well-being) and Topp et al. 2015 (≤ 28, as
+    commonly attributed); rule file ``who5.yaml`` (``cutoffs``).
 
     Examples
     --------
@@ -269,17 +272,19 @@ def who5_change(
 ) -> pd.Series:
     """Classify each pre/post pair of WHO-5 percentage scores as improved or not.
 
-    The rule has no default: seed 000 does not define "forbedret trivsel", so the caller chooses.
+    The rule has no default: Udgående indsatser does not define "forbedret trivsel", so the caller
+    chooses.
 
     Parameters
     ----------
     pre, post
         WHO-5 percentage scores (0-100) on the same index (same person per row).
     rule
-        ``"strict_increase"``: improved iff post > pre (the reading that reproduces seed 000's
-        251/333, 000-T7.2e-forbedret-trivsel).
-        ``"min_10_points"``: improved iff post - pre >= 10 (anchors.md 1.4; on the 4-step scale a rise
-        of at least 3 raw points, since 2 raw points is only 8).
+        ``"strict_increase"``: improved iff post > pre (the reading that reproduces the 251/333
+        of Udgående indsatser, table "Antal unge, der oplever forbedret trivsel", p. 31).
+        ``"min_10_points"``: improved iff post - pre >= 10 (the WHO-5 scoring instructions: "A 10%
+        difference indicates a significant change"; on the 4-step scale a rise of at least 3 raw
+        points, since 2 raw points is only 8).
     ledger
         Optional ledger; receives counts ``improved``, ``not_improved``, ``missing_pre_or_post``.
 

@@ -1,10 +1,11 @@
-"""HCS group treatment (seed 002): attendance per participant and per session number.
+"""HCS group treatment: attendance per participant and per session number.
 
 Each participant's registered group sessions are numbered 1, 2, ... in date order and counted by
-the three statuses of the model's attendance registration (mødt op / meldt afbud / ikke meldt afbud,
-Socialstyrelsen's HCS model document, chapter 2; seed 002 L525-543). A course has 16 weekly sessions
-and none are added to make up for absence (chapter 2, L221-223 and L505), so registrations after a
-participant's 16th session are left out and counted.
+the three statuses of the model's attendance registration (mødt op / meldt afbud / ikke meldt afbud;
+HCS model (Socialstyrelsen), chapter 2, "Varighed og fremmøde"). A course has 16 weekly sessions
+and none are added to make up for absence (chapter 2: "16 gruppegange à 2-3 timer" among the
+model's elements, and "Der bør ikke kompenseres med ekstra sessioner ved fravær"), so registrations
+after a participant's 16th session are left out and counted.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from evalkit.measures._keys import code_positions, day_numbers, id_strings, posi
 
 __all__ = ["ATTENDANCE_STATUSES", "AttendanceCounts", "attendance_counts"]
 
-#: Attendance statuses (dictionary codes of ``hcs_fremmoede.status``), in the model's order (L532-535).
+#: Attendance statuses (dictionary codes of ``hcs_fremmoede.status``), in the model's order (HCS model, chapter 2).
 ATTENDANCE_STATUSES = ("moedt", "meldt_afbud", "ikke_meldt_afbud")
 
 
@@ -57,8 +58,9 @@ def attendance_counts(
     ids
         The participants (``hcs_deltagere.deltager_id``), giving the row order of ``per_person``.
     sessions_planned
-        Sessions per course (seed 002 CRS-1: "16 gruppegange"). Registrations after a participant's
-        ``sessions_planned``-th session are left out and counted (CRS-4: no extra sessions).
+        Sessions per course (HCS model, chapter 2: "16 gruppegange"). Registrations after a
+        participant's ``sessions_planned``-th session are left out and counted (chapter 2: no extra
+        sessions make up for absence).
 
     Returns
     -------

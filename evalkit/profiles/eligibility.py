@@ -1,9 +1,12 @@
-"""HCS group treatment (seed 002): inclusion and exclusion rules that can be checked from data.
+"""HCS group treatment: the inclusion and exclusion criteria that can be checked from data.
 
-Each rule of ``evalkit/rules/hcs_eligibility.yaml`` gives every participant ``pass``, ``fail`` or
-``unknown`` (not recorded, or not checkable), and every ``fail``/``unknown`` carries a reason code
-``RULE-ID:reason`` in the ``reasons`` column. Rule ids follow spec seed002_003_figures.md 1.2.
-Judgement criteria (INC-5, EXC-1..4) are checked only as the booleans the export records.
+The criteria are those of the HCS model (Socialstyrelsen), chapter 3, "Inklusionskriterier" and
+"Eksklusionskriterier". Each rule of ``evalkit/rules/hcs_eligibility.yaml`` gives every participant
+``pass``, ``fail`` or ``unknown`` (not recorded, or not checkable), and every ``fail``/``unknown``
+carries a reason code ``RULE-ID:reason`` in the ``reasons`` column (the rule ids are column names,
+e.g. ``INC-1-age``). Criteria that are a clinician's judgement (reflective behaviour; psychiatric
+burden, attention disorder, aggression, intoxication) are checked only as the booleans the export
+records.
 """
 
 from __future__ import annotations
@@ -54,8 +57,10 @@ def no_show_counts(
         ``hcs_fremmoede`` rows: ``deltager_id``, ``session_id``, ``status`` (moedt / meldt_afbud /
         ikke_meldt_afbud, or their dictionary aliases).
     count_statuses
-        Statuses that count; default from the rule file: ``["ikke_meldt_afbud"]`` (EXC-5, chapter 3).
-        Chapter 2 (L525-527) counts any absence: ``["ikke_meldt_afbud", "meldt_afbud"]``.
+        Statuses that count; default from the rule file: ``["ikke_meldt_afbud"]``, the exclusion
+        criterion "gentagne gange udebliver ... uden at melde afbud" (HCS model, chapter 3,
+        "Eksklusionskriterier"). Chapter 2, "Varighed og fremmøde", counts any absence:
+        ``["ikke_meldt_afbud", "meldt_afbud"]``.
     consecutive
         If True, the longest run of counted absences over the participant's registered sessions in
         date order (needs ``sessioner`` with ``session_id`` and ``dato``). Unregistered sessions are
@@ -193,7 +198,7 @@ def hcs_eligibility(
     asi_max: float | str | None = None,
     ledger: MeasureLedger | None = None,
 ) -> pd.DataFrame:
-    """Per-participant HCS inclusion/exclusion flags with reasons (seed 002).
+    """Per-participant HCS inclusion/exclusion flags with reasons (HCS model, chapter 3).
 
     Parameters
     ----------
@@ -201,25 +206,28 @@ def hcs_eligibility(
         ``hcs_deltagere`` rows (one per participant, ``deltager_id`` unique). Category columns may hold
         dictionary codes or their aliases ("§ 101A", "Hash", ...).
     asi
-        ``hcs_asi`` rows; the ``indskrivning`` row's ``asi_samlet`` is checked against INC-2. Without it
-        (or without a score) INC-2 is ``unknown``: ``asi_missing_anonymous`` for § 101a participants
-        (seed 002 L669-671: the ASI may not be available for anonymous treatment), else ``asi_missing``.
+        ``hcs_asi`` rows; the ``indskrivning`` row's ``asi_samlet`` is checked against the criterion "en
+        samlet ASI score på maks. 0,35". Without it (or without a score) that rule is ``unknown``:
+        ``asi_missing_anonymous`` for § 101a participants (HCS model, chapter 3, "Visitering": the ASI
+        via Stofmisbrugsdatabasen cannot be used for anonymous treatment), else ``asi_missing``.
     fremmoede, sessioner
-        ``hcs_fremmoede`` (and ``hcs_sessioner`` for ``consecutive``) for EXC-5; see :func:`no_show_counts`.
+        ``hcs_fremmoede`` (and ``hcs_sessioner`` for ``consecutive``) for the no-show rule; see
+        :func:`no_show_counts`.
     no_show_k
-        K for EXC-5: excluded when the count (or run) of counted absences is >= K. Seed 002 gives no
-        number ("gentagne gange"), so there is no default; without K, EXC-5 is ``unknown`` with reason
-        ``k_not_configured``.
+        K for the no-show rule: excluded when the count (or run) of counted absences is >= K. The HCS
+        model gives no number ("gentagne gange", repeatedly), so there is no default; without K, the
+        rule is ``unknown`` with reason ``k_not_configured``.
     consecutive, count_statuses
-        EXC-5 options (defaults from the rule file: not consecutive; ``ikke_meldt_afbud`` only).
+        No-show rule options (defaults from the rule file: not consecutive; ``ikke_meldt_afbud`` only).
     no_show
-        The EXC-5 count (or run) already counted, one value per row of ``deltagere`` (missing, NaN or
+        The no-show count (or run) already counted, one value per row of ``deltagere`` (missing, NaN or
         negative = no attendance registered), e.g. from
         :func:`evalkit.profiles.attendance.attendance_counts`; used instead of ``fremmoede``.
     age_include_min
-        INC-1 age: True (default, "fra 18 år og op", >= 18) or False ("over 18 år", > 18).
+        Age criterion: True (default, "fra 18 år og op", >= 18; chapter 2, "Målgruppe") or False
+        ("over 18 år", > 18; chapter 3, "Inklusionskriterier").
     asi_max
-        INC-2 bound (default "0.35", inclusive); see :func:`evalkit.measures.asi_samlet_eligible`.
+        ASI bound (default "0.35", inclusive); see :func:`evalkit.measures.asi_samlet_eligible`.
     ledger
         Optional ledger; receives pass/fail/unknown counts per rule and the eligible totals.
 
@@ -228,19 +236,24 @@ def hcs_eligibility(
     pandas.DataFrame
         Indexed by ``deltager_id``:
 
-        one column per rule id (``INC-1-age`` ... ``EXC-4-intoxicated``, ``EXC-5-no-show``), categorical
-        pass / fail / unknown;
-        ``no_show`` (Int64): the EXC-5 count or run, <NA> without attendance data;
-        ``eligible_at_intake`` (boolean): every INC and EXC-1..4 rule passes (False if any fails,
-        <NA> if none fails but one is unknown);
-        ``excluded_no_show`` (boolean): EXC-5 fails (<NA> if unknown);
+        one categorical column per rule, pass / fail / unknown (the column names are rule ids: the
+        inclusion criteria ``INC-1-age``, ``INC-1-legal-basis``, ``INC-1-substance``, ``INC-2-asi``,
+        ``INC-3-attachment``, ``INC-4-goal``, ``INC-5-reflective``; the exclusion criteria
+        ``EXC-1-psychiatric``, ``EXC-2-attention``, ``EXC-3-aggression``, ``EXC-4-intoxicated`` and
+        ``EXC-5-no-show``);
+        ``no_show`` (Int64): the no-show count or run, <NA> without attendance data;
+        ``eligible_at_intake`` (boolean): every inclusion criterion and the four exclusion criteria
+        judged at intake pass (False if any fails, <NA> if none fails but one is unknown);
+        ``excluded_no_show`` (boolean): the no-show rule fails (<NA> if unknown);
         ``reasons`` (str): ``RULE-ID:reason`` for each failed or unknown rule, joined by "; ".
 
     Notes
     -----
-    Rules and sources: spec seed002_003_figures.md 1.2 (INC-1..5, EXC-1..5) and 1.6; rule file
-    ``hcs_eligibility.yaml``. Not checkable from data and therefore not here: the clinician's
-    judgement behind INC-5 and EXC-1..4 (only its recorded boolean is used). Vectorised on integer
+    Rules and sources: HCS model (Socialstyrelsen), chapter 3, "Inklusionskriterier" (five criteria)
+    and "Eksklusionskriterier" (five criteria), and chapter 2, "Målgruppe" and "Varighed og fremmøde";
+    rule file ``hcs_eligibility.yaml``. Not checkable from data and therefore not here: the
+    clinician's judgement behind reflective behaviour and the first four exclusion criteria (only its
+    recorded boolean is used). Vectorised on integer
     codes: category columns are looked up once per distinct value, and the ``reasons`` text is
     built once per distinct combination of reasons (1M participants in well under a second).
 

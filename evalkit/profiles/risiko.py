@@ -1,8 +1,8 @@
-"""Risikoprofil R0-R3 of seed 004: the number of three risk factors present at intake.
+"""Risikoprofil R0-R3 of UNG Rusmidler: the number of three risk factors present at intake.
 
 "Unge, der har alle tre risikofaktorer på indskrivningstidspunktet, har Risikoprofil 3 (R3). Unge,
 der har to ..., har Risikoprofil 2 (R2). Unge, der har én af disse, har Risikoprofil 1 (R1). Og unge,
-der ikke har nogen ..., har Risikoprofil 0 (R0)" (seed 004 L2725-2743). The three factors:
+der ikke har nogen ..., har Risikoprofil 0 (R0)" (UNG Rusmidler (Socialstyrelsen), section 6.3). The three factors:
 stofscore 12+, a self-reported psychiatric diagnosis given by a psychiatrist, and uddannelseshjælp.
 How a missing factor is handled is not stated, so it is an explicit policy.
 """
@@ -32,7 +32,7 @@ def risikoprofil(
     missing: Literal["propagate", "as_absent"] = "propagate",
     ledger: MeasureLedger | None = None,
 ) -> pd.Series:
-    """Risikoprofil R0-R3 as the count of the three seed-004 risk factors.
+    """Risikoprofil R0-R3 as the count of the three risk factors of UNG Rusmidler.
 
     Parameters
     ----------
@@ -60,9 +60,9 @@ def risikoprofil(
     .. math:: R = \\mathbb{1}[\\text{stofscore} \\ge 12] + \\mathbb{1}[\\text{diagnose}]
               + \\mathbb{1}[\\text{uddannelseshjælp}] \\in \\{0, 1, 2, 3\\}
 
-    Source: seed 004 L2725-2743, L3208-3212 (004-F6.18); spec seed004_figures.md 3.2; rule file
-    ``risikoprofil.yaml``. Validated against all 8 factor combinations and the printed distribution
-    31 % / 63 % / 6 % of 390 (tests/profiles/test_risiko.py).
+    Source: UNG Rusmidler, section 6.3 (the definition and figure 6.18) and section 6.5 (p. 74);
+    rule file ``risikoprofil.yaml``. Validated against all 8 factor combinations and the printed
+    distribution 31 % / 63 % / 6 % of 390.
 
     Examples
     --------

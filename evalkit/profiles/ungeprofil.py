@@ -1,11 +1,12 @@
 """Ungeprofil (UngMap youth profile): LAV, SIP, SEP, SEIP.
 
-Seed 004 (004-F6.9, after Pedersen m.fl. 2015) describes four profiles on two dimensions,
-internalising and externalising problems; logically a 2x2 of two flags (spec seed004_figures.md
-3.1): LAV = neither severe, SIP = severe internalising only, SEP = severe externalising only,
-SEIP = both. The UngMap items and cut-offs behind the flags are not public (anchors.md section 3),
-so evalkit ships no classifier: the profile is taken from the export's own column, from the two
-flags, or from item scores through a rule file that the data owner supplies.
+UNG Rusmidler (Socialstyrelsen), section 6.3 and figure 6.9, after Pedersen m.fl. 2015, describes
+four profiles on two dimensions, internalising and externalising problems; logically a 2x2 of two
+flags: LAV = neither severe, SIP = severe internalising only, SEP = severe externalising only,
+SEIP = both. The UngMap items and cut-offs behind the flags are not public (Center for
+Rusmiddelforskning, which developed UngMap, holds them), so evalkit ships no classifier: the
+profile is taken from the export's own column, from the two flags, or from item scores through a
+rule file that the data owner supplies.
 """
 
 from __future__ import annotations
@@ -69,8 +70,8 @@ def ungeprofil(
     SEIP          yes                 yes
     ============  ==================  ==================
 
-    Source: 004-F6.9 definitions (seed 004 L2452-2469); the 2x2 reading is spec seed004_figures.md 3.1.
-    Rule file ``ungeprofil.yaml``.
+    Source: the definitions of UNG Rusmidler, section 6.3, figure 6.9; reading them as a 2x2 of two
+    flags is evalkit's. Rule file ``ungeprofil.yaml``.
 
     Examples
     --------
@@ -230,7 +231,8 @@ def ungeprofil_from_items(
 ) -> pd.Series:
     """Ungeprofil from UngMap item scores, using a classifier rule file supplied by the data owner.
 
-    evalkit ships no thresholds for this (anchors.md section 3: none are public; CRF must be asked).
+    evalkit ships no thresholds for this (none are public; Center for Rusmiddelforskning, which
+    developed UngMap, must be asked).
 
     Parameters
     ----------
