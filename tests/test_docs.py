@@ -84,9 +84,8 @@ ALLOWED_MATCHES = {
     # Figure-catalogue keys in code font are identifiers: a table's JSON ``source`` and the ids of
     # ``evalkit verify`` catalogues (docs/reports.md lists every table's key).
     r"`00[0-4]-[A-Za-z0-9.\-]+`": "figure-catalogue keys shown as code",
-    # Pages owned by other branches in this round (performance, synth); to be fixed there.
+    # Page owned by the performance branch in this round; to be fixed there.
     r"skewed like seed 004's counts": "docs/performance.md, owned by the performance branch",
-    r"\(seeds 000/001 and 004\)": "evalkit.synth docstring (docs/reference/synth.md), not this branch's path",
 }
 
 

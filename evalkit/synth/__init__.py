@@ -1,8 +1,9 @@
 """Synthetic registry exports: the bundled samples and exports of any size for demos and benchmarks.
 
 Each dataset has a constructive generator with a fixed seed. Without ``persons`` it builds the
-published-size sample that reproduces the documents' figures (seeds 000/001 and 004); with
-``persons=N`` it builds N persons with the same distributions.
+published-size sample that reproduces the publications' printed figures (Udgående indsatser and its
+summary card, UNG Rusmidler, Modelkommuner; the HCS model prints none, so its sample follows the
+model's rules); with ``persons=N`` it builds N persons with the same distributions.
 """
 
 from __future__ import annotations
