@@ -68,9 +68,9 @@ def reports_page() -> str:
              "keys of the figure catalogues. Rows that depend on the data (municipalities, groups) are listed as",
              "they occur in the sample.", "",
              "JSON layout: `{report, evalkit_version, lang, title, settings, ledger, disclosure, notes, tables: [{id,",
-             "source, citation: {figure, publication, own, kind, number, caption, section, chapter, page, text}, title,",
-             "columns: [{key, label}], rows: [{key, label, cells: {column key: {value, text, n, suppressed}}}], notes,",
-             "tests}], bibliography: [{key, author, year, title, text}]}`. `source` is the stable figure id;",
+             "source, citation: {figure, publication, own, kind, number, caption, section, chapter, page, text},",
+             "title, columns: [{key, label}], rows: [{key, label, cells: {column key: {value, text, n, suppressed}}}],",
+             "notes, tests}], bibliography: [{key, author, year, title, text}]}`. `source` is the stable figure id;",
              "`citation` is where the table stands in the publication (`own`: a table of evalkit's own).", ""]
     with tempfile.TemporaryDirectory() as tmp:
         for name in available_reports():

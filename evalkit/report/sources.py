@@ -7,12 +7,12 @@ and the document's own table or figure number or caption, section and page. :fun
 prints it in the report's language and :func:`reference` prints a bibliography entry.
 
 >>> c = cite("udgaaende", "enrolment", "000-T7.1-indskrevne")
->>> citation_text(c, "da")
-'Socialstyrelsen (2017): Evaluering af forsøg med udgående indsatser til unge med rusmiddelproblemer, tabellen »Antal elever indskrevet i forløb«, afsnit 7.1, s. 24'
+>>> citation_text(c, "da").split(", ", 1)[1]
+'tabellen »Antal elever indskrevet i forløb«, afsnit 7.1, s. 24'
 >>> citation_text(c, "en", short=True)
 'Socialstyrelsen (2017), the table “Antal elever indskrevet i forløb”, section 7.1, p. 24'
->>> citation_text(cite("udgaaende", "who5_improved_10", "000-T7.2e-forbedret-trivsel"), "en", short=True)
-'evalkit table; not in the publication (built on Socialstyrelsen (2017), the table “Antal unge, der oplever forbedret trivsel”, section 7.2, p. 31)'
+>>> citation_text(cite("ung-rusmidler", "tem_personlig_trivsel_ungeprofil", "004-F6.32"), "en", short=True)
+'evalkit table; not in the publication (built on Socialstyrelsen (n.d.), figure 6.32, section 6.5)'
 """
 
 from __future__ import annotations
@@ -68,11 +68,12 @@ def cite(report: str, table_id: str, figure_id: str) -> Citation | None:
     remark = entry.get("remark") or {}
     own = bool(entry.get("own", False))
     reproduced_by = entry.get("reproduced_by")
+    if reproduced_by is not None and table_id not in reproduced_by:
+        own = True
     if override is not None:
         fields.update({k: override[k] for k in _FIELDS if k in override})
         own = bool(override.get("own", own))
-    elif reproduced_by is not None and table_id not in reproduced_by:
-        own = True
+        remark = override.get("remark", remark)
     return Citation(figure=figure_id, own=own, remark_da=remark.get("da"), remark_en=remark.get("en"),
                     **{k: None if v is None else str(v) for k, v in fields.items()})
 

@@ -14,12 +14,17 @@ import pandas as pd
 
 from evalkit.compare.survey import Flow, flow
 from evalkit.report._build import prepared, store_prepared
+from evalkit.report._build.bilingual import fill
+from evalkit.report.model import T
 from evalkit.report.spec import Context
 from evalkit.verify import load_catalogue
 
 from .text import TXT
 
 __all__ = ["FLAGS", "Survey", "prepare", "survey"]
+
+#: The tables where an institution can give several answers (their shares can add up to more than 100 %).
+MULTI_RESPONSE_TABLES = ("involvement", "substances", "counsellor_roles", "teacher_procedure")
 
 FLAGS = ("in_project_start", "withdrew", "joined_late", "in_project_end", "responded")
 
@@ -61,7 +66,12 @@ def prepare(ctx: Context) -> None:
     excluded = {"withdrew_from_project": withdrew, "did_not_answer_survey": silent, "not_in_project_at_end": other}
     ctx.ledger_stages["modelkommuner: survey respondents"] = {
         "read": len(inst), "kept": len(respondents), "excluded": {k: v for k, v in excluded.items() if v}}
-    ctx.notes.extend([TXT("notes.design"), TXT("notes.cluster"), TXT("notes.disclosure"),
+    # Notes that hold for many tables are said once, here, instead of under each table.
+    multi = [TXT(f"titles.{t}") for t in MULTI_RESPONSE_TABLES]
+    ctx.notes.extend([TXT("notes.design"), fill(TXT("report_notes.survey_base"), note=TXT("notes.base_44")),
+                      fill(TXT("report_notes.multi"), tables=T("; ".join(f"»{t.da}«" for t in multi),
+                                                           "; ".join(f"“{t.en}”" for t in multi))),
+                      TXT("notes.cluster"), TXT("notes.disclosure"),
                       TXT("notes.project_assignment"), TXT("notes.closing", n=len(load_catalogue("003").figures))])
 
 

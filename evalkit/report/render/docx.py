@@ -4,9 +4,10 @@ Built with python-docx on its default template: the title, a contents field (Wor
 the document is opened, or on F9), every table as a real Word table with its notes, its test block
 as a second table and the disclosure legend, each table's source cited as the publication (its
 table or figure number and page); the notes that hold for the whole report come once, before the
-tables; then the disclosure note, the row ledger, the sources (bibliography) and the settings. Everything uses named styles ("Title", "Heading 1", "Table Grid",
-"Caption", ...), so a municipality restyles the whole document by editing its styles. Plots, when
-the report has them, are inserted as PNG images at 2x resolution.
+tables; then the disclosure note, the row ledger, the sources (bibliography) and the settings.
+Everything uses named styles ("Title", "Heading 1", "Table Grid", "Caption", ...), so a municipality
+restyles the whole document by editing its styles. Plots, when the report has them, are inserted
+as PNG images at 2x resolution.
 
 Nothing here computes: text comes from the same helpers as the other renderers, so numbers print
 exactly as in HTML and Markdown.

@@ -18,11 +18,11 @@ import html
 from evalkit.report.labels import word
 from evalkit.report.model import Cell, Report, Table
 from evalkit.report.render.common import (
+    bibliography_lines,
     cell_str,
     disclosure_note,
     fingerprint,
     input_names,
-    bibliography_lines,
     ledger_rows,
     settings_lines,
     source_line,
@@ -91,7 +91,8 @@ def _scoped_css(rules: str = _RULES) -> str:
 
 #: The page's style: every selector under ``.evalkit-report``; the print rules inside ``@media print``
 #: and the paper size (A4) as the one page-level rule, which only printing reads.
-CSS = _scoped_css() + "\n@media print{" + _scoped_css(_PRINT_RULES).replace("\n", "") + "}\n@page{size:A4;margin:14mm 12mm}"
+CSS = (_scoped_css() + "\n@media print{" + _scoped_css(_PRINT_RULES).replace("\n", "")
+       + "}\n@page{size:A4;margin:14mm 12mm}")
 
 
 def _e(text: object) -> str:

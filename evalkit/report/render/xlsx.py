@@ -42,8 +42,8 @@ from evalkit.report.render.common import (
     source_line,
 )
 from evalkit.report.render.neutral import formula_like, neutral
-from evalkit.report.sources import citation_text
 from evalkit.report.render.words import rword
+from evalkit.report.sources import citation_text
 
 #: Row of the column header on a table sheet (title in row 1, source in row 2); data rows follow.
 HEADER_ROW = 3
@@ -334,7 +334,8 @@ def _contents_sheet(wb: Any, report: Report, names: dict[str, str], fixed: tuple
         r = sheet.append(["", name, "", ""])
         _link(sheet.ws.cell(row=r, column=2), name)
     for i, t in enumerate(report.tables, start=1):
-        r = sheet.append([i, names[t.id], t.title(lang), citation_text(t.citation, lang, short=True)], ["0", None, None, None])
+        source = citation_text(t.citation, lang, short=True)
+        r = sheet.append([i, names[t.id], t.title(lang), source], ["0", None, None, None])
         _link(sheet.ws.cell(row=r, column=2), names[t.id])
     heading, entries = bibliography_lines(report)
     if entries:
