@@ -381,6 +381,10 @@ class Report:
         """A Word document: every table as a Word table with its notes and tests (restyle via its styles)."""
         self._render("docx", path)
 
+    def to_pdf(self, path: Any) -> None:
+        """An A4 PDF: the HTML printed by headless Chromium (``PdfUnavailable`` where none is installed)."""
+        self._render("pdf", path)
+
     def to_csv(self, folder: Any) -> None:
         """One CSV file per table in ``folder``."""
         self._render("csv", folder)

@@ -59,7 +59,10 @@ section.report-notes li,section.sources li{margin:.2rem 0}
 #: on every page, captions and notes kept with their table, nothing wider than the page.
 _PRINT_RULES = """
 {max-width:none;margin:0;font-size:9.5pt;line-height:1.3}
-table{font-size:8.5pt;max-width:100%;break-inside:auto}
+table{font-size:8pt;max-width:100%;break-inside:auto}
+th,td{padding:.1rem .3rem}
+th,td:not(.num){overflow-wrap:anywhere;hyphens:auto}
+.note,.family,.src,dl.meta,section.report-notes,section.sources{font-size:8.5pt}
 thead{display:table-header-group}
 tr,td,th,figure,img.plot,.note,.family,dl.meta{break-inside:avoid}
 caption,h1,h2,h3{break-after:avoid}

@@ -34,12 +34,14 @@ def ungmap_cohort(prep: Prepared) -> Text:
 def report_notes(prep: Prepared) -> list[Text]:
     """The report-level notes, computed from the prepared data (cohort sizes, forms counted)."""
     notes = [ungmap_cohort(prep)]
+    cohorts: dict[tuple[Text, int], list[Text]] = {}   # groupings over the same cohort share one note
     for key in _GROUPINGS:
         g = prep.groupings.get(key)
-        if g is None:
-            continue
-        n = int((g.codes >= 0).sum())
-        notes.append(fill(TXT("report_notes.tem_cohort"), grouping=g.label, cohort=g.cohort, n=_number(n)))
+        if g is not None:
+            cohorts.setdefault((g.cohort, int((g.codes >= 0).sum())), []).append(g.label)
+    for (cohort, n), labels in cohorts.items():
+        grouping = Text(" og ".join(x.da for x in labels), " and ".join(x.en for x in labels))
+        notes.append(fill(TXT("report_notes.tem_cohort"), grouping=grouping, cohort=cohort, n=_number(n)))
     for k in sorted({prep.grids[g.grid].upto for g in prep.groupings.values()}):
         notes.append(fill(TXT("templates.locf_rule"), k=k))
     c = prep.c["tem"]
