@@ -79,7 +79,8 @@ def report_dict(report: Report) -> dict[str, Any]:
             rows.append({"key": neutral(r.key), "label": neutral(r.label(lang)), "cells": cells})
         citation = None
         if t.citation is not None:
-            citation = {**neutral_tree(t.citation.to_dict()), "text": citation_text(t.citation, lang)}
+            citation = {k: neutral(v) if isinstance(v, str) else v for k, v in t.citation.to_dict().items()}
+            citation["text"] = neutral(citation_text(t.citation, lang))
         tables.append({"id": t.id, "source": neutral(t.source), "citation": citation, "title": neutral(t.title(lang)),
                        "columns": [{"key": neutral(c.key), "label": neutral(c.label(lang))} for c in t.columns],
                        "rows": rows, "notes": [neutral(n(lang)) for n in t.notes],

@@ -8,7 +8,6 @@ import numpy as np
 
 from evalkit.report._build import quiet, share
 from evalkit.report._build.bilingual import fill
-from evalkit.report.labels import format_number
 from evalkit.report.model import Cell, Table, TestRow, Text
 from evalkit.report.spec import Context, TableSpec
 from evalkit.report.ung_rusmidler.cells import (
@@ -22,13 +21,6 @@ from evalkit.report.ung_rusmidler.ch_tem_counts import _reg_columns
 from evalkit.report.ung_rusmidler.prepared import Grouping, _prep
 from evalkit.report.ung_rusmidler.tem_measures import MEASURE, MEASURES, Measure
 from evalkit.report.ung_rusmidler.text import TXT
-
-
-def _number(value: float, decimals: int | None = None) -> Text:
-    """A number as each language prints it (thousands separator, decimal comma)."""
-    if decimals is None:
-        return Text(format_number(value, "da"), format_number(value, "en"))
-    return Text(format_number(value, "da", decimals), format_number(value, "en", decimals))
 
 
 def _trajectory_table(ctx: Context, m: Measure, g: Grouping, tid: str, source: str, title: Text,
