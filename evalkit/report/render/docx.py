@@ -30,6 +30,7 @@ from evalkit.report.render.common import (
     test_cells,
     test_header,
 )
+from evalkit.report.render.words import rword
 
 __all__ = ["write_docx"]
 
@@ -105,7 +106,8 @@ def _table(doc: Any, t: Table, report: Report) -> None:
     _grid(doc, header, rows)
     hidden = pack(lang)["suppressed"]
     if any(cell.suppressed for r in t.rows for cell in r.cells.values()):
-        doc.add_paragraph(_clean(f"{hidden} = {disclosure_note(report)}"), style="Caption")
+        legend = disclosure_note(report)   # starts "x = ..." itself
+        doc.add_paragraph(_clean(legend if legend.startswith(hidden) else f"{hidden} = {legend}"), style="Caption")
     for note in t.notes:
         doc.add_paragraph(_clean(note(lang)), style="Caption")
     if t.tests:
@@ -144,7 +146,7 @@ def build_document(report: Report) -> Any:
         doc.add_paragraph(word("notes", lang), style="Heading 1")
         for note in report.notes:
             doc.add_paragraph(_clean(note(lang)), style="List Bullet")
-    doc.add_paragraph(word("table", lang) + "er" if lang == "da" else "Tables", style="Heading 1")
+    doc.add_paragraph(rword("tables", lang), style="Heading 1")
     for t in report.tables:
         _table(doc, t, report)
     doc.add_paragraph(word("disclosure", lang), style="Heading 1")

@@ -16,6 +16,7 @@ from evalkit.report.labels import word
 RENDER_WORDS: dict[str, dict[str, str]] = {
     "da": {
         "contents": "Indhold",
+        "tables": "Tabeller",
         "number_short": "Nr.",
         "sheet": "Ark",
         "title": "Titel",
@@ -44,6 +45,7 @@ RENDER_WORDS: dict[str, dict[str, str]] = {
     },
     "en": {
         "contents": "Contents",
+        "tables": "Tables",
         "number_short": "No.",
         "sheet": "Sheet",
         "title": "Title",
