@@ -25,7 +25,8 @@ import yaml
 
 from evalkit.report.model import Citation, Publication, Report, Table
 
-__all__ = ["bibliography", "cite", "cite_tables", "citation_text", "publication", "reference", "sources_heading"]
+__all__ = ["bibliography", "cite", "cite_tables", "citation_text", "publication", "quoted_texts", "reference",
+           "sources_heading"]
 
 
 @lru_cache(maxsize=1)
@@ -143,6 +144,29 @@ def bibliography(report: Report) -> list[Publication]:
     keys = list(dict.fromkeys(t.citation.publication for t in report.tables
                               if t.citation is not None and t.citation.publication))
     return [publication(k) for k in keys]
+
+
+def quoted_texts() -> set[str]:
+    """The document text a citation quotes as printed (publication titles, author names, captions and
+    quotations in remarks): Danish in English output too, as proper nouns and quotations should be.
+    A language scan of the output lists these as its exceptions.
+
+    >>> "Antal elever indskrevet i forløb" in quoted_texts()
+    True
+    """
+    import re
+
+    data = _data()
+    out: set[str] = set()
+    for entry in data["publications"].values():
+        out |= {entry["author"], entry["title"].strip("[]")}
+    overrides = [o for tables in (data.get("tables") or {}).values() for o in tables.values()]
+    for entry in [*data["figures"].values(), *overrides]:
+        if entry.get("caption"):
+            out.add(entry["caption"])
+        remark = entry.get("remark") or {}
+        out |= {q for text in remark.values() for q in re.findall(r"»([^«]+)«", text)}
+    return out
 
 
 def sources_heading(lang: str) -> str:
