@@ -52,6 +52,8 @@ def test_udgaaende_prints_to_a_pdf_of_sensible_length(tmp_path):
     assert data.startswith(b"%PDF-") and b"%%EOF" in data[-1024:]
     # 17 tables with tests and plots, the ledger and the sources: measured 20 A4 pages with Chromium 156.
     assert 8 <= pages(data) <= 45, pages(data)
+    boxes = {tuple(round(float(x)) for x in box.split()) for box in re.findall(rb"/MediaBox\s*\[([^\]]*)\]", data)}
+    assert boxes == {(0, 0, 595, 842)}, boxes   # A4 in points
     assert not [p for p in tmp_path.iterdir() if p.name != "r.pdf"]   # no temporary file left
 
 
