@@ -53,8 +53,19 @@ def test_udgaaende_prints_to_a_pdf_of_sensible_length(tmp_path):
     # 17 tables with tests and plots, the ledger and the sources: measured 20 A4 pages with Chromium 156.
     assert 8 <= pages(data) <= 45, pages(data)
     boxes = {tuple(round(float(x)) for x in box.split()) for box in re.findall(rb"/MediaBox\s*\[([^\]]*)\]", data)}
-    assert boxes == {(0, 0, 595, 842)}, boxes   # A4 in points
+    assert boxes == {(0, 0, 595, 842)}, boxes   # A4 portrait in points (no table here is too wide for it)
     assert not [p for p in tmp_path.iterdir() if p.name != "r.pdf"]   # no temporary file left
+
+
+@pytest.mark.skipif(pdf.chromium() is None, reason="Chromium is not installed: PDF output cannot be printed here")
+def test_wide_tables_print_on_landscape_pages(tmp_path):
+    report = evalkit.report(SAMPLES / "modelkommuner", lang="da")
+    out = tmp_path / "m.pdf"
+    render(report, "pdf", out)
+    boxes = [tuple(round(float(x)) for x in box.split())
+             for box in re.findall(rb"/MediaBox\s*\[([^\]]*)\]", out.read_bytes())]
+    portrait, landscape = (0, 0, 595, 842), (0, 0, 842, 595)
+    assert portrait in boxes and landscape in boxes and set(boxes) <= {portrait, landscape}
 
 
 def test_without_chromium_the_cli_says_how_to_get_html_and_writes_nothing(tmp_path, monkeypatch):

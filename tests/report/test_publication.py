@@ -205,9 +205,10 @@ def test_html_contents_links_every_table_and_header_names_the_input(built, name,
     if report.all_tests():
         assert word("family", lang) in header
     css = html.split("<style>", 1)[1].split("</style>", 1)[0]
-    # The print rules sit in one @media print block; @page (paper size) is the one page-level rule.
-    assert css.count("@page") == 1 and re.search(r"@page\{size:A4[^}]*\}", css)
-    css = re.sub(r"@page\{[^}]*\}", "", css).replace("@media print{", "")
+    # The print rules sit in one @media print block; @page (A4, and A4 landscape for the pages of wide
+    # tables) is the one page-level rule.
+    assert re.search(r"@page\{size:A4;[^}]*\}", css) and "@page wide{size:A4 landscape}" in css
+    css = re.sub(r"@page[^{]*\{[^}]*\}", "", css).replace("@media print{", "")
     selectors = [s.strip() for rule in css.split("}") if "{" in rule for s in rule.split("{")[0].split(",")]
     assert selectors and all(s.startswith(f".{SCOPE}") for s in selectors)
     assert f'<div class="{SCOPE}">' in html

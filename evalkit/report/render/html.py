@@ -61,12 +61,14 @@ _PRINT_RULES = """
 {max-width:none;margin:0;font-size:9.5pt;line-height:1.3}
 table{font-size:8pt;max-width:100%;break-inside:auto}
 th,td{padding:.1rem .3rem}
-th,td:not(.num){overflow-wrap:anywhere;hyphens:auto}
+th{overflow-wrap:break-word;hyphens:auto}
+td{overflow-wrap:anywhere}
 .note,.family,.src,dl.meta,section.report-notes,section.sources{font-size:8.5pt}
 thead{display:table-header-group}
 tr,td,th,figure,img.plot,.note,.family,dl.meta{break-inside:avoid}
 caption,h1,h2,h3{break-after:avoid}
 section.report-table{margin-top:.8rem;break-inside:avoid-page}
+section.report-table.wide{page:wide}
 img.plot{max-height:120mm;width:auto}
 nav.toc ol{columns:2;font-size:8.5pt}
 a{color:inherit;text-decoration:none}
@@ -95,7 +97,7 @@ def _scoped_css(rules: str = _RULES) -> str:
 #: The page's style: every selector under ``.evalkit-report``; the print rules inside ``@media print``
 #: and the paper size (A4) as the one page-level rule, which only printing reads.
 CSS = (_scoped_css() + "\n@media print{" + _scoped_css(_PRINT_RULES).replace("\n", "")
-       + "}\n@page{size:A4;margin:14mm 12mm}")
+       + "}\n@page{size:A4;margin:14mm 12mm}\n@page wide{size:A4 landscape}")
 
 
 def _e(text: object) -> str:
@@ -132,6 +134,22 @@ def _table_html(t: Table, lang: str) -> str:
     src = f' <span class="src">({_e(source)})</span>' if source else ""
     return (f'<table id="{_e(anchor(t))}" data-table-id="{_e(t.id)}"><caption>{_e(t.title(lang))}{src}</caption>'
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+
+
+#: Characters (8 pt) that fit across the portrait page; a table needing more prints on a landscape page.
+_PORTRAIT_CHARS = 110
+
+
+def _wide(t: Table, lang: str) -> bool:
+    """Whether the table's narrowest layout (every column as wide as its longest word) is wider than
+    an A4 portrait page: it is then printed on a landscape page of its own (print CSS ``page: wide``)."""
+    def longest(text: str) -> int:
+        return max((len(w) for w in text.split()), default=0)
+
+    first = max([longest(r.label(lang)) for r in t.rows] + [0])
+    columns = [max([longest(c.label(lang))] + [longest(cell_str(r.cells.get(c.key), lang)) for r in t.rows])
+               for c in t.columns]
+    return first + sum(columns) + 2 * len(columns) > _PORTRAIT_CHARS
 
 
 def _families(report: Report) -> list[str]:
@@ -186,7 +204,7 @@ def render_html(report: Report) -> str:
                      + "".join(f"<li>{_e(n(lang))}</li>" for n in report.notes) + "</ul></section>")
     parts.append(_contents(report))
     for t in report.tables:
-        parts.append('<section class="report-table">')
+        parts.append(f'<section class="report-table{" wide" if _wide(t, lang) else ""}">')
         parts.append(_table_html(t, lang))
         for note in t.notes:
             parts.append(f'<p class="note">{_e(note(lang))}</p>')
