@@ -62,7 +62,7 @@ _PRINT_RULES = """
 table{font-size:8pt;max-width:100%;break-inside:auto}
 th,td{padding:.1rem .3rem}
 th{overflow-wrap:break-word;hyphens:auto}
-td{overflow-wrap:anywhere}
+td:not(.num){overflow-wrap:anywhere}
 .note,.family,.src,dl.meta,section.report-notes,section.sources{font-size:8.5pt}
 thead{display:table-header-group}
 tr,td,th,figure,img.plot,.note,.family,dl.meta{break-inside:avoid}
