@@ -68,6 +68,42 @@ def test_wide_tables_print_on_landscape_pages(tmp_path):
     assert portrait in boxes and landscape in boxes and set(boxes) <= {portrait, landscape}
 
 
+_LAYOUT_PROBE = """<script>window.addEventListener('load', function () {
+  var bad = [], right = document.querySelector('.evalkit-report').getBoundingClientRect().right;
+  document.querySelectorAll('section.report-table:not(.wide) table').forEach(function (t) {
+    var id = t.getAttribute('data-table-id') || 'tests';
+    if (t.getBoundingClientRect().right > right + 1) bad.push('overflow ' + id);
+  });
+  document.querySelectorAll('td').forEach(function (c) {
+    var text = c.textContent.trim();
+    if (!/^[-<]?[0-9][0-9.,]*$/.test(text)) return;
+    var span = document.createElement('span'); span.textContent = text; c.textContent = ''; c.appendChild(span);
+    if (span.getClientRects().length > 1) bad.push('broken ' + text);
+  });
+  document.body.setAttribute('data-layout', bad.join('|') || 'ok');
+});</script>"""
+
+
+@pytest.mark.skipif(pdf.chromium() is None, reason="Chromium is not installed: the print layout cannot be measured")
+@pytest.mark.parametrize("name", ["udgaaende", "modelkommuner"])
+def test_print_layout_fits_a4_portrait_and_never_breaks_a_number(name, tmp_path):
+    """The print rules applied on screen at the width of A4 portrait inside its margins (186 mm = 703 px):
+    every table not marked wide fits, and no number is broken over two lines."""
+    import evalkit.report.plots as plots
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(plots, "plot_png", lambda table, lang="da": None)
+        html = render(evalkit.report(SAMPLES / name, lang="da"), "html")
+    page = tmp_path / "page.html"
+    page.write_text(html.replace("@media print{", "@media all{").replace("</body>", _LAYOUT_PROBE + "</body>"),
+                    encoding="utf-8")
+    done = subprocess.run([pdf.chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                           f"--user-data-dir={tmp_path}/profile", "--window-size=703,2000",
+                           "--virtual-time-budget=5000", "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=180, check=False)
+    found = re.search(r'data-layout="([^"]*)"', done.stdout)
+    assert found and found.group(1) == "ok", found.group(1) if found else done.stderr[-1000:]
+
+
 def test_without_chromium_the_cli_says_how_to_get_html_and_writes_nothing(tmp_path, monkeypatch):
     monkeypatch.setattr(pdf, "chromium", lambda: None)
     out = tmp_path / "r.pdf"
