@@ -97,9 +97,10 @@ def test_print_layout_fits_a4_portrait_and_never_breaks_a_number(name, tmp_path)
     page = tmp_path / "page.html"
     page.write_text(html.replace("@media print{", "@media all{").replace("</body>", _LAYOUT_PROBE + "</body>"),
                     encoding="utf-8")
-    done = subprocess.run([pdf.chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                           f"--user-data-dir={tmp_path}/profile", "--window-size=703,2000",
-                           "--virtual-time-budget=5000", "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=180, check=False)
+    cmd = [pdf.chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+           f"--user-data-dir={tmp_path}/profile", "--window-size=703,2000", "--virtual-time-budget=5000",
+           "--dump-dom", page.as_uri()]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=180, check=False)
     found = re.search(r'data-layout="([^"]*)"', done.stdout)
     assert found and found.group(1) == "ok", found.group(1) if found else done.stderr[-1000:]
 
