@@ -15,13 +15,13 @@ import pandas as pd
 from evalkit.compare.survey import Flow, flow
 from evalkit.report._build import prepared, store_prepared
 from evalkit.report._build.bilingual import fill
-from evalkit.report.model import T
+from evalkit.report.model import T, Text
 from evalkit.report.spec import Context
 from evalkit.verify import load_catalogue
 
 from .text import TXT
 
-__all__ = ["FLAGS", "Survey", "prepare", "survey"]
+__all__ = ["FLAGS", "MULTI_RESPONSE_TABLES", "Survey", "prepare", "report_notes", "survey"]
 
 #: The tables where an institution can give several answers (their shares can add up to more than 100 %).
 MULTI_RESPONSE_TABLES = ("involvement", "substances", "counsellor_roles", "teacher_procedure")
@@ -66,14 +66,22 @@ def prepare(ctx: Context) -> None:
     excluded = {"withdrew_from_project": withdrew, "did_not_answer_survey": silent, "not_in_project_at_end": other}
     ctx.ledger_stages["modelkommuner: survey respondents"] = {
         "read": len(inst), "kept": len(respondents), "excluded": {k: v for k, v in excluded.items() if v}}
-    # Notes that hold for many tables are said once, here, instead of under each table.
-    multi = [TXT(f"titles.{t}") for t in MULTI_RESPONSE_TABLES]
-    ctx.notes.extend([TXT("notes.design"), fill(TXT("report_notes.survey_base"), note=TXT("notes.base_44")),
-                      fill(TXT("report_notes.multi"), tables=T("; ".join(f"»{t.da}«" for t in multi),
-                                                           "; ".join(f"“{t.en}”" for t in multi))),
-                      TXT("notes.cluster"), TXT("notes.disclosure"),
-                      TXT("notes.project_assignment"), TXT("notes.closing", n=len(load_catalogue("003").figures))])
+    ctx.notes.append(TXT("notes.closing", n=len(load_catalogue("003").figures)))
 
+
+def report_notes() -> tuple[Text, ...]:
+    """The notes that hold for the whole report (or for many of its tables), said once at its top:
+    the design, the survey base, the multi-response tables, clustering, disclosure and project
+    assignment (the report's spec declares them).
+
+    >>> report_notes()[2].en.startswith("Several answers possible in the tables “Involved in")
+    True
+    """
+    multi = [TXT(f"titles.{t}") for t in MULTI_RESPONSE_TABLES]
+    return (TXT("notes.design"), fill(TXT("report_notes.survey_base"), note=TXT("notes.base_44")),
+            fill(TXT("report_notes.multi"), tables=T("; ".join(f"»{t.da}«" for t in multi),
+                                                     "; ".join(f"“{t.en}”" for t in multi))),
+            TXT("notes.cluster"), TXT("notes.disclosure"), TXT("notes.project_assignment"))
 
 def survey(ctx: Context) -> Survey:
     """What :func:`prepare` stored."""
