@@ -450,8 +450,9 @@ def _render(built, fmt: str, out: Path | None) -> str | None:
 
         try:
             return render(built, fmt, out)
-        except PdfUnavailable as exc:
-            raise _usage("report", f"--format pdf: {exc}") from None
+        except PdfUnavailable as exc:   # Chromium removed since the check before reading the export
+            _err(f"evalkit: --format pdf: {exc}")
+            raise typer.Exit(EXIT_USAGE) from None
         except PdfError as exc:
             _err(f"evalkit: no PDF was written: {exc}")
             raise typer.Exit(EXIT_INVALID) from None

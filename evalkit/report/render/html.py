@@ -56,7 +56,8 @@ section.report-notes li,section.sources li{margin:.2rem 0}
 """
 
 #: Print rules (PDF via a browser): A4, tables that do not split inside a row, header rows repeated
-#: on every page, captions and notes kept with their table, nothing wider than the page.
+#: on every page, captions kept with their table, numbers never broken, a table too wide for a
+#: portrait page on a landscape page of its own (:func:`_wide`).
 _PRINT_RULES = """
 {max-width:none;margin:0;font-size:9.5pt;line-height:1.3}
 table{font-size:8pt;max-width:100%;break-inside:auto}
@@ -95,7 +96,8 @@ def _scoped_css(rules: str = _RULES) -> str:
 
 
 #: The page's style: every selector under ``.evalkit-report``; the print rules inside ``@media print``
-#: and the paper size (A4) as the one page-level rule, which only printing reads.
+#: and the paper sizes (A4; A4 landscape for the pages of wide tables) as the page-level rules, which
+#: only printing reads.
 CSS = (_scoped_css() + "\n@media print{" + _scoped_css(_PRINT_RULES).replace("\n", "")
        + "}\n@page{size:A4;margin:14mm 12mm}\n@page wide{size:A4 landscape}")
 
