@@ -196,9 +196,13 @@ class ReportFormat(str, Enum):
     html = "html"
     json = "json"
     docx = "docx"
+    pdf = "pdf"
 
 
-_SUFFIX_FORMAT = {".html": "html", ".htm": "html", ".xlsx": "xlsx", ".docx": "docx", ".md": "markdown",
+#: Formats written to a file or folder only (never printed), so they need --out.
+_FILE_FORMATS = (ReportFormat.csv, ReportFormat.xlsx, ReportFormat.docx, ReportFormat.pdf)
+
+_SUFFIX_FORMAT = {".html": "html", ".htm": "html", ".xlsx": "xlsx", ".docx": "docx", ".pdf": "pdf", ".md": "markdown",
                   ".markdown": "markdown", ".json": "json", ".csv": "csv", ".txt": "terminal"}
 
 
@@ -215,6 +219,19 @@ def _output_format(given: ReportFormat | None, out: Path | None, command: str) -
     _err(f"evalkit {command}: cannot tell the format from --out {out.name!r}; give --format "
          f"({', '.join(f.value for f in ReportFormat if f is not ReportFormat.md)}).")
     raise typer.Exit(EXIT_USAGE)
+
+
+def _check_format(command: str, output_format: ReportFormat, out: Path | None) -> None:
+    """A file format needs --out; pdf needs Chromium. Both are usage errors (exit 2), found before any
+    work: without Chromium the command as given cannot run, nothing in the input is wrong, and the
+    fix is an option (--format html) or an install, as for any other usage error."""
+    if output_format in _FILE_FORMATS and out is None:
+        raise _usage(command, f"--format {output_format.value} needs --out.")
+    if output_format is ReportFormat.pdf:
+        from evalkit.report.render.pdf import chromium, unavailable_message
+
+        if chromium() is None:
+            raise _usage(command, f"--format pdf: {unavailable_message()}")
 
 
 class PlotFormat(str, Enum):
@@ -324,9 +341,7 @@ def report(
 
     if no_disclosure:
         _err(f"evalkit report (--no-disclosure): {rword('no_disclosure', lang.value)}")
-    if output_format in (ReportFormat.csv, ReportFormat.xlsx, ReportFormat.docx) and out is None:
-        _err(f"evalkit report: --format {output_format.value} needs --out.")
-        raise typer.Exit(EXIT_USAGE)
+    _check_format("report", output_format, out)
     options = _csv_options(encoding, delimiter, decimal, thousands, "report")
     _need_source("report", source)
     _check_key_file("report", pseudonym_key_file)
@@ -433,6 +448,17 @@ def _render(built, fmt: str, out: Path | None) -> str | None:
     """Render; a CSV folder is written to a temporary folder and swapped in whole (no stale tables)."""
     from evalkit.report.render import render
 
+    if fmt == "pdf":
+        from evalkit.report.render.pdf import PdfError, PdfUnavailable
+
+        try:
+            return render(built, fmt, out)
+        except PdfUnavailable as exc:   # Chromium removed since the check before reading the export
+            _err(f"evalkit: --format pdf: {exc}")
+            raise typer.Exit(EXIT_USAGE) from None
+        except PdfError as exc:
+            _err(f"evalkit: no PDF was written: {exc}")
+            raise typer.Exit(EXIT_INVALID) from None
     if fmt != "csv" or out is None:
         return render(built, fmt, out)
     from evalkit.io.atomic import atomic_folder
@@ -748,9 +774,7 @@ def table_command(
     from evalkit.report._build.where import WhereError
 
     output_format = _output_format(output_format, out, "table")
-    if output_format in (ReportFormat.csv, ReportFormat.xlsx, ReportFormat.docx) and out is None:
-        _err(f"evalkit table: --format {output_format.value} needs --out.")
-        raise typer.Exit(EXIT_USAGE)
+    _check_format("table", output_format, out)
     # The same checks as `report`: a missing source or key file and an --out among the inputs are usage errors.
     csv_options = _csv_options(encoding, delimiter, decimal, thousands, "table")
     _need_source("table", source)

@@ -58,6 +58,7 @@ def reports_page() -> str:
     import tempfile
 
     from evalkit.report import make_report
+    from evalkit.report.sources import citation_text
     from evalkit.report.spec import available_reports, get_spec
     from evalkit.synth import write_sample
 
@@ -69,8 +70,10 @@ def reports_page() -> str:
              "figure-catalogue id of the published table or figure it reproduces or builds on; the reports",
              "themselves print the publication, section and page (see the Sources in methods.md).", "",
              "JSON layout: `{report, evalkit_version, lang, title, settings, ledger, disclosure, notes, tables: [{id,",
-             "source, title, columns: [{key, label}], rows: [{key, label, cells: {column key: {value, text, n,",
-             "suppressed}}}], notes, tests}]}`.", ""]
+             "source, citation: {figure, publication, own, kind, number, caption, section, chapter, page, text},",
+             "title, columns: [{key, label}], rows: [{key, label, cells: {column key: {value, text, n, suppressed}}}],",
+             "notes, tests}], bibliography: [{key, author, year, title, text}]}`. `source` is the stable figure id;",
+             "`citation` is where the table stands in the publication (`own`: a table of evalkit's own).", ""]
     with tempfile.TemporaryDirectory() as tmp:
         for name in available_reports():
             spec = get_spec(name)
@@ -79,6 +82,7 @@ def reports_page() -> str:
             report = make_report(source, name)
             for table in report.tables:
                 lines += [f"### `{table.id}` (`{table.source}`)", "", f"{table.title.en} / {table.title.da}", "",
+                          "- source: " + (citation_text(table.citation, "en") or "none"),
                           "- columns: " + ", ".join(f"`{c.key}`" for c in table.columns),
                           "- rows: " + ", ".join(f"`{r.key}`" for r in table.rows)]
                 if table.tests:

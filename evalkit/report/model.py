@@ -164,9 +164,57 @@ class TestRow:
         }
 
 
+@dataclass(frozen=True)
+class Publication:
+    """A publication a report cites (an entry of the bibliography in ``evalkit/report/sources.yaml``)."""
+
+    key: str
+    author: str
+    title: str
+    year: int | None = None
+    note_da: str | None = None
+    note_en: str | None = None
+
+    def note(self, lang: str) -> str | None:
+        return self.note_en if lang == "en" else self.note_da
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a table stands in its publication: the publication's key, the document's own table or
+    figure number (or its caption when it numbers none), section or chapter, and page where known.
+
+    ``own=True`` marks a table of evalkit's own (no counterpart in the publication); the other
+    fields then say what it is built on. ``figure`` is the stable figure id the table declares.
+    """
+
+    figure: str
+    publication: str | None = None
+    kind: str | None = None       #: "table", "figure", "text" or "footnote"
+    number: str | None = None
+    caption: str | None = None
+    section: str | None = None
+    chapter: str | None = None
+    page: str | None = None
+    own: bool = False
+    remark_da: str | None = None
+    remark_en: str | None = None
+
+    def remark(self, lang: str) -> str | None:
+        return self.remark_en if lang == "en" else self.remark_da
+
+    def to_dict(self) -> dict[str, Any]:
+        """The structured citation of the JSON contract (the publication by its bibliography key)."""
+        return {"figure": self.figure, "publication": self.publication, "own": self.own, "kind": self.kind,
+                "number": self.number, "caption": self.caption, "section": self.section,
+                "chapter": self.chapter, "page": self.page}
+
+
 @dataclass
 class Table:
-    """One published table or figure, reproduced (``source`` is the seed figure id, e.g. ``000-T7.2``).
+    """One published table or figure, reproduced (``source`` is the stable figure id it declares, e.g.
+    ``000-T7.2-progression``; ``citation`` is where it stands in the publication, attached by the report
+    runner from ``evalkit/report/sources.yaml``).
 
     ``additive=True`` declares that count cells add up along rows and columns (totals printed or
     not); disclosure control then applies complementary suppression along every row and column.
@@ -191,6 +239,7 @@ class Table:
     row_lines: tuple[tuple[str, ...], ...] | None = None
     plot_columns: tuple[str, ...] | None = None
     plot_rows: tuple[str, ...] | None = None
+    citation: Citation | None = None
 
     def row(self, key: str) -> Row:
         for r in self.rows:
@@ -263,7 +312,11 @@ class Table:
 
 @dataclass
 class Report:
-    """A built report: its tables plus everything needed to judge them (ledger, settings, disclosure)."""
+    """A built report: its tables plus everything needed to judge them (ledger, settings, disclosure).
+
+    ``notes`` hold for the whole report (cohort, design, what the publication prints): every format
+    prints them once, near the top, instead of under each table.
+    """
 
     name: str
     title: Text
@@ -327,6 +380,10 @@ class Report:
     def to_docx(self, path: Any) -> None:
         """A Word document: every table as a Word table with its notes and tests (restyle via its styles)."""
         self._render("docx", path)
+
+    def to_pdf(self, path: Any) -> None:
+        """An A4 PDF: the HTML printed by headless Chromium (``PdfUnavailable`` where none is installed)."""
+        self._render("pdf", path)
 
     def to_csv(self, folder: Any) -> None:
         """One CSV file per table in ``folder``."""

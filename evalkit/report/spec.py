@@ -92,6 +92,7 @@ class ReportSpec:
     population: Population | None = None
     key_figures: tuple[tuple[str, str, str], ...] = ()   #: (table, row, column) cells compared across levels
     variables: dict[str, Callable[[Export], Any]] | None = None  #: derived per-unit variables for custom tables
+    notes: tuple[Text, ...] = ()  #: notes that hold for every table, printed once near the top of the report
 
 
 def get_spec(name: str) -> ReportSpec:
@@ -155,8 +156,11 @@ def build_report(export: Export, name: str | None = None, options: ReportOptions
         for ts in skipped:
             why = next(left_out[n] for n in ts.needs if n in left_out)
             ctx.notes.append(Text(f"{ts.title.da}: {why.da}", f"{ts.title.en}: {why.en}"))
+    from evalkit.report.sources import cite_tables
+
+    cite_tables(name, built)
     report = Report(name=name, title=spec.title, tables=built, lang=options.lang, settings=options.to_dict())
-    report.notes = ctx.notes
+    report.notes = [*spec.notes, *ctx.notes]
     return finish_report(report, export, options, ctx.ledger_stages)
 
 

@@ -24,6 +24,7 @@ from evalkit.io.writers import write_export
 from evalkit.profiles.attendance import attendance_counts
 from evalkit.report import hcs
 from evalkit.report.render import render
+from evalkit.report.render.neutral import md_text
 from evalkit.report.render.xlsx import sheet_names
 from evalkit.report.spec import ReportOptions, build_report
 from evalkit.synth import generate
@@ -502,7 +503,7 @@ def test_every_format_renders_every_table(sample, protected, tmp_path):
     md = render(protected, "markdown")
     term = render(protected, "terminal")
     for t in protected.tables:
-        assert f"`{t.id}`" in md and t.title("da") in term
+        assert f"## {md_text(t.title('da'))}\n" in md and t.title("da") in term
     render(protected, "csv", tmp_path / "csv")
     assert set(TABLE_IDS) <= {p.stem for p in (tmp_path / "csv").glob("*.csv")}
     render(protected, "xlsx", tmp_path / "r.xlsx")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from html import escape as html_escape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -204,6 +205,10 @@ def test_html_contents_links_every_table_and_header_names_the_input(built, name,
     if report.all_tests():
         assert word("family", lang) in header
     css = html.split("<style>", 1)[1].split("</style>", 1)[0]
+    # The print rules sit in one @media print block; @page (A4, and A4 landscape for the pages of wide
+    # tables) is the one page-level rule.
+    assert re.search(r"@page\{size:A4;[^}]*\}", css) and "@page wide{size:A4 landscape}" in css
+    css = re.sub(r"@page[^{]*\{[^}]*\}", "", css).replace("@media print{", "")
     selectors = [s.strip() for rule in css.split("}") if "{" in rule for s in rule.split("{")[0].split(",")]
     assert selectors and all(s.startswith(f".{SCOPE}") for s in selectors)
     assert f'<div class="{SCOPE}">' in html
@@ -220,3 +225,60 @@ def test_plots_of_the_samples_have_axis_labels(built):
             assert ax.get_xlabel() and ax.get_ylabel(), t.id
             if all(c.kind == "percent" for r in t.rows for c in r.cells.values()):
                 assert ax.get_ylim() == (0.0, 100.0)
+
+
+# --- sources cited as publications, report-level notes --------------------------------------------
+
+_INTERNAL = re.compile(r"\b(seed|spec|L\d{2,}|A\d{1,2}\b|EXC-\d|CRS-\d|\.ya?ml|\.md\b)|--[a-z]|\b00[0-4]-[A-Z]")
+
+
+@pytest.mark.parametrize(("name", "lang"), CASES)
+def test_every_table_cites_its_publication_in_every_format(built, name, lang):
+    report, payload, wb, html = built[name, lang]
+    from evalkit.report.render.common import bibliography_lines, source_line
+    from evalkit.report.sources import citation_text
+
+    heading, entries = bibliography_lines(report)
+    assert entries and heading in html and all(e in html.replace("&#x27;", "'") for e in entries)
+    markdown = render(report, "markdown")
+    assert f"## {heading}" in markdown
+    contents = wb[rword("contents", lang)]
+    contents_text = [c.value for row in contents.iter_rows() for c in row if isinstance(c.value, str)]
+    assert heading in contents_text and set(entries) <= set(contents_text)
+    for table, data in zip(report.tables, payload["tables"], strict=True):
+        assert table.citation is not None, f"{table.id} ({table.source}) has no entry in sources.yaml"
+        text = citation_text(table.citation, lang)
+        assert not _INTERNAL.search(text), text
+        assert data["source"] == table.source and data["citation"]["figure"] == table.source
+        assert data["citation"]["text"] == text and data["citation"]["publication"] in {
+            b["key"] for b in payload["bibliography"]}
+        assert source_line(table, lang) in html.replace("&#x27;", "'")
+        ws = wb[sheet_names(report)[table.id]]
+        assert ws["A2"].value == source_line(table, lang)
+        if table.citation.own:
+            assert ("Egen tabel" if lang == "da" else "evalkit table") in text
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_no_note_is_repeated_under_more_than_three_tables(built, name):
+    report = built[name, "da"][0]
+    seen: dict[str, list[str]] = {}
+    for table in report.tables:
+        for note in dict.fromkeys(n("da") for n in table.notes):
+            seen.setdefault(note, []).append(table.id)
+    repeated = {note[:80]: ids for note, ids in seen.items() if len(ids) > 3}
+    assert not repeated, repeated
+
+
+@pytest.mark.parametrize(("name", "lang"), CASES)
+def test_report_notes_come_once_before_the_tables(built, name, lang):
+    report, payload, _, html = built[name, lang]
+    assert report.notes and payload["notes"] == [n(lang) for n in report.notes]
+    first_table = html.index('data-table-id="')
+    markdown = render(report, "markdown")
+    notes_at = markdown.index(f"## {word('notes', lang)}\n")
+    assert notes_at < markdown.index(f"## {report.tables[0].title(lang)}\n")
+    for note in payload["notes"]:
+        shown = html_escape(note, quote=True)
+        assert html.count(shown) == 1 and html.index(shown) < first_table
+        assert markdown.count(note) == 1 and markdown.index(note) > notes_at

@@ -16,12 +16,13 @@ from evalkit.report.disclosure import DisclosureSettings, apply
 from evalkit.report.model import Cell, Column, Report, T, Table
 from evalkit.report.model import TestRow as _TestRow
 from evalkit.report.render import render
+from evalkit.report.sources import cite_tables
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 
 
 def fixed_report(lang: str = "da") -> Report:
-    counts = Table(id="counts", source="000-T7.1", title=T("Deltagere", "Participants"), additive=True,
+    counts = Table(id="counts", source="000-T7.1-indskrevne", title=T("Deltagere", "Participants"), additive=True,
                    columns=[Column("a", T("Kvinder", "Women")), Column("b", T("Mænd", "Men")),
                             Column("total", T("I alt", "Total"), is_total=True)])
     counts.add_row("es", T("Erhvervsskoler", "Vocational"), {"a": Cell(37, "count"), "b": Cell(3, "count"),
@@ -30,7 +31,7 @@ def fixed_report(lang: str = "da") -> Report:
                                                                 "total": Cell(281, "count")})
     counts.add_row("total", T("I alt", "Total"), {"a": Cell(128, "count"), "b": Cell(193, "count"),
                                                   "total": Cell(321, "count")}, is_total=True)
-    means = Table(id="means", source="000-T7.2", title=T("WHO-5", "WHO-5"), plot="lines",
+    means = Table(id="means", source="000-T7.2-progression", title=T("WHO-5", "WHO-5"), plot="lines",
                   columns=[Column("t0", T("Indskrivning", "Enrolment")), Column("t1", T("Afslutning", "End"))])
     means.add_row("who5", T("WHO-5 (0-100)"), {"t0": Cell(52.505, "mean", n=333), "t1": Cell(71.0, "mean", n=333)})
     means.add_row("hash", T("Hash, dage", "Cannabis, days"), {"t0": Cell(14.86, "mean", n=333),
@@ -43,7 +44,9 @@ def fixed_report(lang: str = "da") -> Report:
     report = Report(name="udgaaende", title=T("Testrapport", "Test report"), tables=[counts, means], lang=lang,
                     settings={"lang": lang, "min_cell": 5, "evalkit_version": "0.0-test"},
                     ledger={"export": {"deltagere": {"file": "d.csv", "read": 406, "kept": 405,
-                                                     "excluded": {"blank row": 1}}}})
+                                                     "excluded": {"blank row": 1}}}},
+                    notes=[T("Alle tabeller: elever i gruppeforløb.", "All tables: students in group courses.")])
+    cite_tables("udgaaende", report.tables)
     protected = apply(report.tables, DisclosureSettings(), ledger=report.ledger)  # pure: new tables and ledger
     report.tables, report.ledger = protected.tables, protected.ledger
     report.disclosure = {"enabled": True, "min_cell": 5, "suppressed_cells": 4, "by_rule": protected.counts}

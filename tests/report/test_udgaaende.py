@@ -33,6 +33,7 @@ from evalkit.report.model import (
     TestRow as TRow,  # aliased: pytest would try to collect a class named Test*
 )
 from evalkit.report.render import render
+from evalkit.report.render.neutral import md_text
 from evalkit.report.render.xlsx import sheet_names
 from evalkit.report.spec import ReportOptions, build_report
 from evalkit.synth.udgaaende import generate
@@ -539,7 +540,7 @@ def test_every_table_renders_in_every_format(export, tmp_path, lang, monkeypatch
     term = render(rep, "terminal")
     html = render(rep, "html")
     for table in rep.tables:
-        assert f"`{table.id}`" in md and table.title(lang) in term
+        assert f"## {md_text(table.title(lang))}\n" in md and table.title(lang) in term
         assert f'data-table-id="{table.id}"' in html
     n_plots = sum(1 for t in rep.tables if t.plot)
     assert n_plots == 8 and html.count("data:image/png;base64,") == n_plots

@@ -31,6 +31,7 @@ from evalkit.report import ung_rusmidler as ung
 from evalkit.report.disclosure import DisclosureSettings, apply
 from evalkit.report.model import Cell, Column, T, Table
 from evalkit.report.render import render
+from evalkit.report.render.neutral import md_text
 from evalkit.report.render.xlsx import sheet_names
 from evalkit.report.spec import ReportOptions, build_report
 from evalkit.synth.ung_rusmidler import generate
@@ -645,7 +646,9 @@ def test_optional_sensitivity_tables_are_off_by_default(plain):
     assert not any(t.id.endswith("_model") for t in plain.tables)
     trajectories = [t for t in plain.tables if t.id.startswith("tem_") and not t.id.startswith("tem_antal")]
     assert len(trajectories) == 45 and all(t.tests and t.plot in ("lines", None) for t in trajectories)
-    assert all(any("LOCF" in n("da") for n in t.notes) for t in trajectories)
+    # The LOCF rule holds for every trajectory table: said once among the report notes, not under each table.
+    locf = [n("da") for n in plain.notes if "LOCF" in n("da")]
+    assert locf and not any(n("da") in locf for t in trajectories for n in t.notes)
 
 
 # ------------------------------------------------------------------------------- rendering
@@ -661,12 +664,13 @@ def test_every_table_renders_in_every_format(protected, export, tmp_path, lang):
     payload = json.loads(render(rep, "json"))
     assert [t["id"] for t in payload["tables"]] == ids
     for t, table in zip(payload["tables"], rep.tables, strict=False):
-        assert t["source"] == table.source and t["source"].startswith("004-") and t["notes"]
+        assert t["source"] == table.source and t["source"].startswith("004-")
+        assert t["citation"]["publication"] == "ung_rusmidler"
         for row in t["rows"]:
             assert set(row["cells"]) <= {c["key"] for c in t["columns"]}
     md, term, html = render(rep, "markdown"), render(rep, "terminal"), render(rep, "html")
     for table in rep.tables:
-        assert f"`{table.id}`" in md and f'data-table-id="{table.id}"' in html
+        assert f"## {md_text(table.title(lang))}\n" in md and f'data-table-id="{table.id}"' in html
     assert html.count("data:image/png;base64,") == sum(1 for t in rep.tables if t.plot) == 21
     assert rep.table("ungeprofil").title(lang) in term
     render(rep, "csv", tmp_path / "csv")

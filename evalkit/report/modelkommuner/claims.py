@@ -21,7 +21,7 @@ from evalkit.report.model import Table
 from evalkit.report.spec import Context
 
 from .prepare import survey
-from .text import TXT, cite, label
+from .text import TXT, label
 from .variables import SCHOOL_GROUP_KEYS, has_action_plan, policy_approach, school_group, trained_detection
 
 __all__ = ["engagement_by_school_type", "plan_by_training", "students_by_policy"]
@@ -58,7 +58,7 @@ def students_by_policy(ctx: Context) -> Table:
     tests = [test_row("total", outcome, result, over=over), test_row("total", outcome, perm, over=over)]
     return crosstab_table("students_by_policy", "003-6.4", TXT("titles.students_by_policy"), counts.to_numpy(), rows,
                           _yes_no_cols(), "yes", tests,
-                          [cite("students_by_policy"), TXT("notes.base_44"), TXT("notes.cluster")])
+                          [])
 
 
 def engagement_by_school_type(ctx: Context) -> Table:
@@ -71,8 +71,7 @@ def engagement_by_school_type(ctx: Context) -> Table:
     tests = [test_row("total", label(INST, "noegleperson"), result, over=cells_of(keys, ["yes", "no"]))]
     return crosstab_table("engagement_by_school_type", "003-5.5", TXT("titles.engagement_by_school_type"),
                           counts.to_numpy(), rows, _yes_no_cols(), "yes", tests,
-                          [cite("engagement_by_school_type"), TXT("notes.engagement"), TXT("notes.base_44"),
-                           TXT("notes.cluster")])
+                          [TXT("notes.engagement")])
 
 
 def plan_by_training(ctx: Context) -> Table:
@@ -83,4 +82,4 @@ def plan_by_training(ctx: Context) -> Table:
     return crosstab_table("plan_by_training", "003-6.7", TXT("titles.plan_by_training"), counts.to_numpy(),
                           [(k, TXT(f"labels.plan.{k}")) for k in ("yes", "no")],
                           [(k, TXT(f"labels.trained.{k}")) for k in ("yes", "no")], "yes", tests,
-                          [cite("plan_by_training"), TXT("notes.base_44"), TXT("notes.cluster")])
+                          [])

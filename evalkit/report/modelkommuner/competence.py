@@ -15,7 +15,7 @@ from evalkit.report.model import Table, Text
 from evalkit.report.spec import Context
 
 from .prepare import survey
-from .text import TXT, cite, label, level_labels
+from .text import TXT, label, level_labels
 
 __all__ = ["awareness", "handling_improved", "ordinal_items", "training"]
 
@@ -29,7 +29,7 @@ def ordinal_items(ctx: Context, table_id: str, source: str, columns: list[str], 
     levels = list(level_labels(INST, columns[0]))
     items = [(c, label(INST, c), ordinal_summary(r[c].astype("object"), levels)) for c in columns]
     return ordinal_table(table_id, source, TXT(f"titles.{table_id}"), items, levels, level_labels(INST, columns[0]),
-                         [cite(table_id), *notes], boxes)
+                         [*notes], boxes)
 
 
 def _in_box(values: pd.Series, box: tuple[str, ...]) -> np.ndarray:
@@ -49,7 +49,7 @@ def _paired_box_test(ctx: Context, table: Table, first: str, second: str, box: t
 def training(ctx: Context) -> Table:
     """7.1: share of teachers trained in detection and in support, with the top-two box and 'ingen'."""
     table = ordinal_items(ctx, "training", "003-7.1", ["training_opspore", "training_stoette"],
-                          [TXT("notes.base_44"), TXT("notes.training"), TXT("notes.training_words")],
+                          [TXT("notes.training"), TXT("notes.training_words")],
                           ("top_two", "bottom"))
     _paired_box_test(ctx, table, "training_opspore", "training_stoette", ("over_halvdelen", "alle"), "top_two_n",
                      TXT("labels.paired.training"))
@@ -59,7 +59,7 @@ def training(ctx: Context) -> Table:
 def awareness(ctx: Context) -> Table:
     """7.3: awareness now, increased awareness and the ability to handle/support ('i høj grad')."""
     table = ordinal_items(ctx, "awareness", "003-7.3", ["aware_now", "aware_increased", "handle_support_now"],
-                          [TXT("notes.base_44"), TXT("notes.awareness")], ("top", "top_two"))
+                          [TXT("notes.awareness")], ("top", "top_two"))
     _paired_box_test(ctx, table, "aware_now", "handle_support_now", ("i_hoej_grad",), "top_n",
                      TXT("labels.paired.awareness"))
     return table
@@ -71,4 +71,4 @@ def handling_improved(ctx: Context) -> Table:
     values = survey(ctx).respondents[col].astype("boolean")
     row = (col, label(INST, col), share(int(values.fillna(False).sum()), int(values.notna().sum())))
     return share_table("handling_improved", "003-7.3", TXT("titles.handling_improved"), [row],
-                       [cite("handling_improved"), TXT("notes.base_44"), TXT("notes.handling_improved")])
+                       [TXT("notes.handling_improved")])

@@ -14,7 +14,7 @@ from evalkit.report.spec import Context
 from .competence import ordinal_items
 from .policies import multi_table
 from .prepare import survey
-from .text import TXT, cite, label, level_labels
+from .text import TXT, label, level_labels
 
 __all__ = ["counselling_location", "counselling_offer", "counsellor_roles", "friend_concern", "teacher_procedure"]
 
@@ -28,7 +28,7 @@ def _yes(values: pd.Series) -> np.ndarray:
 def friend_concern(ctx: Context) -> Table:
     """8.2: how often students come forward worried about a friend's use (ordinal)."""
     return ordinal_items(ctx, "friend_concern", "003-8.2", ["friend_concern_freq"],
-                         [TXT("notes.base_44"), TXT("notes.friend_concern")], ("top", "top_two"))
+                         [TXT("notes.friend_concern")], ("top", "top_two"))
 
 
 def counselling_offer(ctx: Context) -> Table:
@@ -46,7 +46,7 @@ def counselling_offer(ctx: Context) -> Table:
             ("any", TXT("labels.offer.any"), share(int((s | g).sum()), n)),
             ("neither", TXT("labels.offer.neither"), share(int((answered & ~s & ~g).sum()), n))]
     return share_table("counselling_offer", "003-8.4", TXT("titles.counselling_offer"), rows,
-                       [cite("counselling_offer"), TXT("notes.base_44"), TXT("notes.counselling_offer")])
+                       [TXT("notes.counselling_offer")])
 
 
 def counselling_location(ctx: Context) -> Table:
@@ -56,7 +56,7 @@ def counselling_location(ctx: Context) -> Table:
     base = filter_base(_yes(r["counselling_specific"]), "institutions with a specific counselling offer")
     item = frequency(r[col].astype("object"), list(level_labels(INST, col)), where=base)
     return frequency_table(col, "003-F8.4", TXT("titles.counselling_location"), item, level_labels(INST, col),
-                           [cite(col), TXT("notes.location_filter"), TXT("notes.location_base")],
+                           [TXT("notes.location_filter"), TXT("notes.location_base")],
                            wider_base=base.n_total)
 
 
@@ -72,4 +72,4 @@ def teacher_procedure(ctx: Context) -> Table:
     """8.5: what a teacher does first on a concern (multi-response)."""
     return multi_table(ctx, "teacher_procedure", "003-8.5",
                        ["teacher_contacts_counselling", "teacher_encourages_student", "teacher_talks_student"],
-                       [TXT("notes.base_44")])
+                       [])

@@ -14,7 +14,7 @@ from evalkit.report.model import Cell, Column, T, Table, Text
 from evalkit.report.spec import Context
 
 from .prepare import survey
-from .text import TXT, cite, label, level_labels
+from .text import TXT, label, level_labels
 
 __all__ = ["flow_rates", "flow_table", "project_partitions", "roster"]
 
@@ -39,7 +39,7 @@ def flow_table(ctx: Context) -> Table:
     table.add_row("total", TOTAL, {k: count(int(v)) for k, v in zip(FLOW_COLS, sums, strict=True)}, is_total=True)
     arithmetic = TXT("notes.flow_ok") if s.flow.ok else TXT(
         "notes.flow_failed", checks=", ".join(c.name for c in s.flow.checks if not c.ok))
-    table.notes += [cite("flow"), arithmetic, TXT("notes.flow_silent")]
+    table.notes += [arithmetic, TXT("notes.flow_silent")]
     return table
 
 
@@ -49,7 +49,7 @@ def flow_rates(ctx: Context) -> Table:
     rows = [("withdrawal", TXT("labels.rates.withdrawal"), share(c["withdrew"], c["start"])),
             ("response", TXT("labels.rates.response"), share(c["responded"], c["end"]))]
     return share_table("flow_rates", "003-5.3", TXT("titles.flow_rates"), rows,
-                       [cite("flow_rates"), TXT("notes.flow_rates")])
+                       [TXT("notes.flow_rates")])
 
 
 ROSTER_COUNTS = ("profile_n", "start", "withdrew", "joined", "end", "responded", "not_responded")
@@ -93,7 +93,7 @@ def roster(ctx: Context) -> Table:
             cells[c] = Cell(shown, "text")
         table.add_row(p, names[p], cells)
     table.add_row("total", TOTAL, {k: count(v) for k, v in sums.items()}, is_total=True)
-    table.notes += [cite("roster"), TXT("notes.roster_missing", names="; ".join(n(lang) for n in missing) or "-")]
+    table.notes += [TXT("notes.roster_missing", names="; ".join(n(lang) for n in missing) or "-")]
     return table
 
 
@@ -157,8 +157,6 @@ def project_partitions(ctx: Context) -> Table:
             if not part.complete:
                 line += TXT("notes.partition_unstated", n=n_proj - part.sum)(lg)
             sums[lg].append(line)
-    table.notes += [cite("project_partitions"),
-                    T(TXT("notes.partition_sums").da.format(sums="; ".join(sums["da"])),
-                      TXT("notes.partition_sums").en.format(sums="; ".join(sums["en"]))),
-                    TXT("notes.project_assignment")]
+    table.notes += [T(TXT("notes.partition_sums").da.format(sums="; ".join(sums["da"])),
+                      TXT("notes.partition_sums").en.format(sums="; ".join(sums["en"])))]
     return table

@@ -14,7 +14,7 @@ from evalkit.report.model import Table, Text
 from evalkit.report.spec import Context
 
 from .prepare import survey
-from .text import TXT, cite, label, level_labels
+from .text import TXT, label, level_labels
 
 __all__ = ["action_plan", "action_plan_followed", "involvement", "multi_table", "policy_status", "substances"]
 
@@ -27,7 +27,7 @@ def policy_status(ctx: Context) -> Table:
     item = frequency(r["policy_status"].astype("object"), list(level_labels(INST, "policy_status")))
     return frequency_table("policy_status", "003-F6.2", TXT("titles.policy_status"), item,
                            level_labels(INST, "policy_status"),
-                           [cite("policy_status"), TXT("notes.base_44"), TXT("notes.policy_status")])
+                           [TXT("notes.policy_status")])
 
 
 def action_plan(ctx: Context) -> Table:
@@ -35,7 +35,7 @@ def action_plan(ctx: Context) -> Table:
     r = survey(ctx).respondents
     item = frequency(r["action_plan"].astype("object"), list(level_labels(INST, "action_plan")))
     return frequency_table("action_plan", "003-6.2", TXT("titles.action_plan"), item, level_labels(INST, "action_plan"),
-                           [cite("action_plan"), TXT("notes.base_44"), TXT("notes.action_plan")])
+                           [TXT("notes.action_plan")])
 
 
 def action_plan_followed(ctx: Context) -> Table:
@@ -48,7 +48,7 @@ def action_plan_followed(ctx: Context) -> Table:
     return ordinal_table("action_plan_followed", "003-6.7", TXT("titles.action_plan_followed"),
                          [("action_plan_followed", label(INST, "action_plan_followed"), item)], levels,
                          level_labels(INST, "action_plan_followed"),
-                         [cite("action_plan_followed"), TXT("notes.action_plan_filter"),
+                         [TXT("notes.action_plan_filter"),
                           TXT("notes.action_plan_followed")],
                          ("top_two",))
 
@@ -58,16 +58,16 @@ def multi_table(ctx: Context, table_id: str, source: str, columns: list[str], no
     r = survey(ctx).respondents
     item = multi_response(r, columns)
     rows = [(c, label(INST, c), share(int(k), item.base)) for c, k in zip(columns, item.rows["count"], strict=True)]
-    return share_table(table_id, source, TXT(f"titles.{table_id}"), rows, [cite(table_id), *notes, TXT("notes.multi")])
+    return share_table(table_id, source, TXT(f"titles.{table_id}"), rows, [*notes])
 
 
 def involvement(ctx: Context) -> Table:
     """6.4: who was involved in writing the policy (multi-response)."""
     return multi_table(ctx, "involvement", "003-6.4", ["involved_ledelse", "involved_laerere", "involved_elever"],
-                       [TXT("notes.base_44"), TXT("notes.involvement")])
+                       [TXT("notes.involvement")])
 
 
 def substances(ctx: Context) -> Table:
     """6.3: substances the policy covers (multi-response; the figure's values are not in the text)."""
     return multi_table(ctx, "substances", "003-F6.3", ["policy_alkohol", "policy_hash", "policy_andre_stoffer"],
-                       [TXT("notes.base_44"), TXT("notes.substances")])
+                       [TXT("notes.substances")])

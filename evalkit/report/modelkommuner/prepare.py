@@ -14,12 +14,17 @@ import pandas as pd
 
 from evalkit.compare.survey import Flow, flow
 from evalkit.report._build import prepared, store_prepared
+from evalkit.report._build.bilingual import fill
+from evalkit.report.model import T, Text
 from evalkit.report.spec import Context
 from evalkit.verify import load_catalogue
 
 from .text import TXT
 
-__all__ = ["FLAGS", "Survey", "prepare", "survey"]
+__all__ = ["FLAGS", "MULTI_RESPONSE_TABLES", "Survey", "prepare", "report_notes", "survey"]
+
+#: The tables where an institution can give several answers (their shares can add up to more than 100 %).
+MULTI_RESPONSE_TABLES = ("involvement", "substances", "counsellor_roles", "teacher_procedure")
 
 FLAGS = ("in_project_start", "withdrew", "joined_late", "in_project_end", "responded")
 
@@ -63,9 +68,22 @@ def prepare(ctx: Context) -> None:
     ctx.ledger_stages["modelkommuner: survey respondents"] = {
         "label": TXT("ledger_stage.respondents")(lang), "read": len(inst), "kept": len(respondents),
         "excluded": {TXT(f"ledger.{k}")(lang): v for k, v in excluded.items() if v}}
-    ctx.notes.extend([TXT("notes.design"), TXT("notes.cluster"), TXT("notes.disclosure"),
-                      TXT("notes.project_assignment"), TXT("notes.closing", n=len(load_catalogue("003").figures))])
+    ctx.notes.append(TXT("notes.closing", n=len(load_catalogue("003").figures)))
 
+
+def report_notes() -> tuple[Text, ...]:
+    """The notes that hold for the whole report (or for many of its tables), said once at its top:
+    the design, the survey base, the multi-response tables, clustering, disclosure and project
+    assignment (the report's spec declares them).
+
+    >>> report_notes()[2].en.startswith("Several answers possible in the tables “Involved in")
+    True
+    """
+    multi = [TXT(f"titles.{t}") for t in MULTI_RESPONSE_TABLES]
+    return (TXT("notes.design"), fill(TXT("report_notes.survey_base"), note=TXT("notes.base_44")),
+            fill(TXT("report_notes.multi"), tables=T("; ".join(f"»{t.da}«" for t in multi),
+                                                     "; ".join(f"“{t.en}”" for t in multi))),
+            TXT("notes.cluster"), TXT("notes.disclosure"), TXT("notes.project_assignment"))
 
 def survey(ctx: Context) -> Survey:
     """What :func:`prepare` stored."""

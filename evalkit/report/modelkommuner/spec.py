@@ -15,7 +15,7 @@ from evalkit.report.model import T, Table
 from evalkit.report.spec import Context, ReportSpec, TableSpec
 
 from . import claims, competence, counselling, organisation, policies
-from .prepare import prepare
+from .prepare import prepare, report_notes
 from .text import TXT
 from .variables import VARIABLES
 
@@ -56,6 +56,7 @@ SPEC = ReportSpec(
                 "projects, policies, action plans, training, awareness, counselling, and three crosstabs testing "
                 "the publication's claims.",
     options=(),
+    notes=report_notes(),
     # --where / --by filter institutions; the project rows follow the kept institutions' projects.
     population=Population("mk_institutioner", T("institutioner", "institutions"),
                           shared_column={"mk_projekter": "project"}),

@@ -2,8 +2,6 @@
 
 >>> TXT("titles.flow").en
 'Education institutions in the project: start, changes and end'
->>> cite("involvement").da
-'Kilde: NIRAS: Evaluering af modelkommuneprojekt Unge, alkohol og stoffer 2011-2014, afsnit 6.4.'
 """
 
 from __future__ import annotations
@@ -12,16 +10,9 @@ from evalkit.io.schema import dataset
 from evalkit.report._build import report_text
 from evalkit.report.model import T, Text
 
-__all__ = ["TXT", "cite", "label", "level_labels"]
+__all__ = ["TXT", "label", "level_labels"]
 
 TXT = report_text("evalkit.report.modelkommuner")
-
-
-def cite(table_id: str) -> Text:
-    """'Kilde: <publication>, <section/figure/page>.' for a table, in both languages."""
-    pub, where = TXT("report.publication"), TXT(f"where.{table_id}")
-    return T(TXT("report.cite").da.format(publication=pub.da, where=where.da),
-             TXT("report.cite").en.format(publication=pub.en, where=where.en))
 
 
 def label(table: str, column: str) -> Text:

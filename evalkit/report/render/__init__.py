@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-FORMATS = ("terminal", "markdown", "csv", "xlsx", "html", "json", "docx")
-SUFFIX = {"markdown": ".md", "xlsx": ".xlsx", "html": ".html", "json": ".json", "csv": ""}
+FORMATS = ("terminal", "markdown", "csv", "xlsx", "html", "json", "docx", "pdf")
+SUFFIX = {"markdown": ".md", "xlsx": ".xlsx", "html": ".html", "json": ".json", "csv": "", "docx": ".docx",
+          "pdf": ".pdf"}
 
 
 def render(report, fmt: str, out: str | Path | None = None) -> str | None:
@@ -18,7 +19,8 @@ def render(report, fmt: str, out: str | Path | None = None) -> str | None:
 def _render(report, fmt: str, out: str | Path | None = None) -> str | None:
     """Render ``report`` as ``fmt``; writes ``out`` atomically when given, else returns the text.
 
-    ``csv`` writes a folder (one file per table) and ``xlsx`` a workbook, so both need ``out``.
+    ``csv`` writes a folder (one file per table); ``xlsx``, ``docx`` and ``pdf`` write a file, so they
+    need ``out``. ``pdf`` prints the HTML with headless Chromium (:mod:`.pdf`).
     """
     if fmt == "json":
         from evalkit.report.render.json import render_json as fn
@@ -50,6 +52,13 @@ def _render(report, fmt: str, out: str | Path | None = None) -> str | None:
         if out is None:
             raise ValueError("docx output needs --out (a file)")
         write_docx(report, Path(out))
+        return None
+    elif fmt == "pdf":
+        from evalkit.report.render.pdf import write_pdf
+
+        if out is None:
+            raise ValueError("pdf output needs --out (a file)")
+        write_pdf(report, Path(out))
         return None
     else:
         raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")

@@ -18,7 +18,7 @@ from evalkit.report.labels import (
     round_half_up,
     word,
 )
-from evalkit.report.model import Cell, Report, TestRow
+from evalkit.report.model import Cell, Report, Table, TestRow
 from evalkit.report.render.neutral import neutral
 
 # Kinds whose value is printed at a fixed precision; every format writes that rounded value only.
@@ -220,3 +220,27 @@ def input_names(report: Report) -> list[str]:
         if name and name not in names:
             names.append(name)
     return names
+
+
+def source_line(table: Table, lang: str, *, short: bool = False) -> str:
+    """``"Kilde: <citation>"`` / ``"Source: <citation>"`` of a table in ``lang`` (``short`` without the
+    publication's title), or ``""`` for a table with no citation (a custom table). The stable figure
+    id is never printed here: the JSON carries it.
+
+    >>> from evalkit.report.model import T
+    >>> source_line(Table("t", "", T("t"), []), "da")
+    ''
+    """
+    from evalkit.report.sources import citation_text
+
+    if table.citation is None:
+        return ""
+    return neutral(f"{word('source', lang)}: {citation_text(table.citation, lang, short=short)}")
+
+
+def bibliography_lines(report: Report) -> tuple[str, list[str]]:
+    """The heading ("Kilder"/"Sources") and one entry per publication the report's tables cite."""
+    from evalkit.report.sources import bibliography, reference, sources_heading
+
+    return (sources_heading(report.lang),
+            [neutral(reference(p, report.lang)) for p in bibliography(report)])

@@ -2,10 +2,12 @@
 
 Built with python-docx on its default template: the title, a contents field (Word fills it in when
 the document is opened, or on F9), every table as a real Word table with its notes, its test block
-as a second table and the disclosure legend; then the disclosure note, the row ledger, the report
-notes and the settings. Everything uses named styles ("Title", "Heading 1", "Table Grid",
-"Caption", ...), so a municipality restyles the whole document by editing its styles. Plots, when
-the report has them, are inserted as PNG images at 2x resolution.
+as a second table and the disclosure legend, each table's source cited as the publication (its
+table or figure number and page); the notes that hold for the whole report come once, before the
+tables; then the disclosure note, the row ledger, the sources (bibliography) and the settings.
+Everything uses named styles ("Title", "Heading 1", "Table Grid", "Caption", ...), so a municipality
+restyles the whole document by editing its styles. Plots, when the report has them, are inserted
+as PNG images at 2x resolution.
 
 Nothing here computes: text comes from the same helpers as the other renderers, so numbers print
 exactly as in HTML and Markdown.
@@ -19,7 +21,15 @@ from typing import Any
 
 from evalkit.report.labels import cell_text, pack, word
 from evalkit.report.model import Report, Table
-from evalkit.report.render.common import disclosure_note, ledger_rows, settings_lines, test_cells, test_header
+from evalkit.report.render.common import (
+    bibliography_lines,
+    disclosure_note,
+    ledger_rows,
+    settings_lines,
+    source_line,
+    test_cells,
+    test_header,
+)
 from evalkit.report.render.words import rword
 
 __all__ = ["write_docx"]
@@ -86,14 +96,16 @@ def _repeat_header(row: Any) -> None:
 def _table(doc: Any, t: Table, report: Report) -> None:
     lang = report.lang
     doc.add_paragraph(_clean(t.title(lang)), style="Heading 2")
-    if t.source:
-        doc.add_paragraph(_clean(f"{word('source', lang)}: {t.source}"), style="Caption")
+    source = source_line(t, lang)
+    if source:
+        doc.add_paragraph(_clean(source), style="Caption")
     header = [""] + [c.label(lang) for c in t.columns]
     rows = [[r.label(lang)] + [cell_text(r.cells.get(c.key), lang) for c in t.columns] for r in t.rows]
     _grid(doc, header, rows)
     hidden = pack(lang)["suppressed"]
     if any(cell.suppressed for r in t.rows for cell in r.cells.values()):
-        doc.add_paragraph(_clean(f"{hidden} = {disclosure_note(report)}"), style="Caption")
+        legend = disclosure_note(report)   # starts "x = ..." itself
+        doc.add_paragraph(_clean(legend if legend.startswith(hidden) else f"{hidden} = {legend}"), style="Caption")
     for note in t.notes:
         doc.add_paragraph(_clean(note(lang)), style="Caption")
     if t.tests:
@@ -138,6 +150,11 @@ def build_document(report: Report) -> Any:
     doc.add_paragraph(word("ledger", lang), style="Heading 1")
     _grid(doc, ["", word("ledger_read", lang), word("ledger_kept", lang), word("ledger_excluded", lang),
                 word("reason", lang)], [list(r) for r in ledger_rows(report)])
+    heading, entries = bibliography_lines(report)
+    if entries:
+        doc.add_paragraph(_clean(heading), style="Heading 1")
+        for entry in entries:
+            doc.add_paragraph(_clean(entry), style="List Bullet")
     doc.add_paragraph(word("settings", lang), style="Heading 1")
     for line in settings_lines(report):
         doc.add_paragraph(_clean(line), style="List Bullet")

@@ -1,6 +1,7 @@
 """Self-contained HTML: a header (input, evalkit version, content fingerprint, disclosure rule,
-multiplicity family), a table of contents with anchors, every table with its tests and plot, the
-ledger, notes and settings.
+multiplicity family), the notes that hold for the whole report, a table of contents with anchors,
+every table with its source (the publication, its table or figure number and page), tests and
+plot, then the disclosure rule, the ledger, the sources (bibliography) and the settings.
 
 The page carries no wall-clock time: the fingerprint is a hash of the report's numbers
 (:func:`~evalkit.report.render.common.fingerprint`), so the same input gives the same bytes. All
@@ -17,12 +18,14 @@ import html
 from evalkit.report.labels import word
 from evalkit.report.model import Cell, Report, Table
 from evalkit.report.render.common import (
+    bibliography_lines,
     cell_str,
     disclosure_note,
     fingerprint,
     input_names,
     ledger_rows,
     settings_lines,
+    source_line,
     test_cells,
     test_header,
 )
@@ -49,13 +52,34 @@ img.plot{max-width:100%;height:auto}
 .warning{border:2px solid #b00;color:#b00;padding:.5rem;font-weight:600}
 nav.toc ol{columns:2;font-size:.9rem}
 section.report-table{margin-top:1.5rem}
+section.report-notes li,section.sources li{margin:.2rem 0}
+"""
+
+#: Print rules (PDF via a browser): A4, tables that do not split inside a row, header rows repeated
+#: on every page, captions kept with their table, numbers never broken, a table too wide for a
+#: portrait page on a landscape page of its own (:func:`_wide`).
+_PRINT_RULES = """
+{max-width:none;margin:0;font-size:9.5pt;line-height:1.3}
+table{font-size:8pt;max-width:100%;break-inside:auto}
+th,td{padding:.1rem .3rem}
+th{overflow-wrap:break-word;hyphens:auto}
+td:not(.num){overflow-wrap:anywhere}
+.note,.family,.src,dl.meta,section.report-notes,section.sources{font-size:8.5pt}
+thead{display:table-header-group}
+tr,td,th,figure,img.plot,.note,.family,dl.meta{break-inside:avoid}
+caption,h1,h2,h3{break-after:avoid}
+section.report-table{margin-top:.8rem;break-inside:avoid-page}
+section.report-table.wide{page:wide}
+img.plot{max-height:120mm;width:auto}
+nav.toc ol{columns:2;font-size:8.5pt}
+a{color:inherit;text-decoration:none}
 """
 
 
-def _scoped_css() -> str:
-    """:data:`_RULES` with every selector under ``.evalkit-report`` (the first rule is the wrapper itself)."""
+def _scoped_css(rules: str = _RULES) -> str:
+    """``rules`` with every selector under ``.evalkit-report`` (a rule starting ``{`` is the wrapper itself)."""
     out = []
-    for line in _RULES.strip().splitlines():
+    for line in rules.strip().splitlines():
         if line.startswith("{"):
             out.append(f".{SCOPE}{line}")
             continue
@@ -71,7 +95,11 @@ def _scoped_css() -> str:
     return "\n".join(out)
 
 
-CSS = _scoped_css()
+#: The page's style: every selector under ``.evalkit-report``; the print rules inside ``@media print``
+#: and the paper sizes (A4; A4 landscape for the pages of wide tables) as the page-level rules, which
+#: only printing reads.
+CSS = (_scoped_css() + "\n@media print{" + _scoped_css(_PRINT_RULES).replace("\n", "")
+       + "}\n@page{size:A4;margin:14mm 12mm}\n@page wide{size:A4 landscape}")
 
 
 def _e(text: object) -> str:
@@ -104,9 +132,26 @@ def _table_html(t: Table, lang: str) -> str:
     head = "<th></th>" + "".join(f"<th>{_e(c.label(lang))}</th>" for c in t.columns)
     body = "".join(f"<tr><td>{_e(r.label(lang))}</td>" + "".join(_td(r.cells.get(c.key), lang) for c in t.columns)
                    + "</tr>" for r in t.rows)
-    return (f'<table id="{_e(anchor(t))}" data-table-id="{_e(t.id)}"><caption>{_e(t.title(lang))} '
-            f'<span class="src">({_e(word("source", lang))}: {_e(t.source)})</span></caption>'
+    source = source_line(t, lang)
+    src = f' <span class="src">({_e(source)})</span>' if source else ""
+    return (f'<table id="{_e(anchor(t))}" data-table-id="{_e(t.id)}"><caption>{_e(t.title(lang))}{src}</caption>'
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+
+
+#: Characters (8 pt) that fit across the portrait page; a table needing more prints on a landscape page.
+_PORTRAIT_CHARS = 110
+
+
+def _wide(t: Table, lang: str) -> bool:
+    """Whether the table's narrowest layout (every column as wide as its longest word) is wider than
+    an A4 portrait page: it is then printed on a landscape page of its own (print CSS ``page: wide``)."""
+    def longest(text: str) -> int:
+        return max((len(w) for w in text.split()), default=0)
+
+    first = max([longest(r.label(lang)) for r in t.rows] + [0])
+    columns = [max([longest(c.label(lang))] + [longest(cell_str(r.cells.get(c.key), lang)) for r in t.rows])
+               for c in t.columns]
+    return first + sum(columns) + 2 * len(columns) > _PORTRAIT_CHARS
 
 
 def _families(report: Report) -> list[str]:
@@ -135,10 +180,12 @@ def _header(report: Report) -> list[str]:
 
 def _contents(report: Report) -> str:
     lang = report.lang
-    items = [(anchor(t), t.title(lang)) for t in report.tables]
+    items = [("ek-notes", word("notes", lang))] if report.notes else []
+    items += [(anchor(t), t.title(lang)) for t in report.tables]
     items += [("ek-disclosure", word("disclosure", lang)), ("ek-ledger", word("ledger", lang))]
-    if report.notes:
-        items.append(("ek-notes", word("notes", lang)))
+    heading, entries = bibliography_lines(report)
+    if entries:
+        items.append(("ek-sources", heading))
     items.append(("ek-settings", word("settings", lang)))
     links = "".join(f'<li><a href="#{_e(i)}">{_e(text)}</a></li>' for i, text in items)
     return (f'<nav class="toc" aria-labelledby="ek-contents"><h2 id="ek-contents">{_e(rword("contents", lang))}'
@@ -154,9 +201,12 @@ def render_html(report: Report) -> str:
              f"<title>{_e(report.title(lang))}</title><style>{CSS}</style></head><body>",
              f'<div class="{SCOPE}">']
     parts += _header(report)
+    if report.notes:
+        parts.append(f'<section class="report-notes"><h2 id="ek-notes">{_e(word("notes", lang))}</h2><ul>'
+                     + "".join(f"<li>{_e(n(lang))}</li>" for n in report.notes) + "</ul></section>")
     parts.append(_contents(report))
     for t in report.tables:
-        parts.append('<section class="report-table">')
+        parts.append(f'<section class="report-table{" wide" if _wide(t, lang) else ""}">')
         parts.append(_table_html(t, lang))
         for note in t.notes:
             parts.append(f'<p class="note">{_e(note(lang))}</p>')
@@ -175,9 +225,10 @@ def render_html(report: Report) -> str:
     parts.append(f'<h2 id="ek-ledger">{_e(word("ledger", lang))}</h2><table class="ledger">' + _rows_html(
         ["", word("ledger_read", lang), word("ledger_kept", lang), word("ledger_excluded", lang), word("reason", lang)],
         [list(r) for r in ledger_rows(report)]) + "</table>")
-    if report.notes:
-        parts.append(f'<h2 id="ek-notes">{_e(word("notes", lang))}</h2><ul>'
-                     + "".join(f"<li>{_e(n(lang))}</li>" for n in report.notes) + "</ul>")
+    heading, entries = bibliography_lines(report)
+    if entries:
+        parts.append(f'<section class="sources"><h2 id="ek-sources">{_e(heading)}</h2><ul>'
+                     + "".join(f"<li>{_e(e)}</li>" for e in entries) + "</ul></section>")
     parts.append(f'<h2 id="ek-settings">{_e(word("settings", lang))}</h2><ul>'
                  + "".join(f"<li>{_e(s)}</li>" for s in settings_lines(report)) + "</ul>")
     parts.append("</div></body></html>\n")

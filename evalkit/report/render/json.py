@@ -1,5 +1,9 @@
 """JSON: the machine contract of a report (keys listed in docs/reports.md).
 
+Each table keeps its stable figure id in ``source`` and adds ``citation``: the publication's
+bibliography key, the document's table/figure number or caption, section, chapter, page, whether
+the table is evalkit's own, and the printed ``text``; ``bibliography`` lists the publications cited.
+
 Numbers are written as printed: a mean or share rounded to its printed precision, never the
 unrounded value (a full-precision mean times its ``n`` gives back sums the table does not show).
 Strings pass :func:`~evalkit.report.render.neutral.neutral` (CPR masked, no control characters);
@@ -16,6 +20,7 @@ from evalkit.report.labels import round_half_up
 from evalkit.report.model import Report, TestRow
 from evalkit.report.render.common import cell_str, published_value
 from evalkit.report.render.neutral import neutral, neutral_tree
+from evalkit.report.sources import bibliography, citation_text, reference
 
 # Printed precision of the numbers of a test row (render.common.test_cells): estimate and its interval
 # at TestRow.decimals (default 2), effect sizes at 2; the statistic is not printed, written at 3.
@@ -75,14 +80,20 @@ def report_dict(report: Report) -> dict[str, Any]:
                 cells[c.key] = {"value": _num(published_value(cell)), "text": cell_str(cell, lang),
                                 "n": None if cell.suppressed else _num(cell.n), "suppressed": cell.suppressed}
             rows.append({"key": neutral(r.key), "label": neutral(r.label(lang)), "cells": cells})
-        tables.append({"id": t.id, "source": neutral(t.source), "title": neutral(t.title(lang)),
+        citation = None
+        if t.citation is not None:
+            citation = {k: neutral(v) if isinstance(v, str) else v for k, v in t.citation.to_dict().items()}
+            citation["text"] = neutral(citation_text(t.citation, lang))
+        tables.append({"id": t.id, "source": neutral(t.source), "citation": citation, "title": neutral(t.title(lang)),
                        "columns": [{"key": neutral(c.key), "label": neutral(c.label(lang))} for c in t.columns],
                        "rows": rows, "notes": [neutral(n(lang)) for n in t.notes],
                        "tests": [_test_dict(x, lang) for x in t.tests]})
     return {"report": report.name, "evalkit_version": report.settings.get("evalkit_version"), "lang": lang,
             "title": neutral(report.title(lang)), "settings": neutral_tree(report.settings),
             "ledger": neutral_tree(report.ledger), "disclosure": neutral_tree(report.disclosure),
-            "notes": [neutral(n(lang)) for n in report.notes], "tables": tables}
+            "notes": [neutral(n(lang)) for n in report.notes], "tables": tables,
+            "bibliography": [{"key": p.key, "author": neutral(p.author), "year": p.year, "title": neutral(p.title),
+                              "text": neutral(reference(p, lang))} for p in bibliography(report)]}
 
 
 def render_json(report: Report) -> str:

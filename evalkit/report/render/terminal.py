@@ -15,6 +15,7 @@ from evalkit.report.render.common import (
     cell_str,
     disclosure_note,
     ledger_rows,
+    source_line,
     test_cells,
     test_header,
 )
@@ -42,15 +43,22 @@ def render_terminal(report: Report, width: int | None = None) -> str:
     console = Console(file=buf, width=terminal_width() if width is None else width, force_terminal=False,
                       color_system=None)
     console.print(f"[bold]{_safe(report.title(lang))}[/bold]")
+    if report.notes:
+        console.print(_safe(word("notes", lang)) + ":")
+        for note in report.notes:
+            console.print("  - " + _safe(note(lang)))
     for t in report.tables:
         # Labels can come from the data (municipality or group names): never read them as markup.
-        rt = RichTable(title=_safe(f"{t.title(lang)}  ({t.id}; {t.source})"), title_justify="left")
+        rt = RichTable(title=_safe(t.title(lang)), title_justify="left")
         rt.add_column("")
         for c in t.columns:
             rt.add_column(_safe(c.label(lang)), justify="right")
         for r in t.rows:
             rt.add_row(_safe(r.label(lang)), *[_safe(cell_str(r.cells.get(c.key), lang)) for c in t.columns])
         console.print(rt)
+        source = source_line(t, lang, short=True)
+        if source:
+            console.print("  " + _safe(source))
         for note in t.notes:
             console.print("  " + _safe(note(lang)))
         if t.tests:

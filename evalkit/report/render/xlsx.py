@@ -1,4 +1,6 @@
-"""XLSX an analyst can work in: a contents sheet, one sheet per table, the report and ledger sheets.
+"""XLSX an analyst can work in: a contents sheet (the report's notes, every table with its source,
+the sources cited), one sheet per table (its source cited as the publication under the title), the
+report and ledger sheets.
 
 Every number is a number, rounded exactly as the other formats print it (:func:`published_value`;
 a cost rounded to hundreds is stored as ``484300``), with a display format at its printed precision.
@@ -30,15 +32,18 @@ from evalkit.io.atomic import atomic_path, normalise_zip
 from evalkit.report.labels import DEFAULT_DECIMALS, format_number, pack, round_half_up, word
 from evalkit.report.model import Cell, Report, Table, TestRow
 from evalkit.report.render.common import (
+    bibliography_lines,
     disclosure_note,
     fingerprint,
     input_names,
     ledger_entries,
     published_value,
     settings_lines,
+    source_line,
 )
 from evalkit.report.render.neutral import formula_like, neutral
 from evalkit.report.render.words import rword
+from evalkit.report.sources import citation_text
 
 #: Row of the column header on a table sheet (title in row 1, source in row 2); data rows follow.
 HEADER_ROW = 3
@@ -267,7 +272,7 @@ def _table_sheet(wb: Any, t: Table, name: str, report: Report, contents: str) ->
     lang = report.lang
     sheet = _Sheet(wb, name, lang)
     sheet.text(t.title(lang), bold=True, size=12)
-    sheet.text(f"{word('source', lang)}: {t.source}")
+    sheet.text(source_line(t, lang))
     sheet.header_row = sheet.append([""] + [c.label(lang) for c in t.columns], header=True)
     for r in t.rows:
         pairs = [_cell_value(r.cells.get(c.key), lang) for c in t.columns]
@@ -317,6 +322,11 @@ def _contents_sheet(wb: Any, report: Report, names: dict[str, str], fixed: tuple
     sheet.text(disclosure_note(report))
     for family in dict.fromkeys(x.family for x in report.all_tests() if x.family):
         sheet.text(f"{word('family', lang)}: {family}")
+    if report.notes:
+        sheet.append([], measure=False)
+        sheet.text(word("notes", lang), bold=True)
+        for n in report.notes:
+            sheet.text(f"• {n(lang)}")
     sheet.append([], measure=False)
     sheet.header_row = sheet.append([rword("number_short", lang), rword("sheet", lang), rword("title", lang),
                                      word("source", lang)], header=True)
@@ -324,8 +334,15 @@ def _contents_sheet(wb: Any, report: Report, names: dict[str, str], fixed: tuple
         r = sheet.append(["", name, "", ""])
         _link(sheet.ws.cell(row=r, column=2), name)
     for i, t in enumerate(report.tables, start=1):
-        r = sheet.append([i, names[t.id], t.title(lang), t.source], ["0", None, None, None])
+        source = citation_text(t.citation, lang, short=True)
+        r = sheet.append([i, names[t.id], t.title(lang), source], ["0", None, None, None])
         _link(sheet.ws.cell(row=r, column=2), names[t.id])
+    heading, entries = bibliography_lines(report)
+    if entries:
+        sheet.append([], measure=False)
+        sheet.text(heading, bold=True)
+        for entry in entries:
+            sheet.text(entry)
     sheet.finish(min_columns=4)
 
 
@@ -338,11 +355,6 @@ def _report_sheet(wb: Any, report: Report, fixed: tuple[str, str, str]) -> None:
     sheet.text(word("settings", lang), bold=True)
     for s in settings_lines(report):
         sheet.text(s)
-    if report.notes:
-        sheet.append([], measure=False)
-        sheet.text(word("notes", lang), bold=True)
-        for n in report.notes:
-            sheet.text(n(lang))
     _back_link(sheet, fixed[0])
     sheet.widths[1] = 100
     sheet.finish(min_columns=1)

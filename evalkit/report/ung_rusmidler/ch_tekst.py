@@ -15,7 +15,7 @@ from evalkit.report.ung_rusmidler.text import TXT
 
 
 def _gengangere(ctx: Context) -> Table:
-    """Seed 004 section 6.1 text: youths with more than one Logbog episode.
+    """Seed 004 section 6.2 text: youths with more than one Logbog episode.
 
     A youth is the episode's ``person_key``; episodes are ordered by start date (then file order).
     """
@@ -46,7 +46,7 @@ def _gengangere(ctx: Context) -> Table:
 
 
 def _ungmap_daekning(ctx: Context) -> Table:
-    """Seed 004 section 6.2 text: UngMaps of treatment episodes and the youths left out for age."""
+    """Seed 004 section 6.3 text: UngMaps of treatment episodes and the youths left out for age."""
     prep = _prep(ctx)
     ep = prep.episodes
     treat = int((ep["type"] == TYPES.index("behandling")).sum())
@@ -63,7 +63,7 @@ def _ungmap_daekning(ctx: Context) -> Table:
 
 
 def _opioider_kommune(ctx: Context) -> Table:
-    """Seed 004 section 6.2 text: share of UngMaps with opioid use in the last 30 days, by municipality."""
+    """Seed 004 section 6.3 text: share of UngMaps with opioid use in the last 30 days, by municipality."""
     prep = _prep(ctx)
     um = prep.ungmap
     kommune = prep.episodes["kommune"][um["episode"]]
@@ -90,7 +90,7 @@ def _opioider_kommune(ctx: Context) -> Table:
 
 
 def _gruppeforloeb(ctx: Context) -> Table:
-    """Seed 004 section 6.4 text: municipalities with at least one group-course TEM form."""
+    """Seed 004 section 6.5 text: municipalities with at least one group-course TEM form."""
     prep = _prep(ctx)
     has = prep.grids["gruppe"].n_forms > 0
     table = Table(id="gruppeforloeb", source="004-Q", title=TXT("tables.gruppeforloeb.title"),

@@ -8,7 +8,6 @@ import numpy as np
 
 from evalkit.report._build import quiet, share
 from evalkit.report._build.bilingual import fill
-from evalkit.report.labels import format_number
 from evalkit.report.model import Cell, Table, TestRow, Text
 from evalkit.report.spec import Context, TableSpec
 from evalkit.report.ung_rusmidler.cells import (
@@ -19,36 +18,9 @@ from evalkit.report.ung_rusmidler.cells import (
     _small,
 )
 from evalkit.report.ung_rusmidler.ch_tem_counts import _reg_columns
-from evalkit.report.ung_rusmidler.prepared import Grouping, Prepared, _prep
+from evalkit.report.ung_rusmidler.prepared import Grouping, _prep
 from evalkit.report.ung_rusmidler.tem_measures import MEASURE, MEASURES, Measure
 from evalkit.report.ung_rusmidler.text import TXT
-
-
-def _trajectory_note(prep: Prepared, m: Measure, g: Grouping) -> list[Text]:
-    K = prep.grids[g.grid].upto
-    n = int((g.codes >= 0).sum())
-    notes = [fill(TXT("templates.cohort_n"), cohort=g.cohort, n=_number(n)),
-             fill(TXT("templates.locf_rule"), k=K)]
-    c = prep.c["tem"]
-    if m.key == "samlet_trivsel":
-        ref = float(prep.c["references"]["danske_unge"]["trivsel"])
-        notes.append(fill(TXT("templates.samlet_rule"), method=TXT(f"rules.samlet_method.{c['samlet_method']}"),
-                          missing=TXT(f"rules.samlet_missing.{c['samlet_missing']}"),
-                          reference=_number(ref, 2)))
-    if m.test == "days":
-        notes.append(fill(TXT("templates.tem30_rule"), n30=prep.tem_notes.get("tem30_forms", 0),
-                          policy=TXT(f"rules.tem30.{c['tem30']}")))
-    if m.key == "stoffri":
-        method = TXT(f"rules.drug_free_method.{c['drug_free_method']}")
-        notes.append(fill(TXT("templates.drug_free_rule"), method=method))
-    return notes
-
-
-def _number(value: float, decimals: int | None = None) -> Text:
-    """A number as each language prints it (thousands separator, decimal comma)."""
-    if decimals is None:
-        return Text(format_number(value, "da"), format_number(value, "en"))
-    return Text(format_number(value, "da", decimals), format_number(value, "en", decimals))
 
 
 def _trajectory_table(ctx: Context, m: Measure, g: Grouping, tid: str, source: str, title: Text,
@@ -79,8 +51,9 @@ def _trajectory_table(ctx: Context, m: Measure, g: Grouping, tid: str, source: s
         ref = float(prep.c["references"]["danske_unge"]["trivsel"])
         table.add_row("danske_unge", TXT("tem.danish_youth_in_general"),
                       {f"tem_{k + 1}": Cell(ref, "mean", decimals=2) for k in range(K)})
+    # The cohort of the grouping, the LOCF rule and the measure's rules hold for many tables: they are
+    # report notes (report_notes.py), said once at the top.
     table.notes.extend(lead_notes)
-    table.notes.extend(_trajectory_note(prep, m, g))
     if not tests:
         return table
     # Tests: first vs K-th (LOCF) per group; completers sensitivity for single cohorts; groups at K.

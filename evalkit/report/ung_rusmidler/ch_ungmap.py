@@ -8,8 +8,7 @@ import numpy as np
 
 from evalkit.report._build import TOTAL, UNKNOWN, binary_rows, count, distribution_rows, mean_cell, share, share_column
 from evalkit.report._build.bilingual import fill, joined
-from evalkit.report.labels import format_number
-from evalkit.report.model import Cell, Column, T, Table, Text
+from evalkit.report.model import Cell, Column, T, Table
 from evalkit.report.spec import Context
 from evalkit.report.ung_rusmidler.common import (
     PROFILE_LABEL,
@@ -17,14 +16,8 @@ from evalkit.report.ung_rusmidler.common import (
     RISK_LABEL,
     RISKS,
 )
-from evalkit.report.ung_rusmidler.prepared import Prepared, _prep
+from evalkit.report.ung_rusmidler.prepared import _prep
 from evalkit.report.ung_rusmidler.text import TXT
-
-
-def _um_cohort_note(prep: Prepared) -> Text:
-    n = prep.ungmap["episode"].size
-    age = prep.c["cohort"]["ungmap_min_age"]
-    return fill(TXT("templates.ungmap_cohort"), n=Text(format_number(n, "da"), format_number(n, "en")), age=age)
 
 
 def _ref(value: Any) -> Cell:
@@ -53,7 +46,6 @@ def _aldersfordeling(ctx: Context) -> Table:
                         "metode_pct": _ref(refs["metode"].get(b["key"]))} for b in bands}
     distribution_rows(table, keys, {b["key"]: T(b["da"], b["en"]) for b in bands}, codes, extra=extra,
                       total_link="ungmap_alle")
-    table.notes.append(_um_cohort_note(prep))
     nu, nm = refs["udbredelse"]["n"], refs["metode"]["n"]
     table.notes.append(T("Ukendt: alder mangler eller ligger uden for aldersbåndene. Udbredelses- og Metodeprogrammet: "
                          f"trykte tal (Figur 6.7, 6.8; n = {nu} og {nm}), ikke beregnet.",
@@ -84,7 +76,6 @@ def _ungeprofil(ctx: Context) -> Table:
     table.add_row("ikke_lav", TXT("cells.not_lav"),
                   {"pct": share((known & (profile != PROFILES.index("LAV"))).sum(), known.sum())})
     d, u, m = (refs[k]["ungeprofil_sip_sep_unassigned"] for k in ("danske_unge", "udbredelse", "metode"))
-    table.notes.append(_um_cohort_note(prep))
     table.notes.append(fill(TXT("templates.ungeprofil_source"), n_metode=refs["metode"]["n_ungeprofil"],
                             d0=d[0], d1=d[1], u0=u[0], u1=u[1], m0=m[0], m1=m[1]))
     return table
@@ -105,7 +96,6 @@ def _stofbrug(ctx: Context) -> Table:
                          ("stoffri", TXT("ungmap.drug_free"), um["stoffri"])])
     drugs = [TXT(f"rules.drugs.{col.split('_')[1]}") for col in prep.c["drug_use"]["centralstimulerende_columns"]]
     cs = fill(TXT("templates.listing"), first=joined(drugs[:-1], ", "), last=drugs[-1]) if len(drugs) > 1 else drugs[0]
-    table.notes.append(_um_cohort_note(prep))
     table.notes.append(fill(TXT("templates.drug_use_groups"), columns=cs))
     return table
 
@@ -124,7 +114,6 @@ def _stofbelastning(ctx: Context) -> Table:
                   {"stofscore_under_12": TXT("ungmap.drug_score_below_12"),
                    "stofscore_12plus": TXT("ungmap.drug_score_12_or_more")}, codes,
                   link="ungmap_stofscore", total_link="ungmap_alle")
-    table.notes.append(_um_cohort_note(prep))
     table.notes.append(TXT("ungmap.drug_score_hash_30_cocaine"))
     return table
 
@@ -149,7 +138,6 @@ def _stofbelastning_sammenligning(ctx: Context) -> Table:
                         "stoffri_pct": {"udbredelse": _ref(refs["udbredelse"]["stoffri"]),
                                         "metode": _ref(refs["metode"]["stoffri"])}},
                  links={"stofscore_12plus_pct": "ungmap_stofscore_stofscore_12plus"})
-    table.notes.append(_um_cohort_note(prep))
     nu, nm = refs["udbredelse"]["n"], refs["metode"]["n"]
     table.notes.append(fill(TXT("templates.programmes_printed"), nu=nu, nm=nm))
     return table
@@ -172,7 +160,6 @@ def _andre_vanskeligheder(ctx: Context) -> Table:
     binary_rows(table, [(k, lab, um[k]) for k, lab in rows], share_col="ung_rusmidler",
                  extra={k: {"udbredelse": _ref(refs["udbredelse"][k]), "metode": _ref(refs["metode"][k])}
                         for k, _ in rows})
-    table.notes.append(_um_cohort_note(prep))
     table.notes.append(TXT("ungmap.in_education_fn_17_the"))
     return table
 
@@ -198,6 +185,5 @@ def _risikoprofil(ctx: Context) -> Table:
     if (risk < 0).any():
         table.add_row("ukendt", UNKNOWN, {"antal": count(int((risk < 0).sum()))})
     table.add_row("total", TOTAL, {"antal": count(int(risk.size), link="ungmap_alle")}, is_total=True)
-    table.notes.append(_um_cohort_note(prep))
     table.notes.append(TXT("ungmap.risk_profile_number_of_three"))
     return table

@@ -26,6 +26,7 @@ from evalkit.report.ung_rusmidler.common import (
 )
 from evalkit.report.ung_rusmidler.prepare_tem import _prepare_tem
 from evalkit.report.ung_rusmidler.prepared import Prepared
+from evalkit.report.ung_rusmidler.report_notes import report_notes
 from evalkit.report.ung_rusmidler.settings import _ctx_constants
 
 
@@ -92,6 +93,7 @@ def prepare(ctx: Context) -> None:
     prep = Prepared(c=c, episodes=ep, kommuner=kommuner, ungmap=um, ungmap_under_min_age=young)
     _prepare_tem(ctx, prep, e["episode_id"])
     store_prepared(ctx, prep)
+    ctx.notes.extend(report_notes(prep))   # cohorts and TEM rules: said once, not under every table
 
 
 def _episodes(e: pd.DataFrame, c: Mapping[str, Any],
