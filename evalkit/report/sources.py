@@ -93,17 +93,19 @@ def _year(pub: Publication, lang: str) -> str:
 def _location(c: Citation, lang: str) -> list[str]:
     w = _words(lang)
     parts = []
+    section = f"{w['section']} {c.section}" if c.section else None
+    chapter = f"{w['chapter']} {c.chapter}" if c.chapter else None
     if c.kind in ("table", "figure", "footnote"):
         if c.number:
             parts.append(f"{w[c.kind]} {c.number}")
         elif c.caption:
             parts.append(f"{w['the_' + c.kind]} {w['quote'].format(c.caption)}")
+        elif section or chapter:   # neither number nor caption: "the table in section 3"
+            parts.append(f"{w['the_' + c.kind]} {w['in']} {section or chapter}")
+            section, chapter = (None, chapter) if section else (None, None)
         else:
             parts.append(w[c.kind])
-    if c.section:
-        parts.append(f"{w['section']} {c.section}")
-    if c.chapter:
-        parts.append(f"{w['chapter']} {c.chapter}")
+    parts += [x for x in (section, chapter) if x]
     if c.page:
         parts.append(f"{w['page']} {c.page}")
     remark = c.remark(lang)

@@ -28,6 +28,7 @@ import yaml
 import evalkit
 from evalkit.io.schema import dataset
 from evalkit.report.render import render
+from evalkit.report.sources import quoted_texts
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
 NAMES = ("udgaaende", "ung-rusmidler", "hcs", "modelkommuner")
@@ -50,7 +51,7 @@ EXCEPTIONS: dict[str, frozenset[str]] = {
         lehmann mann mcgahan mcnemar monte newcombe pearson pratt spearman stuart maxwell wald wallis walsh
         whitney wilcoxon wilson wolfe wright yates bhapkar halton welch cohen cohens
         gee reml hc sd ad bc av as rho excel nul dd mm
-        at for over under to men end om central
+        at for over under to men end om central note
         base bootstrap budget data design engagement filter hospital institution intercept likelihood marginal
         median mid minus model motivation november odds plus point population progression ratio regression
         robust score session social start status test total transformation trend type variation version vs
@@ -63,8 +64,11 @@ EXCEPTIONS: dict[str, frozenset[str]] = {
         "skolens vejledere eller elevcoaches", "ungebehandlere kommer ud på skolerne",
         "Fokuseret Indsats: afklarende samtaler", "rusmiddelkonsulenter og behandlere på skolerne",
         "Ungekontakten: træffetider på 10 adresser", "fleksibelt rådgivningsforløb, gruppesamtaler",
-    }),
+    }) | frozenset(quoted_texts()),   # what the table citations quote: titles, authors, captions, remarks
 }
+
+#: Quotations removed longest first, so that a caption is removed whole before a phrase inside it.
+QUOTATIONS_LONGEST_FIRST = sorted(EXCEPTIONS["quotations"], key=len, reverse=True)
 
 #: Development material a reader does not have; never in report text.
 FORBIDDEN = {
@@ -126,7 +130,7 @@ def label_pairs() -> list[tuple[str, str]]:
 
 def _words(text: str) -> set[str]:
     text = re.sub(r"\{[^}]*\}", " ", text)
-    for quotation in EXCEPTIONS["quotations"]:
+    for quotation in QUOTATIONS_LONGEST_FIRST:
         text = text.replace(quotation, " ")
     return {w.casefold() for w in _WORD.findall(text)}
 
@@ -217,7 +221,7 @@ def docx_text(path: Path) -> str:
 
 
 #: JSON fields that hold stable codes and ids, not text a reader sees.
-_JSON_CODES = {"id", "key", "source", "codes", "status",
+_JSON_CODES = {"id", "key", "source", "codes", "status", "kind", "publication", "figure",
                "row", "report", "lang", "evalkit_version", "file", "settings"}
 
 
@@ -257,7 +261,7 @@ def csv_text(folder: Path, lang: str) -> str:
 
 
 def without_quotations(text: str) -> str:
-    for quotation in EXCEPTIONS["quotations"]:
+    for quotation in QUOTATIONS_LONGEST_FIRST:
         text = text.replace(quotation, " ")
     return text
 
