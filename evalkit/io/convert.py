@@ -131,6 +131,8 @@ def to_float(arr: pa.Array, decimal: str, thousands: str | None) -> Converted:
 
 
 def to_int(arr: pa.Array, decimal: str, thousands: str | None) -> Converted:
+    if pa.types.is_signed_integer(arr.type):
+        return Converted(arr, [])  # int8/int16 as the Parquet reader narrowed it: no full int64 copy
     if pa.types.is_integer(arr.type):
         try:
             return Converted(pc.cast(arr, pa.int64()), [])
@@ -329,7 +331,54 @@ def convert_column(arr: pa.Array, spec: ColumnSpec, decimal: str, thousands: str
         conv = _bounded(conv)
     if spec.dtype in ("int", "float"):
         conv.failures.extend(range_failures(conv.values, spec))
+    if spec.dtype == "int":
+        conv = _as_spec_int(conv, spec)
     return conv
+
+
+_INT_TYPES = (pa.int8(), pa.int16(), pa.int32())
+
+
+def spec_int_type(spec: ColumnSpec) -> pa.DataType:
+    """The Arrow type of an integer column: the smallest that holds the dictionary's range, else int64.
+
+    The range is ``min``/``max`` or the ``allowed`` values; values outside it are invalid rows, so the
+    type depends on the dictionary only, never on the data or the file format.
+
+    >>> from evalkit.io.schema import ColumnSpec
+    >>> item = ColumnSpec("item", "int", True, True, "", "", min=0, max=10)
+    >>> count = ColumnSpec("n", "int", True, True, "", "", min=0)
+    >>> spec_int_type(item), spec_int_type(count)
+    (DataType(int8), DataType(int64))
+    """
+    if spec.allowed is not None and len(spec.allowed):
+        lo, hi = min(spec.allowed), max(spec.allowed)
+    else:
+        lo, hi = spec.min, spec.max
+    if lo is None or hi is None:
+        return pa.int64()
+    for t in _INT_TYPES:
+        info = np.iinfo(t.to_pandas_dtype())
+        if info.min <= lo and hi <= info.max:
+            return t
+    return pa.int64()
+
+
+def _as_spec_int(conv: Converted, spec: ColumnSpec) -> Converted:
+    """Cast to :func:`spec_int_type`; values that failed (outside the range) become missing first.
+
+    Their rows are excluded (or stop the run) with the failure's message; the printed value is
+    taken from the raw column, so nothing shown changes.
+    """
+    target = spec_int_type(spec)
+    values = conv.values
+    if values.type == target:
+        return conv
+    if target != pa.int64() and conv.failures:
+        bad = conv.invalid()
+        if bad.any():
+            values = pc.if_else(pa.array(bad), pa.scalar(None, values.type), values)
+    return Converted(pc.cast(values, target), conv.failures)
 
 
 # Beyond this no registry quantity is plausible, and sums and decimal rounding lose every digit.
