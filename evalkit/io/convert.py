@@ -271,19 +271,41 @@ def to_text(arr: pa.Array) -> Converted:
 
 
 def to_category(arr: pa.Array, spec: ColumnSpec, recode: dict[str, str] | None = None) -> Converted:
-    """Map every accepted spelling (code, labels, aliases, user recodes) to the dictionary's code."""
+    """Map every accepted spelling (code, labels, aliases, user recodes) to the dictionary's code.
+
+    One hash pass per chunk (``dictionary_encode``): each distinct spelling is folded and looked up
+    once, and the result is a dictionary array over the dictionary's codes (its indices are the
+    category codes the frame keeps), so no string column of codes is built. A spelling recoded to a
+    code the dictionary does not know becomes missing, as before.
+
+    >>> from evalkit.io.schema import dataset
+    >>> sex = dataset("ung-rusmidler").table("logbog_episodes").column("sex")
+    >>> conv = to_category(pa.array(["Kvinde", "m", None, "x"]), sex)
+    >>> conv.values.to_pylist(), conv.failures[0].mask.tolist()
+    (['K', 'M', None, None], [False, False, False, True])
+    """
     text = to_text(arr).values
     lookup = spec.value_lookup()
     for src, code in (recode or {}).items():
         lookup[normalise_name(src)] = code
-    uniques = pc.unique(text).drop_null().to_pylist()
-    found = {u: lookup.get(normalise_name(u)) for u in uniques}
-    known = [u for u, code in found.items() if code is not None]
-    keys = pa.array(known, pa.string())
-    codes = pa.array([found[u] for u in known], pa.string())
-    pos = pc.index_in(text, value_set=keys)
-    out = pc.take(codes, pos) if len(known) else pa.nulls(len(text), pa.string())
-    bad = _np(pc.and_(pc.is_valid(text), pc.is_null(pos)))
+    position = {code: i for i, code in enumerate(spec.codes)}
+    chunks = text.chunks if isinstance(text, pa.ChunkedArray) else [text]
+    codes = np.full(len(text), -1, dtype=np.int32)
+    bad = np.zeros(len(text), dtype=bool)
+    start = 0
+    for chunk in chunks:
+        encoded = pc.dictionary_encode(chunk)
+        found = [lookup.get(normalise_name(u)) for u in encoded.dictionary.to_pylist()]
+        # per distinct spelling: its category code (-1: unknown or recoded to no code), and whether unknown;
+        # the trailing entry serves the missing values
+        code_of = np.array([-1 if f is None else position.get(f, -1) for f in found] + [-1], dtype=np.int32)
+        unknown = np.array([f is None for f in found] + [False], dtype=bool)
+        idx = pc.fill_null(encoded.indices, len(found)).to_numpy(zero_copy_only=False)
+        end = start + len(chunk)
+        codes[start:end] = code_of[idx]
+        bad[start:end] = unknown[idx]
+        start = end
+    out = pa.DictionaryArray.from_arrays(pa.array(codes, mask=codes < 0), pa.array(spec.codes, pa.string()))
     allowed = ", ".join(v.label_da or v.code for v in spec.values)
     failures = [Failure("unknown-code", f"is not one of: {allowed}", bad)] if bad.any() else []
     return Converted(out, failures)

@@ -312,7 +312,10 @@ def _to_frame(columns: dict[str, pa.Array], spec: TableSpec) -> pd.DataFrame:
     for col in spec.columns:
         arr = columns[col.name]
         if col.dtype == "category":
-            codes = pc.fill_null(pc.index_in(arr, value_set=pa.array(col.codes, pa.string())), -1)
+            if pa.types.is_dictionary(arr.type):   # from convert.to_category: indices over col.codes
+                codes = pc.fill_null(arr.indices, -1)
+            else:
+                codes = pc.fill_null(pc.index_in(arr, value_set=pa.array(col.codes, pa.string())), -1)
             data[col.name] = pd.Categorical.from_codes(codes.to_numpy(zero_copy_only=False), categories=col.codes,
                                                        ordered=col.ordered)
         else:
