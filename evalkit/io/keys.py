@@ -48,6 +48,40 @@ def _has_duplicates(keys: pa.Array | pa.ChunkedArray) -> bool:
     return bool(pc.any(same).as_py())
 
 
+def _strictly_increasing(frame: pd.DataFrame, columns: tuple[str, ...]) -> bool:
+    """Whether a composite key increases strictly from row to row (so it is unique), without joining it.
+
+    Compared column by column on the columns themselves (a category by its code, so (person,
+    time point) in time order counts as increasing), instead of building and sorting one string per
+    row (14M joined attendance keys: 0.2 GB and a sort). Single-column keys are left to
+    :func:`_has_duplicates`, which does the same check first.
+
+    >>> f = pd.DataFrame({"p": ["a", "a", "b"], "t": pd.Categorical(["T0", "T1", "T0"], categories=["T0", "T1"])})
+    >>> _strictly_increasing(f, ("p", "t")), _strictly_increasing(f.iloc[[1, 0, 2]], ("p", "t"))
+    (True, False)
+    """
+    n = len(frame)
+    if len(columns) < 2 or n < 2:
+        return False
+    increasing = tied = None
+    for c in columns:
+        col = frame[c]
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            codes = col.cat.codes.to_numpy()
+            if (codes < 0).any():
+                return False
+            arr = pa.array(codes)
+        else:
+            arr = pa.array(col)
+            if arr.null_count:
+                return False
+        head, tail = arr.slice(0, n - 1), arr.slice(1)
+        less, equal = pc.less(head, tail), pc.equal(head, tail)
+        increasing = less if increasing is None else pc.or_(increasing, pc.and_(tied, less))
+        tied = equal if tied is None else pc.and_(tied, equal)
+    return bool(pc.all(increasing).as_py())
+
+
 def _is_in(child: pa.Array | pa.ChunkedArray, parent: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
     """Whether each child key is among the parent keys: one hash set of the parent's keys, probed per row.
 
@@ -75,7 +109,7 @@ def _check_keys(frames: dict[str, pd.DataFrame], rows: dict[str, np.ndarray], fi
         if name not in frames or not tspec.primary_key:
             continue
         frame = frames[name]
-        if not _has_duplicates(_key_array(frame, tspec.primary_key)):
+        if _strictly_increasing(frame, tspec.primary_key) or not _has_duplicates(_key_array(frame, tspec.primary_key)):
             continue
         dup = frame.duplicated(subset=list(tspec.primary_key), keep=False).to_numpy()
         if dup.any():
