@@ -74,10 +74,14 @@ def narrow_integers(col: pa.Array) -> pa.Array:
 
     >>> narrow_integers(pa.array([0, 10, None])).type, narrow_integers(pa.array([0, 40_000])).type
     (DataType(int8), DataType(int32))
+    >>> narrow_integers(pa.array([None, None], pa.int64())).type
+    DataType(int8)
     """
     t = col.type
-    if not pa.types.is_integer(t) or t.bit_width <= 8 or len(col) == col.null_count:
+    if not pa.types.is_integer(t) or t.bit_width <= 8:
         return col
+    if col.null_count == len(col):   # nothing to hold: the narrowest, so the column's other batches decide
+        return col.cast(_NARROW[0])
     bounds = pc.min_max(col).as_py()
     for target in _NARROW:
         if target.bit_width >= t.bit_width and pa.types.is_signed_integer(t):

@@ -29,7 +29,7 @@ def test_dictionary_ranges_decide_the_type():
 
 @pytest.mark.parametrize(("values", "expected"), [
     ([0, 10, None], pa.int8()), ([-129, 5], pa.int16()), ([0, 40_000], pa.int32()), ([0, 2**40], pa.int64()),
-    ([None, None], pa.int64()),
+    ([None, None], pa.int8()),
 ])
 def test_narrowing_is_lossless(values, expected):
     arr = pa.array(values, pa.int64())
@@ -55,6 +55,16 @@ def test_batches_of_different_widths_make_one_column(tmp_path):
     col = raw.columns[0]
     assert col.type == pa.int32() and col.num_chunks == 2
     assert np.array_equal(col.to_numpy(), values)
+
+
+def test_an_all_missing_batch_does_not_widen_the_column(tmp_path):
+    n = PARQUET_BATCH_ROWS + 10
+    values = pa.array([None] * PARQUET_BATCH_ROWS + list(range(10)), pa.int64())
+    path = tmp_path / "t.parquet"
+    pq.write_table(pa.table({"id": pa.array(np.arange(n)), "x": values}), path)   # rows are not blank
+    col = read_parquet(path, "t").columns[1]
+    assert col.type == pa.int8() and len(col) == n
+    assert col.cast(pa.int64()).to_pylist() == values.to_pylist()
 
 
 def _tables(udgaaende_tables):
