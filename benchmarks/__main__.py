@@ -116,7 +116,8 @@ def _print_run(res: dict) -> None:
     if "error" in res:
         print(f"{head} ERROR {res['error']}", flush=True)
         return
-    steps = "  ".join(f"{k} {v['seconds']:.2f}s/{v['peak_rss_mb']:.0f}MB" for k, v in res["steps"].items())
+    steps = "  ".join(f"{k} {v['seconds']:.2f}s (CPU {v.get('cpu_seconds', float('nan')):.2f})/{v['peak_rss_mb']:.0f}MB"
+                      for k, v in res["steps"].items())
     floor = res.get("floor", {})
     if "seconds" in floor:
         steps += (f" | FLOOR {floor['seconds']:.2f} s (pyarrow read {floor['read']:.2f} + sort {floor['sort']:.2f}; "

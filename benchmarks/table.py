@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-STEPS = ("read", "validate", "measures, profiles, LOCF", "tables and tests", "render")
+STEPS = ("read", "validate", "measures, profiles, LOCF", "tables and tests", "multiplicity and disclosure", "render")
 
 
 def markdown(result: dict) -> str:

@@ -7,16 +7,24 @@ import os
 import platform
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-SCRIPT = "import json, evalkit.memory as m; print(json.dumps([m.tune_for_large_arrays(), m.tune_for_large_arrays()]))"
+MODULE = Path(__file__).resolve().parents[1] / "evalkit" / "memory.py"
+# evalkit.memory loaded from its file alone: `import evalkit` would load pandas, scipy and statsmodels
+# first (about 4 s per process), and the settings must be checked in a fresh process each time.
+SCRIPT = ("import importlib.util, json, sys; "
+          "spec = importlib.util.spec_from_file_location('evalkit_memory', sys.argv[1]); "
+          "m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m); "
+          "print(json.dumps([m.tune_for_large_arrays(), m.tune_for_large_arrays()]))")
 
 
 def _run(env_extra: dict[str, str]) -> list[dict[str, bool]]:
     env = {k: v for k, v in os.environ.items() if k not in ("EVALKIT_MEMORY_TUNING", "NUMPY_MADVISE_HUGEPAGE")}
     env.update(env_extra)
-    out = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, env=env, check=True)
+    out = subprocess.run([sys.executable, "-c", SCRIPT, str(MODULE)], capture_output=True, text=True, env=env,
+                         check=True)
     return json.loads(out.stdout)
 
 

@@ -131,6 +131,8 @@ def to_float(arr: pa.Array, decimal: str, thousands: str | None) -> Converted:
 
 
 def to_int(arr: pa.Array, decimal: str, thousands: str | None) -> Converted:
+    if pa.types.is_signed_integer(arr.type):
+        return Converted(arr, [])  # int8/int16 as the Parquet reader narrowed it: no full int64 copy
     if pa.types.is_integer(arr.type):
         try:
             return Converted(pc.cast(arr, pa.int64()), [])
@@ -269,19 +271,41 @@ def to_text(arr: pa.Array) -> Converted:
 
 
 def to_category(arr: pa.Array, spec: ColumnSpec, recode: dict[str, str] | None = None) -> Converted:
-    """Map every accepted spelling (code, labels, aliases, user recodes) to the dictionary's code."""
+    """Map every accepted spelling (code, labels, aliases, user recodes) to the dictionary's code.
+
+    One hash pass per chunk (``dictionary_encode``): each distinct spelling is folded and looked up
+    once, and the result is a dictionary array over the dictionary's codes (its indices are the
+    category codes the frame keeps), so no string column of codes is built. A spelling recoded to a
+    code the dictionary does not know becomes missing, as before.
+
+    >>> from evalkit.io.schema import dataset
+    >>> sex = dataset("ung-rusmidler").table("logbog_episodes").column("sex")
+    >>> conv = to_category(pa.array(["Kvinde", "m", None, "x"]), sex)
+    >>> conv.values.to_pylist(), conv.failures[0].mask.tolist()
+    (['K', 'M', None, None], [False, False, False, True])
+    """
     text = to_text(arr).values
     lookup = spec.value_lookup()
     for src, code in (recode or {}).items():
         lookup[normalise_name(src)] = code
-    uniques = pc.unique(text).drop_null().to_pylist()
-    found = {u: lookup.get(normalise_name(u)) for u in uniques}
-    known = [u for u, code in found.items() if code is not None]
-    keys = pa.array(known, pa.string())
-    codes = pa.array([found[u] for u in known], pa.string())
-    pos = pc.index_in(text, value_set=keys)
-    out = pc.take(codes, pos) if len(known) else pa.nulls(len(text), pa.string())
-    bad = _np(pc.and_(pc.is_valid(text), pc.is_null(pos)))
+    position = {code: i for i, code in enumerate(spec.codes)}
+    chunks = text.chunks if isinstance(text, pa.ChunkedArray) else [text]
+    codes = np.full(len(text), -1, dtype=np.int32)
+    bad = np.zeros(len(text), dtype=bool)
+    start = 0
+    for chunk in chunks:
+        encoded = pc.dictionary_encode(chunk)
+        found = [lookup.get(normalise_name(u)) for u in encoded.dictionary.to_pylist()]
+        # per distinct spelling: its category code (-1: unknown or recoded to no code), and whether unknown;
+        # the trailing entry serves the missing values
+        code_of = np.array([-1 if f is None else position.get(f, -1) for f in found] + [-1], dtype=np.int32)
+        unknown = np.array([f is None for f in found] + [False], dtype=bool)
+        idx = pc.fill_null(encoded.indices, len(found)).to_numpy(zero_copy_only=False)
+        end = start + len(chunk)
+        codes[start:end] = code_of[idx]
+        bad[start:end] = unknown[idx]
+        start = end
+    out = pa.DictionaryArray.from_arrays(pa.array(codes, mask=codes < 0), pa.array(spec.codes, pa.string()))
     allowed = ", ".join(v.label_da or v.code for v in spec.values)
     failures = [Failure("unknown-code", f"is not one of: {allowed}", bad)] if bad.any() else []
     return Converted(out, failures)
@@ -290,7 +314,7 @@ def to_category(arr: pa.Array, spec: ColumnSpec, recode: dict[str, str] | None =
 def range_failures(values: pa.Array, spec: ColumnSpec) -> list[Failure]:
     """Values outside the dictionary's ``min``/``max``/``allowed`` for the column."""
     failures = []
-    if spec.min is not None or spec.max is not None:
+    if (spec.min is not None or spec.max is not None) and not _within(values, spec.min, spec.max):
         low = _np(pc.less(values, spec.min)) if spec.min is not None else np.zeros(len(values), bool)
         high = _np(pc.greater(values, spec.max)) if spec.max is not None else np.zeros(len(values), bool)
         bad = low | high
@@ -304,6 +328,18 @@ def range_failures(values: pa.Array, spec: ColumnSpec) -> list[Failure]:
         if bad.any():
             failures.append(Failure("not-allowed", "must be one of " + ", ".join(map(str, spec.allowed)), bad))
     return failures
+
+
+def _within(values: pa.Array | pa.ChunkedArray, low: float | None, high: float | None) -> bool:
+    """Whether every value lies in [low, high]: one min/max pass proves the common case (12M rows).
+
+    >>> _within(pa.array([0, 10, None]), 0, 10), _within(pa.array([0, 11]), 0, 10), _within(pa.array([1.5]), None, 1)
+    (True, False, False)
+    """
+    bounds = pc.min_max(values).as_py()
+    if bounds["min"] is None:
+        return True
+    return (low is None or bounds["min"] >= low) and (high is None or bounds["max"] <= high)
 
 
 def _fmt(x: float) -> str:
@@ -329,7 +365,54 @@ def convert_column(arr: pa.Array, spec: ColumnSpec, decimal: str, thousands: str
         conv = _bounded(conv)
     if spec.dtype in ("int", "float"):
         conv.failures.extend(range_failures(conv.values, spec))
+    if spec.dtype == "int":
+        conv = _as_spec_int(conv, spec)
     return conv
+
+
+_INT_TYPES = (pa.int8(), pa.int16(), pa.int32())
+
+
+def spec_int_type(spec: ColumnSpec) -> pa.DataType:
+    """The Arrow type of an integer column: the smallest that holds the dictionary's range, else int64.
+
+    The range is ``min``/``max`` or the ``allowed`` values; values outside it are invalid rows, so the
+    type depends on the dictionary only, never on the data or the file format.
+
+    >>> from evalkit.io.schema import ColumnSpec
+    >>> item = ColumnSpec("item", "int", True, True, "", "", min=0, max=10)
+    >>> count = ColumnSpec("n", "int", True, True, "", "", min=0)
+    >>> spec_int_type(item), spec_int_type(count)
+    (DataType(int8), DataType(int64))
+    """
+    if spec.allowed is not None and len(spec.allowed):
+        lo, hi = min(spec.allowed), max(spec.allowed)
+    else:
+        lo, hi = spec.min, spec.max
+    if lo is None or hi is None:
+        return pa.int64()
+    for t in _INT_TYPES:
+        info = np.iinfo(t.to_pandas_dtype())
+        if info.min <= lo and hi <= info.max:
+            return t
+    return pa.int64()
+
+
+def _as_spec_int(conv: Converted, spec: ColumnSpec) -> Converted:
+    """Cast to :func:`spec_int_type`; values that failed (outside the range) become missing first.
+
+    Their rows are excluded (or stop the run) with the failure's message; the printed value is
+    taken from the raw column, so nothing shown changes.
+    """
+    target = spec_int_type(spec)
+    values = conv.values
+    if values.type == target:
+        return conv
+    if target != pa.int64() and conv.failures:
+        bad = conv.invalid()
+        if bad.any():
+            values = pc.if_else(pa.array(bad), pa.scalar(None, values.type), values)
+    return Converted(pc.cast(values, target), conv.failures)
 
 
 # Beyond this no registry quantity is plausible, and sums and decimal rounding lose every digit.
@@ -338,6 +421,8 @@ MAX_ABS_FLOAT = 1e15
 
 def _bounded(conv: Converted) -> Converted:
     """Values beyond +-10^15 fail as too large (a cost of 1e300 would overflow every sum)."""
+    if _within(conv.values, -MAX_ABS_FLOAT, MAX_ABS_FLOAT):
+        return conv
     huge = _np(pc.greater(pc.abs(conv.values), MAX_ABS_FLOAT))
     if not huge.any():
         return conv

@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from evalkit.io.convert import Failure, convert_column
+from evalkit.io.convert import Failure, convert_column, spec_int_type
 from evalkit.io.cpr import (
     MASK,
     contains_cpr,
@@ -288,8 +288,23 @@ def _nearest_header(column: str, headers: list[str]) -> str:
 
 
 def _arrow_type(col: ColumnSpec) -> pa.DataType:
-    types = {"int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(), "date": pa.date32()}
+    types = {"int": spec_int_type(col), "float": pa.float64(), "bool": pa.bool_(), "date": pa.date32()}
     return types.get(col.dtype, pa.string())
+
+
+def with_read_dtypes(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
+    """``frame`` with the integer dtypes :func:`read_export` gives (the dictionary's range decides the width).
+
+    For comparing frames built elsewhere (a generator writes ``int64``) with frames read back.
+
+    >>> from evalkit.io.schema import dataset
+    >>> spec = dataset("udgaaende").table("registreringer")
+    >>> frame = pd.DataFrame({"who5_1": pd.Series([3, None], dtype="int64[pyarrow]")})
+    >>> str(with_read_dtypes(frame, spec)["who5_1"].dtype)
+    'int8[pyarrow]'
+    """
+    types = {c.name: pd.ArrowDtype(_arrow_type(c)) for c in spec.columns if c.dtype == "int" and c.name in frame}
+    return frame.astype(types)
 
 
 def _to_frame(columns: dict[str, pa.Array], spec: TableSpec) -> pd.DataFrame:
@@ -297,7 +312,10 @@ def _to_frame(columns: dict[str, pa.Array], spec: TableSpec) -> pd.DataFrame:
     for col in spec.columns:
         arr = columns[col.name]
         if col.dtype == "category":
-            codes = pc.fill_null(pc.index_in(arr, value_set=pa.array(col.codes, pa.string())), -1)
+            if pa.types.is_dictionary(arr.type):   # from convert.to_category: indices over col.codes
+                codes = pc.fill_null(arr.indices, -1)
+            else:
+                codes = pc.fill_null(pc.index_in(arr, value_set=pa.array(col.codes, pa.string())), -1)
             data[col.name] = pd.Categorical.from_codes(codes.to_numpy(zero_copy_only=False), categories=col.codes,
                                                        ordered=col.ordered)
         else:

@@ -20,8 +20,8 @@ PROBLEMS_PER_KIND = 20
 
 def _key_array(frame: pd.DataFrame, columns: tuple[str, ...]) -> pa.Array:
     """The key columns as one Arrow string array (joined with a unit separator for composite keys)."""
-    parts = [pc.cast(pa.array(frame[c].astype("object") if isinstance(frame[c].dtype, pd.CategoricalDtype)
-                              else frame[c]), pa.string()) for c in columns]
+    # A categorical column goes to Arrow as a dictionary (codes + categories, no per-row Python objects)
+    parts = [pc.cast(pa.array(frame[c]), pa.string()) for c in columns]
     if len(parts) == 1:
         return parts[0]
     return pc.binary_join_element_wise(*parts, "\x1f")
@@ -48,13 +48,51 @@ def _has_duplicates(keys: pa.Array | pa.ChunkedArray) -> bool:
     return bool(pc.any(same).as_py())
 
 
-def _is_in_encoded(child: pa.Array | pa.ChunkedArray, parent: pa.Array | pa.ChunkedArray) -> pa.Array:
-    """``is_in`` through the child's dictionary: each distinct key is looked up once (12M rows, 1M keys)."""
-    encoded = pc.dictionary_encode(child)
-    if isinstance(encoded, pa.ChunkedArray):
-        encoded = encoded.combine_chunks() if encoded.num_chunks != 1 else encoded.chunk(0)
-    found_per_key = pc.is_in(encoded.dictionary, value_set=parent)
-    return pc.take(found_per_key, encoded.indices)
+def _strictly_increasing(frame: pd.DataFrame, columns: tuple[str, ...]) -> bool:
+    """Whether a composite key increases strictly from row to row (so it is unique), without joining it.
+
+    Compared column by column on the columns themselves (a category by its code, so (person,
+    time point) in time order counts as increasing), instead of building and sorting one string per
+    row (14M joined attendance keys: 0.2 GB and a sort). Single-column keys are left to
+    :func:`_has_duplicates`, which does the same check first.
+
+    >>> f = pd.DataFrame({"p": ["a", "a", "b"], "t": pd.Categorical(["T0", "T1", "T0"], categories=["T0", "T1"])})
+    >>> _strictly_increasing(f, ("p", "t")), _strictly_increasing(f.iloc[[1, 0, 2]], ("p", "t"))
+    (True, False)
+    """
+    n = len(frame)
+    if len(columns) < 2 or n < 2:
+        return False
+    increasing = tied = None
+    for c in columns:
+        col = frame[c]
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            codes = col.cat.codes.to_numpy()
+            if (codes < 0).any():
+                return False
+            arr = pa.array(codes)
+        else:
+            arr = pa.array(col)
+            if arr.null_count:
+                return False
+        head, tail = arr.slice(0, n - 1), arr.slice(1)
+        less, equal = pc.less(head, tail), pc.equal(head, tail)
+        increasing = less if increasing is None else pc.or_(increasing, pc.and_(tied, less))
+        tied = equal if tied is None else pc.and_(tied, equal)
+    return bool(pc.all(increasing).as_py())
+
+
+def _is_in(child: pa.Array | pa.ChunkedArray, parent: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """Whether each child key is among the parent keys: one hash set of the parent's keys, probed per row.
+
+    Probing directly is about twice as cheap as dictionary-encoding the child first (which hashes
+    every row as well, into a growing table): 14M attendance rows against 1M participants 0.6 s CPU
+    instead of 1.4 s, against 1.9M sessions 1.3 s instead of 2.5 s.
+
+    >>> _is_in(pa.array(["a", "x", None]), pa.array(["a", "b"])).to_pylist()
+    [True, False, False]
+    """
+    return pc.is_in(child, value_set=parent)
 
 
 def _check_keys(frames: dict[str, pd.DataFrame], rows: dict[str, np.ndarray], files: dict[str, str],
@@ -71,7 +109,7 @@ def _check_keys(frames: dict[str, pd.DataFrame], rows: dict[str, np.ndarray], fi
         if name not in frames or not tspec.primary_key:
             continue
         frame = frames[name]
-        if not _has_duplicates(_key_array(frame, tspec.primary_key)):
+        if _strictly_increasing(frame, tspec.primary_key) or not _has_duplicates(_key_array(frame, tspec.primary_key)):
             continue
         dup = frame.duplicated(subset=list(tspec.primary_key), keep=False).to_numpy()
         if dup.any():
@@ -93,7 +131,7 @@ def _check_keys(frames: dict[str, pd.DataFrame], rows: dict[str, np.ndarray], fi
             parent = frames[fk.references]
             child_keys = _key_array(frame, fk.columns)
             parent_keys = _key_array(parent, tuple(fk.columns))
-            found = _is_in_encoded(child_keys, parent_keys)
+            found = _is_in(child_keys, parent_keys)
             orphan = np.asarray(pc.and_(pc.invert(found), pc.is_valid(child_keys)).to_numpy(zero_copy_only=False),
                                 dtype=bool)
             cols = ", ".join(fk.columns)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from evalkit.io import read_export
+from evalkit.io import dataset, read_export
+from evalkit.io.export import with_read_dtypes
 from evalkit.io.writers import write_export
 
 
@@ -15,8 +16,9 @@ def test_round_trip_identical(tmp_path, udgaaende_tables, fmt):
     source = tmp_path / fmt / "export.xlsx" if fmt == "xlsx" else tmp_path / fmt
     export = read_export(source)
     assert export.dataset == "udgaaende"
+    spec = dataset("udgaaende")
     for name, expected in udgaaende_tables.items():
-        pd.testing.assert_frame_equal(export[name], expected, check_exact=True)
+        pd.testing.assert_frame_equal(export[name], with_read_dtypes(expected, spec.table(name)), check_exact=True)
     export.ledger.check(export.tables)
 
 

