@@ -84,8 +84,6 @@ ALLOWED_MATCHES = {
     # Figure-catalogue keys in code font are identifiers: a table's JSON ``source`` and the ids of
     # ``evalkit verify`` catalogues (docs/reports.md lists every table's key).
     r"`00[0-4]-[A-Za-z0-9.\-]+`": "figure-catalogue keys shown as code",
-    # Page owned by the performance branch in this round; to be fixed there.
-    r"skewed like seed 004's counts": "docs/performance.md, owned by the performance branch",
 }
 
 
