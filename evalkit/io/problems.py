@@ -74,14 +74,31 @@ def _value_reason(reason: str, lang: str) -> str | None:
     return label[len(prefix):] if label.startswith(prefix) else None
 
 
-def message_in(code: str, message: str, lang: str) -> str:
+def _dictionary_label(fields: dict[str, str], table: str | None, lang: str) -> str:
+    """The data dictionary's label, in ``lang``, of the column (of ``table``) or the table a message names;
+    the message's own label when the dictionary does not know it."""
+    from evalkit.io.schema import all_tables
+
+    tables = all_tables()
+    try:
+        if "column" in fields and table in tables:
+            return tables[str(table)].column(fields["column"]).label(lang)
+        if "table" in fields and fields["table"] in tables:
+            return tables[fields["table"]].label(lang)
+    except KeyError:
+        pass
+    return fields["label"]
+
+
+def message_in(code: str, message: str, lang: str, table: str | None = None) -> str:
     """The text of a problem's message in ``lang``: English as created; otherwise the code's label, and the
     detail of the message in that language (or, for a message without a Danish pattern, as a technical note).
+    A field ``label`` is the data dictionary's label of the column (of ``table``) or table the message names.
 
     >>> message_in("out-of-range", "the value must be between 0 and 5", "da")
     'værdi uden for det tilladte område – skal ligge mellem 0 og 5'
     >>> message_in("duplicate-key", "the key (person_id) appears more than once", "da")
-    'nøglen findes mere end én gang – nøglen (person_id) står i flere rækker'
+    'nøglen er ikke entydig – nøglen (person_id) står i flere rækker'
     """
     if lang == "en" or code not in _labels()["codes"]:
         return message
@@ -97,7 +114,10 @@ def message_in(code: str, message: str, lang: str) -> str:
             if reason is None:
                 break
             fields["reason"] = reason
-        return f"{label} – {texts[lang].format(**fields)}"
+        if "label" in fields:
+            fields["label"] = _dictionary_label(fields, table, lang)
+        detail = texts[lang].format(**fields)
+        return f"{label} – {detail}" if detail else label
     else:
         if not patterns:
             return label
@@ -156,7 +176,8 @@ class Problem:
         where = self.location(lang)
         value = problem_word("value", lang, value=self.value) if self.value is not None else ""
         prefix = f"{where}: " if where else ""
-        return f"{problem_word(self.severity, lang)}: {prefix}{message_in(self.code, self.message, lang)}{value}"
+        what = message_in(self.code, self.message, lang, self.table)
+        return f"{problem_word(self.severity, lang)}: {prefix}{what}{value}"
 
     def __str__(self) -> str:
         return self.text("en")
