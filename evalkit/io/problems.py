@@ -108,7 +108,8 @@ def message_in(code: str, message: str, lang: str, table: str | None = None) -> 
         m = pattern.match(message)
         if m is None:
             continue
-        fields = m.groupdict()
+        phrases = _labels()["phrases"]
+        fields = {name: phrases.get(value, value) for name, value in m.groupdict().items()}
         if "reason" in fields:
             reason = _value_reason(fields["reason"], lang)
             if reason is None:

@@ -28,11 +28,6 @@ ROOT = Path(__file__).resolve().parents[2]
 IO = Path(evalkit.__file__).parent / "io"
 SAMPLE = ROOT / "data" / "samples" / "udgaaende"
 
-#: Messages of files refused by the resource limits: built from sizes, limits and advice in several
-#: pieces; printed in Danish as the label with the English text as a technical note.
-TECHNICAL = ("reading it needs about", "refused as a possible", "is not a number")
-
-
 @cache
 def _labels() -> dict:
     return yaml.safe_load((resources.files("evalkit.io") / "problem_labels.yaml").read_text(encoding="utf-8"))
@@ -141,12 +136,17 @@ def test_every_message_has_its_danish_wording():
             for skeleton in _skeletons(message, func):
                 if samples and not any(re.fullmatch(skeleton, s, re.DOTALL) for s in samples):
                     unmatched.append((file, call.lineno, code, skeleton))
+    samples = _detail_samples("not-a-table") + _detail_samples("empty-file")
     for call, func, file in _calls("NotATable"):
-        samples = _detail_samples("not-a-table") + _detail_samples("empty-file")
         for skeleton in _skeletons(call.args[0], func):
-            if not any(re.fullmatch(skeleton, s, re.DOTALL) for s in samples) and \
-                    not any(t in skeleton.replace("\\", "") for t in TECHNICAL):
+            if not any(re.fullmatch(skeleton, s, re.DOTALL) for s in samples):
                 unmatched.append((file, call.lineno, "not-a-table", skeleton))
+    # a refusal of the resource limits is put together from what is too large and the advice
+    for call, func, file in _calls("check_budget"):
+        for part in (call.args[1], call.args[3]):
+            for skeleton in _skeletons(part, func):
+                if not any(re.search(skeleton, s, re.DOTALL) for s in samples):
+                    unmatched.append((file, call.lineno, "not-a-table", skeleton))
     assert not unmatched, unmatched
 
 
@@ -160,7 +160,8 @@ def test_labels_use_no_word_of_the_other_language():
     pairs = _pairs()
     da = set().union(*(_words(d) for d, _ in pairs))
     en = set().union(*(_words(e) for _, e in pairs))
-    shared = EXCEPTIONS["both"] | {"csv", "xlsx", "parquet", "utf", "mapping", "init", "cpr", "zip", "type"}
+    shared = EXCEPTIONS["both"] | {"csv", "xlsx", "parquet", "utf", "mapping", "init", "cpr", "zip", "type",
+                                   "bytes", "mb"}
     assert not sorted((da & en) - shared)
 
 
@@ -189,6 +190,19 @@ def test_a_problem_in_both_languages():
 def test_a_message_without_danish_wording_keeps_its_detail_as_a_technical_note():
     text = message_in("not-a-table", "the file is 9.0 GB; reading it needs about 27.0 GB of memory", "da")
     assert text.startswith(code_label("not-a-table", "da") + " (teknisk besked: the file is 9.0 GB")
+
+
+def test_a_refusal_of_the_memory_limit_in_danish(tmp_path, monkeypatch):
+    from evalkit.io.limits import NotATable, check_csv_size
+
+    path = tmp_path / "big.csv"
+    path.write_bytes(b"a;b\n" * 1000)
+    with pytest.raises(NotATable) as info:
+        check_csv_size(path, limit=100)
+    text = message_in("not-a-table", str(info.value), "da")
+    assert text.startswith("filen kan ikke læses som en tabel – filen fylder 4000 bytes; indlæsningen kræver omkring")
+    assert "(den ledige hukommelse)" in text or "(sat med EVALKIT_MAX_READ_BYTES)" in text
+    assert "teknisk besked" not in text
 
 
 def test_danish_text_never_prints_a_cpr_number():
