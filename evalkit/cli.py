@@ -175,8 +175,8 @@ def validate(
     thousands: str | None = ThousandsOpt,
     exclude_invalid: bool = ExcludeOpt,
     pseudonym_key_file: Path | None = KeyFileOpt,
-    lang: Lang = typer.Option(Lang.da, "--lang", help="Language of the messages and the row ledger. Default da, "
-                              "the default of `evalkit report`, so that a check and its report speak alike."),
+    lang: Lang = typer.Option(Lang.da, "--lang", help="Language of the messages and the row ledger; Danish by "
+                              "default, like `evalkit report`, so that a check and its report speak alike."),
 ) -> None:
     """Check an export against the data dictionary and print the row ledger.
 
