@@ -41,6 +41,11 @@ class TextOrJson(str, Enum):
     json = "json"
 
 
+class Lang(str, Enum):
+    da = "da"
+    en = "en"
+
+
 def _err(message: str) -> None:
     """Print to stderr with CPR numbers masked and control characters (from file names, headers) made visible."""
     for line in str(message).split("\n"):
@@ -74,11 +79,32 @@ def _inputs(source: Path) -> list[Path]:
     return [p for p in source.iterdir() if p.is_file()] if source.is_dir() else [source]
 
 
-def _problems(header: str, problems) -> None:
-    """Print a one-line header and every problem (already CPR-masked) to stderr."""
+def _problems(header: str, problems, lang: str = "en") -> None:
+    """Print a one-line header and every problem (already CPR-masked) in ``lang`` to stderr."""
     _err(header)
-    for line in problems.summary_lines():
+    for line in problems.summary_lines(lang):
         _err("  " + line)
+
+
+def _invalid_export(headline: str, source: Path, problems, lang: str) -> None:
+    """The exit-1 message of a command that read an invalid export: a headline and the problems, in ``lang``."""
+    from evalkit.io.problems import problem_word
+
+    _problems(problem_word(headline, lang, source=source, errors=problems.count("error")), problems, lang)
+
+
+def _ledger_lines(ledger, lang: str) -> list[str]:
+    """The row ledger as ``validate`` prints it, in ``lang`` (exclusion reasons through their labels)."""
+    from evalkit.io.ledger import reason_label
+    from evalkit.io.problems import problem_word
+
+    out = []
+    for name, e in ledger.tables.items():
+        out.append(problem_word("ledger_table", lang, table=name, read=e.read, kept=e.kept,
+                                excluded=sum(e.excluded.values())))
+        out += [problem_word("ledger_reason", lang, n=n, reason=reason_label(reason, lang))
+                for reason, n in sorted(e.excluded.items())]
+    return out
 
 
 def _csv_options(encoding: str | None, delimiter: str | None, decimal: str | None,
@@ -149,16 +175,19 @@ def validate(
     thousands: str | None = ThousandsOpt,
     exclude_invalid: bool = ExcludeOpt,
     pseudonym_key_file: Path | None = KeyFileOpt,
+    lang: Lang = typer.Option(Lang.da, "--lang", help="Language of the messages and the row ledger; Danish by "
+                              "default, like `evalkit report`, so that a check and its report speak alike."),
 ) -> None:
     """Check an export against the data dictionary and print the row ledger.
 
-    Exit code 0 when the export is valid, 1 when it holds invalid data, 2 on a usage error.
+    Exit code 0 when the export is valid, 1 when it holds invalid data, 2 on a usage error. The JSON
+    output keeps the stable problem codes and adds each problem's printed text in the chosen language.
 
     Examples:
 
       evalkit validate data/samples/udgaaende
 
-      evalkit validate export.xlsx --mapping mapping.yaml --format json
+      evalkit validate export.xlsx --mapping mapping.yaml --format json --lang en
     """
     options = _csv_options(encoding, delimiter, decimal, thousands, "validate")
     _need_source("validate", source)
@@ -169,21 +198,23 @@ def validate(
                              pseudonym_key_file=pseudonym_key_file)
     except InputError as exc:
         if output_format is TextOrJson.json:
-            typer.echo(json.dumps({"valid": False, "source": printable(source),
+            typer.echo(json.dumps({"valid": False, "source": printable(source), "lang": lang.value,
                                    "ledger": exc.ledger.to_dict() if exc.ledger else None,
-                                   "problems": exc.problems.to_list()}, ensure_ascii=False, indent=2))
+                                   "problems": exc.problems.to_list(lang.value)}, ensure_ascii=False, indent=2))
         else:
-            _problems(f"{source}: the export is not valid ({exc.problems.count('error')} error(s)):", exc.problems)
+            _invalid_export("invalid", source, exc.problems, lang.value)
         raise typer.Exit(EXIT_INVALID) from None
     if output_format is TextOrJson.json:
-        typer.echo(json.dumps({"valid": True, "source": printable(source), "dataset": export.dataset,
-                               "ledger": export.ledger.to_dict(), "problems": export.problems.to_list()},
-                              ensure_ascii=False, indent=2))
+        typer.echo(json.dumps({"valid": True, "source": printable(source), "lang": lang.value,
+                               "dataset": export.dataset, "ledger": export.ledger.to_dict(),
+                               "problems": export.problems.to_list(lang.value)}, ensure_ascii=False, indent=2))
         return
-    typer.echo(printable(f"{source}: valid export of dataset '{export.dataset}'"))
-    for line in export.ledger.lines():
+    from evalkit.io.problems import problem_word
+
+    typer.echo(printable(problem_word("valid", lang.value, source=source, dataset=export.dataset)))
+    for line in _ledger_lines(export.ledger, lang.value):
         typer.echo("  " + printable(line))
-    for line in export.problems.summary_lines():
+    for line in export.problems.summary_lines(lang.value):
         typer.echo("  " + printable(line))
 
 
@@ -237,11 +268,6 @@ def _check_format(command: str, output_format: ReportFormat, out: Path | None) -
 class PlotFormat(str, Enum):
     png = "png"
     svg = "svg"
-
-
-class Lang(str, Enum):
-    da = "da"
-    en = "en"
 
 
 def _suggest(name: str, choices: list[str]) -> str:
@@ -357,8 +383,7 @@ def report(
                                  pseudonym_key_file=pseudonym_key_file)
         except InputError as exc:
             progress.stop()
-            _problems(f"{source}: the export is not valid ({exc.problems.count('error')} error(s)); "
-                      "no report was written:", exc.problems)
+            _invalid_export("invalid_no_report", source, exc.problems, lang.value)
             raise typer.Exit(EXIT_INVALID) from None
         try:
             progress.update(rword("status_computing", lang.value))
@@ -786,8 +811,7 @@ def table_command(
                              on_invalid="exclude" if exclude_invalid else "error",
                              pseudonym_key_file=pseudonym_key_file)
     except InputError as exc:
-        _problems(f"{source}: the export is not valid ({exc.problems.count('error')} error(s)); "
-                  "no table was written:", exc.problems)
+        _invalid_export("invalid_no_table", source, exc.problems, lang.value)
         raise typer.Exit(EXIT_INVALID) from None
     try:
         built = custom_table(export, rows, cols, stats=stats, test=test, where=tuple(where or ()), lang=lang.value,

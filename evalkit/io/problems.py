@@ -4,18 +4,125 @@ Every problem names the file, the row as the user sees it (the spreadsheet row n
 row 1, so the first data row is row 2), the column and the offending value. Every text is passed
 through :func:`evalkit.io.safetext.printable` (CPR numbers masked, control characters made visible)
 before it is stored, so a problem can be printed safely.
+
+A problem prints in Danish or English (:meth:`Problem.text`): the words around it, each code's label and
+the Danish wording of its detail come from ``problem_labels.yaml``; the English text is the message.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
+from functools import cache
+from importlib import resources
 from typing import Any, Literal
 
 from evalkit.io.safetext import printable
 
 Severity = Literal["error", "warning", "info"]
 MAX_VALUE_CHARS = 80
+LANGS = ("da", "en")
+
+
+@cache
+def _labels() -> dict[str, Any]:
+    import yaml
+
+    text = (resources.files("evalkit.io") / "problem_labels.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def problem_word(key: str, lang: str, **fields: object) -> str:
+    """A word or headline around the problems (``problem_labels.yaml``, ``words``) in ``lang``.
+
+    >>> problem_word("row", "da", row=3), problem_word("invalid", "en", source="x", errors=2)
+    ('række 3', 'x: the export is not valid (2 error(s)):')
+    """
+    return _labels()["words"][key][lang].format(**fields)
+
+
+def code_label(code: str, lang: str) -> str:
+    """The short label of a problem code in ``lang``; an unknown code is printed as it is.
+
+    >>> code_label("out-of-range", "da"), code_label("out-of-range", "en")
+    ('værdi uden for det tilladte område', 'value out of range')
+    """
+    entry = _labels()["codes"].get(code)
+    return entry[lang] if entry else code
+
+
+@cache
+def _detail_patterns(code: str) -> list[tuple[re.Pattern[str], dict[str, str]]]:
+    """The code's English message patterns ({name} matches any text) with their templates per language."""
+    out = []
+    for texts in _labels()["codes"].get(code, {}).get("details", []):
+        parts = re.split(r"\{(\w+)\}", texts["en"])
+        pattern = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts))
+        out.append((re.compile(pattern + r"\Z", re.DOTALL), texts))
+    return out
+
+
+def _value_reason(reason: str, lang: str) -> str | None:
+    """A value's failure reason ("must be between 0 and 5") in ``lang``, from the row ledger's reason labels."""
+    from evalkit.io.ledger import reason_label
+
+    prefix = "_: "
+    label = reason_label(prefix + reason, lang)
+    if lang != "en" and label == prefix + reason:
+        return None  # a reason the ledger's table does not know
+    return label[len(prefix):] if label.startswith(prefix) else None
+
+
+def _dictionary_label(fields: dict[str, str], table: str | None, lang: str) -> str:
+    """The data dictionary's label, in ``lang``, of the column (of ``table``) or the table a message names;
+    the message's own label when the dictionary does not know it."""
+    from evalkit.io.schema import all_tables
+
+    tables = all_tables()
+    try:
+        if "column" in fields and table in tables:
+            return tables[str(table)].column(fields["column"]).label(lang)
+        if "table" in fields and fields["table"] in tables:
+            return tables[fields["table"]].label(lang)
+    except KeyError:
+        pass
+    return fields["label"]
+
+
+def message_in(code: str, message: str, lang: str, table: str | None = None) -> str:
+    """The text of a problem's message in ``lang``: English as created; otherwise the code's label, and the
+    detail of the message in that language (or, for a message without a Danish pattern, as a technical note).
+    A field ``label`` is the data dictionary's label of the column (of ``table``) or table the message names.
+
+    >>> message_in("out-of-range", "the value must be between 0 and 5", "da")
+    'værdi uden for det tilladte område – skal ligge mellem 0 og 5'
+    >>> message_in("duplicate-key", "the key (person_id) appears more than once", "da")
+    'nøglen er ikke entydig – nøglen (person_id) står i flere rækker'
+    """
+    if lang == "en" or code not in _labels()["codes"]:
+        return message
+    label = code_label(code, lang)
+    patterns = _detail_patterns(code)
+    for pattern, texts in patterns:
+        m = pattern.match(message)
+        if m is None:
+            continue
+        phrases = _labels()["phrases"]
+        fields = {name: phrases.get(value, value) for name, value in m.groupdict().items()}
+        if "reason" in fields:
+            reason = _value_reason(fields["reason"], lang)
+            if reason is None:
+                break
+            fields["reason"] = reason
+        if "label" in fields:
+            fields["label"] = _dictionary_label(fields, table, lang)
+        detail = texts[lang].format(**fields)
+        return f"{label} – {detail}" if detail else label
+    else:
+        if not patterns:
+            return label
+    return f"{label} ({problem_word('technical', lang, message=message)})"
 
 
 @dataclass(frozen=True)
@@ -40,21 +147,41 @@ class Problem:
                     text = text[:MAX_VALUE_CHARS] + f"... ({len(text)} characters)"
                 object.__setattr__(self, name, text)
 
-    def location(self) -> str:
+    def location(self, lang: str = "en") -> str:
+        """Where the problem is, in ``lang``: file, row (as the spreadsheet numbers it) and column.
+
+        >>> p = Problem("error", "out-of-range", "the value must be between 0 and 5", file="r.csv", row=3,
+        ...             column="who5_1", value="7")
+        >>> p.location("da"), p.location("en")
+        ("fil r.csv, række 3, kolonne 'who5_1'", "r.csv, row 3, column 'who5_1'")
+        """
         parts = []
         if self.file:
-            parts.append(self.file)
+            parts.append(problem_word("file", lang, file=self.file))
         if self.row is not None:
-            parts.append(f"row {self.row}")
+            parts.append(problem_word("row", lang, row=self.row))
         if self.column:
-            parts.append(f"column '{self.column}'")
+            parts.append(problem_word("column", lang, column=self.column))
         return ", ".join(parts)
 
-    def __str__(self) -> str:
-        where = self.location()
-        value = f" (value: '{self.value}')" if self.value is not None else ""
+    def text(self, lang: str = "en") -> str:
+        """The problem as one line in ``lang`` (``da`` or ``en``): severity, location, what is wrong, the value.
+
+        >>> p = Problem("error", "out-of-range", "the value must be at most 5", file="r.csv", row=3, column="x",
+        ...             value="7")
+        >>> print(p.text("da"))
+        fejl: fil r.csv, række 3, kolonne 'x': værdi uden for det tilladte område – skal være højst 5 (værdi: '7')
+        >>> print(p.text("en"))
+        error: r.csv, row 3, column 'x': the value must be at most 5 (value: '7')
+        """
+        where = self.location(lang)
+        value = problem_word("value", lang, value=self.value) if self.value is not None else ""
         prefix = f"{where}: " if where else ""
-        return f"{self.severity}: {prefix}{self.message}{value}"
+        what = message_in(self.code, self.message, lang, self.table)
+        return f"{problem_word(self.severity, lang)}: {prefix}{what}{value}"
+
+    def __str__(self) -> str:
+        return self.text("en")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -106,17 +233,24 @@ class ProblemList:
         shown = sum(1 for p in self.problems if p.severity == severity)
         return shown + sum(n for k, n in self.suppressed.items() if k[3] == severity)
 
-    def summary_lines(self) -> list[str]:
-        lines = [str(p) for p in self.problems]
+    def summary_lines(self, lang: str = "en") -> list[str]:
+        """Every problem as a line in ``lang``, then one line per kind of which only the first were kept."""
+        lines = [p.text(lang) for p in self.problems]
         for (table, column, code, severity), n in self.suppressed.items():
-            lines.append(f"{severity}: ... and {n} more '{code}' problem(s) in table {table}, column '{column}'")
+            more = problem_word("more", lang, n=n, code=code, label=code_label(code, lang), table=table,
+                                column=printable(str(column)))
+            lines.append(f"{problem_word(severity, lang)}: {more}")
         return lines
 
-    def to_list(self) -> list[dict[str, Any]]:
-        out = [p.to_dict() for p in self.problems]
+    def to_list(self, lang: str | None = None) -> list[dict[str, Any]]:
+        """The problems as dicts (codes and fields); with ``lang``, each also holds its printed ``text``."""
+        out = [p.to_dict() | ({"text": p.text(lang)} if lang else {}) for p in self.problems]
         for (table, column, code, severity), n in self.suppressed.items():
-            out.append({"severity": severity, "code": code, "message": f"{n} more problem(s) of this kind",
-                        "file": None, "table": table, "row": None, "column": column, "value": None, "count": n})
+            entry = {"severity": severity, "code": code, "message": f"{n} more problem(s) of this kind",
+                     "file": None, "table": table, "row": None, "column": column, "value": None, "count": n}
+            if lang:
+                entry["text"] = problem_word("more_json", lang, n=n)
+            out.append(entry)
         return out
 
 

@@ -87,7 +87,7 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
 def test_cli_exit_code_1_without_traceback(tmp_path, case):
     kwargs, file, row, column, text = CASES[case]
     folder = _export(tmp_path / case, **kwargs)
-    result = _cli("validate", str(folder))
+    result = _cli("validate", str(folder), "--lang", "en")
     assert result.returncode == 1
     assert "Traceback" not in result.stderr + result.stdout
     assert file in result.stderr and text in result.stderr

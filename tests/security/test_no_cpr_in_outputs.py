@@ -91,9 +91,10 @@ def test_no_cpr_anywhere(tmp_path):
     fields[6] = "9"  # who5_1 out of range
     reg[1] = ";".join(fields)
     (bad / "registreringer.csv").write_text("\n".join(reg) + "\n", encoding="cp1252")
-    failed = _run("validate", str(bad))
-    assert failed.returncode == 1
-    streams += [failed.stdout, failed.stderr]
+    for lang in ("da", "en"):
+        failed = _run("validate", str(bad), "--lang", lang)
+        assert failed.returncode == 1
+        streams += [failed.stdout, failed.stderr]
     failed_report = _run("report", str(bad))
     assert failed_report.returncode == 1
     streams += [failed_report.stdout, failed_report.stderr]

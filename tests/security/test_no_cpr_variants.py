@@ -116,8 +116,10 @@ def test_no_cpr_in_any_output(tmp_path, kind, monkeypatch):
         streams.extend([stdout, stderr])
         return stdout + stderr
 
-    text = run("validate", str(source))
+    text = run("validate", str(source), "--lang", "en")
     assert "XXXXXX-XXXX" in text and "printed without them" in text  # the warning says which
+    text = run("validate", str(source))   # Danish, the default
+    assert "XXXXXX-XXXX" in text and "udskrives uden dem" in text
     run("validate", str(source), "--format", "json")
     run("validate", str(source), "--exclude-invalid", "--format", "json")
     for fmt, target in [("terminal", None), ("markdown", "r.md"), ("json", "r.json"), ("html", "r.html"),
@@ -137,6 +139,7 @@ def test_no_cpr_in_any_output(tmp_path, kind, monkeypatch):
         reg.loc[reg["person_id"] == "010203-1234", "who5_1"] = "9"
         reg.to_csv(bad / "registreringer.csv", sep=";", index=False, encoding="utf-8")
         run("validate", str(bad), expect=1)
+        run("validate", str(bad), "--lang", "en", expect=1)
         run("validate", str(bad), "--format", "json", expect=1)
         run("report", str(bad), expect=1)
 

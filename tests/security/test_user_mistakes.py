@@ -165,14 +165,15 @@ def _parquet_export(folder: Path, table: pa.Table) -> Path:
 def test_parquet_struct_column(tmp_path):
     table = pa.table({"person_id": ["U0001"], "svar": pa.array([{"who5_1": 1, "who5_2": 2}])})
     folder = _parquet_export(tmp_path / "p", table)
-    _check(run_main("validate", str(folder)), 1, "registreringer.parquet", "column 'svar'", "nested",
+    _check(run_main("validate", str(folder), "--lang", "en"), 1, "registreringer.parquet", "column 'svar'", "nested",
            "one column per field")
 
 
 def test_parquet_binary_column(tmp_path):
     table = pa.table({"person_id": pa.array([b"\xff\xfe\x00"], pa.binary()), "tidspunkt": ["indskrivning"]})
     folder = _parquet_export(tmp_path / "p", table)
-    _check(run_main("validate", str(folder)), 1, "registreringer.parquet", "column 'person_id'", "binary data")
+    _check(run_main("validate", str(folder), "--lang", "en"), 1, "registreringer.parquet", "column 'person_id'",
+           "binary data")
 
 
 @pytest.mark.parametrize("char", ["\x00", "\x0b"])
@@ -184,7 +185,8 @@ def test_control_character_in_a_label(export, char):
     frame.loc[0, "kommune"] = "Lol" + char + "land"
     (export / "deltagere.csv").unlink()
     frame.to_parquet(export / "deltagere.parquet", index=False)  # Parquet holds any character
-    text = _check(run_main("report", str(export), "--format", "xlsx", "--out", str(export.parent / "r.xlsx")), 1,
+    text = _check(run_main("report", str(export), "--format", "xlsx", "--out", str(export.parent / "r.xlsx"),
+                           "--lang", "en"), 1,
                   "deltagere.parquet", "row 1", "column 'kommune'", "control character")
     assert "is missing" not in text  # reported once, not again as a consequence
     assert char not in text and not (export.parent / "r.xlsx").exists()
@@ -192,15 +194,17 @@ def test_control_character_in_a_label(export, char):
 
 def test_cost_of_1e300(export):
     _edit_csv(export / "omkostninger.csv", "beloeb_kr", 1, "1" + "0" * 300)
-    text = _check(run_main("report", str(export)), 1, "omkostninger.csv", "row 2", "column 'beloeb_kr'", "too large")
+    text = _check(run_main("report", str(export), "--lang", "en"), 1, "omkostninger.csv", "row 2", "column 'beloeb_kr'",
+                  "too large")
     assert "0" * 100 not in text  # the value is shortened in the message
 
 
 def test_invalid_parent_row_is_reported_once(export):
     _edit_csv(export / "deltagere.csv", "alder", 1, "ukendt")
-    text = _check(run_main("validate", str(export)), 1, "deltagere.csv", "row 2", "column 'alder'", "ukendt")
+    text = _check(run_main("validate", str(export), "--lang", "en"), 1, "deltagere.csv", "row 2", "column 'alder'",
+                  "ukendt")
     assert "not found in table" not in text and text.count("error:") == 1
-    excluded = _check(run_main("validate", str(export), "--exclude-invalid"), 0)
+    excluded = _check(run_main("validate", str(export), "--exclude-invalid", "--lang", "en"), 0)
     assert "person_id: the row in deltagere is invalid" in excluded and "not found" not in excluded
 
 
@@ -209,7 +213,8 @@ def test_renamed_column_points_to_the_mapping_wizard(export):
     lines = path.read_bytes().decode("cp1252").splitlines()
     lines[0] = lines[0].replace("who5_1", "trivsel_1")
     path.write_bytes(("\n".join(lines) + "\n").encode("cp1252"))
-    text = _check(run_main("validate", str(export)), 1, "required column 'who5_1'", "evalkit init", "--mapping")
+    text = _check(run_main("validate", str(export), "--lang", "en"), 1, "required column 'who5_1'", "evalkit init",
+                  "--mapping")
     assert "did you mean 'who5_5'" not in text
 
 
