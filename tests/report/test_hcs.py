@@ -524,7 +524,8 @@ def test_html_in_headless_chromium(protected):
     if chromium() is None:
         pytest.skip("chromium not installed here; .ci/run installs it")
     got = probe(render(protected, "html"))
-    assert got == {"tables": len(TABLE_IDS), "images": 2, "loaded": 2}
+    assert (got["tables"], got["images"], got["loaded"]) == (len(TABLE_IDS), 2, 2)
+    assert got["resolved"] == got["links"] and got["linked_tables"] == got["tables"]   # contents reach every table
 
 
 def test_danish_and_english_number_formats(sample):
