@@ -421,9 +421,9 @@ def report(
     if plots is not None and not quiet:
         _err(rword("status_wrote_plots", lang.value, n=len(written), path=plots))
     if verbose:
-        for line in export.ledger.lines():
-            _err("ledger: " + line)
-        for line in export.problems.summary_lines():
+        for line in _ledger_lines(export.ledger, lang.value):
+            _err("  " + line)
+        for line in export.problems.summary_lines(lang.value):
             _err("  " + line)
         for name_, t in timings.as_dict().items():
             _err(f"time: {name_:<30} {t['seconds']:8.3f} s   peak RSS {t['peak_rss_mb']:8.1f} MB")

@@ -45,7 +45,7 @@ FORMATS = ("html", "markdown", "csv", "json", "xlsx", "docx", "terminal", "plots
 EXCEPTIONS: dict[str, frozenset[str]] = {
     "both": frozenset("""
         asi cannabis ecstasy hash hcs lav ps sip sep seip smdb tem ung ungmap ungeprofil risikoprofil logbog
-        rusmidler erfaringsopsamling niras who bek hf hhx htx gymnasium itt locf json evalkit fn euc vuc csv
+        rusmidler erfaringsopsamling niras who bek hf hhx htx gymnasium itt locf json html evalkit fn euc vuc csv
         holbæk horsens kalundborg odense odsherred skive svendborg københavn hotel
         armitage bonett carlo clopper cochran cramér edgeworth fisher freeman hollander hodges holm kruskal
         lehmann mann mcgahan mcnemar monte newcombe pearson pratt spearman stuart maxwell wald wallis walsh
