@@ -798,7 +798,7 @@ def test_percentages_without_their_count_are_suppressed_when_the_count_is_small(
 
 
 @settings(
-    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 )
 @given(data=st.data())
 def test_disclosure_property_over_random_subsets(tables, data):
