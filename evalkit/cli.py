@@ -689,8 +689,10 @@ def check_figures(
                                 show_default=False),
     output_format: TextOrJson = typer.Option(TextOrJson.text, "--format", "-f", help="Output format."),
 ) -> None:
-    """Check printed figures without their data: bases of (count, %) pairs, feasible (k, n) of a % alone,
-    partitions that must add up, and verbal quantifiers ("knap en tredjedel") against their value.
+    """Check printed figures without their data (counts, percentages, totals, verbal quantifiers).
+
+    Checks the bases of (count, %) pairs, the feasible (k, n) of a % alone, partitions that must add
+    up, and verbal quantifiers ("knap en tredjedel") against their value.
 
     Exit code 1 when any figure is inconsistent.
 
