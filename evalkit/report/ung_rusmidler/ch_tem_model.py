@@ -9,8 +9,7 @@ import numpy as np
 import pandas as pd
 
 from evalkit.report._build import quiet
-from evalkit.report._build.bilingual import fill
-from evalkit.report.labels import format_number
+from evalkit.report._build.bilingual import fill, number
 from evalkit.report.model import Cell, Table, Text
 from evalkit.report.spec import Context, TableSpec
 from evalkit.report.ung_rusmidler.ch_tem import _trajectory_table
@@ -52,7 +51,7 @@ def _model_table(ctx: Context, m: Measure, sens: Mapping[str, Any], tid: str, ti
     res = quiet(model_means, frame, "value", method=sens["method"], cov_struct=sens["cov_struct"])
     model = (TXT("templates.model_mixedlm") if sens["method"] == "mixedlm"
              else fill(TXT("templates.model_gee"), cov=TXT(f"rules.cov_struct.{sens['cov_struct']}")))
-    used = Text(format_number(res.n_persons_used, "da"), format_number(res.n_persons_used, "en"))
+    used = number(res.n_persons_used)
     subset = fill(TXT("templates.model_subset"), n=used, seed=res.seed) if res.subsampled else Text("", "")
     note = fill(TXT("templates.model_note"), model=model, subset=subset,
                 converged=TXT("templates.yes") if res.converged else TXT("templates.no"))

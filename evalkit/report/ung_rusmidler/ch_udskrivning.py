@@ -7,9 +7,8 @@ from collections.abc import Mapping
 import numpy as np
 
 from evalkit.report._build import count, quiet, share
-from evalkit.report._build.bilingual import fill
-from evalkit.report.labels import format_number
-from evalkit.report.model import Cell, Column, Table, Text
+from evalkit.report._build.bilingual import fill, number
+from evalkit.report.model import Cell, Column, Table
 from evalkit.report.spec import Context
 from evalkit.report.ung_rusmidler.cells import (
     _chi_square,
@@ -97,7 +96,7 @@ def _udskrivning(ctx: Context) -> Table:
                   {t: count((~ep["discharged"] & (ep["type"] == TYPES.index(t))).sum())
                    for t in ("raadgivning", "behandling")}, in_sums=False)   # not discharged: outside the sums
     cutoff = prep.c["cohort"]["data_cutoff"]
-    n = Text(format_number(smdb["n"], "da"), format_number(smdb["n"], "en"))
+    n = number(smdb["n"])
     table.notes.append(fill(TXT("templates.discharge_cohort"), cutoff=cutoff,
                             convention=TXT(f"rules.los_convention.{prep.c['cohort']['los_convention']}"), n=n))
     return table
