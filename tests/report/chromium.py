@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+
+from evalkit.report.render.pdf import chromium  # the lookup the PDF output uses
 
 PROBE = """<script>
 window.addEventListener('load', function () {
@@ -24,10 +25,6 @@ window.addEventListener('load', function () {
     + ';links=' + links.length + ';resolved=' + resolved.length + ';linked_tables=' + toTables);
 });
 </script>"""
-
-
-def chromium() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 
 
 def probe(html: str) -> dict[str, int]:

@@ -16,9 +16,10 @@ from pathlib import Path
 from evalkit.io.atomic import write_text
 from evalkit.report.labels import DEFAULT_DECIMALS, pack, round_half_up, word
 from evalkit.report.model import Cell, Report
-from evalkit.report.render.common import bibliography_lines, ledger_rows, source_line, test_cells, test_header
+from evalkit.report.render.common import bibliography_lines, ledger_rows, test_cells, test_header
 from evalkit.report.render.neutral import csv_text
 from evalkit.report.render.words import rword
+from evalkit.report.sources import citation_text
 
 
 def _value(cell: Cell | None, lang: str) -> str:
@@ -63,8 +64,8 @@ def _contents(report: Report) -> list[list[str]]:
     """File, title and source of every table; then the report notes and the publications cited."""
     lang = report.lang
     rows = [[csv_text(rword("file", lang)), csv_text(rword("title", lang)), csv_text(word("source", lang))]]
-    rows += [[csv_text(f"{t.id}.csv"), csv_text(t.title(lang)),
-              csv_text(source_line(t, lang).partition(": ")[2])] for t in report.tables]
+    rows += [[csv_text(f"{t.id}.csv"), csv_text(t.title(lang)), csv_text(citation_text(t.citation, lang))]
+             for t in report.tables]
     if report.notes:
         rows += [[], [csv_text(word("notes", lang))]] + [[csv_text(n(lang))] for n in report.notes]
     heading, entries = bibliography_lines(report)
