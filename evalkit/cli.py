@@ -93,20 +93,6 @@ def _invalid_export(headline: str, source: Path, problems, lang: str) -> None:
     _problems(problem_word(headline, lang, source=source, errors=problems.count("error")), problems, lang)
 
 
-def _ledger_lines(ledger, lang: str) -> list[str]:
-    """The row ledger as ``validate`` prints it, in ``lang`` (exclusion reasons through their labels)."""
-    from evalkit.io.ledger import reason_label
-    from evalkit.io.problems import problem_word
-
-    out = []
-    for name, e in ledger.tables.items():
-        out.append(problem_word("ledger_table", lang, table=name, read=e.read, kept=e.kept,
-                                excluded=sum(e.excluded.values())))
-        out += [problem_word("ledger_reason", lang, n=n, reason=reason_label(reason, lang))
-                for reason, n in sorted(e.excluded.items())]
-    return out
-
-
 def _csv_options(encoding: str | None, delimiter: str | None, decimal: str | None,
                  thousands: str | None, command: str = "validate") -> CsvOptions:
     """The CSV options, checked: one character each, decimal mark and separator different, a known encoding."""
@@ -212,7 +198,7 @@ def validate(
     from evalkit.io.problems import problem_word
 
     typer.echo(printable(problem_word("valid", lang.value, source=source, dataset=export.dataset)))
-    for line in _ledger_lines(export.ledger, lang.value):
+    for line in export.ledger.lines(lang.value):
         typer.echo("  " + printable(line))
     for line in export.problems.summary_lines(lang.value):
         typer.echo("  " + printable(line))
@@ -421,7 +407,7 @@ def report(
     if plots is not None and not quiet:
         _err(rword("status_wrote_plots", lang.value, n=len(written), path=plots))
     if verbose:
-        for line in _ledger_lines(export.ledger, lang.value):
+        for line in export.ledger.lines(lang.value):
             _err("  " + line)
         for line in export.problems.summary_lines(lang.value):
             _err("  " + line)

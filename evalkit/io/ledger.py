@@ -83,14 +83,28 @@ class Ledger:
             for name, e in self.tables.items()
         }
 
-    def lines(self) -> list[str]:
+    def lines(self, lang: str = "en") -> list[str]:
+        """The ledger as ``validate`` prints it, in ``lang`` (exclusion reasons through :func:`reason_label`)."""
+        from evalkit.io.problems import problem_word
+
         out = []
         for name, e in self.tables.items():
-            n_ex = sum(e.excluded.values())
-            out.append(f"{name}: read {e.read}, kept {e.kept}, excluded {n_ex}")
-            for reason, n in sorted(e.excluded.items()):
-                out.append(f"    excluded {n}: {reason}")
+            out.append(problem_word("ledger_table", lang, table=name, read=e.read, kept=e.kept,
+                                    excluded=sum(e.excluded.values())))
+            out += [problem_word("ledger_reason", lang, n=n, reason=reason_label(reason, lang))
+                    for reason, n in sorted(e.excluded.items())]
         return out
+
+
+def english_pattern(template: str) -> re.Pattern[str]:
+    """A regular expression matching the English message ``template`` ({name} matches any text, captured).
+
+    >>> english_pattern("{column}: must be between {low} and {high}").match("alder: must be between 10 and 30")["low"]
+    '10'
+    """
+    parts = re.split(r"\{(\w+)\}", template)
+    pattern = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts))
+    return re.compile(pattern + r"\Z", re.DOTALL)
 
 
 @cache
@@ -98,12 +112,7 @@ def _reason_patterns() -> list[tuple[re.Pattern[str], dict[str, str]]]:
     import yaml
 
     raw = yaml.safe_load((resources.files("evalkit.io") / "ledger_reasons.yaml").read_text(encoding="utf-8"))
-    out = []
-    for texts in raw.values():
-        parts = re.split(r"\{(\w+)\}", texts["en"])
-        pattern = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts))
-        out.append((re.compile(pattern + r"\Z", re.DOTALL), texts))
-    return out
+    return [(english_pattern(texts["en"]), texts) for texts in raw.values()]
 
 
 def reason_label(reason: str, lang: str = "da") -> str:

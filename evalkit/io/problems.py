@@ -55,12 +55,9 @@ def code_label(code: str, lang: str) -> str:
 @cache
 def _detail_patterns(code: str) -> list[tuple[re.Pattern[str], dict[str, str]]]:
     """The code's English message patterns ({name} matches any text) with their templates per language."""
-    out = []
-    for texts in _labels()["codes"].get(code, {}).get("details", []):
-        parts = re.split(r"\{(\w+)\}", texts["en"])
-        pattern = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts))
-        out.append((re.compile(pattern + r"\Z", re.DOTALL), texts))
-    return out
+    from evalkit.io.ledger import english_pattern
+
+    return [(english_pattern(texts["en"]), texts) for texts in _labels()["codes"].get(code, {}).get("details", [])]
 
 
 def _value_reason(reason: str, lang: str) -> str | None:
