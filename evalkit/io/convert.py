@@ -373,6 +373,19 @@ def convert_column(arr: pa.Array, spec: ColumnSpec, decimal: str, thousands: str
 _INT_TYPES = (pa.int8(), pa.int16(), pa.int32())
 
 
+def smallest_int_type(low: float, high: float) -> pa.DataType:
+    """The narrowest signed Arrow integer type holding every value in [low, high] (int8 to int64).
+
+    >>> smallest_int_type(0, 10), smallest_int_type(-1, 40_000), smallest_int_type(0, 2**40)
+    (DataType(int8), DataType(int32), DataType(int64))
+    """
+    for t in _INT_TYPES:
+        info = np.iinfo(t.to_pandas_dtype())
+        if info.min <= low and high <= info.max:
+            return t
+    return pa.int64()
+
+
 def spec_int_type(spec: ColumnSpec) -> pa.DataType:
     """The Arrow type of an integer column: the smallest that holds the dictionary's range, else int64.
 
@@ -391,11 +404,7 @@ def spec_int_type(spec: ColumnSpec) -> pa.DataType:
         lo, hi = spec.min, spec.max
     if lo is None or hi is None:
         return pa.int64()
-    for t in _INT_TYPES:
-        info = np.iinfo(t.to_pandas_dtype())
-        if info.min <= lo and hi <= info.max:
-            return t
-    return pa.int64()
+    return smallest_int_type(lo, hi)
 
 
 def _as_spec_int(conv: Converted, spec: ColumnSpec) -> Converted:

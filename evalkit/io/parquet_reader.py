@@ -9,6 +9,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from evalkit.io.convert import smallest_int_type
 from evalkit.io.limits import NotATable, check_parquet_metadata, refuse_decoded
 from evalkit.io.rawtable import RawTable, _drop_blank_rows, _short
 
@@ -61,9 +62,6 @@ def read_parquet(path: Path, name: str) -> RawTable:
     return raw
 
 
-_NARROW = (pa.int8(), pa.int16(), pa.int32())
-
-
 def narrow_integers(col: pa.Array) -> pa.Array:
     """An integer batch in the smallest signed type that holds its values (lossless), else unchanged.
 
@@ -81,15 +79,12 @@ def narrow_integers(col: pa.Array) -> pa.Array:
     if not pa.types.is_integer(t) or t.bit_width <= 8:
         return col
     if col.null_count == len(col):   # nothing to hold: the narrowest, so the column's other batches decide
-        return col.cast(_NARROW[0])
+        return col.cast(pa.int8())
     bounds = pc.min_max(col).as_py()
-    for target in _NARROW:
-        if target.bit_width >= t.bit_width and pa.types.is_signed_integer(t):
-            break
-        info = np.iinfo(target.to_pandas_dtype())
-        if info.min <= bounds["min"] and bounds["max"] <= info.max:
-            return col.cast(target)
-    return col
+    target = smallest_int_type(bounds["min"], bounds["max"])
+    if target == pa.int64() or (pa.types.is_signed_integer(t) and target.bit_width >= t.bit_width):
+        return col
+    return col.cast(target)
 
 
 def _chunked(chunks: list[pa.Array], declared: pa.DataType) -> pa.ChunkedArray:
