@@ -129,9 +129,7 @@ def label_pairs() -> list[tuple[str, str]]:
 
 
 def _words(text: str) -> set[str]:
-    text = re.sub(r"\{[^}]*\}", " ", text)
-    for quotation in QUOTATIONS_LONGEST_FIRST:
-        text = text.replace(quotation, " ")
+    text = without_quotations(re.sub(r"\{[^}]*\}", " ", text))
     return {w.casefold() for w in _WORD.findall(text)}
 
 
@@ -261,6 +259,7 @@ def csv_text(folder: Path, lang: str) -> str:
 
 
 def without_quotations(text: str) -> str:
+    """``text`` with every listed quotation blanked out (longest first)."""
     for quotation in QUOTATIONS_LONGEST_FIRST:
         text = text.replace(quotation, " ")
     return text
